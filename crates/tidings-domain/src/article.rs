@@ -1,0 +1,299 @@
+//! Articles: what an editor writes, where it lives (its WordPress-style permalink), and
+//! whether readers may comment on it.
+
+use crate::ids::{ArticleId, UserId};
+use crate::text::{self, SafeHtml};
+use serde::Serialize;
+use std::fmt;
+use time::OffsetDateTime;
+
+/// The most characters a title may have; WordPress has no limit, but a headline longer than
+/// this is a paste accident, not a headline.
+pub const MAX_TITLE_CHARS: usize = 300;
+/// The most characters a slug may have (WordPress's `post_name` column holds 200).
+pub const MAX_SLUG_CHARS: usize = 200;
+/// The most bytes of Markdown in one article body (a long feature is under 200 KB).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleStatus {
+    Draft,
+    Published,
+}
+
+impl ArticleStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArticleStatus::Draft => "draft",
+            ArticleStatus::Published => "published",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "draft" => Some(ArticleStatus::Draft),
+            "published" => Some(ArticleStatus::Published),
+            _ => None,
+        }
+    }
+}
+
+/// The last part of an article's URL: lowercase letters and digits (any script) joined by
+/// single hyphens, as WordPress's `sanitize_title` produces for most titles.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Slug(String);
+
+impl Slug {
+    /// Makes a slug from a title; `None` when the title has no letters or digits at all.
+    pub fn from_title(title: &str) -> Option<Slug> {
+        let mut slug = String::with_capacity(title.len());
+        let mut pending_hyphen = false;
+        for character in title.chars() {
+            if character.is_alphanumeric() {
+                if pending_hyphen && !slug.is_empty() {
+                    slug.push('-');
+                }
+                pending_hyphen = false;
+                slug.extend(character.to_lowercase());
+            } else if character != '\'' && character != '’' {
+                pending_hyphen = true;
+            }
+        }
+        let truncated: String = slug.chars().take(MAX_SLUG_CHARS).collect();
+        let trimmed = truncated.trim_end_matches('-');
+        (!trimmed.is_empty()).then(|| Slug(trimmed.to_owned()))
+    }
+
+    /// Accepts a slug typed by an editor, which must already be in slug form.
+    pub fn parse(value: &str) -> Option<Slug> {
+        let valid = !value.is_empty()
+            && value.chars().count() <= MAX_SLUG_CHARS
+            && !value.starts_with('-')
+            && !value.ends_with('-')
+            && !value.contains("--")
+            && value
+                .chars()
+                .all(|c| c == '-' || (c.is_alphanumeric() && !c.is_uppercase()));
+        valid.then(|| Slug(value.to_owned()))
+    }
+
+    /// The same slug with `-N` appended, for when the plain one is taken.
+    pub fn with_suffix(&self, number: u32) -> Slug {
+        Slug(format!("{}-{number}", self.0))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Article {
+    pub id: ArticleId,
+    pub slug: Slug,
+    pub title: String,
+    pub body_markdown: String,
+    pub status: ArticleStatus,
+    /// The date shown in the byline and used in the permalink; set when first published.
+    pub published_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub author_id: Option<UserId>,
+    pub comments_open: bool,
+}
+
+impl Article {
+    /// The WordPress "Month and name" permalink, `/YYYY/MM/slug/`.
+    pub fn permalink(&self) -> String {
+        permalink(self.published_at, &self.slug)
+    }
+
+    pub fn body_html(&self) -> SafeHtml {
+        text::render_markdown(&self.body_markdown)
+    }
+
+    /// WordPress's default excerpt length is 55 words.
+    pub fn excerpt(&self) -> String {
+        text::excerpt_from_markdown(&self.body_markdown, 55)
+    }
+
+    /// Whether readers can see it at `now`: published, and not dated in the future.
+    pub fn is_public(&self, now: OffsetDateTime) -> bool {
+        self.status == ArticleStatus::Published && self.published_at <= now
+    }
+
+    /// Whether a reader may comment on it at `now`.
+    pub fn accepts_comments(&self, now: OffsetDateTime) -> bool {
+        self.is_public(now) && self.comments_open
+    }
+}
+
+pub fn permalink(published_at: OffsetDateTime, slug: &Slug) -> String {
+    format!(
+        "/{:04}/{:02}/{}/",
+        published_at.year(),
+        u8::from(published_at.month()),
+        slug
+    )
+}
+
+/// What an editor submits when creating or editing an article, before it is checked.
+#[derive(Clone, Debug, Default)]
+pub struct ArticleInput {
+    pub title: String,
+    /// Empty means "make one from the title".
+    pub slug: String,
+    pub body_markdown: String,
+    pub status: Option<ArticleStatus>,
+    pub published_at: Option<OffsetDateTime>,
+    pub comments_open: bool,
+}
+
+/// A checked article, ready to be stored.
+#[derive(Clone, Debug)]
+pub struct ValidArticle {
+    pub title: String,
+    pub slug: Slug,
+    /// Whether the slug came from the title, so a clash may be resolved with `-2`.
+    pub slug_from_title: bool,
+    pub body_markdown: String,
+    pub status: ArticleStatus,
+    pub published_at: OffsetDateTime,
+    pub comments_open: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, thiserror::Error)]
+#[error("the article has {} invalid field(s)", .fields.len())]
+pub struct InvalidArticle {
+    /// Field name to the message shown beside it.
+    pub fields: Vec<(&'static str, String)>,
+}
+
+impl ArticleInput {
+    pub fn validate(self, now: OffsetDateTime) -> Result<ValidArticle, InvalidArticle> {
+        let mut errors = InvalidArticle::default();
+        let title = self.title.trim().to_owned();
+        if title.is_empty() {
+            errors
+                .fields
+                .push(("title", "Please give the article a title.".into()));
+        } else if title.chars().count() > MAX_TITLE_CHARS {
+            errors.fields.push((
+                "title",
+                format!("The title is too long: at most {MAX_TITLE_CHARS} characters."),
+            ));
+        }
+        let requested_slug = self.slug.trim();
+        let (slug, slug_from_title) = if requested_slug.is_empty() {
+            (Slug::from_title(&title), true)
+        } else {
+            (Slug::parse(requested_slug), false)
+        };
+        if slug.is_none() {
+            let message = if slug_from_title {
+                "The title has no letters or digits to make a URL from; please type a slug."
+            } else {
+                "A slug may hold only lowercase letters, digits and single hyphens."
+            };
+            errors.fields.push(("slug", message.into()));
+        }
+        if self.body_markdown.len() > MAX_BODY_BYTES {
+            errors.fields.push((
+                "body",
+                format!(
+                    "The body is too long: at most {} KB.",
+                    MAX_BODY_BYTES / 1024
+                ),
+            ));
+        }
+        match (errors.fields.is_empty(), slug) {
+            (true, Some(slug)) => Ok(ValidArticle {
+                title,
+                slug,
+                slug_from_title,
+                body_markdown: self.body_markdown.replace("\r\n", "\n"),
+                status: self.status.unwrap_or(ArticleStatus::Draft),
+                published_at: self.published_at.unwrap_or(now),
+                comments_open: self.comments_open,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn slugs_from_titles() {
+        let check = |title: &str, expected: Option<&str>| {
+            assert_eq!(
+                Slug::from_title(title).as_ref().map(Slug::as_str),
+                expected,
+                "{title:?}"
+            );
+        };
+        check("Hello, World!", Some("hello-world"));
+        check("  Don't panic  ", Some("dont-panic"));
+        check("Ünïcödé Straße 2026", Some("ünïcödé-straße-2026"));
+        check("---", None);
+        check("", None);
+        check("a -- b", Some("a-b"));
+    }
+
+    #[test]
+    fn typed_slugs_must_be_in_slug_form() {
+        assert!(Slug::parse("good-slug-2").is_some());
+        for bad in ["", "Bad", "a b", "-a", "a-", "a--b", "a/b", "../x", "<x>"] {
+            assert!(Slug::parse(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn permalinks_are_year_month_slug() {
+        let slug = Slug::parse("hello").unwrap();
+        assert_eq!(
+            permalink(datetime!(2026-03-09 10:00 UTC), &slug),
+            "/2026/03/hello/"
+        );
+    }
+
+    #[test]
+    fn article_input_is_checked() {
+        let now = datetime!(2026-01-01 0:00 UTC);
+        let invalid = ArticleInput {
+            title: " ".into(),
+            ..Default::default()
+        }
+        .validate(now);
+        let fields: Vec<_> = invalid
+            .unwrap_err()
+            .fields
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(fields, ["title", "slug"]);
+
+        let valid = ArticleInput {
+            title: "A title".into(),
+            body_markdown: "x\r\ny".into(),
+            ..Default::default()
+        }
+        .validate(now)
+        .unwrap();
+        assert_eq!(valid.slug.as_str(), "a-title");
+        assert!(valid.slug_from_title);
+        assert_eq!(valid.body_markdown, "x\ny");
+        assert_eq!(valid.status, ArticleStatus::Draft);
+        assert_eq!(valid.published_at, now);
+    }
+}

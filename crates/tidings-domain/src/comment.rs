@@ -1,0 +1,694 @@
+//! Reader comments: checking a submission, the statuses a comment moves through under
+//! moderation, and arranging approved comments into threads.
+
+use crate::ids::{ArticleId, CommentId};
+use serde::Serialize;
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// Limits from WordPress's columns, counted in characters so a reader writing in Greek or
+/// Japanese gets as many letters as one writing in English.
+pub const MAX_NAME_CHARS: usize = 245;
+pub const MAX_EMAIL_CHARS: usize = 100;
+pub const MAX_URL_CHARS: usize = 200;
+pub const MAX_COMMENT_CHARS: usize = 65_525;
+/// WordPress cuts user agents to 254 characters, silently: they are evidence, not content.
+pub const MAX_USER_AGENT_CHARS: usize = 254;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentStatus {
+    Pending,
+    Approved,
+    Spam,
+    Trash,
+}
+
+impl CommentStatus {
+    pub const ALL: [CommentStatus; 4] = [
+        CommentStatus::Pending,
+        CommentStatus::Approved,
+        CommentStatus::Spam,
+        CommentStatus::Trash,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentStatus::Pending => "pending",
+            CommentStatus::Approved => "approved",
+            CommentStatus::Spam => "spam",
+            CommentStatus::Trash => "trash",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        CommentStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == value)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub id: CommentId,
+    pub article_id: ArticleId,
+    pub parent_id: Option<CommentId>,
+    pub author_name: String,
+    /// Private: for moderators only, never in a public response.
+    pub author_email: String,
+    pub author_url: String,
+    pub content: String,
+    pub status: CommentStatus,
+    /// The status before it went to spam or trash, so "not spam" and "restore" put it back.
+    pub status_before: Option<CommentStatus>,
+    /// Why the moderation decision came out as it did, for moderators.
+    pub moderation_reason: String,
+    /// Private: for moderators only.
+    pub ip: String,
+    /// Private: for moderators only.
+    pub user_agent: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// The comment form as posted, every field a string exactly as received.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RawSubmission {
+    pub article_id: String,
+    pub parent_id: String,
+    pub author_name: String,
+    pub author_email: String,
+    pub author_url: String,
+    pub content: String,
+}
+
+/// A submission whose fields passed every check that needs nothing but the fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewComment {
+    pub article_id: ArticleId,
+    pub parent_id: Option<CommentId>,
+    pub author_name: String,
+    pub author_email: String,
+    pub author_url: String,
+    pub content: String,
+}
+
+/// Messages for the fields that failed, in form order, keyed by the form's field names.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FieldErrors(Vec<(&'static str, String)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push((field, message.into()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, message)| message.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.0
+            .iter()
+            .map(|(field, message)| (*field, message.as_str()))
+    }
+}
+
+impl RawSubmission {
+    /// Checks the fields alone, in WordPress's order, collecting every error at once so the
+    /// reader fixes everything in one round.
+    pub fn validate(&self, require_name_and_email: bool) -> Result<NewComment, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let content = clean_text(&self.content);
+        let author_name = single_line(&self.author_name);
+        let author_email = self.author_email.trim().to_owned();
+        let author_url = self.author_url.trim().to_owned();
+
+        if content.trim().is_empty() {
+            errors.add("comment", "Please type your comment text.");
+        } else if content.chars().count() > MAX_COMMENT_CHARS {
+            errors.add(
+                "comment",
+                format!("Your comment is too long: at most {MAX_COMMENT_CHARS} characters."),
+            );
+        }
+        if author_name.is_empty() && require_name_and_email {
+            errors.add("author", "Please enter your name.");
+        } else if author_name.chars().count() > MAX_NAME_CHARS {
+            errors.add(
+                "author",
+                format!("Your name is too long: at most {MAX_NAME_CHARS} characters."),
+            );
+        }
+        if author_email.is_empty() {
+            if require_name_and_email {
+                errors.add("email", "Please enter your email address.");
+            }
+        } else if author_email.chars().count() > MAX_EMAIL_CHARS {
+            errors.add(
+                "email",
+                format!("Your email address is too long: at most {MAX_EMAIL_CHARS} characters."),
+            );
+        } else if !is_valid_email(&author_email) {
+            errors.add(
+                "email",
+                "Please enter a valid email address, like name@example.com.",
+            );
+        }
+        let author_url = if author_url.is_empty() {
+            Some(String::new())
+        } else if author_url.chars().count() > MAX_URL_CHARS {
+            errors.add(
+                "url",
+                format!("Your website address is too long: at most {MAX_URL_CHARS} characters."),
+            );
+            None
+        } else {
+            let normalised = normalise_website(&author_url);
+            if normalised.is_none() {
+                errors.add(
+                    "url",
+                    "Please enter a website address starting with http:// or https://.",
+                );
+            }
+            normalised
+        };
+
+        let article_id = self
+            .article_id
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0);
+        if article_id.is_none() {
+            errors.add(
+                "comment_post_ID",
+                "This comment form does not name an article.",
+            );
+        }
+        let parent_id = match self.parent_id.trim() {
+            "" | "0" => Some(None),
+            value => value
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .map(|id| Some(CommentId(id))),
+        };
+        if parent_id.is_none() {
+            errors.add(
+                "comment_parent",
+                "The comment you are replying to is not valid.",
+            );
+        }
+
+        match (errors.is_empty(), article_id, parent_id, author_url) {
+            (true, Some(article_id), Some(parent_id), Some(author_url)) => Ok(NewComment {
+                article_id: ArticleId(article_id),
+                parent_id,
+                author_name,
+                author_email,
+                author_url,
+                content,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Removes what no reader means to type (NUL and other control characters) and normalises
+/// line endings, keeping tabs and line breaks.
+fn clean_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect()
+}
+
+fn single_line(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect()
+}
+
+/// WordPress's deliberately simple validator (`is_email`): no IDN, no quoted local parts,
+/// no IP literals.
+pub fn is_valid_email(email: &str) -> bool {
+    if email.len() < 6 {
+        return false;
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    local_ok && domain_ok
+}
+
+/// An http(s) URL with a host, adding `http://` when the reader typed just a domain, as
+/// WordPress does. Anything else (`javascript:`, `data:`, relative paths) is refused.
+pub fn normalise_website(input: &str) -> Option<String> {
+    if input.starts_with("//") || input.chars().any(char::is_whitespace) {
+        return None;
+    }
+    // Without `://`, `javascript:x` becomes `http://javascript:x`, which has no valid port
+    // and so fails to parse: one rule covers both "forgot the scheme" and "wrong scheme".
+    let candidate = if input.contains("://") {
+        input.to_owned()
+    } else {
+        format!("http://{input}")
+    };
+    let url = url::Url::parse(&candidate).ok()?;
+    let acceptable = matches!(url.scheme(), "http" | "https")
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url
+            .host_str()
+            .is_some_and(|host| host.contains('.') || host == "localhost");
+    acceptable.then(|| url.to_string())
+}
+
+/// What a moderator can do to a comment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationAction {
+    Approve,
+    Unapprove,
+    Spam,
+    NotSpam,
+    Trash,
+    Restore,
+    Delete,
+}
+
+impl ModerationAction {
+    pub const ALL: [ModerationAction; 7] = [
+        ModerationAction::Approve,
+        ModerationAction::Unapprove,
+        ModerationAction::Spam,
+        ModerationAction::NotSpam,
+        ModerationAction::Trash,
+        ModerationAction::Restore,
+        ModerationAction::Delete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModerationAction::Approve => "approve",
+            ModerationAction::Unapprove => "unapprove",
+            ModerationAction::Spam => "spam",
+            ModerationAction::NotSpam => "not_spam",
+            ModerationAction::Trash => "trash",
+            ModerationAction::Restore => "restore",
+            ModerationAction::Delete => "delete",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        ModerationAction::ALL
+            .into_iter()
+            .find(|action| action.as_str() == value)
+    }
+
+    /// The actions that make sense for a comment in `status`, for the queue's buttons.
+    pub fn available_for(status: CommentStatus) -> &'static [ModerationAction] {
+        match status {
+            CommentStatus::Pending => &[
+                ModerationAction::Approve,
+                ModerationAction::Spam,
+                ModerationAction::Trash,
+            ],
+            CommentStatus::Approved => &[
+                ModerationAction::Unapprove,
+                ModerationAction::Spam,
+                ModerationAction::Trash,
+            ],
+            CommentStatus::Spam => &[ModerationAction::NotSpam, ModerationAction::Delete],
+            CommentStatus::Trash => &[ModerationAction::Restore, ModerationAction::Delete],
+        }
+    }
+
+    /// What applying this action to a comment in `current` does, or `None` when it does
+    /// not apply (restoring a comment that is not in the trash, say).
+    pub fn transition(
+        self,
+        current: CommentStatus,
+        status_before: Option<CommentStatus>,
+    ) -> Option<Transition> {
+        use CommentStatus::*;
+        let back = status_before
+            .filter(|s| matches!(s, Pending | Approved))
+            .unwrap_or(Pending);
+        let to = |status, status_before| {
+            Some(Transition::Become {
+                status,
+                status_before,
+            })
+        };
+        match (self, current) {
+            (ModerationAction::Approve, Pending | Approved) => to(Approved, None),
+            (ModerationAction::Unapprove, Approved | Pending) => to(Pending, None),
+            (ModerationAction::Spam, Pending | Approved | Trash) => to(Spam, Some(current)),
+            (ModerationAction::NotSpam, Spam) => to(back, None),
+            (ModerationAction::Trash, Pending | Approved | Spam) => to(Trash, Some(current)),
+            (ModerationAction::Restore, Trash) => to(back, None),
+            (ModerationAction::Delete, Spam | Trash) => Some(Transition::Delete),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transition {
+    Become {
+        status: CommentStatus,
+        status_before: Option<CommentStatus>,
+    },
+    /// Removed for good; its replies move up to its parent, as WordPress does.
+    Delete,
+}
+
+/// One approved comment in its place in the thread.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ThreadNode<'a> {
+    pub comment: &'a Comment,
+    /// 1 for a top-level comment.
+    pub depth: u32,
+    pub replies: Vec<ThreadNode<'a>>,
+}
+
+/// Arranges comments into threads, oldest first at every level. Replies deeper than
+/// `max_depth` are shown at `max_depth`, after the comment they answer, so nothing
+/// disappears when a site lowers its depth. A reply whose parent is not in `comments`
+/// (trashed since, say) is shown at the top level.
+pub fn thread(comments: &[Comment], max_depth: u32) -> Vec<ThreadNode<'_>> {
+    let max_depth = max_depth.max(1);
+    let ids: std::collections::HashSet<CommentId> = comments.iter().map(|c| c.id).collect();
+    let mut children: HashMap<Option<CommentId>, Vec<&Comment>> = HashMap::new();
+    for comment in comments {
+        let parent = comment
+            .parent_id
+            .filter(|parent| ids.contains(parent) && *parent != comment.id);
+        children.entry(parent).or_default().push(comment);
+    }
+    for siblings in children.values_mut() {
+        siblings.sort_by_key(|comment| (comment.created_at, comment.id));
+    }
+    fn build<'a>(
+        parent: Option<CommentId>,
+        depth: u32,
+        max_depth: u32,
+        children: &HashMap<Option<CommentId>, Vec<&'a Comment>>,
+        output: &mut Vec<ThreadNode<'a>>,
+    ) {
+        for comment in children.get(&parent).into_iter().flatten() {
+            if depth < max_depth {
+                let mut replies = Vec::new();
+                build(
+                    Some(comment.id),
+                    depth + 1,
+                    max_depth,
+                    children,
+                    &mut replies,
+                );
+                output.push(ThreadNode {
+                    comment,
+                    depth,
+                    replies,
+                });
+            } else {
+                output.push(ThreadNode {
+                    comment,
+                    depth,
+                    replies: Vec::new(),
+                });
+                // Deeper replies continue at this depth, right after what they answer.
+                build(Some(comment.id), depth, max_depth, children, output);
+            }
+        }
+    }
+    let mut roots = Vec::new();
+    build(None, 1, max_depth, &children, &mut roots);
+    roots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn submission() -> RawSubmission {
+        RawSubmission {
+            article_id: "1".into(),
+            parent_id: "0".into(),
+            author_name: "Ada".into(),
+            author_email: "ada@example.com".into(),
+            author_url: String::new(),
+            content: "Hello".into(),
+        }
+    }
+
+    fn errors_for(change: impl FnOnce(&mut RawSubmission), require: bool) -> Vec<&'static str> {
+        let mut raw = submission();
+        change(&mut raw);
+        match raw.validate(require) {
+            Ok(_) => vec![],
+            Err(errors) => errors.iter().map(|(field, _)| field).collect(),
+        }
+    }
+
+    #[test]
+    fn each_field_is_checked() {
+        assert_eq!(errors_for(|_| {}, true), Vec::<&str>::new());
+        assert_eq!(
+            errors_for(|r| r.content = "  \n ".into(), true),
+            ["comment"]
+        );
+        assert_eq!(errors_for(|r| r.author_name = " ".into(), true), ["author"]);
+        assert_eq!(
+            errors_for(|r| r.author_name = " ".into(), false),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            errors_for(|r| r.author_email = String::new(), true),
+            ["email"]
+        );
+        assert_eq!(
+            errors_for(|r| r.author_email = String::new(), false),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            errors_for(|r| r.author_email = "not-an-email".into(), false),
+            ["email"]
+        );
+        assert_eq!(
+            errors_for(|r| r.author_url = "javascript:alert(1)".into(), true),
+            ["url"]
+        );
+        assert_eq!(
+            errors_for(|r| r.article_id = "x".into(), true),
+            ["comment_post_ID"]
+        );
+        assert_eq!(
+            errors_for(|r| r.parent_id = "-3".into(), true),
+            ["comment_parent"]
+        );
+        assert_eq!(
+            errors_for(
+                |r| {
+                    r.content.clear();
+                    r.author_name.clear();
+                    r.author_email.clear()
+                },
+                true
+            ),
+            ["comment", "author", "email"]
+        );
+    }
+
+    #[test]
+    fn limits_are_exact() {
+        let at = |n: usize| "é".repeat(n);
+        assert!(errors_for(|r| r.author_name = at(MAX_NAME_CHARS), true).is_empty());
+        assert_eq!(
+            errors_for(|r| r.author_name = at(MAX_NAME_CHARS + 1), true),
+            ["author"]
+        );
+        assert!(errors_for(|r| r.content = at(MAX_COMMENT_CHARS), true).is_empty());
+        assert_eq!(
+            errors_for(|r| r.content = at(MAX_COMMENT_CHARS + 1), true),
+            ["comment"]
+        );
+        let email = |n: usize| format!("{}@example.com", "a".repeat(n - 12));
+        assert!(errors_for(|r| r.author_email = email(MAX_EMAIL_CHARS), true).is_empty());
+        assert_eq!(
+            errors_for(|r| r.author_email = email(MAX_EMAIL_CHARS + 1), true),
+            ["email"]
+        );
+        let url = |n: usize| format!("https://example.com/{}", "a".repeat(n - 20));
+        assert!(errors_for(|r| r.author_url = url(MAX_URL_CHARS), true).is_empty());
+        assert_eq!(
+            errors_for(|r| r.author_url = url(MAX_URL_CHARS + 1), true),
+            ["url"]
+        );
+    }
+
+    #[test]
+    fn emails_follow_wordpress() {
+        for good in ["ada@example.com", "a.b+c@mail.example.co.uk", "x_y@a-b.io"] {
+            assert!(is_valid_email(good), "{good}");
+        }
+        for bad in [
+            "a@b.c",
+            "@example.com",
+            "ada@example",
+            "ada@-x.com",
+            "ada@x..com",
+            "a da@x.com",
+            "ada@exämple.com",
+            "<script>@x.com",
+        ] {
+            assert!(!is_valid_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn websites_must_be_http() {
+        let check = |input: &str, expected: Option<&str>| {
+            assert_eq!(normalise_website(input).as_deref(), expected, "{input}");
+        };
+        check("https://example.com/a", Some("https://example.com/a"));
+        check("example.com", Some("http://example.com/"));
+        check("javascript:alert(1)", None);
+        check("data:text/html,x", None);
+        check("ftp://example.com", None);
+        check("https://", None);
+        check("http://exa mple.com", None);
+        check("//evil.example", None);
+        check("mailto:ada@example.com", None);
+        check("https://user:pw@example.com/", None);
+        check("example.com:8080/x", Some("http://example.com:8080/x"));
+    }
+
+    #[test]
+    fn names_are_one_line_and_text_loses_control_characters() {
+        let mut raw = submission();
+        raw.author_name = " Ada\n  Lovelace\u{0} ".into();
+        raw.content = "a\r\nb\u{0}c\u{7}".into();
+        let valid = raw.validate(true).unwrap();
+        assert_eq!(valid.author_name, "Ada Lovelace");
+        assert_eq!(valid.content, "a\nbc");
+    }
+
+    #[test]
+    fn moderation_transitions() {
+        use CommentStatus::*;
+        use ModerationAction as A;
+        let become_ = |status, status_before| {
+            Some(Transition::Become {
+                status,
+                status_before,
+            })
+        };
+        assert_eq!(
+            A::Approve.transition(Pending, None),
+            become_(Approved, None)
+        );
+        assert_eq!(
+            A::Spam.transition(Approved, None),
+            become_(Spam, Some(Approved))
+        );
+        assert_eq!(
+            A::NotSpam.transition(Spam, Some(Approved)),
+            become_(Approved, None)
+        );
+        assert_eq!(A::NotSpam.transition(Spam, None), become_(Pending, None));
+        assert_eq!(
+            A::Trash.transition(Pending, None),
+            become_(Trash, Some(Pending))
+        );
+        assert_eq!(
+            A::Restore.transition(Trash, Some(Pending)),
+            become_(Pending, None)
+        );
+        assert_eq!(A::Delete.transition(Trash, None), Some(Transition::Delete));
+        assert_eq!(A::Delete.transition(Approved, None), None);
+        assert_eq!(A::Restore.transition(Approved, None), None);
+        assert_eq!(A::Approve.transition(Spam, None), None);
+        for status in CommentStatus::ALL {
+            for action in ModerationAction::available_for(status) {
+                assert!(
+                    action.transition(status, None).is_some(),
+                    "{action:?} on {status:?}"
+                );
+            }
+        }
+    }
+
+    fn comment(id: i64, parent: Option<i64>) -> Comment {
+        Comment {
+            id: CommentId(id),
+            article_id: ArticleId(1),
+            parent_id: parent.map(CommentId),
+            author_name: format!("c{id}"),
+            author_email: String::new(),
+            author_url: String::new(),
+            content: String::new(),
+            status: CommentStatus::Approved,
+            status_before: None,
+            moderation_reason: String::new(),
+            ip: String::new(),
+            user_agent: String::new(),
+            created_at: OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(id),
+        }
+    }
+
+    fn shape(nodes: &[ThreadNode<'_>]) -> String {
+        nodes
+            .iter()
+            .map(|node| {
+                if node.replies.is_empty() {
+                    format!("{}@{}", node.comment.id, node.depth)
+                } else {
+                    format!(
+                        "{}@{}({})",
+                        node.comment.id,
+                        node.depth,
+                        shape(&node.replies)
+                    )
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn threads_nest_replies_oldest_first() {
+        let comments = [
+            comment(3, Some(1)),
+            comment(1, None),
+            comment(2, None),
+            comment(4, Some(3)),
+            comment(5, Some(99)),
+        ];
+        assert_eq!(shape(&thread(&comments, 5)), "1@1(3@2(4@3)) 2@1 5@1");
+        assert_eq!(shape(&thread(&comments, 2)), "1@1(3@2 4@2) 2@1 5@1");
+        assert_eq!(shape(&thread(&comments, 1)), "1@1 3@1 4@1 2@1 5@1");
+    }
+}

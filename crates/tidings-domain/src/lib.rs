@@ -1,0 +1,24 @@
+//! The rules of a news site, with no I/O: articles and their permalinks, comments and what
+//! makes one acceptable, the moderation decision, and turning what people type into HTML
+//! that is safe to show.
+//!
+//! This crate must not depend on a database, an HTTP stack, an async runtime or the clock:
+//! the current time and any secret are passed in, so every rule here is a plain function
+//! tested by table. `SafeHtml` can only be built by the renderers in [`text`].
+
+pub mod article;
+pub mod comment;
+pub mod discussion;
+pub mod ids;
+pub mod text;
+pub mod user;
+
+pub use article::{Article, ArticleInput, ArticleStatus, InvalidArticle, Slug};
+pub use comment::{
+    Comment, CommentStatus, FieldErrors, ModerationAction, NewComment, RawSubmission, Transition,
+    thread,
+};
+pub use discussion::{DiscussionSettings, Verdict, VerdictReason, decide};
+pub use ids::{ArticleId, CommentId, UserId};
+pub use text::SafeHtml;
+pub use user::{Role, User};

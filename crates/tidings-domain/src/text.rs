@@ -1,0 +1,341 @@
+//! Turning what people type into HTML that is safe to show.
+//!
+//! Sanitising is always the last step: cosmetic passes (paragraphs, clickable links) run on
+//! the raw text first, then a real HTML5 parser with an allow-list (ammonia) decides what
+//! survives. A mistake in a cosmetic pass can make ugly markup but never a script, which is
+//! the lesson of WordPress's comment XSS history (texturize, regex `rel` rewriting).
+
+use pulldown_cmark::{Event, Options, Parser, TagEnd};
+use serde::Serialize;
+use std::sync::LazyLock;
+
+/// HTML that went through one of this module's sanitisers. It cannot be built any other
+/// way, so a template may print it unescaped and nothing else.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SafeHtml(String);
+
+impl SafeHtml {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The number of links in the HTML, after bare URLs were made clickable: the count the
+    /// "hold comments with N or more links" rule uses, as WordPress counts it.
+    pub fn link_count(&self) -> usize {
+        self.0.matches("<a href=").count()
+    }
+}
+
+/// Tags a reader may use in a comment: WordPress's comment allow-list, plus the paragraphs
+/// and line breaks we add ourselves.
+const COMMENT_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "acronym",
+    "b",
+    "blockquote",
+    "br",
+    "cite",
+    "code",
+    "del",
+    "em",
+    "i",
+    "p",
+    "q",
+    "s",
+    "strike",
+    "strong",
+];
+
+static COMMENT_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .add_tags(COMMENT_TAGS)
+        .add_tag_attributes("a", ["href", "title"])
+        .add_tag_attributes("abbr", ["title"])
+        .add_tag_attributes("acronym", ["title"])
+        .add_tag_attributes("blockquote", ["cite"])
+        .add_tag_attributes("q", ["cite"])
+        .add_tag_attributes("del", ["datetime"])
+        .add_clean_content_tags(["script", "style", "template", "noscript", "iframe"])
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::Deny)
+        .link_rel(Some("nofollow ugc"));
+    builder
+});
+
+static ARTICLE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(["figure", "figcaption"])
+        .add_generic_attributes(["id"])
+        .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("img", ["loading"])
+        .id_prefix(Some("article-"));
+    builder
+});
+
+/// Renders an article body written in Markdown (CommonMark with tables, footnotes and
+/// strikethrough). Editors are trusted more than readers, but not with scripts.
+pub fn render_markdown(markdown: &str) -> SafeHtml {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION;
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(markdown, options));
+    SafeHtml(ARTICLE_SANITIZER.clean(&html).to_string())
+}
+
+/// The first `max_words` words of an article's text, for the front page and feeds.
+pub fn excerpt_from_markdown(markdown: &str, max_words: usize) -> String {
+    let mut text = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(piece) | Event::Code(piece) => text.push_str(&piece),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                text.push(' ');
+                // Enough words gathered: a long article need not be read to its end.
+                if text.split_whitespace().nth(max_words).is_some() {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut words = text.split_whitespace();
+    let mut excerpt: Vec<&str> = words.by_ref().take(max_words).collect();
+    if words.next().is_some() {
+        excerpt.push("…");
+    }
+    excerpt.join(" ")
+}
+
+/// Renders a reader's comment: paragraphs from blank lines, `<br>` from single line breaks,
+/// bare http(s) URLs made clickable, WordPress's small tag allow-list, and
+/// `rel="nofollow ugc"` on every link.
+pub fn render_comment(text: &str) -> SafeHtml {
+    let linked = link_bare_urls(text);
+    let paragraphs = paragraphs_from_blank_lines(&linked);
+    SafeHtml(COMMENT_SANITIZER.clean(&paragraphs).to_string())
+}
+
+/// A pending comment shown to its author: plain text only, links not clickable, so a held
+/// comment cannot be used to publish links (WordPress's moderation-preview weakness).
+pub fn render_comment_preview(text: &str) -> SafeHtml {
+    let plain = ammonia::Builder::empty().clean(text).to_string();
+    // `plain` is escaped text now; only paragraphs and breaks are added back.
+    let paragraphs = paragraphs_from_blank_lines(&plain);
+    SafeHtml(COMMENT_SANITIZER.clean(&paragraphs).to_string())
+}
+
+/// Plain text of possibly-HTML input, for matching word lists against what a reader sees.
+pub fn strip_tags(text: &str) -> String {
+    let escaped = ammonia::Builder::empty().clean(text).to_string();
+    escaped
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
+fn paragraphs_from_blank_lines(text: &str) -> String {
+    let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut html = String::with_capacity(normalised.len() + 32);
+    let mut paragraph: Vec<&str> = Vec::new();
+    let flush = |paragraph: &mut Vec<&str>, html: &mut String| {
+        if !paragraph.is_empty() {
+            html.push_str("<p>");
+            html.push_str(&paragraph.join("<br>\n"));
+            html.push_str("</p>\n");
+            paragraph.clear();
+        }
+    };
+    for line in normalised.split('\n') {
+        if line.trim().is_empty() {
+            flush(&mut paragraph, &mut html);
+        } else {
+            paragraph.push(line.trim_end());
+        }
+    }
+    flush(&mut paragraph, &mut html);
+    html
+}
+
+/// Wraps bare http(s) URLs in anchors, leaving tags and the inside of existing anchors
+/// alone, and turns typed `<p>` and `<br>` into line breaks. The scan only needs to be good enough to look right: the sanitiser runs after it.
+fn link_bare_urls(text: &str) -> String {
+    let finder = {
+        let mut finder = linkify::LinkFinder::new();
+        finder.kinds(&[linkify::LinkKind::Url]);
+        finder
+    };
+    let mut output = String::with_capacity(text.len() + 16);
+    let mut inside_anchor = false;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (segment, after) = match rest.find('<') {
+            Some(0) => {
+                let end = rest.find('>').map_or(rest.len(), |index| index + 1);
+                let tag = &rest[..end];
+                let name = tag
+                    .trim_start_matches('<')
+                    .split(|c: char| c.is_whitespace() || c == '>')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                match name.as_str() {
+                    "a" => inside_anchor = true,
+                    "/a" => inside_anchor = false,
+                    _ => {}
+                }
+                // Typed paragraphs and breaks become the blank lines and line breaks that
+                // the paragraph pass turns back into tags, so they never nest.
+                match name.trim_end_matches('/') {
+                    "p" | "/p" => output.push_str("\n\n"),
+                    "br" => output.push('\n'),
+                    _ => output.push_str(tag),
+                }
+                rest = &rest[end..];
+                continue;
+            }
+            Some(index) => (&rest[..index], &rest[index..]),
+            None => (rest, ""),
+        };
+        if inside_anchor {
+            output.push_str(segment);
+        } else {
+            let mut last = 0;
+            for link in finder.links(segment) {
+                let url = link.as_str();
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    continue;
+                }
+                output.push_str(&segment[last..link.start()]);
+                let escaped = escape_attribute(url);
+                output.push_str("<a href=\"");
+                output.push_str(&escaped);
+                output.push_str("\">");
+                output.push_str(&escaped);
+                output.push_str("</a>");
+                last = link.end();
+            }
+            output.push_str(&segment[last..]);
+        }
+        rest = after;
+    }
+    output
+}
+
+fn escape_attribute(value: &str) -> String {
+    value
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_comment(input: &str, expected: &str) {
+        assert_eq!(render_comment(input).as_str(), expected, "input: {input:?}");
+    }
+
+    #[test]
+    fn comments_keep_allowed_formatting_and_lose_the_rest() {
+        check_comment("hello", "<p>hello</p>\n");
+        check_comment("one\ntwo\n\nthree", "<p>one<br>\ntwo</p>\n<p>three</p>\n");
+        check_comment(
+            "<b>bold</b> <em>em</em>",
+            "<p><b>bold</b> <em>em</em></p>\n",
+        );
+        check_comment("<script>alert(1)</script>hi", "<p>hi</p>\n");
+        check_comment("<img src=x onerror=alert(1)>pic", "<p>pic</p>\n");
+        check_comment(
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "<p><a rel=\"nofollow ugc\">x</a></p>\n",
+        );
+        check_comment(
+            "<a href=\"https://example.com/\" onclick=\"x()\">x</a>",
+            "<p><a href=\"https://example.com/\" rel=\"nofollow ugc\">x</a></p>\n",
+        );
+        check_comment("a < b & c > d", "<p>a &lt; b &amp; c &gt; d</p>\n");
+        check_comment(
+            "<p style=\"color:red\">x</p><p>y<br/>z</p>",
+            "<p>x</p>\n<p>y<br>\nz</p>\n",
+        );
+    }
+
+    #[test]
+    fn bare_urls_become_nofollow_links() {
+        check_comment(
+            "see https://example.com/a?b=1&c=2 now",
+            "<p>see <a href=\"https://example.com/a?b=1&amp;c=2\" rel=\"nofollow ugc\">https://example.com/a?b=1&amp;c=2</a> now</p>\n",
+        );
+        check_comment(
+            "<a href=\"https://example.com/\">https://example.com/</a>",
+            "<p><a href=\"https://example.com/\" rel=\"nofollow ugc\">https://example.com/</a></p>\n",
+        );
+        check_comment("javascript:alert(1)", "<p>javascript:alert(1)</p>\n");
+        check_comment(
+            "https://example.com/\"><script>alert(1)</script>",
+            "<p><a href=\"https://example.com/\" rel=\"nofollow ugc\">https://example.com/</a>\"&gt;</p>\n",
+        );
+    }
+
+    #[test]
+    fn link_count_counts_written_and_bare_links() {
+        let html = render_comment("<a href=\"https://a.example/\">a</a> https://b.example/ c");
+        assert_eq!(html.link_count(), 2);
+        assert_eq!(render_comment("no links").link_count(), 0);
+    }
+
+    #[test]
+    fn previews_show_no_links_or_tags() {
+        let preview = render_comment_preview(
+            "<a href=\"https://spam.example/\">buy</a> https://x.example/\n\n<b>hi</b>",
+        );
+        assert_eq!(
+            preview.as_str(),
+            "<p>buy https://x.example/</p>\n<p>hi</p>\n"
+        );
+    }
+
+    #[test]
+    fn markdown_renders_and_drops_scripts() {
+        let html = render_markdown(
+            "# Title\n\nSome *text* <script>alert(1)</script>\n\n| a |\n|---|\n| b |",
+        );
+        assert!(html.as_str().contains("<h1>Title</h1>"));
+        assert!(html.as_str().contains("<em>text</em>"));
+        assert!(html.as_str().contains("<table>"));
+        assert!(!html.as_str().contains("script"));
+        let link = render_markdown("[x](javascript:alert(1))");
+        assert!(!link.as_str().contains("javascript"), "{}", link.as_str());
+    }
+
+    #[test]
+    fn excerpts_take_words_from_text_only() {
+        assert_eq!(
+            excerpt_from_markdown("# Hi\n\nOne *two* three four", 3),
+            "Hi One two …"
+        );
+        assert_eq!(excerpt_from_markdown("short", 55), "short");
+        assert_eq!(
+            excerpt_from_markdown("see [the admin](/admin/).", 55),
+            "see the admin."
+        );
+    }
+
+    #[test]
+    fn strip_tags_gives_visible_text() {
+        assert_eq!(strip_tags("<b>viagra</b> &amp; co"), "viagra & co");
+        assert_eq!(strip_tags("v<i></i>iagra"), "viagra");
+    }
+}

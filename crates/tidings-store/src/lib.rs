@@ -1,0 +1,138 @@
+//! Storage behind one interface: the [`Store`] trait, and its SQLite backend.
+//!
+//! The app holds an `Arc<dyn Store>` and never names a backend. Methods are named for what
+//! the app asks ("the approved comments of this article"), not generic CRUD, and each backend
+//! owns its SQL and turns driver errors into [`StoreError`]. This crate knows the domain
+//! types but nothing of HTTP or templates.
+
+mod migrations;
+pub mod records;
+mod sqlite;
+
+pub use records::*;
+pub use sqlite::SqliteStore;
+
+use async_trait::async_trait;
+use tidings_domain::article::ValidArticle;
+use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, User, UserId};
+use time::OffsetDateTime;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique rule was broken; `what` names it for the message ("slug", "email").
+    #[error("{what} is already taken")]
+    Conflict { what: &'static str },
+    /// The database cannot be reached or is too busy; worth retrying later.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// The database holds a newer schema than this program knows.
+    #[error(
+        "the database schema is version {found}, newer than the {known} this program knows; upgrade tidings"
+    )]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    // Articles.
+
+    /// Inserts an article. When its slug came from the title and is taken, `-2`, `-3`, …
+    /// are tried; a slug typed by the editor that is taken is a `Conflict`.
+    async fn insert_article(
+        &self,
+        article: &ValidArticle,
+        author_id: Option<UserId>,
+        now: OffsetDateTime,
+    ) -> StoreResult<Article>;
+    /// Replaces an article's editable fields; `None` when it does not exist.
+    async fn update_article(
+        &self,
+        id: ArticleId,
+        article: &ValidArticle,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<Article>>;
+    async fn article_by_id(&self, id: ArticleId) -> StoreResult<Option<Article>>;
+    async fn article_by_slug(&self, slug: &str) -> StoreResult<Option<Article>>;
+    /// Published articles dated no later than `now`, newest first, with approved comment counts.
+    async fn published_articles(
+        &self,
+        now: OffsetDateTime,
+        page: Page,
+    ) -> StoreResult<Vec<ArticleSummary>>;
+    async fn count_published_articles(&self, now: OffsetDateTime) -> StoreResult<u64>;
+    /// Every article, drafts included, newest first, for the admin.
+    async fn all_articles(&self, page: Page) -> StoreResult<Vec<ArticleSummary>>;
+    async fn count_all_articles(&self) -> StoreResult<u64>;
+
+    // Comments.
+
+    /// Stores a new comment unless the guard refuses it; the guard's checks and the insert
+    /// happen in one transaction, so two racing requests cannot both slip past flood control.
+    async fn insert_comment(
+        &self,
+        comment: &CommentRecord,
+        guard: &SubmissionGuard,
+    ) -> StoreResult<Result<CommentId, Refusal>>;
+    async fn comment_by_id(&self, id: CommentId) -> StoreResult<Option<Comment>>;
+    /// An article's approved comments, oldest first.
+    async fn approved_comments(&self, article_id: ArticleId) -> StoreResult<Vec<Comment>>;
+    /// Whether an approved comment exists with exactly this name and email.
+    async fn has_approved_comment_from(&self, name: &str, email: &str) -> StoreResult<bool>;
+    /// Comments in one status for the moderation queue, newest first, with their article.
+    async fn comments_with_status(
+        &self,
+        status: CommentStatus,
+        page: Page,
+    ) -> StoreResult<Vec<QueuedComment>>;
+    async fn comment_counts(&self) -> StoreResult<StatusCounts>;
+    async fn set_comment_status(
+        &self,
+        id: CommentId,
+        status: CommentStatus,
+        status_before: Option<CommentStatus>,
+    ) -> StoreResult<()>;
+    /// Deletes a comment for good, moving its replies up to its parent.
+    async fn delete_comment(&self, id: CommentId) -> StoreResult<()>;
+
+    // Users, sessions and sign-in.
+
+    /// Inserts a user; a taken email is a `Conflict { what: "email" }`.
+    async fn insert_user(&self, user: &NewUser, now: OffsetDateTime) -> StoreResult<User>;
+    async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>>;
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    async fn count_users(&self) -> StoreResult<u64>;
+    async fn insert_session(&self, session: &Session) -> StoreResult<()>;
+    /// The session and its user, if the session exists and has not expired at `now`.
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(Session, User)>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    async fn record_failed_login(
+        &self,
+        email: &str,
+        ip: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Failed logins since `since` for this email, and for this IP address.
+    async fn failed_logins_since(
+        &self,
+        email: &str,
+        ip: &str,
+        since: OffsetDateTime,
+    ) -> StoreResult<(u64, u64)>;
+    async fn clear_failed_logins(&self, email: &str) -> StoreResult<()>;
+
+    // Settings.
+
+    async fn setting(&self, name: &str) -> StoreResult<Option<String>>;
+    async fn put_setting(&self, name: &str, value: &str) -> StoreResult<()>;
+    /// Stores `value` only if nothing is stored under `name`, and returns what is stored:
+    /// how several nodes agree on one generated secret.
+    async fn setting_or_insert(&self, name: &str, value: &str) -> StoreResult<String>;
+}

@@ -1,0 +1,19 @@
+//! Schema migrations, embedded in the binary. Each dialect has its own folder of plain SQL
+//! files with the same numbers; an applied migration is never edited, only followed.
+
+pub(crate) struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub(crate) const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "initial",
+    sql: include_str!("../migrations/sqlite/0001_initial.sql"),
+}];
+
+/// The newest schema version this program knows.
+pub(crate) fn latest(migrations: &[Migration]) -> i64 {
+    migrations.last().map_or(0, |migration| migration.version)
+}

@@ -1,0 +1,107 @@
+//! Values that cross the store boundary besides the domain types themselves.
+
+use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, Role, UserId};
+use time::OffsetDateTime;
+
+/// Which slice of a list to fetch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// 1-based.
+    pub number: u32,
+    pub size: u32,
+}
+
+impl Page {
+    pub fn offset(self) -> i64 {
+        i64::from(self.number.max(1) - 1) * i64::from(self.size)
+    }
+
+    /// How many pages `total` items fill (at least one, so an empty list has a page 1).
+    pub fn count(total: u64, size: u32) -> u32 {
+        u32::try_from(total.div_ceil(u64::from(size.max(1))).max(1)).unwrap_or(u32::MAX)
+    }
+}
+
+/// An article in a list, with what the list shows about its discussion.
+#[derive(Clone, Debug)]
+pub struct ArticleSummary {
+    pub article: Article,
+    pub author_name: Option<String>,
+    pub approved_comments: u64,
+}
+
+/// A comment as stored, before it has an id.
+#[derive(Clone, Debug)]
+pub struct CommentRecord {
+    pub article_id: ArticleId,
+    pub parent_id: Option<CommentId>,
+    pub author_name: String,
+    pub author_email: String,
+    pub author_url: String,
+    pub content: String,
+    pub status: CommentStatus,
+    pub moderation_reason: String,
+    pub ip: String,
+    pub user_agent: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// Checks that must see the database in the same transaction as the insert.
+#[derive(Clone, Debug, Default)]
+pub struct SubmissionGuard {
+    /// Refuse when the same IP or email commented at or after this moment.
+    pub flood_since: Option<OffsetDateTime>,
+    /// Refuse when the same comment (article, parent, name, email, text) exists outside
+    /// the trash, as WordPress does.
+    pub reject_duplicates: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Flood,
+    Duplicate,
+}
+
+/// A comment in the moderation queue with the title and link of its article.
+#[derive(Clone, Debug)]
+pub struct QueuedComment {
+    pub comment: Comment,
+    pub article_title: String,
+    pub article_permalink: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    pub pending: u64,
+    pub approved: u64,
+    pub spam: u64,
+    pub trash: u64,
+}
+
+impl StatusCounts {
+    pub fn get(&self, status: CommentStatus) -> u64 {
+        match status {
+            CommentStatus::Pending => self.pending,
+            CommentStatus::Approved => self.approved,
+            CommentStatus::Spam => self.spam,
+            CommentStatus::Trash => self.trash,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub token_hash: String,
+    pub user_id: UserId,
+    pub csrf_token: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}

@@ -1,0 +1,844 @@
+//! The SQLite backend: one file in the data folder, in WAL mode.
+//!
+//! Writes go through a pool of exactly one connection, so transactions never contend for
+//! SQLite's single write lock inside this process and a deferred `BEGIN` cannot fail with
+//! `SQLITE_BUSY_SNAPSHOT`; reads use a separate pool of read-only connections, which WAL lets
+//! run beside the writer. `synchronous=FULL` syncs the WAL at every commit, so a comment
+//! whose success response was sent survives a process crash and a power loss.
+
+use crate::migrations::{self, Migration};
+use crate::records::*;
+use crate::{Store, StoreError, StoreResult};
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, Transaction};
+use std::path::Path;
+use std::time::Duration;
+use tidings_domain::article::ValidArticle;
+use tidings_domain::{
+    Article, ArticleId, ArticleStatus, Comment, CommentId, CommentStatus, Role, Slug, User, UserId,
+};
+use time::OffsetDateTime;
+
+/// Readers beside the one writer; two cores rarely keep more than this many busy.
+const READER_CONNECTIONS: u32 = 4;
+/// How long a statement waits for a lock held by another process (a backup, the CLI).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct SqliteStore {
+    writer: SqlitePool,
+    readers: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub async fn open(path: &Path) -> StoreResult<SqliteStore> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true)
+            .pragma("trusted_schema", "OFF");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone())
+            .await
+            .map_err(from_sqlx)?;
+        apply_migrations(&writer, migrations::SQLITE).await?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(READER_CONNECTIONS)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(from_sqlx)?;
+        Ok(SqliteStore { writer, readers })
+    }
+
+    /// The schema version the database is at, for `tidings migrate` and tests.
+    pub async fn schema_version(&self) -> StoreResult<i64> {
+        current_version(&self.readers).await
+    }
+
+    /// `PRAGMA integrity_check`, for crash tests and `tidings check`.
+    pub async fn integrity_check(&self) -> StoreResult<String> {
+        sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&self.readers)
+            .await
+            .map_err(from_sqlx)
+    }
+
+    pub async fn close(&self) {
+        self.readers.close().await;
+        self.writer.close().await;
+    }
+}
+
+async fn current_version(pool: &SqlitePool) -> StoreResult<i64> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        .fetch_one(pool)
+        .await
+        .map_err(from_sqlx)
+}
+
+async fn apply_migrations(pool: &SqlitePool, all: &[Migration]) -> StoreResult<()> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at INTEGER NOT NULL
+        ) STRICT",
+    )
+    .execute(pool)
+    .await
+    .map_err(from_sqlx)?;
+    let found = current_version(pool).await?;
+    let known = migrations::latest(all);
+    if found > known {
+        return Err(StoreError::SchemaTooNew { found, known });
+    }
+    for migration in all.iter().filter(|migration| migration.version > found) {
+        let mut transaction = pool.begin().await.map_err(from_sqlx)?;
+        sqlx::raw_sql(migration.sql)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+            .bind(migration.version)
+            .bind(migration.name)
+            .bind(OffsetDateTime::now_utc().unix_timestamp())
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)?;
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "applied migration"
+        );
+    }
+    Ok(())
+}
+
+fn from_sqlx(error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            StoreError::Unavailable(error.to_string())
+        }
+        sqlx::Error::Database(database) if database.is_unique_violation() => {
+            let message = database.message();
+            let what = if message.contains("slug") {
+                "slug"
+            } else if message.contains("email") {
+                "email"
+            } else {
+                "value"
+            };
+            StoreError::Conflict { what }
+        }
+        sqlx::Error::Database(database)
+            if matches!(database.code().as_deref(), Some("5" | "6" | "517")) =>
+        {
+            // SQLITE_BUSY, SQLITE_LOCKED and SQLITE_BUSY_SNAPSHOT: another process holds the lock.
+            StoreError::Unavailable(error.to_string())
+        }
+        _ => StoreError::Other(error.to_string()),
+    }
+}
+
+fn timestamp(moment: OffsetDateTime) -> i64 {
+    moment.unix_timestamp()
+}
+
+fn moment(seconds: i64) -> StoreResult<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp(seconds).map_err(|error| {
+        StoreError::Other(format!("stored time {seconds} is out of range: {error}"))
+    })
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Other(format!("stored {what} {value:?} is not valid"))
+}
+
+const ARTICLE_COLUMNS: &str = "a.id, a.slug, a.title, a.body_markdown, a.status, a.published_at, \
+     a.updated_at, a.author_id, a.comments_open";
+
+fn article_from_row(row: &SqliteRow) -> StoreResult<Article> {
+    let get = |error: sqlx::Error| from_sqlx(error);
+    let slug: String = row.try_get("slug").map_err(get)?;
+    let status: String = row.try_get("status").map_err(get)?;
+    Ok(Article {
+        id: ArticleId(row.try_get("id").map_err(get)?),
+        slug: Slug::parse(&slug).ok_or_else(|| corrupt("slug", &slug))?,
+        title: row.try_get("title").map_err(get)?,
+        body_markdown: row.try_get("body_markdown").map_err(get)?,
+        status: ArticleStatus::parse(&status).ok_or_else(|| corrupt("article status", &status))?,
+        published_at: moment(row.try_get("published_at").map_err(get)?)?,
+        updated_at: moment(row.try_get("updated_at").map_err(get)?)?,
+        author_id: row
+            .try_get::<Option<i64>, _>("author_id")
+            .map_err(get)?
+            .map(UserId),
+        comments_open: row.try_get::<i64, _>("comments_open").map_err(get)? != 0,
+    })
+}
+
+fn summary_from_row(row: &SqliteRow) -> StoreResult<ArticleSummary> {
+    Ok(ArticleSummary {
+        article: article_from_row(row)?,
+        author_name: row.try_get("author_name").map_err(from_sqlx)?,
+        approved_comments: u64::try_from(
+            row.try_get::<i64, _>("approved_comments")
+                .map_err(from_sqlx)?,
+        )
+        .unwrap_or(0),
+    })
+}
+
+const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, c.author_name, c.author_email, \
+     c.author_url, c.content, c.status, c.status_before, c.moderation_reason, c.ip, \
+     c.user_agent, c.created_at";
+
+fn status_from(value: &str) -> StoreResult<CommentStatus> {
+    CommentStatus::parse(value).ok_or_else(|| corrupt("comment status", value))
+}
+
+fn comment_from_row(row: &SqliteRow) -> StoreResult<Comment> {
+    let get = |error: sqlx::Error| from_sqlx(error);
+    let status: String = row.try_get("status").map_err(get)?;
+    let status_before: Option<String> = row.try_get("status_before").map_err(get)?;
+    Ok(Comment {
+        id: CommentId(row.try_get("id").map_err(get)?),
+        article_id: ArticleId(row.try_get("article_id").map_err(get)?),
+        parent_id: row
+            .try_get::<Option<i64>, _>("parent_id")
+            .map_err(get)?
+            .map(CommentId),
+        author_name: row.try_get("author_name").map_err(get)?,
+        author_email: row.try_get("author_email").map_err(get)?,
+        author_url: row.try_get("author_url").map_err(get)?,
+        content: row.try_get("content").map_err(get)?,
+        status: status_from(&status)?,
+        status_before: status_before.as_deref().map(status_from).transpose()?,
+        moderation_reason: row.try_get("moderation_reason").map_err(get)?,
+        ip: row.try_get("ip").map_err(get)?,
+        user_agent: row.try_get("user_agent").map_err(get)?,
+        created_at: moment(row.try_get("created_at").map_err(get)?)?,
+    })
+}
+
+fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
+    let get = |error: sqlx::Error| from_sqlx(error);
+    let role: String = row.try_get("role").map_err(get)?;
+    Ok(User {
+        id: UserId(row.try_get("id").map_err(get)?),
+        email: row.try_get("email").map_err(get)?,
+        display_name: row.try_get("display_name").map_err(get)?,
+        role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+        password_hash: row.try_get("password_hash").map_err(get)?,
+    })
+}
+
+fn to_u64(count: i64) -> u64 {
+    u64::try_from(count).unwrap_or(0)
+}
+
+impl SqliteStore {
+    async fn article_where(
+        &self,
+        condition: &str,
+        bind: ArticleKey<'_>,
+    ) -> StoreResult<Option<Article>> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {condition}");
+        let query = sqlx::query(&sql);
+        let query = match bind {
+            ArticleKey::Id(id) => query.bind(id.0),
+            ArticleKey::Slug(slug) => query.bind(slug),
+        };
+        let row = query
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(from_sqlx)?;
+        row.as_ref().map(article_from_row).transpose()
+    }
+
+    async fn summaries(
+        &self,
+        filter: &str,
+        now: Option<OffsetDateTime>,
+        page: Page,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS}, u.display_name AS author_name,
+                (SELECT COUNT(*) FROM comments c
+                  WHERE c.article_id = a.id AND c.status = 'approved') AS approved_comments
+             FROM articles a LEFT JOIN users u ON u.id = a.author_id
+             {filter}
+             ORDER BY a.published_at DESC, a.id DESC
+             LIMIT ? OFFSET ?"
+        );
+        let mut query = sqlx::query(&sql);
+        if let Some(now) = now {
+            query = query.bind(timestamp(now));
+        }
+        let rows = query
+            .bind(i64::from(page.size))
+            .bind(page.offset())
+            .fetch_all(&self.readers)
+            .await
+            .map_err(from_sqlx)?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    async fn write_article(
+        transaction: &mut Transaction<'static, Sqlite>,
+        id: Option<ArticleId>,
+        article: &ValidArticle,
+        author_id: Option<UserId>,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<i64>> {
+        // A title-made slug that is taken gets the first free `-N`, as WordPress does.
+        let mut attempt = 1;
+        loop {
+            let slug = if attempt == 1 {
+                article.slug.clone()
+            } else {
+                article.slug.with_suffix(attempt)
+            };
+            let result = match id {
+                None => sqlx::query(
+                    "INSERT INTO articles (slug, title, body_markdown, status, published_at,
+                        updated_at, author_id, comments_open)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(slug.as_str())
+                .bind(&article.title)
+                .bind(&article.body_markdown)
+                .bind(article.status.as_str())
+                .bind(timestamp(article.published_at))
+                .bind(timestamp(now))
+                .bind(author_id.map(|id| id.0))
+                .bind(i64::from(article.comments_open))
+                .execute(&mut **transaction)
+                .await
+                .map(|done| Some(done.last_insert_rowid())),
+                Some(id) => sqlx::query(
+                    "UPDATE articles SET slug = ?, title = ?, body_markdown = ?, status = ?,
+                        published_at = ?, updated_at = ?, comments_open = ?
+                     WHERE id = ?",
+                )
+                .bind(slug.as_str())
+                .bind(&article.title)
+                .bind(&article.body_markdown)
+                .bind(article.status.as_str())
+                .bind(timestamp(article.published_at))
+                .bind(timestamp(now))
+                .bind(i64::from(article.comments_open))
+                .bind(id.0)
+                .execute(&mut **transaction)
+                .await
+                .map(|done| (done.rows_affected() == 1).then_some(id.0)),
+            };
+            match result.map_err(from_sqlx) {
+                Err(StoreError::Conflict { .. }) if article.slug_from_title && attempt < 1000 => {
+                    attempt += 1
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+enum ArticleKey<'a> {
+    Id(ArticleId),
+    Slug(&'a str),
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert_article(
+        &self,
+        article: &ValidArticle,
+        author_id: Option<UserId>,
+        now: OffsetDateTime,
+    ) -> StoreResult<Article> {
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let id =
+            SqliteStore::write_article(&mut transaction, None, article, author_id, now).await?;
+        let id = id.ok_or_else(|| StoreError::Other("insert returned no row".into()))?;
+        let row = sqlx::query(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?"
+        ))
+        .bind(id)
+        .fetch_one(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        let stored = article_from_row(&row)?;
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(stored)
+    }
+
+    async fn update_article(
+        &self,
+        id: ArticleId,
+        article: &ValidArticle,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<Article>> {
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let Some(id) =
+            SqliteStore::write_article(&mut transaction, Some(id), article, None, now).await?
+        else {
+            return Ok(None);
+        };
+        let row = sqlx::query(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?"
+        ))
+        .bind(id)
+        .fetch_one(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        let stored = article_from_row(&row)?;
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(Some(stored))
+    }
+
+    async fn article_by_id(&self, id: ArticleId) -> StoreResult<Option<Article>> {
+        self.article_where("a.id = ?", ArticleKey::Id(id)).await
+    }
+
+    async fn article_by_slug(&self, slug: &str) -> StoreResult<Option<Article>> {
+        self.article_where("a.slug = ?", ArticleKey::Slug(slug))
+            .await
+    }
+
+    async fn published_articles(
+        &self,
+        now: OffsetDateTime,
+        page: Page,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        self.summaries(
+            "WHERE a.status = 'published' AND a.published_at <= ?",
+            Some(now),
+            page,
+        )
+        .await
+    }
+
+    async fn count_published_articles(&self, now: OffsetDateTime) -> StoreResult<u64> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?",
+        )
+        .bind(timestamp(now))
+        .fetch_one(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(to_u64(count))
+    }
+
+    async fn all_articles(&self, page: Page) -> StoreResult<Vec<ArticleSummary>> {
+        self.summaries("", None, page).await
+    }
+
+    async fn count_all_articles(&self) -> StoreResult<u64> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles")
+            .fetch_one(&self.readers)
+            .await
+            .map_err(from_sqlx)?;
+        Ok(to_u64(count))
+    }
+
+    async fn insert_comment(
+        &self,
+        comment: &CommentRecord,
+        guard: &SubmissionGuard,
+    ) -> StoreResult<Result<CommentId, Refusal>> {
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        if guard.reject_duplicates {
+            let duplicate: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM comments
+                 WHERE article_id = ? AND COALESCE(parent_id, 0) = ? AND author_name = ?
+                   AND author_email = ? AND content = ? AND status <> 'trash'
+                 LIMIT 1",
+            )
+            .bind(comment.article_id.0)
+            .bind(comment.parent_id.map_or(0, |id| id.0))
+            .bind(&comment.author_name)
+            .bind(&comment.author_email)
+            .bind(&comment.content)
+            .fetch_optional(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+            if duplicate.is_some() {
+                return Ok(Err(Refusal::Duplicate));
+            }
+        }
+        if let Some(since) = guard.flood_since {
+            let recent: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM comments WHERE ip = ? AND created_at >= ?
+                 UNION ALL
+                 SELECT id FROM comments WHERE author_email = ? AND author_email <> '' AND created_at >= ?
+                 LIMIT 1",
+            )
+            .bind(&comment.ip)
+            .bind(timestamp(since))
+            .bind(&comment.author_email)
+            .bind(timestamp(since))
+            .fetch_optional(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+            if recent.is_some() {
+                return Ok(Err(Refusal::Flood));
+            }
+        }
+        let done = sqlx::query(
+            "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url,
+                content, status, moderation_reason, ip, user_agent, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(comment.article_id.0)
+        .bind(comment.parent_id.map(|id| id.0))
+        .bind(&comment.author_name)
+        .bind(&comment.author_email)
+        .bind(&comment.author_url)
+        .bind(&comment.content)
+        .bind(comment.status.as_str())
+        .bind(&comment.moderation_reason)
+        .bind(&comment.ip)
+        .bind(&comment.user_agent)
+        .bind(timestamp(comment.created_at))
+        .execute(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(Ok(CommentId(done.last_insert_rowid())))
+    }
+
+    async fn comment_by_id(&self, id: CommentId) -> StoreResult<Option<Comment>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments c WHERE c.id = ?"
+        ))
+        .bind(id.0)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        row.as_ref().map(comment_from_row).transpose()
+    }
+
+    async fn approved_comments(&self, article_id: ArticleId) -> StoreResult<Vec<Comment>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments c
+             WHERE c.article_id = ? AND c.status = 'approved'
+             ORDER BY c.created_at, c.id"
+        ))
+        .bind(article_id.0)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter().map(comment_from_row).collect()
+    }
+
+    async fn has_approved_comment_from(&self, name: &str, email: &str) -> StoreResult<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM comments
+             WHERE author_email = ? AND author_name = ? AND status = 'approved' LIMIT 1",
+        )
+        .bind(email)
+        .bind(name)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(found.is_some())
+    }
+
+    async fn comments_with_status(
+        &self,
+        status: CommentStatus,
+        page: Page,
+    ) -> StoreResult<Vec<QueuedComment>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COMMENT_COLUMNS}, a.title AS article_title, a.slug AS article_slug,
+                    a.published_at AS article_published_at
+             FROM comments c JOIN articles a ON a.id = c.article_id
+             WHERE c.status = ?
+             ORDER BY c.created_at DESC, c.id DESC
+             LIMIT ? OFFSET ?"
+        ))
+        .bind(status.as_str())
+        .bind(i64::from(page.size))
+        .bind(page.offset())
+        .fetch_all(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter()
+            .map(|row| {
+                let slug: String = row.try_get("article_slug").map_err(from_sqlx)?;
+                let slug = Slug::parse(&slug).ok_or_else(|| corrupt("slug", &slug))?;
+                let published_at = moment(row.try_get("article_published_at").map_err(from_sqlx)?)?;
+                Ok(QueuedComment {
+                    comment: comment_from_row(row)?,
+                    article_title: row.try_get("article_title").map_err(from_sqlx)?,
+                    article_permalink: tidings_domain::article::permalink(published_at, &slug),
+                })
+            })
+            .collect()
+    }
+
+    async fn comment_counts(&self) -> StoreResult<StatusCounts> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM comments GROUP BY status")
+                .fetch_all(&self.readers)
+                .await
+                .map_err(from_sqlx)?;
+        let mut counts = StatusCounts::default();
+        for (status, count) in rows {
+            let count = to_u64(count);
+            match status_from(&status)? {
+                CommentStatus::Pending => counts.pending = count,
+                CommentStatus::Approved => counts.approved = count,
+                CommentStatus::Spam => counts.spam = count,
+                CommentStatus::Trash => counts.trash = count,
+            }
+        }
+        Ok(counts)
+    }
+
+    async fn set_comment_status(
+        &self,
+        id: CommentId,
+        status: CommentStatus,
+        status_before: Option<CommentStatus>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE comments SET status = ?, status_before = ? WHERE id = ?")
+            .bind(status.as_str())
+            .bind(status_before.map(CommentStatus::as_str))
+            .bind(id.0)
+            .execute(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
+        Ok(())
+    }
+
+    async fn delete_comment(&self, id: CommentId) -> StoreResult<()> {
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        sqlx::query(
+            "UPDATE comments SET parent_id = (SELECT parent_id FROM comments WHERE id = ?)
+             WHERE parent_id = ?",
+        )
+        .bind(id.0)
+        .bind(id.0)
+        .execute(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        sqlx::query("DELETE FROM comments WHERE id = ?")
+            .bind(id.0)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)
+    }
+
+    async fn insert_user(&self, user: &NewUser, now: OffsetDateTime) -> StoreResult<User> {
+        let done = sqlx::query(
+            "INSERT INTO users (email, display_name, role, password_hash, created_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&user.email)
+        .bind(&user.display_name)
+        .bind(user.role.as_str())
+        .bind(&user.password_hash)
+        .bind(timestamp(now))
+        .execute(&self.writer)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(User {
+            id: UserId(done.last_insert_rowid()),
+            email: user.email.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role,
+            password_hash: user.password_hash.clone(),
+        })
+    }
+
+    async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(from_sqlx)?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE email = ?")
+            .bind(email)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(from_sqlx)?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn count_users(&self) -> StoreResult<u64> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.readers)
+            .await
+            .map_err(from_sqlx)?;
+        Ok(to_u64(count))
+    }
+
+    async fn insert_session(&self, session: &Session) -> StoreResult<()> {
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        // Sign-in is a fine moment to forget sessions that ran out.
+        sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
+            .bind(timestamp(session.created_at))
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&session.token_hash)
+        .bind(session.user_id.0)
+        .bind(&session.csrf_token)
+        .bind(timestamp(session.created_at))
+        .bind(timestamp(session.expires_at))
+        .execute(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)
+    }
+
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(Session, User)>> {
+        let row = sqlx::query(
+            "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,
+                    u.id, u.email, u.display_name, u.role, u.password_hash
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ? AND s.expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(timestamp(now))
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        let Some(row) = row else { return Ok(None) };
+        let session = Session {
+            token_hash: row.try_get("token_hash").map_err(from_sqlx)?,
+            user_id: UserId(row.try_get("user_id").map_err(from_sqlx)?),
+            csrf_token: row.try_get("csrf_token").map_err(from_sqlx)?,
+            created_at: moment(row.try_get("created_at").map_err(from_sqlx)?)?,
+            expires_at: moment(row.try_get("expires_at").map_err(from_sqlx)?)?,
+        };
+        Ok(Some((session, user_from_row(&row)?)))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
+        Ok(())
+    }
+
+    async fn record_failed_login(
+        &self,
+        email: &str,
+        ip: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        // Only the last day matters to the throttle; older rows would only grow the table.
+        sqlx::query("DELETE FROM failed_logins WHERE at < ?")
+            .bind(timestamp(at) - 86_400)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        sqlx::query("INSERT INTO failed_logins (email, ip, at) VALUES (?, ?, ?)")
+            .bind(email)
+            .bind(ip)
+            .bind(timestamp(at))
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)
+    }
+
+    async fn failed_logins_since(
+        &self,
+        email: &str,
+        ip: &str,
+        since: OffsetDateTime,
+    ) -> StoreResult<(u64, u64)> {
+        let (by_email, by_ip): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM failed_logins WHERE email = ? AND at >= ?),
+                    (SELECT COUNT(*) FROM failed_logins WHERE ip = ? AND at >= ?)",
+        )
+        .bind(email)
+        .bind(timestamp(since))
+        .bind(ip)
+        .bind(timestamp(since))
+        .fetch_one(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        Ok((to_u64(by_email), to_u64(by_ip)))
+    }
+
+    async fn clear_failed_logins(&self, email: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM failed_logins WHERE email = ?")
+            .bind(email)
+            .execute(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
+        Ok(())
+    }
+
+    async fn setting(&self, name: &str) -> StoreResult<Option<String>> {
+        sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(from_sqlx)
+    }
+
+    async fn put_setting(&self, name: &str, value: &str) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES (?, ?)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(name)
+        .bind(value)
+        .execute(&self.writer)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(())
+    }
+
+    async fn setting_or_insert(&self, name: &str, value: &str) -> StoreResult<String> {
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(value)
+        .execute(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        let stored: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
+            .bind(name)
+            .fetch_one(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(stored)
+    }
+}

@@ -1,0 +1,87 @@
+//! The one piece of shared state every handler and command receives.
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::render::Templates;
+use crate::render::views::SiteView;
+use crate::security::{PasswordCost, Signer, random_token};
+use crate::services;
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tidings_store::{SqliteStore, Store};
+use time::OffsetDateTime;
+
+/// The database file's name inside the data folder.
+pub const DATABASE_FILE: &str = "tidings.db";
+
+#[derive(Clone)]
+pub struct App {
+    pub config: Arc<Config>,
+    pub store: Arc<dyn Store>,
+    pub templates: Arc<Templates>,
+    pub clock: Arc<dyn Clock>,
+    /// Signs links that show a pending comment to its author.
+    pub signer: Arc<Signer>,
+    pub password_cost: PasswordCost,
+}
+
+/// What tests change about an app; production uses [`AppOptions::default`].
+pub struct AppOptions {
+    pub clock: Arc<dyn Clock>,
+    pub password_cost: PasswordCost,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            clock: Arc::new(SystemClock),
+            password_cost: PasswordCost::DEFAULT,
+        }
+    }
+}
+
+impl App {
+    /// Opens the site in `data_dir`: creates the folder and database if needed, brings the
+    /// schema up to date, and gives a fresh site its welcome article.
+    pub async fn open(data_dir: &Path, config: Config, options: AppOptions) -> anyhow::Result<App> {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+        let database = data_dir.join(DATABASE_FILE);
+        let store = SqliteStore::open(&database)
+            .await
+            .with_context(|| format!("opening the database {}", database.display()))?;
+        let store: Arc<dyn Store> = Arc::new(store);
+        // Every node of a site must sign with the same key, so it lives in the database.
+        let signing_key = store
+            .setting_or_insert("signing_key", &random_token())
+            .await?;
+        let theme_dir: PathBuf = data_dir.join(&config.theme_dir);
+        let templates = Templates::new(Some(theme_dir));
+        templates
+            .check()
+            .context("checking the theme's templates")?;
+        let app = App {
+            config: Arc::new(config),
+            store,
+            templates: Arc::new(templates),
+            clock: options.clock,
+            signer: Arc::new(Signer::new(&signing_key)),
+            password_cost: options.password_cost,
+        };
+        services::site::welcome_fresh_site(&app).await?;
+        Ok(app)
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    pub fn site_view(&self) -> SiteView {
+        SiteView {
+            title: self.config.title.clone(),
+            tagline: self.config.tagline.clone(),
+            base_url: self.config.base_url(),
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! The command line: `tidings serve` runs the site; the other commands are what a site owner
+//! scripts. Every setting can also come from a `TIDINGS_*` environment variable, and from
+//! `tidings.toml` in the data folder; a flag beats the environment, which beats the file.
+
+use crate::app::{App, AppOptions};
+use crate::config::Config;
+use crate::services::accounts::{self, AccountError, NewAccount};
+use crate::services::articles::{self, ArticleError};
+use crate::services::site;
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tidings_domain::article::ArticleInput;
+use tidings_domain::{ArticleStatus, Role};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tidings",
+    version,
+    about = "A self-hosted news and blog engine"
+)]
+struct Cli {
+    /// The data folder: database, settings file (tidings.toml) and theme overrides.
+    #[arg(
+        long,
+        global = true,
+        env = "TIDINGS_DATA",
+        default_value = "tidings-data"
+    )]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the site.
+    Serve(ServeArgs),
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Manage the accounts of the people who run the site.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write articles from a script.
+    #[command(subcommand)]
+    Post(PostCommand),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address and port to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "TIDINGS_LISTEN")]
+    listen: Option<SocketAddr>,
+    /// The site's public address, such as https://news.example.com.
+    #[arg(long, env = "TIDINGS_BASE_URL")]
+    base_url: Option<String>,
+    /// The site's name.
+    #[arg(long, env = "TIDINGS_TITLE")]
+    title: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// administrator or editor.
+        #[arg(long, default_value = "administrator")]
+        role: String,
+        /// Read the password from standard input (the only way: never from a flag, which
+        /// would show in the process list and shell history).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PostCommand {
+    /// Publish (or draft) an article from a Markdown file and print its address.
+    Add {
+        #[arg(long)]
+        title: String,
+        /// The Markdown file with the article's body; `-` reads standard input.
+        #[arg(long)]
+        body_file: PathBuf,
+        /// The last part of the address; made from the title when absent.
+        #[arg(long)]
+        slug: Option<String>,
+        /// The publication date, RFC 3339 (2026-11-27T09:00:00Z); now when absent.
+        #[arg(long)]
+        date: Option<String>,
+        /// Save as a draft instead of publishing.
+        #[arg(long)]
+        draft: bool,
+        /// Close comments on it.
+        #[arg(long)]
+        comments_closed: bool,
+        /// The email of the account to credit as author.
+        #[arg(long)]
+        author: Option<String>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: starting the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut config = Config::load(&cli.data)?;
+    match cli.command {
+        Command::Serve(args) => {
+            if let Some(listen) = args.listen {
+                config.listen = listen;
+            }
+            if args.base_url.is_some() {
+                config.base_url = args.base_url;
+            }
+            if let Some(title) = args.title {
+                config.title = title;
+            }
+            config.validate()?;
+            serve(cli.data, config).await
+        }
+        Command::Migrate => {
+            App::open(&cli.data, config, AppOptions::default()).await?;
+            println!("the database in {} is up to date", cli.data.display());
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            role,
+            password_stdin: _,
+        }) => {
+            let role = Role::parse(&role)
+                .with_context(|| format!("role {role:?} is not administrator or editor"))?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let app = App::open(&cli.data, config, AppOptions::default()).await?;
+            match accounts::add_user(
+                &app,
+                NewAccount {
+                    email,
+                    display_name: name,
+                    role,
+                    password,
+                },
+            )
+            .await
+            {
+                Ok(user) => {
+                    println!(
+                        "created {} account {} for {}",
+                        user.role.as_str(),
+                        user.id,
+                        user.email
+                    );
+                    Ok(())
+                }
+                Err(AccountError::Invalid(field, message)) => bail!("{field}: {message}"),
+                Err(other) => Err(other.into()),
+            }
+        }
+        Command::Post(PostCommand::Add {
+            title,
+            body_file,
+            slug,
+            date,
+            draft,
+            comments_closed,
+            author,
+        }) => {
+            let body_markdown = if body_file.as_os_str() == "-" {
+                let mut body = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut body)
+                    .context("reading the body from standard input")?;
+                body
+            } else {
+                std::fs::read_to_string(&body_file)
+                    .with_context(|| format!("reading {}", body_file.display()))?
+            };
+            let published_at = date
+                .map(|date| {
+                    OffsetDateTime::parse(&date, &Rfc3339).with_context(|| {
+                        format!("--date {date:?} is not an RFC 3339 date like 2026-11-27T09:00:00Z")
+                    })
+                })
+                .transpose()?;
+            let app = App::open(&cli.data, config, AppOptions::default()).await?;
+            let author_id = match author {
+                Some(email) => Some(
+                    app.store
+                        .user_by_email(&email)
+                        .await?
+                        .with_context(|| format!("no account has the email {email}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let input = ArticleInput {
+                title,
+                slug: slug.unwrap_or_default(),
+                body_markdown,
+                status: Some(if draft {
+                    ArticleStatus::Draft
+                } else {
+                    ArticleStatus::Published
+                }),
+                published_at,
+                comments_open: !comments_closed,
+            };
+            match articles::create_article(&app, input, author_id).await {
+                Ok(article) => {
+                    println!("{}{}", app.config.base_url(), article.permalink());
+                    Ok(())
+                }
+                Err(ArticleError::Invalid(invalid)) => {
+                    let messages: Vec<String> = invalid
+                        .fields
+                        .iter()
+                        .map(|(field, message)| format!("{field}: {message}"))
+                        .collect();
+                    bail!("{}", messages.join("; "))
+                }
+                Err(other) => Err(other.into()),
+            }
+        }
+    }
+}
+
+async fn serve(data: PathBuf, mut config: Config) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    // With port 0 the system picks one; links must name the real one.
+    config.listen = listener.local_addr()?;
+    let app = App::open(&data, config, AppOptions::default()).await?;
+    let base_url = app.config.base_url();
+    println!(
+        "tidings is serving {:?} at {base_url}/ (data in {})",
+        app.config.title,
+        data.display()
+    );
+    if let Some(token) = site::issue_setup_token(&app).await? {
+        println!(
+            "No account exists yet. Create the first administrator at {base_url}/admin/setup?token={token}"
+        );
+    }
+    crate::web::serve(listener, app, shutdown_signal())
+        .await
+        .context("serving")
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

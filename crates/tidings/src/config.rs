@@ -1,0 +1,123 @@
+//! Settings for one running site, read once at start-up: `tidings.toml` in the data folder,
+//! then `TIDINGS_*` environment variables, then command-line flags, each overriding the last.
+//! Parts are handed down explicitly; nothing reads a global.
+
+use anyhow::Context;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The settings file's name inside the data folder.
+pub const CONFIG_FILE: &str = "tidings.toml";
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address and port to listen on.
+    pub listen: SocketAddr,
+    /// The site's public address, such as `https://news.example.com`, for links printed by
+    /// the command line and, when it starts with `https://`, for `Secure` cookies. Defaults
+    /// to `http://` and the listen address.
+    pub base_url: Option<String>,
+    /// The site's name, shown in the header and the title of every page.
+    pub title: String,
+    /// One line under the site's name.
+    pub tagline: String,
+    /// A folder of templates and static files that override the embedded default theme;
+    /// relative paths are inside the data folder.
+    pub theme_dir: PathBuf,
+    /// Articles per page on the front page.
+    pub articles_per_page: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            base_url: None,
+            title: "tidings".into(),
+            tagline: "News and notes".into(),
+            theme_dir: PathBuf::from("theme"),
+            articles_per_page: 10,
+        }
+    }
+}
+
+impl Config {
+    /// Reads `tidings.toml` from the data folder, or the defaults when there is none.
+    pub fn load(data_dir: &Path) -> anyhow::Result<Config> {
+        let path = data_dir.join(CONFIG_FILE);
+        let config = match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                toml::from_str(&text).with_context(|| format!("reading {}", path.display()))?
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Config::default(),
+            Err(error) => return Err(error).with_context(|| format!("reading {}", path.display())),
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if let Some(base_url) = &self.base_url {
+            let parsed = url::Url::parse(base_url)
+                .with_context(|| format!("base_url {base_url:?} is not a URL"))?;
+            anyhow::ensure!(
+                matches!(parsed.scheme(), "http" | "https"),
+                "base_url must start with http:// or https://"
+            );
+        }
+        anyhow::ensure!(
+            (1..=100).contains(&self.articles_per_page),
+            "articles_per_page must be between 1 and 100"
+        );
+        anyhow::ensure!(!self.title.trim().is_empty(), "title must not be empty");
+        Ok(())
+    }
+
+    /// The public address without a trailing slash.
+    pub fn base_url(&self) -> String {
+        match &self.base_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_gives_defaults_and_bad_keys_are_named() {
+        let folder = tempfile::tempdir().unwrap();
+        assert_eq!(Config::load(folder.path()).unwrap(), Config::default());
+
+        std::fs::write(folder.path().join(CONFIG_FILE), "titel = \"x\"\n").unwrap();
+        let error = format!("{:#}", Config::load(folder.path()).unwrap_err());
+        assert!(error.contains("titel"), "{error}");
+
+        std::fs::write(
+            folder.path().join(CONFIG_FILE),
+            "title = \"Daily\"\nbase_url = \"ftp://x\"\n",
+        )
+        .unwrap();
+        let error = format!("{:#}", Config::load(folder.path()).unwrap_err());
+        assert!(error.contains("base_url"), "{error}");
+
+        std::fs::write(
+            folder.path().join(CONFIG_FILE),
+            "title = \"Daily\"\nlisten = \"127.0.0.1:9000\"\n",
+        )
+        .unwrap();
+        let config = Config::load(folder.path()).unwrap();
+        assert_eq!(config.title, "Daily");
+        assert_eq!(config.base_url(), "http://127.0.0.1:9000");
+    }
+}

@@ -1,0 +1,224 @@
+//! Turning view structs into HTML with the theme's templates.
+//!
+//! The default theme is embedded in the binary. A site's theme folder is searched first, so
+//! a site owner can replace any single template; every embedded template can also be reached
+//! as `default/NAME`, so an override can extend the one it replaces. Undefined variables are
+//! errors (a typo in a theme fails loudly instead of rendering blank), and output is
+//! HTML-escaped unless a view marked a value as [`SafeHtml`](tidings_domain::SafeHtml).
+
+pub mod views;
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+use std::path::{Component, Path, PathBuf};
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../theme/templates/", $name)))),*]
+    };
+}
+
+/// The default theme's templates, compiled into the binary.
+const TEMPLATES: &[(&str, &str)] = embedded!(
+    "base.html",
+    "index.html",
+    "article.html",
+    "comments.html",
+    "error.html",
+    "robots.txt",
+    "admin/base.html",
+    "admin/login.html",
+    "admin/setup.html",
+    "admin/comments.html",
+    "admin/articles.html",
+    "admin/article_edit.html",
+    "admin/discussion.html",
+);
+
+/// The default theme's static files, served under `/static/`.
+const STATIC_FILES: &[(&str, &str, &[u8])] = &[
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../theme/static/style.css"),
+    ),
+    (
+        "admin.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../theme/static/admin.css"),
+    ),
+    (
+        "reply.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../theme/static/reply.js"),
+    ),
+];
+
+pub struct Templates {
+    environment: Environment<'static>,
+    theme_dir: Option<PathBuf>,
+}
+
+impl Templates {
+    /// The embedded theme, overridden by files in `theme_dir/templates` when it exists.
+    pub fn new(theme_dir: Option<PathBuf>) -> Templates {
+        let mut environment = Environment::new();
+        environment.set_undefined_behavior(UndefinedBehavior::Strict);
+        environment.set_formatter(escape_less);
+        let override_dir = theme_dir.as_ref().map(|dir| dir.join("templates"));
+        environment.set_loader(move |name| {
+            if let Some(default_name) = name.strip_prefix("default/") {
+                return Ok(embedded_template(default_name).map(str::to_owned));
+            }
+            if let Some(dir) = &override_dir
+                && let Some(path) = contained_path(dir, name)
+            {
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => return Ok(Some(text)),
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(error) => {
+                        return Err(minijinja::Error::new(
+                            minijinja::ErrorKind::TemplateNotFound,
+                            format!("reading {}: {error}", path.display()),
+                        ));
+                    }
+                }
+            }
+            Ok(embedded_template(name).map(str::to_owned))
+        });
+        Templates {
+            environment,
+            theme_dir,
+        }
+    }
+
+    pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, minijinja::Error> {
+        self.environment.get_template(name)?.render(context)
+    }
+
+    #[cfg(test)]
+    fn render_str_for_test(&self, source: &str, context: impl Serialize) -> String {
+        let mut environment = self.environment.clone();
+        environment
+            .add_template_owned("test.html", source.to_owned())
+            .unwrap();
+        environment
+            .get_template("test.html")
+            .unwrap()
+            .render(context)
+            .unwrap()
+    }
+
+    /// A static file and its content type: the theme folder's `static/` first, then the
+    /// embedded default.
+    pub fn static_file(&self, name: &str) -> Option<(Vec<u8>, &'static str)> {
+        let (_, content_type, bytes) = STATIC_FILES.iter().find(|(file, _, _)| *file == name)?;
+        if let Some(dir) = &self.theme_dir
+            && let Some(path) = contained_path(&dir.join("static"), name)
+            && let Ok(bytes) = std::fs::read(path)
+        {
+            return Some((bytes, content_type));
+        }
+        Some((bytes.to_vec(), content_type))
+    }
+
+    /// Renders every template once with no context, to catch a theme's syntax errors at
+    /// start-up rather than on a reader's request.
+    pub fn check(&self) -> Result<(), minijinja::Error> {
+        for (name, _) in TEMPLATES {
+            self.environment.get_template(name)?;
+        }
+        Ok(())
+    }
+}
+
+/// HTML-escapes the five characters that matter and nothing else. minijinja's default also
+/// escapes `/`, which is valid but turns every URL in a page into `&#x2f;` soup.
+fn escape_less(
+    output: &mut minijinja::Output<'_>,
+    state: &minijinja::State<'_, '_>,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(text)
+            if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) =>
+        {
+            let fail = |error: std::fmt::Error| {
+                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, error.to_string())
+            };
+            let mut plain_from = 0;
+            for (index, character) in text.char_indices() {
+                let entity = match character {
+                    '&' => "&amp;",
+                    '<' => "&lt;",
+                    '>' => "&gt;",
+                    '"' => "&quot;",
+                    '\'' => "&#39;",
+                    _ => continue,
+                };
+                output.write_str(&text[plain_from..index]).map_err(fail)?;
+                output.write_str(entity).map_err(fail)?;
+                plain_from = index + 1;
+            }
+            output.write_str(&text[plain_from..]).map_err(fail)?;
+            Ok(())
+        }
+        _ => minijinja::escape_formatter(output, state, value),
+    }
+}
+
+fn embedded_template(name: &str) -> Option<&'static str> {
+    TEMPLATES
+        .iter()
+        .find(|(embedded_name, _)| *embedded_name == name)
+        .map(|(_, text)| *text)
+}
+
+/// `dir/name`, unless `name` tries to leave `dir`.
+fn contained_path(dir: &Path, name: &str) -> Option<PathBuf> {
+    let relative = Path::new(name);
+    relative
+        .components()
+        .all(|component| matches!(component, Component::Normal(_)))
+        .then(|| dir.join(relative))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_templates_parse() {
+        Templates::new(None).check().unwrap();
+    }
+
+    #[test]
+    fn a_theme_folder_overrides_one_template_and_can_extend_the_default() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(folder.path().join("templates")).unwrap();
+        std::fs::write(
+            folder.path().join("templates/robots.txt"),
+            "{% extends \"default/robots.txt\" %}",
+        )
+        .unwrap();
+        std::fs::write(
+            folder.path().join("templates/error.html"),
+            "custom {{ message }}",
+        )
+        .unwrap();
+        let templates = Templates::new(Some(folder.path().to_owned()));
+        let context = minijinja::context! { message => "<b>", base_url => "http://x" };
+        assert_eq!(
+            templates.render("error.html", &context).unwrap(),
+            "custom &lt;b&gt;"
+        );
+        let escaped = templates.render_str_for_test(
+            "{{ value }}",
+            minijinja::context! { value => "/a?b=1&c=\"'<x>" },
+        );
+        assert_eq!(escaped, "/a?b=1&amp;c=&quot;&#39;&lt;x&gt;");
+        let robots = templates.render("robots.txt", &context).unwrap();
+        assert!(robots.contains("Disallow: /admin/"), "{robots}");
+        assert!(contained_path(folder.path(), "../etc/passwd").is_none());
+    }
+}

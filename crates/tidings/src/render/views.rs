@@ -1,0 +1,353 @@
+//! View structs: what templates receive. They are the theme API, so a field's name and
+//! meaning change only as a public API would. Times arrive formatted twice, for people
+//! (`date`) and for machines (`date_iso`); HTML arrives already marked safe.
+
+use crate::services::comments::PendingPreview;
+use minijinja::Value;
+use serde::Serialize;
+use tidings_domain::comment::{self, ThreadNode};
+use tidings_domain::text::{render_comment, render_comment_preview};
+use tidings_domain::{Article, Comment, CommentId, DiscussionSettings, FieldErrors, SafeHtml};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+
+/// The site as every page shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub tagline: String,
+    pub base_url: String,
+}
+
+fn safe(html: &SafeHtml) -> Value {
+    Value::from_safe_string(html.as_str().to_owned())
+}
+
+pub fn human_date(moment: OffsetDateTime) -> String {
+    moment
+        .format(format_description!(
+            "[month repr:long] [day padding:none], [year]"
+        ))
+        .unwrap_or_default()
+}
+
+pub fn human_date_time(moment: OffsetDateTime) -> String {
+    moment
+        .format(format_description!(
+            "[month repr:long] [day padding:none], [year] at [hour]:[minute] UTC"
+        ))
+        .unwrap_or_default()
+}
+
+pub fn iso_date(moment: OffsetDateTime) -> String {
+    moment.format(&Rfc3339).unwrap_or_default()
+}
+
+/// WordPress's wording: "No Comments", "1 Comment", "5 Comments".
+pub fn comments_label(count: u64) -> String {
+    match count {
+        0 => "No Comments".into(),
+        1 => "1 Comment".into(),
+        n => format!("{n} Comments"),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArticleListItem {
+    pub title: String,
+    pub permalink: String,
+    pub date: String,
+    pub date_iso: String,
+    pub author: Option<String>,
+    pub excerpt: String,
+    pub comment_count: u64,
+    pub comments_label: String,
+    /// `#comments` when there are comments, `#respond` when there are none (WordPress).
+    pub comments_link: String,
+}
+
+impl ArticleListItem {
+    pub fn new(article: &Article, author: Option<String>, comment_count: u64) -> Self {
+        let permalink = article.permalink();
+        let anchor = if comment_count > 0 {
+            "#comments"
+        } else {
+            "#respond"
+        };
+        ArticleListItem {
+            title: article.title.clone(),
+            comments_link: format!("{permalink}{anchor}"),
+            permalink,
+            date: human_date(article.published_at),
+            date_iso: iso_date(article.published_at),
+            author,
+            excerpt: article.excerpt(),
+            comment_count,
+            comments_label: comments_label(comment_count),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct FrontPage {
+    pub site: SiteView,
+    pub noindex: bool,
+    pub articles: Vec<ArticleListItem>,
+    pub page: u32,
+    pub pages: u32,
+    pub newer_url: Option<String>,
+    pub older_url: Option<String>,
+}
+
+pub fn page_url(page: u32) -> String {
+    if page <= 1 {
+        "/".into()
+    } else {
+        format!("/page/{page}/")
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArticleView {
+    pub id: i64,
+    pub title: String,
+    pub permalink: String,
+    pub date: String,
+    pub date_iso: String,
+    pub author: Option<String>,
+    pub body_html: Value,
+    pub comments_open: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommentView {
+    pub id: i64,
+    pub author_name: String,
+    /// The commenter's website, or empty; linked with `rel="external nofollow ugc"`.
+    pub author_url: String,
+    pub date: String,
+    pub date_iso: String,
+    pub content_html: Value,
+    pub depth: u32,
+    /// `None` at the deepest level, or when comments are closed.
+    pub reply_url: Option<String>,
+    /// Shown only to its author, through a signed link.
+    pub awaiting_moderation: bool,
+    pub replies: Vec<CommentView>,
+}
+
+/// What the reader typed, echoed back into the form after a failed submission.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FormValues {
+    pub comment: String,
+    pub author: String,
+    pub email: String,
+    pub url: String,
+}
+
+/// One message per field, or none; every field is always present so themes can test it.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FormErrors {
+    pub comment: Option<String>,
+    pub author: Option<String>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+    /// A problem with the submission as a whole (too fast, a duplicate, a vanished parent).
+    pub general: Option<String>,
+}
+
+impl FormErrors {
+    pub fn from_fields(errors: &FieldErrors) -> FormErrors {
+        let message = |field: &str| errors.get(field).map(str::to_owned);
+        FormErrors {
+            comment: message("comment"),
+            author: message("author"),
+            email: message("email"),
+            url: message("url"),
+            general: message("comment_parent").or_else(|| message("comment_post_ID")),
+        }
+    }
+
+    pub fn general(message: impl Into<String>) -> FormErrors {
+        FormErrors {
+            general: Some(message.into()),
+            ..FormErrors::default()
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        self.comment.is_some()
+            || self.author.is_some()
+            || self.email.is_some()
+            || self.url.is_some()
+            || self.general.is_some()
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommentFormView {
+    pub action: &'static str,
+    pub article_id: i64,
+    pub parent_id: i64,
+    pub reply_to_name: Option<String>,
+    pub cancel_url: String,
+    pub values: FormValues,
+    pub errors: FormErrors,
+    pub has_errors: bool,
+    pub require_name_email: bool,
+    pub max_comment: usize,
+    pub max_author: usize,
+    pub max_email: usize,
+    pub max_url: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArticlePage {
+    pub site: SiteView,
+    pub noindex: bool,
+    pub article: ArticleView,
+    pub comments: Vec<CommentView>,
+    pub comment_count: u64,
+    pub comments_label: String,
+    /// `None` when comments are closed.
+    pub form: Option<CommentFormView>,
+}
+
+/// Everything that decides how an article page looks.
+pub struct ArticlePageInput<'a> {
+    pub site: SiteView,
+    pub article: &'a Article,
+    pub author: Option<String>,
+    /// The approved comments, oldest first.
+    pub comments: &'a [Comment],
+    pub pending: Option<&'a PendingPreview>,
+    pub settings: &'a DiscussionSettings,
+    pub reply_to: Option<&'a Comment>,
+    pub values: FormValues,
+    pub errors: FormErrors,
+    pub now: OffsetDateTime,
+}
+
+pub fn article_page(input: ArticlePageInput<'_>) -> ArticlePage {
+    let article = input.article;
+    let permalink = article.permalink();
+    let comments_open = article.accepts_comments(input.now);
+    let pending_id = input.pending.map(|pending| pending.comment.id);
+    let mut shown: Vec<Comment> = input.comments.to_vec();
+    if let Some(pending) = input.pending {
+        shown.push(pending.comment.clone());
+    }
+    let threads = comment::thread(&shown, input.settings.thread_depth);
+    let context = CommentContext {
+        permalink: &permalink,
+        comments_open,
+        max_depth: input.settings.thread_depth,
+        pending_id,
+    };
+    let comments = threads
+        .iter()
+        .map(|node| comment_view(node, &context))
+        .collect();
+    let comment_count = input.comments.len() as u64;
+    let form = comments_open.then(|| {
+        let has_errors = input.errors.any();
+        CommentFormView {
+            action: "/wp-comments-post.php",
+            article_id: article.id.0,
+            parent_id: input.reply_to.map_or(0, |parent| parent.id.0),
+            reply_to_name: input
+                .reply_to
+                .map(|parent| display_name(&parent.author_name)),
+            cancel_url: format!("{permalink}#respond"),
+            values: input.values,
+            errors: input.errors,
+            has_errors,
+            require_name_email: input.settings.require_name_email,
+            max_comment: comment::MAX_COMMENT_CHARS,
+            max_author: comment::MAX_NAME_CHARS,
+            max_email: comment::MAX_EMAIL_CHARS,
+            max_url: comment::MAX_URL_CHARS,
+        }
+    });
+    ArticlePage {
+        site: input.site,
+        // A page showing a pending comment or a reply form is a variant of the article, not
+        // something for search engines.
+        noindex: input.pending.is_some() || input.reply_to.is_some(),
+        article: ArticleView {
+            id: article.id.0,
+            title: article.title.clone(),
+            permalink: permalink.clone(),
+            date: human_date(article.published_at),
+            date_iso: iso_date(article.published_at),
+            author: input.author,
+            body_html: safe(&article.body_html()),
+            comments_open,
+        },
+        comments,
+        comment_count,
+        comments_label: comments_label(comment_count),
+        form,
+    }
+}
+
+struct CommentContext<'a> {
+    permalink: &'a str,
+    comments_open: bool,
+    max_depth: u32,
+    pending_id: Option<CommentId>,
+}
+
+fn display_name(name: &str) -> String {
+    if name.is_empty() {
+        "Anonymous".into()
+    } else {
+        name.to_owned()
+    }
+}
+
+fn comment_view(node: &ThreadNode<'_>, context: &CommentContext<'_>) -> CommentView {
+    let comment = node.comment;
+    let awaiting_moderation = Some(comment.id) == context.pending_id;
+    let can_reply = context.comments_open && !awaiting_moderation && node.depth < context.max_depth;
+    CommentView {
+        id: comment.id.0,
+        author_name: display_name(&comment.author_name),
+        // A held comment is shown without its links, so holding it publishes nothing.
+        author_url: if awaiting_moderation {
+            String::new()
+        } else {
+            comment.author_url.clone()
+        },
+        date: human_date_time(comment.created_at),
+        date_iso: iso_date(comment.created_at),
+        content_html: safe(&if awaiting_moderation {
+            render_comment_preview(&comment.content)
+        } else {
+            render_comment(&comment.content)
+        }),
+        depth: node.depth,
+        reply_url: can_reply
+            .then(|| format!("{}?replytocom={}#respond", context.permalink, comment.id)),
+        awaiting_moderation,
+        replies: node
+            .replies
+            .iter()
+            .map(|reply| comment_view(reply, context))
+            .collect(),
+    }
+}
+
+/// An error page; `kept_text` is a comment the reader typed that could not be accepted,
+/// shown back so it is never lost.
+#[derive(Debug, Serialize)]
+pub struct ErrorPage {
+    pub site: SiteView,
+    pub noindex: bool,
+    pub status: u16,
+    pub code: &'static str,
+    pub title: String,
+    pub message: String,
+    pub kept_text: Option<String>,
+}

@@ -1,0 +1,8 @@
+//! One function per use case. This is the only place where domain decisions meet store
+//! calls and side effects; the web handlers and the command line both call in here, and
+//! nothing here knows about HTTP.
+
+pub mod accounts;
+pub mod articles;
+pub mod comments;
+pub mod site;

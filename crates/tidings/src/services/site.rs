@@ -1,0 +1,116 @@
+//! Site-wide things: the welcome content of a fresh site, the first-administrator setup
+//! token, and the discussion settings.
+
+use crate::app::App;
+use crate::security::{random_token, sha256_hex};
+use tidings_domain::article::ArticleInput;
+use tidings_domain::{ArticleStatus, CommentStatus, DiscussionSettings};
+use tidings_store::{CommentRecord, StoreError, SubmissionGuard};
+
+const DISCUSSION_SETTINGS: &str = "discussion";
+const SETUP_TOKEN_HASH: &str = "setup_token_hash";
+const WELCOMED: &str = "welcomed_at";
+
+const WELCOME_BODY: &str = "\
+Welcome to your new news site. This is its first article: edit it, unpublish it, or write \
+the next one in the admin at [/admin/](/admin/).
+
+Below it you can see the comment section at work. Readers leave a reply with the form at \
+the bottom of every article; their email address is never shown, and a first-time \
+commenter waits for a moderator before appearing, as on most news sites.
+
+## What to do next
+
+1. Create the administrator account with the setup link that `tidings serve` printed.
+2. Write an article in the admin, or from a script with `tidings post add`.
+3. Review the discussion settings: manual approval, link limits, moderation words.
+";
+
+/// Gives a site with no content its welcome article and one approved sample comment, once,
+/// even when several nodes start at the same moment.
+pub async fn welcome_fresh_site(app: &App) -> anyhow::Result<()> {
+    let now = app.now();
+    let marker = format!("{}:{}", now.unix_timestamp(), random_token());
+    if app.store.setting_or_insert(WELCOMED, &marker).await? != marker {
+        return Ok(());
+    }
+    let article = ArticleInput {
+        title: "Welcome to tidings".into(),
+        slug: String::new(),
+        body_markdown: WELCOME_BODY.into(),
+        status: Some(ArticleStatus::Published),
+        published_at: Some(now),
+        comments_open: true,
+    }
+    .validate(now)
+    .map_err(|invalid| anyhow::anyhow!("the welcome article is invalid: {invalid}"))?;
+    let article = app.store.insert_article(&article, None, now).await?;
+    let sample = CommentRecord {
+        article_id: article.id,
+        parent_id: None,
+        author_name: "A tidings reader".into(),
+        author_email: "reader@example.com".into(),
+        author_url: String::new(),
+        content: "Hi, this is a comment.\n\nModerators can approve, spam or trash comments in \
+                  the admin's comment queue."
+            .into(),
+        status: CommentStatus::Approved,
+        moderation_reason: "sample comment of a new site".into(),
+        ip: "127.0.0.1".into(),
+        user_agent: String::new(),
+        created_at: now,
+    };
+    app.store
+        .insert_comment(&sample, &SubmissionGuard::default())
+        .await?
+        .map_err(|refusal| anyhow::anyhow!("the sample comment was refused: {refusal:?}"))?;
+    Ok(())
+}
+
+/// While no account exists, makes a one-time token that lets whoever holds it create the
+/// first administrator; `None` once an account exists. Only its hash is stored.
+pub async fn issue_setup_token(app: &App) -> Result<Option<String>, StoreError> {
+    if app.store.count_users().await? > 0 {
+        return Ok(None);
+    }
+    let token = random_token();
+    app.store
+        .put_setting(SETUP_TOKEN_HASH, &sha256_hex(&token))
+        .await?;
+    Ok(Some(token))
+}
+
+/// Whether `token` is the current setup token (and no account exists yet).
+pub async fn setup_token_is_valid(app: &App, token: &str) -> Result<bool, StoreError> {
+    if token.is_empty() || app.store.count_users().await? > 0 {
+        return Ok(false);
+    }
+    let stored = app
+        .store
+        .setting(SETUP_TOKEN_HASH)
+        .await?
+        .unwrap_or_default();
+    Ok(!stored.is_empty() && crate::security::same_secret(&stored, &sha256_hex(token)))
+}
+
+pub async fn forget_setup_token(app: &App) -> Result<(), StoreError> {
+    app.store.put_setting(SETUP_TOKEN_HASH, "").await
+}
+
+pub async fn discussion_settings(app: &App) -> Result<DiscussionSettings, StoreError> {
+    match app.store.setting(DISCUSSION_SETTINGS).await? {
+        None => Ok(DiscussionSettings::default()),
+        Some(json) => serde_json::from_str(&json).map_err(|error| {
+            StoreError::Other(format!("stored discussion settings are not valid: {error}"))
+        }),
+    }
+}
+
+pub async fn save_discussion_settings(
+    app: &App,
+    settings: &DiscussionSettings,
+) -> Result<(), StoreError> {
+    let json = serde_json::to_string(settings)
+        .map_err(|error| StoreError::Other(format!("encoding discussion settings: {error}")))?;
+    app.store.put_setting(DISCUSSION_SETTINGS, &json).await
+}

@@ -1,0 +1,31 @@
+//! The HTTP layer: the route table, extractors, thin handlers, and the error responses.
+//! It calls services and renders views; it never names a database backend.
+
+mod admin;
+mod error;
+mod extract;
+mod public;
+mod router;
+
+pub use error::AppError;
+pub use router::router;
+
+use crate::app::App;
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// Serves the site on `listener` until `shutdown` completes, then finishes the requests in
+/// flight.
+pub async fn serve(
+    listener: TcpListener,
+    app: App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,866 @@
+//! The admin at `/admin/`: first-run setup, signing in, the moderation queue, the article
+//! editor and the discussion settings. Every state-changing form checks the session's CSRF
+//! token; every page is private to the signed-in user.
+
+use crate::app::App;
+use crate::render::views::{SiteView, human_date_time, iso_date};
+use crate::services::accounts::{self, AccountError, NewAccount, SignedIn};
+use crate::services::articles::{self, ArticleError};
+use crate::services::comments::{self, Commenter};
+use crate::services::site;
+use crate::web::error::AppError;
+use crate::web::extract::{Admin, FormFields, SESSION_COOKIE, cookie};
+use crate::web::public::{html, redirect};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde::Serialize;
+use tidings_domain::article::{ArticleInput, InvalidArticle};
+use tidings_domain::discussion::MAX_THREAD_DEPTH;
+use tidings_domain::text::render_comment_preview;
+use tidings_domain::{
+    Article, ArticleId, ArticleStatus, CommentId, CommentStatus, DiscussionSettings,
+    ModerationAction, Role,
+};
+use tidings_store::Page;
+use time::PrimitiveDateTime;
+use time::macros::format_description;
+
+const PRIVATE: &str = "private, no-store";
+
+fn query_value(query: &Option<String>, name: &str) -> Option<String> {
+    form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+/// What every admin page shows around its content.
+#[derive(Serialize)]
+struct Chrome {
+    site: SiteView,
+    noindex: bool,
+    user_name: String,
+    is_administrator: bool,
+    csrf: String,
+    pending_count: u64,
+    section: &'static str,
+    notice: Option<String>,
+}
+
+async fn chrome(
+    app: &App,
+    admin: &Admin,
+    section: &'static str,
+    notice: Option<String>,
+) -> Result<Chrome, AppError> {
+    Ok(Chrome {
+        site: app.site_view(),
+        noindex: true,
+        user_name: admin.user.display_name.clone(),
+        is_administrator: admin.user.role == Role::Administrator,
+        csrf: admin.session.csrf_token.clone(),
+        pending_count: app.store.comment_counts().await?.pending,
+        section,
+        notice,
+    })
+}
+
+fn render(
+    app: &App,
+    status: StatusCode,
+    name: &str,
+    context: impl Serialize,
+) -> Result<Response, AppError> {
+    Ok(html(status, app.templates.render(name, context)?, PRIVATE))
+}
+
+fn session_cookie(app: &App, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if app.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or(HeaderValue::from_static(
+        "tidings_session=; Path=/; Max-Age=0",
+    ))
+}
+
+fn signed_in_redirect(app: &App, signed_in: &SignedIn, target: &str) -> Response {
+    let mut response = redirect(StatusCode::SEE_OTHER, target);
+    let max_age = (signed_in.session.expires_at - signed_in.session.created_at).whole_seconds();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(app, &signed_in.token, max_age),
+    );
+    response
+}
+
+pub async fn dashboard(_admin: Admin) -> Response {
+    redirect(StatusCode::SEE_OTHER, "/admin/comments")
+}
+
+// First-run setup.
+
+#[derive(Serialize)]
+struct SetupPage {
+    site: SiteView,
+    noindex: bool,
+    token: String,
+    email: String,
+    name: String,
+    error: Option<String>,
+    error_field: Option<&'static str>,
+}
+
+fn bad_setup_link() -> AppError {
+    AppError::Forbidden {
+        message: "This setup link is not valid. It works once, while the site has no account; `tidings serve` prints a fresh one at each start until then, and `tidings user add` creates an account from the command line.".into(),
+        kept_text: None,
+    }
+}
+
+pub async fn show_setup(
+    State(app): State<App>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let token = query_value(&query, "token").unwrap_or_default();
+    if !site::setup_token_is_valid(&app, &token).await? {
+        return Err(bad_setup_link());
+    }
+    let page = SetupPage {
+        site: app.site_view(),
+        noindex: true,
+        token,
+        email: String::new(),
+        name: String::new(),
+        error: None,
+        error_field: None,
+    };
+    render(&app, StatusCode::OK, "admin/setup.html", page)
+}
+
+pub async fn complete_setup(
+    State(app): State<App>,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    let account = NewAccount {
+        email: form.get("email").to_owned(),
+        display_name: form.get("name").to_owned(),
+        role: Role::Administrator,
+        password: form.get("password").to_owned(),
+    };
+    match accounts::complete_setup(&app, form.get("token"), account).await {
+        Ok(user) => {
+            let signed_in = accounts::start_session(&app, &user).await?;
+            tracing::info!(user = %user.id, "first administrator created");
+            Ok(signed_in_redirect(&app, &signed_in, "/admin/"))
+        }
+        Err(AccountError::Invalid(field, message)) => {
+            let page = SetupPage {
+                site: app.site_view(),
+                noindex: true,
+                token: form.get("token").to_owned(),
+                email: form.get("email").to_owned(),
+                name: form.get("name").to_owned(),
+                error: Some(message),
+                error_field: Some(field),
+            };
+            render(
+                &app,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "admin/setup.html",
+                page,
+            )
+        }
+        Err(AccountError::BadSetupToken) => Err(bad_setup_link()),
+        Err(other) => Err(account_error(other)),
+    }
+}
+
+fn account_error(error: AccountError) -> AppError {
+    match error {
+        AccountError::Store(error) => error.into(),
+        other => AppError::Internal(other.into()),
+    }
+}
+
+// Signing in and out.
+
+#[derive(Serialize)]
+struct LoginPage {
+    site: SiteView,
+    noindex: bool,
+    next: String,
+    email: String,
+    error: Option<String>,
+}
+
+/// Only addresses inside the admin; anything else could send a moderator to another site.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with("/admin") && !next.contains("//") && !next.contains('\\') {
+        next
+    } else {
+        "/admin/"
+    }
+}
+
+pub async fn show_login(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let next = query_value(&query, "next").unwrap_or_default();
+    let token = cookie(&headers, SESSION_COOKIE).unwrap_or_default();
+    if accounts::session_for_token(&app, &token).await?.is_some() {
+        return Ok(redirect(StatusCode::SEE_OTHER, safe_next(&next)));
+    }
+    let page = LoginPage {
+        site: app.site_view(),
+        noindex: true,
+        next: safe_next(&next).to_owned(),
+        email: String::new(),
+        error: None,
+    };
+    render(&app, StatusCode::OK, "admin/login.html", page)
+}
+
+pub async fn sign_in(
+    State(app): State<App>,
+    commenter: Commenter,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    let next = safe_next(form.get("next")).to_owned();
+    let (status, message) =
+        match accounts::sign_in(&app, form.get("email"), form.get("password"), &commenter.ip).await
+        {
+            Ok(signed_in) => return Ok(signed_in_redirect(&app, &signed_in, &next)),
+            Err(AccountError::WrongCredentials) => (
+                StatusCode::UNAUTHORIZED,
+                "The email or password is not right.".to_owned(),
+            ),
+            Err(AccountError::Throttled { minutes }) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("Too many failed sign-ins. Please wait {minutes} minutes and try again."),
+            ),
+            Err(other) => return Err(account_error(other)),
+        };
+    let page = LoginPage {
+        site: app.site_view(),
+        noindex: true,
+        next,
+        email: form.get("email").to_owned(),
+        error: Some(message),
+    };
+    render(&app, status, "admin/login.html", page)
+}
+
+pub async fn sign_out(
+    State(app): State<App>,
+    admin: Admin,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    admin.check_csrf(&form)?;
+    accounts::sign_out(&app, &admin.token).await?;
+    let mut response = redirect(StatusCode::SEE_OTHER, "/admin/login");
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&app, "", 0));
+    Ok(response)
+}
+
+// The moderation queue.
+
+#[derive(Serialize)]
+struct StatusTab {
+    status: &'static str,
+    label: &'static str,
+    count: u64,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct ActionButton {
+    value: &'static str,
+    label: &'static str,
+}
+
+#[derive(Serialize)]
+struct QueueRow {
+    id: i64,
+    author_name: String,
+    author_email: String,
+    author_url: String,
+    ip: String,
+    user_agent: String,
+    article_title: String,
+    link: String,
+    content_html: minijinja::Value,
+    date: String,
+    date_iso: String,
+    reason: String,
+    actions: Vec<ActionButton>,
+}
+
+#[derive(Serialize)]
+struct QueuePage {
+    #[serde(flatten)]
+    chrome: Chrome,
+    status: &'static str,
+    tabs: Vec<StatusTab>,
+    rows: Vec<QueueRow>,
+    bulk_actions: Vec<ActionButton>,
+    page: u32,
+    pages: u32,
+}
+
+fn status_label(status: CommentStatus) -> &'static str {
+    match status {
+        CommentStatus::Pending => "Pending",
+        CommentStatus::Approved => "Approved",
+        CommentStatus::Spam => "Spam",
+        CommentStatus::Trash => "Trash",
+    }
+}
+
+fn action_label(action: ModerationAction) -> &'static str {
+    match action {
+        ModerationAction::Approve => "Approve",
+        ModerationAction::Unapprove => "Unapprove",
+        ModerationAction::Spam => "Spam",
+        ModerationAction::NotSpam => "Not spam",
+        ModerationAction::Trash => "Trash",
+        ModerationAction::Restore => "Restore",
+        ModerationAction::Delete => "Delete permanently",
+    }
+}
+
+fn buttons(status: CommentStatus) -> Vec<ActionButton> {
+    ModerationAction::available_for(status)
+        .iter()
+        .map(|action| ActionButton {
+            value: action.as_str(),
+            label: action_label(*action),
+        })
+        .collect()
+}
+
+const QUEUE_PAGE_SIZE: u32 = 20;
+
+pub async fn list_comments(
+    State(app): State<App>,
+    admin: Admin,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let status = query_value(&query, "status")
+        .and_then(|status| CommentStatus::parse(&status))
+        .unwrap_or(CommentStatus::Pending);
+    let number = query_value(&query, "page")
+        .and_then(|page| page.parse().ok())
+        .unwrap_or(1_u32)
+        .max(1);
+    let notice = query_value(&query, "notice");
+    let counts = app.store.comment_counts().await?;
+    let queued = app
+        .store
+        .comments_with_status(
+            status,
+            Page {
+                number,
+                size: QUEUE_PAGE_SIZE,
+            },
+        )
+        .await?;
+    let rows = queued
+        .into_iter()
+        .map(|queued| {
+            let comment = queued.comment;
+            QueueRow {
+                id: comment.id.0,
+                link: if comment.status == CommentStatus::Approved {
+                    format!("{}#comment-{}", queued.article_permalink, comment.id)
+                } else {
+                    queued.article_permalink
+                },
+                author_name: comment.author_name,
+                author_email: comment.author_email,
+                author_url: comment.author_url,
+                ip: comment.ip,
+                user_agent: comment.user_agent,
+                article_title: queued.article_title,
+                content_html: minijinja::Value::from_safe_string(
+                    render_comment_preview(&comment.content).as_str().to_owned(),
+                ),
+                date: human_date_time(comment.created_at),
+                date_iso: iso_date(comment.created_at),
+                reason: comment.moderation_reason,
+                actions: buttons(comment.status),
+            }
+        })
+        .collect();
+    let page = QueuePage {
+        chrome: chrome(&app, &admin, "comments", notice).await?,
+        status: status.as_str(),
+        tabs: CommentStatus::ALL
+            .into_iter()
+            .map(|tab| StatusTab {
+                status: tab.as_str(),
+                label: status_label(tab),
+                count: counts.get(tab),
+                current: tab == status,
+            })
+            .collect(),
+        rows,
+        bulk_actions: buttons(status),
+        page: number,
+        pages: Page::count(counts.get(status), QUEUE_PAGE_SIZE),
+    };
+    render(&app, StatusCode::OK, "admin/comments.html", page)
+}
+
+pub async fn moderate_comments(
+    State(app): State<App>,
+    admin: Admin,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    admin.check_csrf(&form)?;
+    // One button per row posts `single=ACTION:ID`; the bulk form posts `bulk_action` and `ids`.
+    let (action, ids): (&str, Vec<&str>) = match form.get("single").split_once(':') {
+        Some((action, id)) => (action, vec![id]),
+        None => (form.get("bulk_action"), form.all("ids").collect()),
+    };
+    let action = ModerationAction::parse(action).ok_or_else(|| {
+        AppError::BadRequest("Choose what to do with the selected comments.".into())
+    })?;
+    let ids: Vec<CommentId> = ids
+        .into_iter()
+        .map(|id| id.parse::<i64>().map(CommentId))
+        .collect::<Result<_, _>>()
+        .map_err(|_| AppError::BadRequest("The selected comments are not valid.".into()))?;
+    let status = CommentStatus::parse(form.get("status")).unwrap_or(CommentStatus::Pending);
+    let notice = if ids.is_empty() {
+        "Select at least one comment first.".to_owned()
+    } else {
+        let summary = comments::moderate(&app, &ids, action).await?;
+        let mut notice = format!("{}: {} comment(s).", action_label(action), summary.changed);
+        if summary.skipped > 0 {
+            notice.push_str(&format!(
+                " {} skipped: they had moved on or been deleted.",
+                summary.skipped
+            ));
+        }
+        notice
+    };
+    let target = format!(
+        "/admin/comments?status={}&notice={}",
+        status.as_str(),
+        form_urlencoded::byte_serialize(notice.as_bytes()).collect::<String>()
+    );
+    Ok(redirect(StatusCode::SEE_OTHER, &target))
+}
+
+// Articles.
+
+#[derive(Serialize)]
+struct ArticleRow {
+    id: i64,
+    title: String,
+    status: &'static str,
+    date: String,
+    comments: u64,
+    permalink: String,
+}
+
+#[derive(Serialize)]
+struct ArticlesPage {
+    #[serde(flatten)]
+    chrome: Chrome,
+    rows: Vec<ArticleRow>,
+    page: u32,
+    pages: u32,
+}
+
+const ARTICLES_PAGE_SIZE: u32 = 50;
+
+pub async fn list_articles(
+    State(app): State<App>,
+    admin: Admin,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let number = query_value(&query, "page")
+        .and_then(|page| page.parse().ok())
+        .unwrap_or(1_u32)
+        .max(1);
+    let total = app.store.count_all_articles().await?;
+    let summaries = app
+        .store
+        .all_articles(Page {
+            number,
+            size: ARTICLES_PAGE_SIZE,
+        })
+        .await?;
+    let page = ArticlesPage {
+        chrome: chrome(&app, &admin, "articles", query_value(&query, "notice")).await?,
+        rows: summaries
+            .into_iter()
+            .map(|summary| ArticleRow {
+                id: summary.article.id.0,
+                title: summary.article.title.clone(),
+                status: summary.article.status.as_str(),
+                date: human_date_time(summary.article.published_at),
+                comments: summary.approved_comments,
+                permalink: summary.article.permalink(),
+            })
+            .collect(),
+        page: number,
+        pages: Page::count(total, ARTICLES_PAGE_SIZE),
+    };
+    render(&app, StatusCode::OK, "admin/articles.html", page)
+}
+
+#[derive(Default, Serialize)]
+struct EditorValues {
+    title: String,
+    slug: String,
+    body: String,
+    status: String,
+    published_at: String,
+    comments_open: bool,
+}
+
+#[derive(Serialize)]
+struct EditorPage {
+    #[serde(flatten)]
+    chrome: Chrome,
+    /// `None` for a new article.
+    id: Option<i64>,
+    permalink: Option<String>,
+    values: EditorValues,
+    errors: Vec<(String, String)>,
+}
+
+const DATE_INPUT: &[time::format_description::FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]");
+
+fn editor_values(article: &Article) -> EditorValues {
+    EditorValues {
+        title: article.title.clone(),
+        slug: article.slug.to_string(),
+        body: article.body_markdown.clone(),
+        status: article.status.as_str().to_owned(),
+        published_at: article.published_at.format(DATE_INPUT).unwrap_or_default(),
+        comments_open: article.comments_open,
+    }
+}
+
+async fn editor(
+    app: &App,
+    admin: &Admin,
+    status: StatusCode,
+    article: Option<&Article>,
+    values: EditorValues,
+    errors: Vec<(String, String)>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    let page = EditorPage {
+        chrome: chrome(app, admin, "articles", notice).await?,
+        id: article.map(|article| article.id.0),
+        permalink: article
+            .filter(|article| article.is_public(app.now()))
+            .map(Article::permalink),
+        values,
+        errors,
+    };
+    render(app, status, "admin/article_edit.html", page)
+}
+
+pub async fn new_article(State(app): State<App>, admin: Admin) -> Result<Response, AppError> {
+    let values = EditorValues {
+        status: "draft".into(),
+        comments_open: true,
+        ..EditorValues::default()
+    };
+    editor(&app, &admin, StatusCode::OK, None, values, Vec::new(), None).await
+}
+
+pub async fn edit_article(
+    State(app): State<App>,
+    admin: Admin,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let article = find_article(&app, &id).await?;
+    editor(
+        &app,
+        &admin,
+        StatusCode::OK,
+        Some(&article),
+        editor_values(&article),
+        Vec::new(),
+        query_value(&query, "notice"),
+    )
+    .await
+}
+
+async fn find_article(app: &App, id: &str) -> Result<Article, AppError> {
+    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    app.store
+        .article_by_id(ArticleId(id))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The editor's form as typed, and the article input it means (or why it means none).
+fn article_from_form(form: &FormFields) -> (EditorValues, Result<ArticleInput, InvalidArticle>) {
+    let values = EditorValues {
+        title: form.get("title").to_owned(),
+        slug: form.get("slug").to_owned(),
+        body: form.get("body").to_owned(),
+        status: form.get("status").to_owned(),
+        published_at: form.get("published_at").trim().to_owned(),
+        comments_open: form.checked("comments_open"),
+    };
+    let mut invalid = InvalidArticle::default();
+    let published_at = if values.published_at.is_empty() {
+        None
+    } else {
+        match PrimitiveDateTime::parse(&values.published_at, DATE_INPUT) {
+            Ok(moment) => Some(moment.assume_utc()),
+            Err(_) => {
+                invalid.fields.push((
+                    "published_at",
+                    "Please give the date as YYYY-MM-DD HH:MM.".into(),
+                ));
+                None
+            }
+        }
+    };
+    let status = ArticleStatus::parse(&values.status);
+    if status.is_none() {
+        invalid
+            .fields
+            .push(("status", "Choose draft or published.".into()));
+    }
+    let input = ArticleInput {
+        title: values.title.clone(),
+        slug: values.slug.clone(),
+        body_markdown: values.body.clone(),
+        status,
+        published_at,
+        comments_open: values.comments_open,
+    };
+    (
+        values,
+        if invalid.fields.is_empty() {
+            Ok(input)
+        } else {
+            Err(invalid)
+        },
+    )
+}
+
+fn error_list(invalid: InvalidArticle) -> Vec<(String, String)> {
+    invalid
+        .fields
+        .into_iter()
+        .map(|(field, message)| (field.to_owned(), message))
+        .collect()
+}
+
+pub async fn create_article(
+    State(app): State<App>,
+    admin: Admin,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    admin.check_csrf(&form)?;
+    let (values, input) = article_from_form(&form);
+    let result = match input {
+        Ok(input) => articles::create_article(&app, input, Some(admin.user.id)).await,
+        Err(invalid) => Err(ArticleError::Invalid(invalid)),
+    };
+    match result {
+        Ok(article) => Ok(redirect(
+            StatusCode::SEE_OTHER,
+            &format!("/admin/articles/{}?notice=Saved.", article.id),
+        )),
+        Err(ArticleError::Invalid(invalid)) => {
+            editor(
+                &app,
+                &admin,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                values,
+                error_list(invalid),
+                None,
+            )
+            .await
+        }
+        Err(ArticleError::NotFound) => Err(AppError::NotFound),
+        Err(ArticleError::Store(error)) => Err(error.into()),
+    }
+}
+
+pub async fn update_article(
+    State(app): State<App>,
+    admin: Admin,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    admin.check_csrf(&form)?;
+    let article = find_article(&app, &id).await?;
+    let (values, input) = article_from_form(&form);
+    let result = match input {
+        Ok(input) => articles::update_article(&app, article.id, input).await,
+        Err(invalid) => Err(ArticleError::Invalid(invalid)),
+    };
+    match result {
+        Ok(article) => Ok(redirect(
+            StatusCode::SEE_OTHER,
+            &format!("/admin/articles/{}?notice=Saved.", article.id),
+        )),
+        Err(ArticleError::Invalid(invalid)) => {
+            editor(
+                &app,
+                &admin,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&article),
+                values,
+                error_list(invalid),
+                None,
+            )
+            .await
+        }
+        Err(ArticleError::NotFound) => Err(AppError::NotFound),
+        Err(ArticleError::Store(error)) => Err(error.into()),
+    }
+}
+
+// Discussion settings.
+
+#[derive(Serialize)]
+struct DiscussionPage {
+    #[serde(flatten)]
+    chrome: Chrome,
+    settings: DiscussionSettings,
+    errors: Vec<(String, String)>,
+    max_thread_depth: u32,
+}
+
+fn require_administrator(admin: &Admin) -> Result<(), AppError> {
+    if admin.user.role.can_change_settings() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden {
+            message: "Only administrators can change the site's settings.".into(),
+            kept_text: None,
+        })
+    }
+}
+
+pub async fn show_discussion_settings(
+    State(app): State<App>,
+    admin: Admin,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    require_administrator(&admin)?;
+    let page = DiscussionPage {
+        chrome: chrome(&app, &admin, "discussion", query_value(&query, "notice")).await?,
+        settings: site::discussion_settings(&app).await?,
+        errors: Vec::new(),
+        max_thread_depth: MAX_THREAD_DEPTH,
+    };
+    render(&app, StatusCode::OK, "admin/discussion.html", page)
+}
+
+/// The most characters a word list may hold; more is a paste accident.
+const MAX_WORD_LIST_CHARS: usize = 64 * 1024;
+
+fn discussion_from_form(form: &FormFields) -> (DiscussionSettings, Vec<(String, String)>) {
+    let mut errors = Vec::new();
+    let mut number =
+        |field: &str, label: &str, range: std::ops::RangeInclusive<u32>, fallback: u32| match form
+            .get(field)
+            .trim()
+            .parse::<u32>()
+        {
+            Ok(value) if range.contains(&value) => value,
+            _ => {
+                errors.push((
+                    field.to_owned(),
+                    format!(
+                        "{label} must be a whole number from {} to {}.",
+                        range.start(),
+                        range.end()
+                    ),
+                ));
+                fallback
+            }
+        };
+    let defaults = DiscussionSettings::default();
+    let max_links = number("max_links", "The link limit", 0..=100, defaults.max_links);
+    let flood_interval_seconds = number(
+        "flood_interval_seconds",
+        "The interval between comments",
+        0..=3600,
+        defaults.flood_interval_seconds,
+    );
+    let thread_depth = number(
+        "thread_depth",
+        "The thread depth",
+        1..=MAX_THREAD_DEPTH,
+        defaults.thread_depth,
+    );
+    let settings = DiscussionSettings {
+        require_name_email: form.checked("require_name_email"),
+        manual_approval: form.checked("manual_approval"),
+        require_previously_approved: form.checked("require_previously_approved"),
+        max_links,
+        moderation_words: form.get("moderation_words").replace("\r\n", "\n"),
+        disallowed_words: form.get("disallowed_words").replace("\r\n", "\n"),
+        flood_interval_seconds,
+        thread_depth,
+    };
+    for (field, list) in [
+        ("moderation_words", &settings.moderation_words),
+        ("disallowed_words", &settings.disallowed_words),
+    ] {
+        if list.chars().count() > MAX_WORD_LIST_CHARS {
+            errors.push((
+                field.to_owned(),
+                format!("A word list may hold at most {MAX_WORD_LIST_CHARS} characters."),
+            ));
+        }
+    }
+    (settings, errors)
+}
+
+pub async fn save_discussion_settings(
+    State(app): State<App>,
+    admin: Admin,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    require_administrator(&admin)?;
+    admin.check_csrf(&form)?;
+    let (settings, errors) = discussion_from_form(&form);
+    if !errors.is_empty() {
+        let page = DiscussionPage {
+            chrome: chrome(&app, &admin, "discussion", None).await?,
+            settings,
+            errors,
+            max_thread_depth: MAX_THREAD_DEPTH,
+        };
+        return render(
+            &app,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "admin/discussion.html",
+            page,
+        );
+    }
+    site::save_discussion_settings(&app, &settings).await?;
+    Ok(redirect(
+        StatusCode::SEE_OTHER,
+        "/admin/settings/discussion?notice=Settings%20saved.",
+    ))
+}

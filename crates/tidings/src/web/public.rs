@@ -1,0 +1,372 @@
+//! What readers see: the front page, articles with their comments, and the comment form.
+
+use crate::app::App;
+use crate::render::views::{
+    self, ArticleListItem, ArticlePageInput, FormErrors, FormValues, FrontPage,
+};
+use crate::services::comments::{
+    self, Commenter, PendingPreview, Problem, SubmitError, SubmitOutcome,
+};
+use crate::services::site;
+use crate::web::error::AppError;
+use crate::web::extract::FormFields;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, RawSubmission};
+use tidings_store::Page;
+
+/// Public pages are the same for every visitor but may change at any write, so browsers
+/// revalidate instead of keeping a copy.
+const PUBLIC: &str = "no-cache";
+/// Pages made for one reader (their pending comment, their form with errors).
+const PRIVATE: &str = "private, no-store";
+
+pub fn html(status: StatusCode, body: String, cache_control: &'static str) -> Response {
+    (
+        status,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(cache_control),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A `Location` header value: non-ASCII (slugs in any script) percent-encoded.
+fn location(target: &str) -> HeaderValue {
+    let mut encoded = String::with_capacity(target.len());
+    for byte in target.bytes() {
+        if byte.is_ascii_graphic() && !matches!(byte, b'"' | b'<' | b'>' | b'`' | b'\\') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    HeaderValue::from_str(&encoded).unwrap_or(HeaderValue::from_static("/"))
+}
+
+pub fn redirect(status: StatusCode, target: &str) -> Response {
+    (
+        status,
+        [
+            (header::LOCATION, location(target)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+    )
+        .into_response()
+}
+
+/// Query parameters as pairs; a malformed query is read as well as it can be, never refused.
+struct QueryPairs(Vec<(String, String)>);
+
+impl QueryPairs {
+    fn parse(query: Option<String>) -> QueryPairs {
+        QueryPairs(
+            form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+                .into_owned()
+                .collect(),
+        )
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+pub async fn show_front_page(
+    State(app): State<App>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let query = QueryPairs::parse(query);
+    // WordPress's plain links: /?p=ID for an article, /?paged=N for a page of the list.
+    if let Some(id) = query.get("p") {
+        let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+        let article = public_article(&app, app.store.article_by_id(ArticleId(id)).await?)?;
+        return Ok(redirect(
+            StatusCode::MOVED_PERMANENTLY,
+            &article.permalink(),
+        ));
+    }
+    if let Some(page) = query.get("paged") {
+        let page = page.parse::<u32>().map_err(|_| AppError::NotFound)?;
+        return Ok(redirect(
+            StatusCode::MOVED_PERMANENTLY,
+            &views::page_url(page),
+        ));
+    }
+    front_page(&app, 1).await
+}
+
+pub async fn show_front_page_number(
+    State(app): State<App>,
+    Path(number): Path<String>,
+) -> Result<Response, AppError> {
+    match number.parse::<u32>() {
+        Ok(0) | Err(_) => Err(AppError::NotFound),
+        Ok(1) => Ok(redirect(StatusCode::MOVED_PERMANENTLY, "/")),
+        Ok(number) => front_page(&app, number).await,
+    }
+}
+
+async fn front_page(app: &App, number: u32) -> Result<Response, AppError> {
+    let now = app.now();
+    let size = app.config.articles_per_page;
+    let pages = Page::count(app.store.count_published_articles(now).await?, size);
+    if number > pages {
+        return Err(AppError::NotFound);
+    }
+    let summaries = app
+        .store
+        .published_articles(now, Page { number, size })
+        .await?;
+    let view = FrontPage {
+        site: app.site_view(),
+        noindex: false,
+        articles: summaries
+            .iter()
+            .map(|summary| {
+                ArticleListItem::new(
+                    &summary.article,
+                    summary.author_name.clone(),
+                    summary.approved_comments,
+                )
+            })
+            .collect(),
+        page: number,
+        pages,
+        newer_url: (number > 1).then(|| views::page_url(number - 1)),
+        older_url: (number < pages).then(|| views::page_url(number + 1)),
+    };
+    Ok(html(
+        StatusCode::OK,
+        app.templates.render("index.html", &view)?,
+        PUBLIC,
+    ))
+}
+
+fn public_article(app: &App, article: Option<Article>) -> Result<Article, AppError> {
+    article
+        .filter(|article| article.is_public(app.now()))
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn add_trailing_slash(
+    Path((year, month, slug)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.map(|query| format!("?{query}")).unwrap_or_default();
+    redirect(
+        StatusCode::MOVED_PERMANENTLY,
+        &format!("/{year}/{month}/{slug}/{query}"),
+    )
+}
+
+pub async fn show_article(
+    State(app): State<App>,
+    Path((year, month, slug)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let article = public_article(&app, app.store.article_by_slug(&slug).await?)?;
+    let permalink = article.permalink();
+    if format!("/{year}/{month}/{slug}/") != permalink {
+        // The right slug under the wrong date: the canonical address, as WordPress redirects.
+        return Ok(redirect(StatusCode::MOVED_PERMANENTLY, &permalink));
+    }
+    let query = QueryPairs::parse(query);
+    let pending = match (
+        query.get("unapproved"),
+        query.get("expires"),
+        query.get("signature"),
+    ) {
+        (Some(id), Some(expires), Some(signature)) => {
+            comments::pending_preview(&app, &article, id, expires, signature).await?
+        }
+        _ => None,
+    };
+    let reply_to = reply_target(&app, &article, query.get("replytocom").unwrap_or("")).await?;
+    let body = article_page_html(
+        &app,
+        &article,
+        pending.as_ref(),
+        reply_to.as_ref(),
+        FormValues::default(),
+        FormErrors::default(),
+    )
+    .await?;
+    let cache_control = if pending.is_some() { PRIVATE } else { PUBLIC };
+    Ok(html(StatusCode::OK, body, cache_control))
+}
+
+/// The approved comment of this article that `id` names, if any: the only thing a reply
+/// may answer.
+async fn reply_target(app: &App, article: &Article, id: &str) -> Result<Option<Comment>, AppError> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(None);
+    };
+    let comment = app.store.comment_by_id(CommentId(id)).await?;
+    Ok(comment.filter(|comment| {
+        comment.article_id == article.id && comment.status == CommentStatus::Approved
+    }))
+}
+
+async fn article_page_html(
+    app: &App,
+    article: &Article,
+    pending: Option<&PendingPreview>,
+    reply_to: Option<&Comment>,
+    values: FormValues,
+    errors: FormErrors,
+) -> Result<String, AppError> {
+    let settings = site::discussion_settings(app).await?;
+    let approved = app.store.approved_comments(article.id).await?;
+    let author = match article.author_id {
+        Some(id) => app
+            .store
+            .user_by_id(id)
+            .await?
+            .map(|user| user.display_name),
+        None => None,
+    };
+    let page = views::article_page(ArticlePageInput {
+        site: app.site_view(),
+        article,
+        author,
+        comments: &approved,
+        pending,
+        settings: &settings,
+        reply_to,
+        values,
+        errors,
+        now: app.now(),
+    });
+    Ok(app.templates.render("article.html", &page)?)
+}
+
+const TEXT_KEPT: &str = "Your comment was not saved; its text is below so you can keep it.";
+
+pub async fn post_comment(
+    State(app): State<App>,
+    commenter: Commenter,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    let raw = RawSubmission {
+        article_id: form.get("comment_post_ID").to_owned(),
+        parent_id: form.get("comment_parent").to_owned(),
+        author_name: form.get("author").to_owned(),
+        author_email: form.get("email").to_owned(),
+        author_url: form.get("url").to_owned(),
+        content: form.get("comment").to_owned(),
+    };
+    let outcome = comments::submit_comment(&app, &raw, &commenter).await;
+    let (article, problem) = match outcome {
+        Ok(SubmitOutcome::Accepted {
+            article,
+            comment_id,
+            status,
+        }) => {
+            let target = if status == CommentStatus::Approved {
+                format!("{}#comment-{comment_id}", article.permalink())
+            } else {
+                comments::pending_link(&app, &article, comment_id)
+            };
+            return Ok(redirect(StatusCode::SEE_OTHER, &target));
+        }
+        Ok(SubmitOutcome::Rejected { article, problem }) => (article, problem),
+        Err(SubmitError::NoSuchArticle) => {
+            return Err(AppError::GoneWithText {
+                message: format!(
+                    "The article you commented on does not exist or is not published. {TEXT_KEPT}"
+                ),
+                kept_text: raw.content,
+            });
+        }
+        Err(SubmitError::Closed(_)) => {
+            return Err(AppError::Forbidden {
+                message: format!("Comments are closed on this article. {TEXT_KEPT}"),
+                kept_text: Some(raw.content),
+            });
+        }
+        Err(SubmitError::Store(error)) => return Err(error.into()),
+    };
+    let (status, errors) = match &problem {
+        Problem::Fields(errors) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormErrors::from_fields(errors),
+        ),
+        Problem::TooFast { seconds } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            FormErrors::general(format!(
+                "You are posting comments too quickly. Please wait {seconds} seconds between comments, then post again; your comment is still in the form."
+            )),
+        ),
+        Problem::Duplicate => (
+            StatusCode::CONFLICT,
+            FormErrors::general(
+                "Duplicate comment detected; it looks as though you’ve already said that!",
+            ),
+        ),
+    };
+    // Keep answering the same comment, unless that comment is the problem.
+    let reply_to = match &problem {
+        Problem::Fields(errors) if errors.get("comment_parent").is_some() => None,
+        _ => reply_target(&app, &article, &raw.parent_id).await?,
+    };
+    let values = FormValues {
+        comment: raw.content,
+        author: raw.author_name,
+        email: raw.author_email,
+        url: raw.author_url,
+    };
+    let body = article_page_html(&app, &article, None, reply_to.as_ref(), values, errors).await?;
+    let mut response = html(status, body, PRIVATE);
+    if let Problem::TooFast { seconds } = problem {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Ok(response)
+}
+
+pub async fn static_file(
+    State(app): State<App>,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let (bytes, content_type) = app.templates.static_file(&file).ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub async fn robots_txt(State(app): State<App>) -> Result<Response, AppError> {
+    let body = app.templates.render(
+        "robots.txt",
+        minijinja::context! { base_url => app.config.base_url() },
+    )?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response())
+}

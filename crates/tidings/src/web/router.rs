@@ -1,0 +1,132 @@
+//! The whole route table, and the layers every response passes through.
+
+use crate::app::App;
+use crate::render::views::ErrorPage as ErrorView;
+use crate::web::error::ErrorPage;
+use crate::web::{admin, public};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+/// The comment form's largest body: 65,525 characters of text, each up to 4 bytes of UTF-8
+/// and 3 characters of percent-encoding, with room for the other fields.
+const COMMENT_BODY_LIMIT: usize = 1024 * 1024;
+/// Admin forms carry whole articles (1 MB of Markdown, percent-encoded).
+const ADMIN_BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+pub fn router(app: App) -> Router {
+    let public = Router::new()
+        .route("/", get(public::show_front_page))
+        .route("/page/{number}/", get(public::show_front_page_number))
+        .route("/{year}/{month}/{slug}/", get(public::show_article))
+        .route("/{year}/{month}/{slug}", get(public::add_trailing_slash))
+        .route("/wp-comments-post.php", post(public::post_comment))
+        .route("/static/{file}", get(public::static_file))
+        .route("/robots.txt", get(public::robots_txt))
+        .layer(DefaultBodyLimit::max(COMMENT_BODY_LIMIT));
+    let admin = Router::new()
+        .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
+        .route("/admin/", get(admin::dashboard))
+        .route(
+            "/admin/setup",
+            get(admin::show_setup).post(admin::complete_setup),
+        )
+        .route("/admin/login", get(admin::show_login).post(admin::sign_in))
+        .route("/admin/logout", post(admin::sign_out))
+        .route(
+            "/admin/comments",
+            get(admin::list_comments).post(admin::moderate_comments),
+        )
+        .route(
+            "/admin/articles",
+            get(admin::list_articles).post(admin::create_article),
+        )
+        .route("/admin/articles/new", get(admin::new_article))
+        .route(
+            "/admin/articles/{id}",
+            get(admin::edit_article).post(admin::update_article),
+        )
+        .route(
+            "/admin/settings/discussion",
+            get(admin::show_discussion_settings).post(admin::save_discussion_settings),
+        )
+        .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT));
+    public
+        .merge(admin)
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            render_error_pages,
+        ))
+        .layer(middleware::map_response(security_headers))
+        .with_state(app)
+}
+
+/// Renders the theme's error page for errors from handlers and for axum's bare answers
+/// (unknown route, wrong method), keeping headers such as `Allow` and `Retry-After`.
+async fn render_error_pages(State(app): State<App>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let page = match response.extensions().get::<ErrorPage>() {
+        Some(page) => page.clone(),
+        None if !response.headers().contains_key(header::CONTENT_TYPE) => {
+            ErrorPage::for_status(status)
+        }
+        None => return response,
+    };
+    let (mut parts, _) = response.into_parts();
+    let view = ErrorView {
+        site: app.site_view(),
+        noindex: true,
+        status: page.status.as_u16(),
+        code: page.code,
+        title: page.status.canonical_reason().unwrap_or("Error").to_owned(),
+        message: page.message,
+        kept_text: page.kept_text,
+    };
+    let body = match app.templates.render("error.html", &view) {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::error!(%error, "the error page template failed");
+            format!("{} {}\n", view.status, view.title)
+        }
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    parts
+        .headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    (parts, body).into_response()
+}
+
+/// Headers that make every page safer in the browser: no inline script or style, no
+/// framing, no third-party requests but images in article bodies.
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let defaults = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+    ];
+    for (name, value) in defaults {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    response
+}
