@@ -272,16 +272,17 @@ async fn serve(data: PathBuf, mut config: Config) -> anyhow::Result<()> {
     config.listen = listener.local_addr()?;
     let app = App::open(&data, config, AppOptions::default()).await?;
     let base_url = app.config.base_url();
-    println!(
-        "tidings is serving {:?} at {base_url}/ (data in {})",
-        app.config.title,
-        data.display()
-    );
     if let Some(token) = site::issue_setup_token(&app).await? {
         println!(
             "No account exists yet. Create the first administrator at {base_url}/admin/setup?token={token}"
         );
     }
+    // The last line before serving: scripts wait for it.
+    println!(
+        "tidings is serving {:?} at {base_url}/ (data in {})",
+        app.config.title,
+        data.display()
+    );
     crate::web::serve(listener, app, shutdown_signal())
         .await
         .context("serving")

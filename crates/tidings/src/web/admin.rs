@@ -613,7 +613,10 @@ async fn find_article(app: &App, id: &str) -> Result<Article, AppError> {
 }
 
 /// The editor's form as typed, and the article input it means (or why it means none).
-fn article_from_form(form: &FormFields) -> (EditorValues, Result<ArticleInput, InvalidArticle>) {
+fn article_from_form(
+    form: &FormFields,
+    now: time::OffsetDateTime,
+) -> (EditorValues, Result<ArticleInput, InvalidArticle>) {
     let values = EditorValues {
         title: form.get("title").to_owned(),
         slug: form.get("slug").to_owned(),
@@ -651,14 +654,14 @@ fn article_from_form(form: &FormFields) -> (EditorValues, Result<ArticleInput, I
         published_at,
         comments_open: values.comments_open,
     };
-    (
-        values,
-        if invalid.fields.is_empty() {
-            Ok(input)
-        } else {
-            Err(invalid)
-        },
-    )
+    if invalid.fields.is_empty() {
+        return (values, Ok(input));
+    }
+    // Report the other fields' problems in the same round.
+    if let Err(more) = input.validate(now) {
+        invalid.fields.extend(more.fields);
+    }
+    (values, Err(invalid))
 }
 
 fn error_list(invalid: InvalidArticle) -> Vec<(String, String)> {
@@ -675,7 +678,7 @@ pub async fn create_article(
     form: FormFields,
 ) -> Result<Response, AppError> {
     admin.check_csrf(&form)?;
-    let (values, input) = article_from_form(&form);
+    let (values, input) = article_from_form(&form, app.now());
     let result = match input {
         Ok(input) => articles::create_article(&app, input, Some(admin.user.id)).await,
         Err(invalid) => Err(ArticleError::Invalid(invalid)),
@@ -710,7 +713,7 @@ pub async fn update_article(
 ) -> Result<Response, AppError> {
     admin.check_csrf(&form)?;
     let article = find_article(&app, &id).await?;
-    let (values, input) = article_from_form(&form);
+    let (values, input) = article_from_form(&form, app.now());
     let result = match input {
         Ok(input) => articles::update_article(&app, article.id, input).await,
         Err(invalid) => Err(ArticleError::Invalid(invalid)),

@@ -75,9 +75,9 @@ async fn render_error_pages(State(app): State<App>, request: Request, next: Next
     }
     let page = match response.extensions().get::<ErrorPage>() {
         Some(page) => page.clone(),
-        None if !response.headers().contains_key(header::CONTENT_TYPE) => {
-            ErrorPage::for_status(status)
-        }
+        // axum's own answers (no route, wrong method, a path that is not UTF-8) come bare or
+        // as plain text; they get the themed page too.
+        None if !is_html(&response) => ErrorPage::for_status(status),
         None => return response,
     };
     let (mut parts, _) = response.into_parts();
@@ -107,6 +107,14 @@ async fn render_error_pages(State(app): State<App>, request: Request, next: Next
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
     (parts, body).into_response()
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"))
 }
 
 /// Headers that make every page safer in the browser: no inline script or style, no

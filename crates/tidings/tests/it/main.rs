@@ -1,1 +1,28 @@
+//! The one integration-test binary (one link on a two-core machine instead of one per file).
+//! Every test drives a real server on 127.0.0.1 over HTTP, with a real SQLite file in a
+//! temporary folder.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers outside #[test] functions unwrap too: a failure should stop the test loudly"
+)]
+
+/// `TestApp`, readers, moderators and fixture builders.
+mod support;
+
+/// Signing in, CSRF, the moderation queue, the article editor, the settings page.
+mod admin;
+/// Each rule a submitted comment is checked against, with its status and message.
+mod comment_rules;
+/// Acknowledged comments survive SIGKILL.
+mod crash;
+/// Script and markup in every field come out inert.
+mod hostile_input;
+/// Email, IP address and user agent never appear in a public response.
+mod privacy;
+/// The whole path: a reader comments, a moderator approves, the comment appears.
+mod reader_flow;
+/// First-run setup and the command line.
+mod setup_and_cli;
+/// Public pages: the front page, permalinks, redirects, 404s, headers.
+mod site;

@@ -1,0 +1,124 @@
+//! "An acknowledged comment survives a crash": comments whose 303 was sent are all there
+//! after the server is killed with SIGKILL under load and started again.
+
+use crate::support::*;
+use reqwest::StatusCode;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use tidings::app::{App, AppOptions, DATABASE_FILE};
+use tidings::config::Config;
+use tidings_store::{SqliteStore, Store};
+
+const WRITERS: usize = 6;
+const ROUNDS: usize = 3;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_comments_survive_sigkill() {
+    let data = tempfile::tempdir().unwrap();
+    {
+        // Flood control off and no history needed, so every comment is accepted at once.
+        let app = App::open(data.path(), Config::default(), AppOptions::default())
+            .await
+            .unwrap();
+        let mut settings = tidings::services::site::discussion_settings(&app)
+            .await
+            .unwrap();
+        settings.flood_interval_seconds = 0;
+        settings.require_previously_approved = false;
+        tidings::services::site::save_discussion_settings(&app, &settings)
+            .await
+            .unwrap();
+    }
+
+    let mut acknowledged: HashMap<String, i64> = HashMap::new();
+    let mut unknown = 0;
+    for round in 0..ROUNDS {
+        let server = RunningBinary::start(data.path());
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_millis(700 + 300 * round as u64);
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|writer| {
+                let client = client.clone();
+                let url = format!("{}/wp-comments-post.php", server.base_url);
+                tokio::spawn(async move {
+                    let mut outcomes = Vec::new();
+                    for sequence in 0.. {
+                        let key = format!("crash-key-{round}-{writer}-{sequence}");
+                        let form = [
+                            ("comment_post_ID", "1"),
+                            ("comment_parent", "0"),
+                            ("author", "Load"),
+                            ("email", "load@readers.example"),
+                            ("comment", key.as_str()),
+                        ];
+                        let response = client.post(&url).form(&form).send().await;
+                        match response {
+                            Ok(response) if response.status() == StatusCode::SEE_OTHER => {
+                                outcomes.push((key, Some(comment_id(&location(&response)))));
+                            }
+                            Ok(response) => panic!("{key} was refused: {}", response.status()),
+                            // The connection died with the server: maybe stored, maybe not.
+                            Err(_) => {
+                                outcomes.push((key, None));
+                                break;
+                            }
+                        }
+                    }
+                    outcomes
+                })
+            })
+            .collect();
+        tokio::time::sleep_until(deadline.into()).await;
+        server.kill();
+        for writer in writers {
+            for (key, id) in writer.await.unwrap() {
+                match id {
+                    Some(id) => {
+                        acknowledged.insert(key, id);
+                    }
+                    None => unknown += 1,
+                }
+            }
+        }
+    }
+    assert!(
+        acknowledged.len() > 50,
+        "the load ran: only {} comments were acknowledged",
+        acknowledged.len()
+    );
+
+    let store = SqliteStore::open(&data.path().join(DATABASE_FILE))
+        .await
+        .unwrap();
+    assert_eq!(store.integrity_check().await.unwrap(), "ok");
+    let stored = store
+        .approved_comments(tidings_domain::ArticleId(1))
+        .await
+        .unwrap();
+    let mut stored_keys: HashMap<&str, usize> = HashMap::new();
+    for comment in &stored {
+        *stored_keys.entry(comment.content.as_str()).or_default() += 1;
+    }
+    for (key, id) in &acknowledged {
+        assert_eq!(
+            stored_keys.get(key.as_str()),
+            Some(&1),
+            "acknowledged {key} (comment {id}) is stored exactly once"
+        );
+    }
+    assert!(
+        stored_keys.values().all(|count| *count == 1),
+        "no comment is stored twice"
+    );
+    assert!(
+        stored.len() <= acknowledged.len() + unknown + 1,
+        "nothing appears that was never sent"
+    );
+    println!(
+        "crash test: {} acknowledged, {unknown} cut off by {ROUNDS} kills, 0 lost",
+        acknowledged.len()
+    );
+}

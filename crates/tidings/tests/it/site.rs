@@ -1,0 +1,203 @@
+//! The public site: the front page and its pages, permalinks and WordPress's redirects,
+//! friendly 404s, security headers, and a theme folder overriding the default.
+
+use crate::support::*;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn the_front_page_lists_articles_newest_first_in_pages() {
+    let site = TestApp::spawn().await;
+    for day in 1..=11 {
+        site.article_with(&format!("Story number {day}"), |input| {
+            input.published_at = Some(START - time::Duration::days(20 - day));
+            input.body_markdown = format!("Lead paragraph of story {day}.\n\nSecond paragraph.");
+        })
+        .await;
+    }
+    let reader = site.reader();
+    let front = body(reader.get("/").await).await;
+    let newest = front.find("Story number 11").unwrap();
+    let older = front.find("Story number 3").unwrap();
+    assert!(newest < older, "newest first");
+    assert!(
+        front.contains("Lead paragraph of story 11. Second paragraph."),
+        "an excerpt"
+    );
+    assert!(front.contains("No Comments") && front.contains("#respond"));
+    assert!(
+        !front.contains("Story number 1<"),
+        "page one holds ten articles"
+    );
+    assert!(front.contains("href=\"/page/2/\""));
+    let second = body(reader.get("/page/2/").await).await;
+    assert!(
+        front.contains("Welcome to tidings"),
+        "the welcome article is the newest"
+    );
+    assert!(
+        second.contains("Story number 1<")
+            && second.contains("Story number 2<")
+            && second.contains("href=\"/\"")
+    );
+
+    assert_eq!(location(&reader.get("/page/1/").await), "/");
+    assert_eq!(location(&reader.get("/?paged=2").await), "/page/2/");
+    for missing in ["/page/3/", "/page/0/", "/page/x/", "/page/99999999999999/"] {
+        assert_eq!(
+            reader.get(missing).await.status(),
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn wordpress_links_keep_working() {
+    let site = TestApp::spawn().await;
+    let article = site.article("Old links").await;
+    let draft = site
+        .article_with("Unpublished", |input| {
+            input.status = Some(tidings_domain::ArticleStatus::Draft)
+        })
+        .await;
+    let reader = site.reader();
+    let permalink = article.permalink();
+
+    let response = reader.get(&format!("/?p={}", article.id)).await;
+    assert_eq!(response.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(location(&response), permalink);
+    assert_eq!(
+        reader.get(&format!("/?p={}", draft.id)).await.status(),
+        StatusCode::NOT_FOUND,
+        "drafts are not revealed"
+    );
+    assert_eq!(
+        reader.get("/?p=banana").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let response = reader.get(permalink.trim_end_matches('/')).await;
+    assert_eq!(
+        (response.status(), location(&response)),
+        (StatusCode::MOVED_PERMANENTLY, permalink.clone())
+    );
+    let response = reader.get("/1999/01/old-links/").await;
+    assert_eq!(
+        (response.status(), location(&response)),
+        (StatusCode::MOVED_PERMANENTLY, permalink.clone()),
+        "a wrong date goes to the right one"
+    );
+    assert_eq!(reader.get(&permalink).await.status(), StatusCode::OK);
+
+    let unicode = site.article("Ünïcödé: straße news").await;
+    let encoded: String = unicode
+        .permalink()
+        .bytes()
+        .map(|byte| {
+            if byte.is_ascii() {
+                (byte as char).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect();
+    let response = reader.get(&encoded).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(body(response).await.contains("Ünïcödé: straße news"));
+    let response = reader.get(&format!("/?p={}", unicode.id)).await;
+    assert_eq!(
+        location(&response),
+        encoded,
+        "redirects percent-encode non-ASCII"
+    );
+}
+
+#[tokio::test]
+async fn unknown_addresses_get_a_friendly_404_and_pages_carry_security_headers() {
+    let site = TestApp::spawn().await;
+    let reader = site.reader();
+    let response = reader.get("/%FF%FE/x/y/").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::BAD_REQUEST,
+        "a path that is not UTF-8"
+    );
+    assert!(
+        body(response)
+            .await
+            .contains("The request could not be understood."),
+        "themed, not axum's plain text"
+    );
+    for path in [
+        "/nothing-here",
+        "/2026/06/missing/",
+        "/static/missing.css",
+        "/admin/nope",
+    ] {
+        let response = reader.get(path).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/html; charset=utf-8"
+        );
+        let page = body(response).await;
+        assert!(
+            page.contains("Page not found") && page.contains("Go to the front page"),
+            "{path}"
+        );
+    }
+    let response = reader.get("/").await;
+    let headers = response.headers();
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["cache-control"], "no-cache");
+
+    let css = reader.get("/static/style.css").await;
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    let robots = body(reader.get("/robots.txt").await).await;
+    assert!(robots.contains("Disallow: /admin/"));
+}
+
+#[tokio::test]
+async fn a_theme_folder_overrides_templates_and_static_files() {
+    let data = tempfile::tempdir().unwrap();
+    let theme = data.path().join("theme");
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    std::fs::create_dir_all(theme.join("static")).unwrap();
+    std::fs::write(
+        theme.join("templates/index.html"),
+        "{% extends \"default/index.html\" %}{% block title %}Custom front page{% endblock %}",
+    )
+    .unwrap();
+    std::fs::write(
+        theme.join("static/style.css"),
+        "body { color: rebeccapurple }",
+    )
+    .unwrap();
+    let site = TestApp::spawn_in(data).await;
+    let reader = site.reader();
+    let front = body(reader.get("/").await).await;
+    assert!(
+        front.contains("<title>Custom front page</title>") && front.contains("Welcome to tidings")
+    );
+    assert_eq!(
+        body(reader.get("/static/style.css").await).await,
+        "body { color: rebeccapurple }"
+    );
+
+    // A theme with a broken template fails at start, with its name, not on a reader's request.
+    let data = site.stop().await;
+    std::fs::write(data.path().join("theme/templates/article.html"), "{% if %}").unwrap();
+    let config = tidings::config::Config::default();
+    let error = tidings::app::App::open(data.path(), config, tidings::app::AppOptions::default())
+        .await
+        .err()
+        .expect("a broken theme is refused");
+    assert!(format!("{error:#}").contains("article.html"), "{error:#}");
+}

@@ -1,0 +1,402 @@
+//! `TestApp`: the real site on 127.0.0.1 with its own data folder, a clock that moves only
+//! when told, and cheap password hashing; plus a reader's HTTP client and fixture builders.
+
+use reqwest::header::{HeaderMap, LOCATION};
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response, StatusCode};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use tidings::app::{App, AppOptions};
+use tidings::clock::ManualClock;
+use tidings::config::Config;
+use tidings::security::PasswordCost;
+use tidings::services::accounts::{self, NewAccount};
+use tidings::services::{articles, site};
+use tidings_domain::article::ArticleInput;
+use tidings_domain::{Article, ArticleStatus, DiscussionSettings, Role};
+use time::OffsetDateTime;
+use time::macros::datetime;
+use tokio::sync::oneshot;
+
+/// Where every test's clock starts.
+pub const START: OffsetDateTime = datetime!(2026-06-01 12:00 UTC);
+pub const ADMIN_EMAIL: &str = "editor@newsroom.example";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub app: App,
+    pub clock: Arc<ManualClock>,
+    pub address: SocketAddr,
+    pub data: tempfile::TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_in(tempfile::tempdir().expect("a temporary folder")).await
+    }
+
+    pub async fn spawn_in(data: tempfile::TempDir) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let address = listener.local_addr().expect("a bound address");
+        let config = Config {
+            listen: address,
+            title: "The Daily Test".into(),
+            ..Config::default()
+        };
+        let clock = Arc::new(ManualClock::new(START));
+        let options = AppOptions {
+            clock: clock.clone(),
+            password_cost: PasswordCost::FOR_TESTS,
+        };
+        let app = App::open(data.path(), config, options)
+            .await
+            .expect("the app opens");
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(tidings::web::serve(listener, app.clone(), async {
+            let _ = stopped.await;
+        }));
+        let server = tokio::spawn(async move {
+            server
+                .await
+                .expect("the server task")
+                .expect("the server runs");
+        });
+        TestApp {
+            app,
+            clock,
+            address,
+            data,
+            shutdown: Some(shutdown),
+            server: Some(server),
+        }
+    }
+
+    /// Stops the server and waits for it, keeping the data folder.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("the server stops cleanly");
+        }
+        let data = tempfile::tempdir().expect("a temporary folder");
+        std::mem::replace(&mut self.data, data)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    /// A reader's browser: its own cookies, never following redirects (tests look at them).
+    pub fn reader(&self) -> Reader {
+        self.reader_from("127.0.0.1".parse().expect("an IP address"))
+    }
+
+    /// A reader connecting from another loopback address, for per-IP rules.
+    pub fn reader_from(&self, ip: IpAddr) -> Reader {
+        self.reader_with(ip, "TestBrowser/1.0 (reader)")
+    }
+
+    pub fn reader_with(&self, ip: IpAddr, user_agent: &str) -> Reader {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .local_address(ip)
+            .user_agent(user_agent)
+            .build()
+            .expect("an HTTP client");
+        Reader {
+            client,
+            base: self.url(""),
+        }
+    }
+
+    pub async fn settings(&self, change: impl FnOnce(&mut DiscussionSettings)) {
+        let mut settings = site::discussion_settings(&self.app)
+            .await
+            .expect("settings load");
+        change(&mut settings);
+        site::save_discussion_settings(&self.app, &settings)
+            .await
+            .expect("settings save");
+    }
+
+    /// Settings under which every valid comment is approved at once.
+    pub async fn open_discussion(&self) {
+        self.settings(|settings| {
+            settings.require_previously_approved = false;
+            settings.flood_interval_seconds = 0;
+        })
+        .await;
+    }
+
+    pub async fn article(&self, title: &str) -> Article {
+        self.article_with(title, |_| {}).await
+    }
+
+    pub async fn article_with(
+        &self,
+        title: &str,
+        change: impl FnOnce(&mut ArticleInput),
+    ) -> Article {
+        let mut input = ArticleInput {
+            title: title.into(),
+            body_markdown: format!("The body of *{title}*."),
+            status: Some(ArticleStatus::Published),
+            published_at: Some(self.clock_now() - time::Duration::hours(1)),
+            comments_open: true,
+            ..ArticleInput::default()
+        };
+        change(&mut input);
+        articles::create_article(&self.app, input, None)
+            .await
+            .expect("the article is created")
+    }
+
+    pub fn clock_now(&self) -> OffsetDateTime {
+        use tidings::clock::Clock;
+        self.clock.now()
+    }
+
+    pub async fn create_user(&self, email: &str, role: Role) {
+        let account = NewAccount {
+            email: email.into(),
+            display_name: "Edith Editor".into(),
+            role,
+            password: ADMIN_PASSWORD.into(),
+        };
+        accounts::add_user(&self.app, account)
+            .await
+            .expect("the account is created");
+    }
+
+    /// An administrator, signed in through the login form.
+    pub async fn moderator(&self) -> Moderator {
+        self.create_user(ADMIN_EMAIL, Role::Administrator).await;
+        self.sign_in(ADMIN_EMAIL).await
+    }
+
+    pub async fn sign_in(&self, email: &str) -> Moderator {
+        let reader = self.reader();
+        let response = reader
+            .post(
+                "/admin/login",
+                &[
+                    ("email", email),
+                    ("password", ADMIN_PASSWORD),
+                    ("next", "/admin/"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "signing in");
+        let page = reader
+            .get("/admin/comments")
+            .await
+            .text()
+            .await
+            .expect("a body");
+        let csrf = attribute_after(&page, "name=\"csrf\" value=\"")
+            .expect("the admin page has a CSRF token");
+        Moderator { reader, csrf }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+pub struct Reader {
+    pub client: Client,
+    pub base: String,
+}
+
+impl Reader {
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET answered")
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .expect("POST answered")
+    }
+
+    /// Posts the comment form as a browser would, with every field present.
+    pub async fn comment(&self, article: &Article, fields: &[(&str, &str)]) -> Response {
+        let article_id = article.id.to_string();
+        let mut form: Vec<(&str, &str)> = vec![
+            ("comment_post_ID", &article_id),
+            ("comment_parent", "0"),
+            ("author", "Ada Reader"),
+            ("email", "ada@readers.example"),
+            ("url", ""),
+            ("comment", "A thoughtful comment."),
+        ];
+        for (name, value) in fields {
+            match form.iter_mut().find(|(field, _)| field == name) {
+                Some(pair) => pair.1 = value,
+                None => form.push((name, value)),
+            }
+        }
+        self.post("/wp-comments-post.php", &form).await
+    }
+}
+
+pub struct Moderator {
+    pub reader: Reader,
+    pub csrf: String,
+}
+
+impl Moderator {
+    pub async fn get(&self, path: &str) -> Response {
+        self.reader.get(path).await
+    }
+
+    /// Posts an admin form with the session's CSRF token added.
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        let mut form = form.to_vec();
+        form.push(("csrf", &self.csrf));
+        self.reader.post(path, &form).await
+    }
+
+    pub async fn moderate(&self, action: &str, ids: &[i64]) -> Response {
+        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let mut form = vec![("bulk_action", action)];
+        form.extend(ids.iter().map(|id| ("ids", id.as_str())));
+        self.post("/admin/comments", &form).await
+    }
+}
+
+/// The text from `marker` to the next `"`.
+pub fn attribute_after(page: &str, marker: &str) -> Option<String> {
+    let start = page.find(marker)? + marker.len();
+    let end = page[start..].find('"')? + start;
+    Some(page[start..end].to_owned())
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get(LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The comment id at the end of a `#comment-ID` redirect.
+pub fn comment_id(location: &str) -> i64 {
+    location
+        .rsplit("#comment-")
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no #comment-ID in {location:?}"))
+}
+
+pub fn header_text(headers: &HeaderMap) -> String {
+    headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {}\n", String::from_utf8_lossy(value.as_bytes())))
+        .collect()
+}
+
+pub async fn body(response: Response) -> String {
+    response.text().await.expect("a text body")
+}
+
+/// The real `tidings` binary, started as a site owner would.
+pub struct RunningBinary {
+    pub child: std::process::Child,
+    pub base_url: String,
+    /// What it printed to standard output, up to the line saying where it serves.
+    pub banner: Vec<String>,
+}
+
+impl RunningBinary {
+    /// Starts `tidings serve` on a free port and waits for it to say where it serves.
+    pub fn start(data: &std::path::Path) -> RunningBinary {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
+            .args([
+                "--data",
+                data.to_str().expect("a UTF-8 path"),
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the binary starts");
+        let stdout = child.stdout.take().expect("a piped stdout");
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let mut banner = Vec::new();
+        let base_url = loop {
+            let line = lines
+                .next()
+                .expect("the binary prints where it serves")
+                .expect("readable output");
+            banner.push(line.clone());
+            if let Some(rest) = line
+                .split(" at ")
+                .nth(1)
+                .filter(|_| line.starts_with("tidings is serving"))
+            {
+                break rest.split('/').take(3).collect::<Vec<_>>().join("/");
+            }
+        };
+        RunningBinary {
+            child,
+            base_url,
+            banner,
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flush, as in a crash.
+    pub fn kill(mut self) {
+        self.child.kill().expect("the process can be killed");
+        self.child.wait().expect("the process is reaped");
+    }
+}
+
+/// Runs the `tidings` binary to completion with `stdin`, returning (success, stdout, stderr).
+pub fn run_binary(data: &std::path::Path, args: &[&str], stdin: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child
+        .stdin
+        .take()
+        .expect("a piped stdin")
+        .write_all(stdin.as_bytes())
+        .expect("stdin is written");
+    let output = child.wait_with_output().expect("the binary finishes");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
