@@ -1,0 +1,511 @@
+//! The store contract: what every backend must do, tested through `&dyn Store` so the same
+//! cases will run against PostgreSQL. Each case gets a fresh database.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "a failed setup step should stop the test loudly"
+)]
+
+use std::sync::Arc;
+use tidings_domain::article::ArticleInput;
+use tidings_domain::{ArticleId, ArticleStatus, CommentId, CommentStatus, Role, UserId};
+use tidings_store::*;
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+const NOW: OffsetDateTime = datetime!(2026-06-01 12:00 UTC);
+
+struct Fixture {
+    store: Arc<dyn Store>,
+    _folder: tempfile::TempDir,
+}
+
+async fn sqlite() -> Fixture {
+    let folder = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&folder.path().join("test.db"))
+        .await
+        .unwrap();
+    Fixture {
+        store: Arc::new(store),
+        _folder: folder,
+    }
+}
+
+fn article(
+    title: &str,
+    change: impl FnOnce(&mut ArticleInput),
+) -> tidings_domain::article::ValidArticle {
+    let mut input = ArticleInput {
+        title: title.into(),
+        body_markdown: "body".into(),
+        status: Some(ArticleStatus::Published),
+        published_at: Some(NOW - time::Duration::hours(1)),
+        comments_open: true,
+        ..ArticleInput::default()
+    };
+    change(&mut input);
+    input.validate(NOW).unwrap()
+}
+
+fn comment(
+    article_id: ArticleId,
+    content: &str,
+    change: impl FnOnce(&mut CommentRecord),
+) -> CommentRecord {
+    let mut record = CommentRecord {
+        article_id,
+        parent_id: None,
+        author_name: "Ada".into(),
+        author_email: "ada@example.com".into(),
+        author_url: String::new(),
+        content: content.into(),
+        status: CommentStatus::Approved,
+        moderation_reason: String::new(),
+        ip: "203.0.113.1".into(),
+        user_agent: "agent".into(),
+        created_at: NOW,
+    };
+    change(&mut record);
+    record
+}
+
+async fn insert(store: &dyn Store, record: &CommentRecord) -> CommentId {
+    store
+        .insert_comment(record, &SubmissionGuard::default())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn slugs_are_unique_and_title_slugs_get_a_number() {
+    let fixture = sqlite().await;
+    let store = fixture.store.as_ref();
+    let first = store
+        .insert_article(&article("Same title", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let second = store
+        .insert_article(&article("Same title", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.slug.as_str(), second.slug.as_str()),
+        ("same-title", "same-title-2")
+    );
+    let typed = store
+        .insert_article(
+            &article("Other", |input| input.slug = "same-title".into()),
+            None,
+            NOW,
+        )
+        .await;
+    assert!(
+        matches!(typed, Err(StoreError::Conflict { what: "slug" })),
+        "{typed:?}"
+    );
+    let updated = store
+        .update_article(second.id, &article("Renamed", |_| {}), NOW)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(updated.slug.as_str(), "renamed");
+    assert!(
+        store
+            .update_article(ArticleId(999), &article("Ghost", |_| {}), NOW)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store.article_by_slug("renamed").await.unwrap().unwrap().id,
+        second.id
+    );
+}
+
+#[tokio::test]
+async fn only_published_past_articles_are_listed_newest_first_with_approved_counts() {
+    let fixture = sqlite().await;
+    let store = fixture.store.as_ref();
+    let old = store
+        .insert_article(
+            &article("Old", |input| {
+                input.published_at = Some(NOW - time::Duration::days(2))
+            }),
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    let new = store
+        .insert_article(&article("New", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    store
+        .insert_article(
+            &article("Draft", |input| input.status = Some(ArticleStatus::Draft)),
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    store
+        .insert_article(
+            &article("Future", |input| {
+                input.published_at = Some(NOW + time::Duration::days(1))
+            }),
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    insert(store, &comment(old.id, "approved", |_| {})).await;
+    insert(
+        store,
+        &comment(old.id, "pending", |record| {
+            record.status = CommentStatus::Pending
+        }),
+    )
+    .await;
+
+    let listed = store
+        .published_articles(
+            NOW,
+            Page {
+                number: 1,
+                size: 10,
+            },
+        )
+        .await
+        .unwrap();
+    let titles: Vec<&str> = listed
+        .iter()
+        .map(|summary| summary.article.title.as_str())
+        .collect();
+    assert_eq!(titles, ["New", "Old"]);
+    assert_eq!(listed[1].approved_comments, 1);
+    assert_eq!(store.count_published_articles(NOW).await.unwrap(), 2);
+    assert_eq!(store.count_all_articles().await.unwrap(), 4);
+    let second_page = store
+        .published_articles(NOW, Page { number: 2, size: 1 })
+        .await
+        .unwrap();
+    assert_eq!(second_page[0].article.id, old.id);
+    assert_eq!(
+        store
+            .all_articles(Page {
+                number: 1,
+                size: 10
+            })
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_ne!(new.id, old.id);
+}
+
+#[tokio::test]
+async fn the_submission_guard_refuses_floods_and_duplicates_in_the_insert() {
+    let fixture = sqlite().await;
+    let store = fixture.store.as_ref();
+    let article = store
+        .insert_article(&article("Guarded", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let guard = SubmissionGuard {
+        flood_since: Some(NOW - time::Duration::seconds(14)),
+        reject_duplicates: true,
+    };
+    let first = comment(article.id, "first", |_| {});
+    assert!(store.insert_comment(&first, &guard).await.unwrap().is_ok());
+    let same_ip = comment(article.id, "second", |record| {
+        record.author_email = "other@example.com".into()
+    });
+    assert_eq!(
+        store.insert_comment(&same_ip, &guard).await.unwrap(),
+        Err(Refusal::Flood)
+    );
+    let same_email = comment(article.id, "third", |record| {
+        record.ip = "203.0.113.2".into()
+    });
+    assert_eq!(
+        store.insert_comment(&same_email, &guard).await.unwrap(),
+        Err(Refusal::Flood)
+    );
+    let empty_emails = |content: &str, ip: &str| {
+        comment(article.id, content, |record| {
+            record.author_email = String::new();
+            record.ip = ip.into();
+        })
+    };
+    assert!(
+        store
+            .insert_comment(&empty_emails("a", "203.0.113.3"), &guard)
+            .await
+            .unwrap()
+            .is_ok()
+    );
+    assert!(
+        store
+            .insert_comment(&empty_emails("b", "203.0.113.4"), &guard)
+            .await
+            .unwrap()
+            .is_ok(),
+        "empty emails are nobody in particular"
+    );
+
+    let no_flood = SubmissionGuard {
+        flood_since: None,
+        reject_duplicates: true,
+    };
+    assert_eq!(
+        store.insert_comment(&first, &no_flood).await.unwrap(),
+        Err(Refusal::Duplicate)
+    );
+    let trashed = store
+        .comments_with_status(
+            CommentStatus::Approved,
+            Page {
+                number: 1,
+                size: 10,
+            },
+        )
+        .await
+        .unwrap();
+    let first_id = trashed
+        .iter()
+        .find(|queued| queued.comment.content == "first")
+        .unwrap()
+        .comment
+        .id;
+    store
+        .set_comment_status(
+            first_id,
+            CommentStatus::Trash,
+            Some(CommentStatus::Approved),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .insert_comment(&first, &no_flood)
+            .await
+            .unwrap()
+            .is_ok(),
+        "a trashed comment is no duplicate"
+    );
+}
+
+#[tokio::test]
+async fn comments_move_between_statuses_and_deletion_reparents_replies() {
+    let fixture = sqlite().await;
+    let store = fixture.store.as_ref();
+    let article = store
+        .insert_article(&article("Threads", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let top = insert(store, &comment(article.id, "top", |_| {})).await;
+    let middle = insert(
+        store,
+        &comment(article.id, "middle", |record| record.parent_id = Some(top)),
+    )
+    .await;
+    let bottom = insert(
+        store,
+        &comment(article.id, "bottom", |record| {
+            record.parent_id = Some(middle)
+        }),
+    )
+    .await;
+    store
+        .set_comment_status(middle, CommentStatus::Spam, Some(CommentStatus::Approved))
+        .await
+        .unwrap();
+    let spam = store.comment_by_id(middle).await.unwrap().unwrap();
+    assert_eq!(
+        (spam.status, spam.status_before),
+        (CommentStatus::Spam, Some(CommentStatus::Approved))
+    );
+    let counts = store.comment_counts().await.unwrap();
+    assert_eq!(
+        (counts.approved, counts.spam, counts.pending, counts.trash),
+        (2, 1, 0, 0)
+    );
+    let approved: Vec<CommentId> = store
+        .approved_comments(article.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(approved, [top, bottom]);
+    store.delete_comment(middle).await.unwrap();
+    assert!(store.comment_by_id(middle).await.unwrap().is_none());
+    assert_eq!(
+        store
+            .comment_by_id(bottom)
+            .await
+            .unwrap()
+            .unwrap()
+            .parent_id,
+        Some(top)
+    );
+    assert!(
+        store
+            .has_approved_comment_from("Ada", "ada@example.com")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .has_approved_comment_from("Ada", "someone@example.com")
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn users_sessions_and_failed_logins() {
+    let fixture = sqlite().await;
+    let store = fixture.store.as_ref();
+    let new_user = |email: &str| NewUser {
+        email: email.into(),
+        display_name: "Ed".into(),
+        role: Role::Editor,
+        password_hash: "hash".into(),
+    };
+    let user = store
+        .insert_user(&new_user("ed@example.com"), NOW)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.insert_user(&new_user("ED@example.com"), NOW).await,
+        Err(StoreError::Conflict { what: "email" })
+    ));
+    assert_eq!(
+        store
+            .user_by_email("Ed@Example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        user.id
+    );
+    assert_eq!(store.count_users().await.unwrap(), 1);
+    assert!(store.user_by_id(UserId(99)).await.unwrap().is_none());
+
+    let session = Session {
+        token_hash: "h1".into(),
+        user_id: user.id,
+        csrf_token: "c".into(),
+        created_at: NOW,
+        expires_at: NOW + time::Duration::hours(1),
+    };
+    store.insert_session(&session).await.unwrap();
+    assert_eq!(
+        store
+            .session_by_token_hash("h1", NOW)
+            .await
+            .unwrap()
+            .unwrap()
+            .0,
+        session
+    );
+    assert!(
+        store
+            .session_by_token_hash("h1", NOW + time::Duration::hours(2))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    store.delete_session("h1").await.unwrap();
+    assert!(
+        store
+            .session_by_token_hash("h1", NOW)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    for _ in 0..3 {
+        store
+            .record_failed_login("ed@example.com", "198.51.100.1", NOW)
+            .await
+            .unwrap();
+    }
+    store
+        .record_failed_login(
+            "other@example.com",
+            "198.51.100.1",
+            NOW - time::Duration::hours(1),
+        )
+        .await
+        .unwrap();
+    let since = NOW - time::Duration::minutes(15);
+    assert_eq!(
+        store
+            .failed_logins_since("ED@example.com", "198.51.100.1", since)
+            .await
+            .unwrap(),
+        (3, 3)
+    );
+    store.clear_failed_logins("ed@example.com").await.unwrap();
+    assert_eq!(
+        store
+            .failed_logins_since("ed@example.com", "198.51.100.2", since)
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+}
+
+#[tokio::test]
+async fn settings_keep_the_first_of_competing_values() {
+    let fixture = sqlite().await;
+    let store = fixture.store.as_ref();
+    assert_eq!(store.setting("key").await.unwrap(), None);
+    assert_eq!(
+        store.setting_or_insert("key", "first").await.unwrap(),
+        "first"
+    );
+    assert_eq!(
+        store.setting_or_insert("key", "second").await.unwrap(),
+        "first"
+    );
+    store.put_setting("key", "replaced").await.unwrap();
+    assert_eq!(
+        store.setting("key").await.unwrap().as_deref(),
+        Some("replaced")
+    );
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_version_is_refused() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("test.db");
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 1);
+    store.put_setting("probe", "x").await.unwrap();
+    store.close().await;
+    // Stand in for a newer binary having migrated the file.
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
+    let mut connection = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)",
+    )
+    .execute(&mut connection)
+    .await
+    .unwrap();
+    match SqliteStore::open(&path).await {
+        Err(StoreError::SchemaTooNew {
+            found: 999,
+            known: 1,
+        }) => {}
+        Err(other) => panic!("wrong error: {other}"),
+        Ok(_) => panic!("a newer schema was accepted"),
+    }
+}
