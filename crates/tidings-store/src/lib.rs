@@ -38,6 +38,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 #[async_trait]
 pub trait Store: Send + Sync {
+    /// The schema version the database is at.
+    async fn schema_version(&self) -> StoreResult<i64>;
+
     // Articles.
 
     /// Inserts an article. When its slug came from the title and is taken, `-2`, `-3`, …

@@ -61,11 +61,6 @@ impl SqliteStore {
         Ok(SqliteStore { writer, readers })
     }
 
-    /// The schema version the database is at, for `tidings migrate` and tests.
-    pub async fn schema_version(&self) -> StoreResult<i64> {
-        current_version(&self.readers).await
-    }
-
     /// `PRAGMA integrity_check`, for crash tests and `tidings check`.
     pub async fn integrity_check(&self) -> StoreResult<String> {
         sqlx::query_scalar("PRAGMA integrity_check")
@@ -362,6 +357,10 @@ enum ArticleKey<'a> {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn schema_version(&self) -> StoreResult<i64> {
+        current_version(&self.readers).await
+    }
+
     async fn insert_article(
         &self,
         article: &ValidArticle,

@@ -41,17 +41,23 @@ impl Default for AppOptions {
     }
 }
 
+/// Opens the site's database, creating it and bringing its schema up to date, and nothing
+/// more: what `tidings migrate` does.
+pub async fn open_store(data_dir: &Path) -> anyhow::Result<Arc<dyn Store>> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+    let database = data_dir.join(DATABASE_FILE);
+    let store = SqliteStore::open(&database)
+        .await
+        .with_context(|| format!("opening the database {}", database.display()))?;
+    Ok(Arc::new(store))
+}
+
 impl App {
     /// Opens the site in `data_dir`: creates the folder and database if needed, brings the
     /// schema up to date, and gives a fresh site its welcome article.
     pub async fn open(data_dir: &Path, config: Config, options: AppOptions) -> anyhow::Result<App> {
-        std::fs::create_dir_all(data_dir)
-            .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
-        let database = data_dir.join(DATABASE_FILE);
-        let store = SqliteStore::open(&database)
-            .await
-            .with_context(|| format!("opening the database {}", database.display()))?;
-        let store: Arc<dyn Store> = Arc::new(store);
+        let store = open_store(data_dir).await?;
         // Every node of a site must sign with the same key, so it lives in the database.
         let signing_key = store
             .setting_or_insert("signing_key", &random_token())

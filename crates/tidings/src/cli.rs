@@ -154,8 +154,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             serve(cli.data, config).await
         }
         Command::Migrate => {
-            App::open(&cli.data, config, AppOptions::default()).await?;
-            println!("the database in {} is up to date", cli.data.display());
+            let store = crate::app::open_store(&cli.data).await?;
+            println!(
+                "the database in {} is at schema version {}",
+                cli.data.display(),
+                store.schema_version().await?
+            );
             Ok(())
         }
         Command::User(UserCommand::Add {

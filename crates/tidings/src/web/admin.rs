@@ -3,7 +3,7 @@
 //! token; every page is private to the signed-in user.
 
 use crate::app::App;
-use crate::render::views::{SiteView, human_date_time, iso_date};
+use crate::render::views::{FormErrors, FormValues, SiteView, human_date_time, iso_date};
 use crate::services::accounts::{self, AccountError, NewAccount, SignedIn};
 use crate::services::articles::{self, ArticleError};
 use crate::services::comments::{self, Commenter};
@@ -574,6 +574,25 @@ async fn editor(
         errors,
     };
     render(app, status, "admin/article_edit.html", page)
+}
+
+/// The article as readers will see it, whatever its status; for checking a draft.
+pub async fn preview_article(
+    State(app): State<App>,
+    _admin: Admin,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let article = find_article(&app, &id).await?;
+    let page = crate::web::public::article_page_html(
+        &app,
+        &article,
+        None,
+        None,
+        FormValues::default(),
+        FormErrors::default(),
+    )
+    .await?;
+    Ok(html(StatusCode::OK, page, PRIVATE))
 }
 
 pub async fn new_article(State(app): State<App>, admin: Admin) -> Result<Response, AppError> {

@@ -220,7 +220,7 @@ async fn reply_target(app: &App, article: &Article, id: &str) -> Result<Option<C
     }))
 }
 
-async fn article_page_html(
+pub(super) async fn article_page_html(
     app: &App,
     article: &Article,
     pending: Option<&PendingPreview>,

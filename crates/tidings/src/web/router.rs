@@ -49,6 +49,7 @@ pub fn router(app: App) -> Router {
             "/admin/articles/{id}",
             get(admin::edit_article).post(admin::update_article),
         )
+        .route("/admin/articles/{id}/preview", get(admin::preview_article))
         .route(
             "/admin/settings/discussion",
             get(admin::show_discussion_settings).post(admin::save_discussion_settings),

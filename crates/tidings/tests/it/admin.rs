@@ -412,6 +412,22 @@ async fn editors_write_publish_edit_and_close_articles() {
             .await
             .contains("Budget passes")
     );
+    let preview_path = format!("{edit_path}/preview");
+    let editor_page = body(moderator.get(&edit_path).await).await;
+    assert!(editor_page.contains(&format!("href=\"{preview_path}\">Preview</a>")));
+    let preview = moderator.get(&preview_path).await;
+    assert_eq!(preview.headers()["cache-control"], "private, no-store");
+    assert!(
+        body(preview)
+            .await
+            .contains("The <strong>budget</strong> passed."),
+        "editors preview drafts"
+    );
+    assert_eq!(
+        site.reader().get(&preview_path).await.status(),
+        StatusCode::SEE_OTHER,
+        "readers cannot"
+    );
 
     // Published: on the front page and at its permalink, by its author.
     let publish = [

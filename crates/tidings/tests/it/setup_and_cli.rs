@@ -339,6 +339,23 @@ async fn a_fresh_binary_prints_a_setup_link_that_works() {
         .unwrap();
     assert!(front.contains("<title>The Morning Post</title>"));
     server.kill();
+    let server =
+        RunningBinary::start_with_env(data.path(), &[("TIDINGS_TITLE", "The Evening Post")]);
+    let front = client
+        .get(format!("{}/", server.base_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        front.contains("<title>The Evening Post</title>"),
+        "the environment beats the file"
+    );
+    server.kill();
+    let (ok, stdout, _) = run_binary(data.path(), &["migrate"], "");
+    assert!(ok && stdout.contains("schema version 1"), "{stdout}");
     std::fs::write(data.path().join("tidings.toml"), "tittle = \"typo\"\n").unwrap();
     let (ok, _, stderr) = run_binary(data.path(), &["serve", "--listen", "127.0.0.1:0"], "");
     assert!(!ok && stderr.contains("tittle"), "{stderr}");

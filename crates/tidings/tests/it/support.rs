@@ -329,6 +329,10 @@ pub struct RunningBinary {
 impl RunningBinary {
     /// Starts `tidings serve` on a free port and waits for it to say where it serves.
     pub fn start(data: &std::path::Path) -> RunningBinary {
+        RunningBinary::start_with_env(data, &[])
+    }
+
+    pub fn start_with_env(data: &std::path::Path, environment: &[(&str, &str)]) -> RunningBinary {
         use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
             .args([
@@ -339,6 +343,7 @@ impl RunningBinary {
                 "127.0.0.1:0",
             ])
             .env("RUST_LOG", "warn")
+            .envs(environment.iter().copied())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
