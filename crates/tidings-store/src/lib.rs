@@ -6,9 +6,12 @@
 //! types but nothing of HTTP or templates.
 
 mod migrations;
+mod postgres;
 pub mod records;
+mod rows;
 mod sqlite;
 
+pub use postgres::{PostgresOptions, PostgresStore, fresh_schema_url};
 pub use records::*;
 pub use sqlite::SqliteStore;
 

@@ -13,6 +13,12 @@ pub(crate) const SQLITE: &[Migration] = &[Migration {
     sql: include_str!("../migrations/sqlite/0001_initial.sql"),
 }];
 
+pub(crate) const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    name: "initial",
+    sql: include_str!("../migrations/postgres/0001_initial.sql"),
+}];
+
 /// The newest schema version this program knows.
 pub(crate) fn latest(migrations: &[Migration]) -> i64 {
     migrations.last().map_or(0, |migration| migration.version)

@@ -79,6 +79,15 @@ pub struct StatusCounts {
 }
 
 impl StatusCounts {
+    pub fn set(&mut self, status: CommentStatus, count: u64) {
+        match status {
+            CommentStatus::Pending => self.pending = count,
+            CommentStatus::Approved => self.approved = count,
+            CommentStatus::Spam => self.spam = count,
+            CommentStatus::Trash => self.trash = count,
+        }
+    }
+
     pub fn get(&self, status: CommentStatus) -> u64 {
         match status {
             CommentStatus::Pending => self.pending,

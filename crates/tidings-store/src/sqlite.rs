@@ -8,19 +8,17 @@
 
 use crate::migrations::{self, Migration};
 use crate::records::*;
+use crate::rows::*;
 use crate::{Store, StoreError, StoreResult};
 use async_trait::async_trait;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
 use std::path::Path;
 use std::time::Duration;
 use tidings_domain::article::ValidArticle;
-use tidings_domain::{
-    Article, ArticleId, ArticleStatus, Comment, CommentId, CommentStatus, Role, Slug, User, UserId,
-};
+use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, User, UserId};
 use time::OffsetDateTime;
 
 /// Readers beside the one writer; two cores rarely keep more than this many busy.
@@ -145,103 +143,6 @@ fn from_sqlx(error: sqlx::Error) -> StoreError {
         }
         _ => StoreError::Other(error.to_string()),
     }
-}
-
-fn timestamp(moment: OffsetDateTime) -> i64 {
-    moment.unix_timestamp()
-}
-
-fn moment(seconds: i64) -> StoreResult<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp(seconds).map_err(|error| {
-        StoreError::Other(format!("stored time {seconds} is out of range: {error}"))
-    })
-}
-
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Other(format!("stored {what} {value:?} is not valid"))
-}
-
-const ARTICLE_COLUMNS: &str = "a.id, a.slug, a.title, a.body_markdown, a.status, a.published_at, \
-     a.updated_at, a.author_id, a.comments_open";
-
-fn article_from_row(row: &SqliteRow) -> StoreResult<Article> {
-    let get = |error: sqlx::Error| from_sqlx(error);
-    let slug: String = row.try_get("slug").map_err(get)?;
-    let status: String = row.try_get("status").map_err(get)?;
-    Ok(Article {
-        id: ArticleId(row.try_get("id").map_err(get)?),
-        slug: Slug::parse(&slug).ok_or_else(|| corrupt("slug", &slug))?,
-        title: row.try_get("title").map_err(get)?,
-        body_markdown: row.try_get("body_markdown").map_err(get)?,
-        status: ArticleStatus::parse(&status).ok_or_else(|| corrupt("article status", &status))?,
-        published_at: moment(row.try_get("published_at").map_err(get)?)?,
-        updated_at: moment(row.try_get("updated_at").map_err(get)?)?,
-        author_id: row
-            .try_get::<Option<i64>, _>("author_id")
-            .map_err(get)?
-            .map(UserId),
-        comments_open: row.try_get::<i64, _>("comments_open").map_err(get)? != 0,
-    })
-}
-
-fn summary_from_row(row: &SqliteRow) -> StoreResult<ArticleSummary> {
-    Ok(ArticleSummary {
-        article: article_from_row(row)?,
-        author_name: row.try_get("author_name").map_err(from_sqlx)?,
-        approved_comments: u64::try_from(
-            row.try_get::<i64, _>("approved_comments")
-                .map_err(from_sqlx)?,
-        )
-        .unwrap_or(0),
-    })
-}
-
-const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, c.author_name, c.author_email, \
-     c.author_url, c.content, c.status, c.status_before, c.moderation_reason, c.ip, \
-     c.user_agent, c.created_at";
-
-fn status_from(value: &str) -> StoreResult<CommentStatus> {
-    CommentStatus::parse(value).ok_or_else(|| corrupt("comment status", value))
-}
-
-fn comment_from_row(row: &SqliteRow) -> StoreResult<Comment> {
-    let get = |error: sqlx::Error| from_sqlx(error);
-    let status: String = row.try_get("status").map_err(get)?;
-    let status_before: Option<String> = row.try_get("status_before").map_err(get)?;
-    Ok(Comment {
-        id: CommentId(row.try_get("id").map_err(get)?),
-        article_id: ArticleId(row.try_get("article_id").map_err(get)?),
-        parent_id: row
-            .try_get::<Option<i64>, _>("parent_id")
-            .map_err(get)?
-            .map(CommentId),
-        author_name: row.try_get("author_name").map_err(get)?,
-        author_email: row.try_get("author_email").map_err(get)?,
-        author_url: row.try_get("author_url").map_err(get)?,
-        content: row.try_get("content").map_err(get)?,
-        status: status_from(&status)?,
-        status_before: status_before.as_deref().map(status_from).transpose()?,
-        moderation_reason: row.try_get("moderation_reason").map_err(get)?,
-        ip: row.try_get("ip").map_err(get)?,
-        user_agent: row.try_get("user_agent").map_err(get)?,
-        created_at: moment(row.try_get("created_at").map_err(get)?)?,
-    })
-}
-
-fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
-    let get = |error: sqlx::Error| from_sqlx(error);
-    let role: String = row.try_get("role").map_err(get)?;
-    Ok(User {
-        id: UserId(row.try_get("id").map_err(get)?),
-        email: row.try_get("email").map_err(get)?,
-        display_name: row.try_get("display_name").map_err(get)?,
-        role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
-        password_hash: row.try_get("password_hash").map_err(get)?,
-    })
-}
-
-fn to_u64(count: i64) -> u64 {
-    u64::try_from(count).unwrap_or(0)
 }
 
 impl SqliteStore {
@@ -574,18 +475,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.readers)
         .await
         .map_err(from_sqlx)?;
-        rows.iter()
-            .map(|row| {
-                let slug: String = row.try_get("article_slug").map_err(from_sqlx)?;
-                let slug = Slug::parse(&slug).ok_or_else(|| corrupt("slug", &slug))?;
-                let published_at = moment(row.try_get("article_published_at").map_err(from_sqlx)?)?;
-                Ok(QueuedComment {
-                    comment: comment_from_row(row)?,
-                    article_title: row.try_get("article_title").map_err(from_sqlx)?,
-                    article_permalink: tidings_domain::article::permalink(published_at, &slug),
-                })
-            })
-            .collect()
+        rows.iter().map(queued_from_row).collect()
     }
 
     async fn comment_counts(&self) -> StoreResult<StatusCounts> {
@@ -730,13 +620,7 @@ impl Store for SqliteStore {
         .await
         .map_err(from_sqlx)?;
         let Some(row) = row else { return Ok(None) };
-        let session = Session {
-            token_hash: row.try_get("token_hash").map_err(from_sqlx)?,
-            user_id: UserId(row.try_get("user_id").map_err(from_sqlx)?),
-            csrf_token: row.try_get("csrf_token").map_err(from_sqlx)?,
-            created_at: moment(row.try_get("created_at").map_err(from_sqlx)?)?,
-            expires_at: moment(row.try_get("expires_at").map_err(from_sqlx)?)?,
-        };
+        let session = session_from_row(&row)?;
         Ok(Some((session, user_from_row(&row)?)))
     }
 

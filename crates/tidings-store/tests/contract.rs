@@ -1,5 +1,6 @@
-//! The store contract: what every backend must do, tested through `&dyn Store` so the same
-//! cases will run against PostgreSQL. Each case gets a fresh database.
+//! The store contract: what every backend must do, tested through `&dyn Store`. Every case
+//! runs on SQLite, and on PostgreSQL too when `TEST_DATABASE_URL` names a server
+//! (`scripts/with-postgres` starts one); each case gets a fresh database or schema.
 
 #![expect(
     clippy::unwrap_used,
@@ -20,15 +21,55 @@ struct Fixture {
     _folder: tempfile::TempDir,
 }
 
-async fn sqlite() -> Fixture {
+/// A fresh store on each backend this run can reach.
+async fn stores() -> Vec<Fixture> {
     let folder = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&folder.path().join("test.db"))
+    let sqlite = SqliteStore::open(&folder.path().join("test.db"))
         .await
         .unwrap();
-    Fixture {
-        store: Arc::new(store),
+    let mut fixtures = vec![Fixture {
+        store: Arc::new(sqlite),
         _folder: folder,
+    }];
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+        let url = fresh_schema_url(&url).await.unwrap();
+        let options = PostgresOptions {
+            max_connections: 4,
+            ..PostgresOptions::default()
+        };
+        let postgres = PostgresStore::open(&url, &options).await.unwrap();
+        fixtures.push(Fixture {
+            store: Arc::new(postgres),
+            _folder: tempfile::tempdir().unwrap(),
+        });
     }
+    fixtures
+}
+
+/// One `#[tokio::test]` per case, running it on every backend.
+macro_rules! on_every_backend {
+    ($($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                for fixture in stores().await {
+                    super::$case(fixture.store.as_ref()).await;
+                }
+            }
+        )*
+    };
+}
+
+mod cases {
+    on_every_backend!(
+        slugs_are_unique_and_title_slugs_get_a_number,
+        only_published_past_articles_are_listed_newest_first_with_approved_counts,
+        the_submission_guard_refuses_floods_and_duplicates_in_the_insert,
+        comments_move_between_statuses_and_deletion_reparents_replies,
+        users_sessions_and_failed_logins,
+        settings_keep_the_first_of_competing_values,
+    );
+    use super::stores;
 }
 
 fn article(
@@ -77,10 +118,7 @@ async fn insert(store: &dyn Store, record: &CommentRecord) -> CommentId {
         .unwrap()
 }
 
-#[tokio::test]
-async fn slugs_are_unique_and_title_slugs_get_a_number() {
-    let fixture = sqlite().await;
-    let store = fixture.store.as_ref();
+async fn slugs_are_unique_and_title_slugs_get_a_number(store: &dyn Store) {
     let first = store
         .insert_article(&article("Same title", |_| {}), None, NOW)
         .await
@@ -123,10 +161,9 @@ async fn slugs_are_unique_and_title_slugs_get_a_number() {
     );
 }
 
-#[tokio::test]
-async fn only_published_past_articles_are_listed_newest_first_with_approved_counts() {
-    let fixture = sqlite().await;
-    let store = fixture.store.as_ref();
+async fn only_published_past_articles_are_listed_newest_first_with_approved_counts(
+    store: &dyn Store,
+) {
     let old = store
         .insert_article(
             &article("Old", |input| {
@@ -205,10 +242,7 @@ async fn only_published_past_articles_are_listed_newest_first_with_approved_coun
     assert_ne!(new.id, old.id);
 }
 
-#[tokio::test]
-async fn the_submission_guard_refuses_floods_and_duplicates_in_the_insert() {
-    let fixture = sqlite().await;
-    let store = fixture.store.as_ref();
+async fn the_submission_guard_refuses_floods_and_duplicates_in_the_insert(store: &dyn Store) {
     let article = store
         .insert_article(&article("Guarded", |_| {}), None, NOW)
         .await
@@ -297,10 +331,7 @@ async fn the_submission_guard_refuses_floods_and_duplicates_in_the_insert() {
     );
 }
 
-#[tokio::test]
-async fn comments_move_between_statuses_and_deletion_reparents_replies() {
-    let fixture = sqlite().await;
-    let store = fixture.store.as_ref();
+async fn comments_move_between_statuses_and_deletion_reparents_replies(store: &dyn Store) {
     let article = store
         .insert_article(&article("Threads", |_| {}), None, NOW)
         .await
@@ -365,10 +396,7 @@ async fn comments_move_between_statuses_and_deletion_reparents_replies() {
     );
 }
 
-#[tokio::test]
-async fn users_sessions_and_failed_logins() {
-    let fixture = sqlite().await;
-    let store = fixture.store.as_ref();
+async fn users_sessions_and_failed_logins(store: &dyn Store) {
     let new_user = |email: &str| NewUser {
         email: email.into(),
         display_name: "Ed".into(),
@@ -461,10 +489,7 @@ async fn users_sessions_and_failed_logins() {
     );
 }
 
-#[tokio::test]
-async fn settings_keep_the_first_of_competing_values() {
-    let fixture = sqlite().await;
-    let store = fixture.store.as_ref();
+async fn settings_keep_the_first_of_competing_values(store: &dyn Store) {
     assert_eq!(store.setting("key").await.unwrap(), None);
     assert_eq!(
         store.setting_or_insert("key", "first").await.unwrap(),

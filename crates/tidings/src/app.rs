@@ -9,7 +9,7 @@ use crate::services;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tidings_store::{SqliteStore, Store};
+use tidings_store::{PostgresOptions, PostgresStore, SqliteStore, Store};
 use time::OffsetDateTime;
 
 /// The database file's name inside the data folder.
@@ -42,22 +42,61 @@ impl Default for AppOptions {
 }
 
 /// Opens the site's database, creating it and bringing its schema up to date, and nothing
-/// more: what `tidings migrate` does.
-pub async fn open_store(data_dir: &Path) -> anyhow::Result<Arc<dyn Store>> {
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
-    let database = data_dir.join(DATABASE_FILE);
-    let store = SqliteStore::open(&database)
-        .await
-        .with_context(|| format!("opening the database {}", database.display()))?;
-    Ok(Arc::new(store))
+/// more: what `tidings migrate` does. The backend follows `database_url`: PostgreSQL for a
+/// `postgres://` URL, otherwise SQLite (by default `tidings.db` in the data folder).
+pub async fn open_store(data_dir: &Path, config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    match config.database_url.as_deref().filter(|url| !url.is_empty()) {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let options = PostgresOptions {
+                max_connections: config.database_pool_size,
+                statement_timeout: std::time::Duration::from_secs(
+                    config.database_statement_timeout_seconds,
+                ),
+                ..PostgresOptions::default()
+            };
+            let store = PostgresStore::open(url, &options).await.with_context(|| {
+                format!("opening the PostgreSQL database {}", without_password(url))
+            })?;
+            Ok(Arc::new(store))
+        }
+        configured => {
+            let database = match configured {
+                Some(path) => PathBuf::from(path.strip_prefix("sqlite://").unwrap_or(path)),
+                None => {
+                    std::fs::create_dir_all(data_dir).with_context(|| {
+                        format!("creating the data folder {}", data_dir.display())
+                    })?;
+                    data_dir.join(DATABASE_FILE)
+                }
+            };
+            let store = SqliteStore::open(&database)
+                .await
+                .with_context(|| format!("opening the database {}", database.display()))?;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
+/// A database URL fit for a log or an error message.
+fn without_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some("…"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => "(an unreadable URL)".into(),
+    }
 }
 
 impl App {
     /// Opens the site in `data_dir`: creates the folder and database if needed, brings the
     /// schema up to date, and gives a fresh site its welcome article.
     pub async fn open(data_dir: &Path, config: Config, options: AppOptions) -> anyhow::Result<App> {
-        let store = open_store(data_dir).await?;
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+        let store = open_store(data_dir, &config).await?;
         // Every node of a site must sign with the same key, so it lives in the database.
         let signing_key = store
             .setting_or_insert("signing_key", &random_token())

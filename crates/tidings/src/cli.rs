@@ -33,6 +33,9 @@ struct Cli {
         default_value = "tidings-data"
     )]
     data: PathBuf,
+    /// The database: a postgres:// URL, or a SQLite file [default: tidings.db in the data folder].
+    #[arg(long = "database", global = true, env = "TIDINGS_DATABASE_URL")]
+    database_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -139,6 +142,9 @@ pub fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut config = Config::load(&cli.data)?;
+    if cli.database_url.is_some() {
+        config.database_url = cli.database_url;
+    }
     match cli.command {
         Command::Serve(args) => {
             if let Some(listen) = args.listen {
@@ -154,7 +160,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             serve(cli.data, config).await
         }
         Command::Migrate => {
-            let store = crate::app::open_store(&cli.data).await?;
+            let store = crate::app::open_store(&cli.data, &config).await?;
             println!(
                 "the database in {} is at schema version {}",
                 cli.data.display(),

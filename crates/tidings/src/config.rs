@@ -15,6 +15,14 @@ pub const CONFIG_FILE: &str = "tidings.toml";
 pub struct Config {
     /// Address and port to listen on.
     pub listen: SocketAddr,
+    /// Where the data lives: a `postgres://user:password@host/database` URL for PostgreSQL
+    /// (several app nodes sharing one database), or a SQLite file path (`sqlite://` prefix
+    /// optional). Empty means `tidings.db` in the data folder.
+    pub database_url: Option<String>,
+    /// PostgreSQL connections this node keeps at most.
+    pub database_pool_size: u32,
+    /// Seconds a PostgreSQL statement may run before it is cancelled (the request gets a 503).
+    pub database_statement_timeout_seconds: u64,
     /// The site's public address, such as `https://news.example.com`, for links printed by
     /// the command line and, when it starts with `https://`, for `Secure` cookies. Defaults
     /// to `http://` and the listen address.
@@ -34,6 +42,9 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: None,
+            database_pool_size: 10,
+            database_statement_timeout_seconds: 10,
             base_url: None,
             title: "tidings".into(),
             tagline: "News and notes".into(),
@@ -72,6 +83,14 @@ impl Config {
             "articles_per_page must be between 1 and 100"
         );
         anyhow::ensure!(!self.title.trim().is_empty(), "title must not be empty");
+        anyhow::ensure!(
+            (1..=1000).contains(&self.database_pool_size),
+            "database_pool_size must be between 1 and 1000"
+        );
+        anyhow::ensure!(
+            (1..=3600).contains(&self.database_statement_timeout_seconds),
+            "database_statement_timeout_seconds must be between 1 and 3600"
+        );
         Ok(())
     }
 

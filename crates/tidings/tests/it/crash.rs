@@ -5,19 +5,20 @@ use crate::support::*;
 use reqwest::StatusCode;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use tidings::app::{App, AppOptions, DATABASE_FILE};
+use tidings::app::{App, AppOptions, DATABASE_FILE, open_store};
 use tidings::config::Config;
-use tidings_store::{SqliteStore, Store};
+use tidings_store::SqliteStore;
 
 const WRITERS: usize = 6;
 const ROUNDS: usize = 3;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_comments_survive_sigkill() {
-    let data = tempfile::tempdir().unwrap();
+    let data = data_folder().await;
     {
         // Flood control off and no history needed, so every comment is accepted at once.
-        let app = App::open(data.path(), Config::default(), AppOptions::default())
+        let config = Config::load(data.path()).unwrap();
+        let app = App::open(data.path(), config, AppOptions::default())
             .await
             .unwrap();
         let mut settings = tidings::services::site::discussion_settings(&app)
@@ -90,10 +91,15 @@ async fn acknowledged_comments_survive_sigkill() {
         acknowledged.len()
     );
 
-    let store = SqliteStore::open(&data.path().join(DATABASE_FILE))
+    let store = open_store(data.path(), &Config::load(data.path()).unwrap())
         .await
         .unwrap();
-    assert_eq!(store.integrity_check().await.unwrap(), "ok");
+    if !on_postgres() {
+        let sqlite = SqliteStore::open(&data.path().join(DATABASE_FILE))
+            .await
+            .unwrap();
+        assert_eq!(sqlite.integrity_check().await.unwrap(), "ok");
+    }
     let stored = store
         .approved_comments(tidings_domain::ArticleId(1))
         .await

@@ -91,7 +91,7 @@ async fn the_setup_link_creates_the_first_administrator_once() {
 
 #[tokio::test]
 async fn a_site_owner_scripts_accounts_and_articles_then_serves() {
-    let data = tempfile::tempdir().unwrap();
+    let data = data_folder().await;
     let (ok, stdout, stderr) = run_binary(
         data.path(),
         &[
@@ -287,7 +287,7 @@ async fn a_site_owner_scripts_accounts_and_articles_then_serves() {
 
 #[tokio::test]
 async fn a_fresh_binary_prints_a_setup_link_that_works() {
-    let data = tempfile::tempdir().unwrap();
+    let data = data_folder().await;
     let server = RunningBinary::start(data.path());
     let link = server
         .banner
@@ -323,11 +323,7 @@ async fn a_fresh_binary_prints_a_setup_link_that_works() {
     server.kill();
 
     // Settings from tidings.toml, and a clear message when it is wrong.
-    std::fs::write(
-        data.path().join("tidings.toml"),
-        "title = \"The Morning Post\"\n",
-    )
-    .unwrap();
+    write_config(data.path(), "title = \"The Morning Post\"\n");
     let server = RunningBinary::start(data.path());
     let front = client
         .get(format!("{}/", server.base_url))
@@ -356,7 +352,7 @@ async fn a_fresh_binary_prints_a_setup_link_that_works() {
     server.kill();
     let (ok, stdout, _) = run_binary(data.path(), &["migrate"], "");
     assert!(ok && stdout.contains("schema version 1"), "{stdout}");
-    std::fs::write(data.path().join("tidings.toml"), "tittle = \"typo\"\n").unwrap();
+    write_config(data.path(), "tittle = \"typo\"\n");
     let (ok, _, stderr) = run_binary(data.path(), &["serve", "--listen", "127.0.0.1:0"], "");
     assert!(!ok && stderr.contains("tittle"), "{stderr}");
 }

@@ -166,7 +166,7 @@ async fn unknown_addresses_get_a_friendly_404_and_pages_carry_security_headers()
 
 #[tokio::test]
 async fn a_theme_folder_overrides_templates_and_static_files() {
-    let data = tempfile::tempdir().unwrap();
+    let data = data_folder().await;
     let theme = data.path().join("theme");
     std::fs::create_dir_all(theme.join("templates")).unwrap();
     std::fs::create_dir_all(theme.join("static")).unwrap();
@@ -194,7 +194,7 @@ async fn a_theme_folder_overrides_templates_and_static_files() {
     // A theme with a broken template fails at start, with its name, not on a reader's request.
     let data = site.stop().await;
     std::fs::write(data.path().join("theme/templates/article.html"), "{% if %}").unwrap();
-    let config = tidings::config::Config::default();
+    let config = tidings::config::Config::load(data.path()).unwrap();
     let error = tidings::app::App::open(data.path(), config, tidings::app::AppOptions::default())
         .await
         .err()

@@ -18,6 +18,40 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 use tokio::sync::oneshot;
 
+/// A fresh data folder for one test. When `TEST_DATABASE_URL` names a PostgreSQL server
+/// (`scripts/with-postgres` sets it), the folder's `tidings.toml` points at a fresh schema
+/// there, so the in-process app and any `tidings` binary the test starts both use it: the
+/// same suite runs on either backend.
+pub async fn data_folder() -> tempfile::TempDir {
+    let data = tempfile::tempdir().expect("a temporary folder");
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+        let url = tidings_store::fresh_schema_url(&url)
+            .await
+            .expect("a fresh PostgreSQL schema");
+        let toml = format!("database_url = \"{url}\"\ndatabase_pool_size = 4\n");
+        std::fs::write(data.path().join(tidings::config::CONFIG_FILE), toml)
+            .expect("the configuration is written");
+    }
+    data
+}
+
+/// Whether this run uses PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("TEST_DATABASE_URL").is_ok()
+}
+
+/// Rewrites the data folder's `tidings.toml` with `extra`, keeping its database settings.
+pub fn write_config(data: &std::path::Path, extra: &str) {
+    let path = data.join(tidings::config::CONFIG_FILE);
+    let kept: String = std::fs::read_to_string(&path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.starts_with("database_"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(path, format!("{kept}{extra}")).expect("the configuration is written");
+}
+
 /// Where every test's clock starts.
 pub const START: OffsetDateTime = datetime!(2026-06-01 12:00 UTC);
 pub const ADMIN_EMAIL: &str = "editor@newsroom.example";
@@ -34,7 +68,7 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        TestApp::spawn_in(tempfile::tempdir().expect("a temporary folder")).await
+        TestApp::spawn_in(data_folder().await).await
     }
 
     pub async fn spawn_in(data: tempfile::TempDir) -> TestApp {
@@ -45,7 +79,7 @@ impl TestApp {
         let config = Config {
             listen: address,
             title: "The Daily Test".into(),
-            ..Config::default()
+            ..Config::load(data.path()).expect("the test configuration loads")
         };
         let clock = Arc::new(ManualClock::new(START));
         let options = AppOptions {

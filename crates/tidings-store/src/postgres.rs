@@ -1,0 +1,780 @@
+//! The PostgreSQL backend, for several app nodes sharing one database.
+//!
+//! What one node decides must hold for all: schema migrations run once, under an advisory
+//! lock; the flood and duplicate checks of a new comment run under transaction-scoped
+//! advisory locks keyed by the commenter's IP address and email, so two nodes cannot both let
+//! the same commenter through; every connection carries statement, lock and idle timeouts so a
+//! stuck query becomes a 503, not a hung node. The pool tests a connection before handing it
+//! out, so a node survives a database restart without being restarted itself.
+
+use crate::migrations::{self, Migration};
+use crate::records::*;
+use crate::rows::*;
+use crate::{Store, StoreError, StoreResult};
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{PgConnection, Postgres, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+use tidings_domain::article::ValidArticle;
+use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, User, UserId};
+use time::OffsetDateTime;
+
+/// The advisory lock key under which one node at a time applies migrations ("tidings" in
+/// ASCII, as a number).
+const MIGRATION_LOCK: i64 = 0x0074_6964_696e_6773;
+
+/// How a node talks to PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PostgresOptions {
+    /// Connections this node keeps at most; keep the sum over all nodes well under the
+    /// server's `max_connections`.
+    pub max_connections: u32,
+    /// The longest a statement may run before the server cancels it.
+    pub statement_timeout: Duration,
+    /// The longest a request waits for a free connection before it gets a 503.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> Self {
+        PostgresOptions {
+            max_connections: 10,
+            statement_timeout: Duration::from_secs(10),
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user:password@host:port/database`) and brings the
+    /// schema up to date.
+    pub async fn open(url: &str, options: &PostgresOptions) -> StoreResult<PostgresStore> {
+        let connect = PgConnectOptions::from_str(url)
+            .map_err(|error| {
+                StoreError::Other(format!("the PostgreSQL URL is not valid: {error}"))
+            })?
+            .application_name("tidings")
+            .options([
+                (
+                    "statement_timeout",
+                    format!("{}ms", options.statement_timeout.as_millis()),
+                ),
+                (
+                    "lock_timeout",
+                    format!("{}ms", options.statement_timeout.as_millis()),
+                ),
+                ("idle_in_transaction_session_timeout", "60s".to_owned()),
+            ]);
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(options.acquire_timeout)
+            .test_before_acquire(true)
+            .connect_with(connect)
+            .await
+            .map_err(from_sqlx)?;
+        apply_migrations(&pool, migrations::POSTGRES).await?;
+        Ok(PostgresStore { pool })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Creates an empty schema with a unique name in the database at `url`, and returns a URL
+/// whose connections use it. Tests use it to give each case a database of its own on one
+/// server.
+pub async fn fresh_schema_url(url: &str) -> StoreResult<String> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.subsec_nanos());
+    let schema = format!(
+        "test_{}_{}_{}",
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|error| StoreError::Other(format!("the PostgreSQL URL is not valid: {error}")))?;
+    let mut connection = <PgConnection as sqlx::Connection>::connect_with(&options)
+        .await
+        .map_err(from_sqlx)?;
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&mut connection)
+        .await
+        .map_err(from_sqlx)?;
+    let separator = if url.contains('?') { '&' } else { '?' };
+    Ok(format!("{url}{separator}options[search_path]={schema}"))
+}
+
+async fn current_version(connection: &mut PgConnection) -> StoreResult<i64> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        .fetch_one(connection)
+        .await
+        .map_err(from_sqlx)
+}
+
+async fn apply_migrations(pool: &PgPool, all: &[Migration]) -> StoreResult<()> {
+    let mut connection = pool.acquire().await.map_err(from_sqlx)?;
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *connection)
+        .await
+        .map_err(from_sqlx)?;
+    let result = apply_locked(&mut connection, all).await;
+    let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *connection)
+        .await
+        .map_err(from_sqlx);
+    result.and(unlocked.map(|_| ()))
+}
+
+async fn apply_locked(connection: &mut PgConnection, all: &[Migration]) -> StoreResult<()> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version BIGINT PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at BIGINT NOT NULL
+        )",
+    )
+    .execute(&mut *connection)
+    .await
+    .map_err(from_sqlx)?;
+    let found = current_version(connection).await?;
+    let known = migrations::latest(all);
+    if found > known {
+        return Err(StoreError::SchemaTooNew { found, known });
+    }
+    for migration in all.iter().filter(|migration| migration.version > found) {
+        let mut transaction = sqlx::Connection::begin(&mut *connection)
+            .await
+            .map_err(from_sqlx)?;
+        sqlx::raw_sql(migration.sql)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(migration.version)
+        .bind(migration.name)
+        .bind(OffsetDateTime::now_utc().unix_timestamp())
+        .execute(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)?;
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "applied migration"
+        );
+    }
+    Ok(())
+}
+
+fn from_sqlx(error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(error.to_string()),
+        sqlx::Error::Database(database) if database.is_unique_violation() => {
+            let what = match database.constraint() {
+                Some("articles_slug_key") => "slug",
+                Some("users_email_key") => "email",
+                _ => "value",
+            };
+            StoreError::Conflict { what }
+        }
+        sqlx::Error::Database(database) => {
+            let code = database.code().unwrap_or_default();
+            // Connection exceptions (08…), shutdowns (57P0…), too many connections, a
+            // cancelled statement, lock timeouts, serialization failures and deadlocks: all
+            // pass, and are worth retrying.
+            let passing = code.starts_with("08")
+                || code.starts_with("57P0")
+                || matches!(
+                    code.as_ref(),
+                    "53300" | "57014" | "55P03" | "40001" | "40P01"
+                );
+            if passing {
+                StoreError::Unavailable(error.to_string())
+            } else {
+                StoreError::Other(error.to_string())
+            }
+        }
+        _ => StoreError::Other(error.to_string()),
+    }
+}
+
+impl PostgresStore {
+    async fn write_article(
+        transaction: &mut Transaction<'static, Postgres>,
+        id: Option<ArticleId>,
+        article: &ValidArticle,
+        author_id: Option<UserId>,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<i64>> {
+        let mut attempt = 1;
+        loop {
+            let slug = if attempt == 1 {
+                article.slug.clone()
+            } else {
+                article.slug.with_suffix(attempt)
+            };
+            // A savepoint, so a clash on one slug does not abort the whole transaction.
+            let mut attempt_transaction = sqlx::Connection::begin(&mut **transaction)
+                .await
+                .map_err(from_sqlx)?;
+            let result = match id {
+                None => {
+                    sqlx::query_scalar(
+                        "INSERT INTO articles (slug, title, body_markdown, status, published_at,
+                        updated_at, author_id, comments_open)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    )
+                    .bind(slug.as_str())
+                    .bind(&article.title)
+                    .bind(&article.body_markdown)
+                    .bind(article.status.as_str())
+                    .bind(timestamp(article.published_at))
+                    .bind(timestamp(now))
+                    .bind(author_id.map(|id| id.0))
+                    .bind(article.comments_open)
+                    .fetch_optional(&mut *attempt_transaction)
+                    .await
+                }
+                Some(id) => sqlx::query_scalar(
+                    "UPDATE articles SET slug = $1, title = $2, body_markdown = $3, status = $4,
+                        published_at = $5, updated_at = $6, comments_open = $7
+                     WHERE id = $8 RETURNING id",
+                )
+                .bind(slug.as_str())
+                .bind(&article.title)
+                .bind(&article.body_markdown)
+                .bind(article.status.as_str())
+                .bind(timestamp(article.published_at))
+                .bind(timestamp(now))
+                .bind(article.comments_open)
+                .bind(id.0)
+                .fetch_optional(&mut *attempt_transaction)
+                .await,
+            };
+            match result.map_err(from_sqlx) {
+                Ok(stored) => {
+                    attempt_transaction.commit().await.map_err(from_sqlx)?;
+                    return Ok(stored);
+                }
+                Err(StoreError::Conflict { .. }) if article.slug_from_title && attempt < 1000 => {
+                    attempt_transaction.rollback().await.map_err(from_sqlx)?;
+                    attempt += 1;
+                }
+                Err(other) => return Err(other),
+            }
+        }
+    }
+
+    async fn article_by(&self, id: i64) -> StoreResult<Article> {
+        let row = sqlx::query(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = $1"
+        ))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        article_from_row(&row)
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "u.display_name AS author_name,
+    (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved')
+        AS approved_comments";
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn schema_version(&self) -> StoreResult<i64> {
+        let mut connection = self.pool.acquire().await.map_err(from_sqlx)?;
+        current_version(&mut connection).await
+    }
+
+    async fn insert_article(
+        &self,
+        article: &ValidArticle,
+        author_id: Option<UserId>,
+        now: OffsetDateTime,
+    ) -> StoreResult<Article> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        let id = PostgresStore::write_article(&mut transaction, None, article, author_id, now)
+            .await?
+            .ok_or_else(|| StoreError::Other("insert returned no row".into()))?;
+        transaction.commit().await.map_err(from_sqlx)?;
+        self.article_by(id).await
+    }
+
+    async fn update_article(
+        &self,
+        id: ArticleId,
+        article: &ValidArticle,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<Article>> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        let updated =
+            PostgresStore::write_article(&mut transaction, Some(id), article, None, now).await?;
+        transaction.commit().await.map_err(from_sqlx)?;
+        match updated {
+            Some(id) => Ok(Some(self.article_by(id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn article_by_id(&self, id: ArticleId) -> StoreResult<Option<Article>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        row.as_ref().map(article_from_row).transpose()
+    }
+
+    async fn article_by_slug(&self, slug: &str) -> StoreResult<Option<Article>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.slug = $1"
+        ))
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        row.as_ref().map(article_from_row).transpose()
+    }
+
+    async fn published_articles(
+        &self,
+        now: OffsetDateTime,
+        page: Page,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ARTICLE_COLUMNS}, {SUMMARY_COLUMNS}
+             FROM articles a LEFT JOIN users u ON u.id = a.author_id
+             WHERE a.status = 'published' AND a.published_at <= $1
+             ORDER BY a.published_at DESC, a.id DESC
+             LIMIT $2 OFFSET $3"
+        ))
+        .bind(timestamp(now))
+        .bind(i64::from(page.size))
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    async fn count_published_articles(&self, now: OffsetDateTime) -> StoreResult<u64> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= $1",
+        )
+        .bind(timestamp(now))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(to_u64(count))
+    }
+
+    async fn all_articles(&self, page: Page) -> StoreResult<Vec<ArticleSummary>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ARTICLE_COLUMNS}, {SUMMARY_COLUMNS}
+             FROM articles a LEFT JOIN users u ON u.id = a.author_id
+             ORDER BY a.published_at DESC, a.id DESC
+             LIMIT $1 OFFSET $2"
+        ))
+        .bind(i64::from(page.size))
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    async fn count_all_articles(&self) -> StoreResult<u64> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(from_sqlx)?;
+        Ok(to_u64(count))
+    }
+
+    async fn insert_comment(
+        &self,
+        comment: &CommentRecord,
+        guard: &SubmissionGuard,
+    ) -> StoreResult<Result<CommentId, Refusal>> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        // Serialise submissions from the same address or email across every node, so the
+        // checks below see each other's inserts. Keys are taken in a fixed order: no deadlock.
+        let mut keys = vec![format!("comment-ip:{}", comment.ip)];
+        if !comment.author_email.is_empty() {
+            keys.push(format!("comment-email:{}", comment.author_email));
+        }
+        keys.sort();
+        for key in &keys {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut *transaction)
+                .await
+                .map_err(from_sqlx)?;
+        }
+        if guard.reject_duplicates {
+            let duplicate: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM comments
+                 WHERE article_id = $1 AND COALESCE(parent_id, 0) = $2 AND author_name = $3
+                   AND author_email = $4 AND content = $5 AND status <> 'trash'
+                 LIMIT 1",
+            )
+            .bind(comment.article_id.0)
+            .bind(comment.parent_id.map_or(0, |id| id.0))
+            .bind(&comment.author_name)
+            .bind(&comment.author_email)
+            .bind(&comment.content)
+            .fetch_optional(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+            if duplicate.is_some() {
+                return Ok(Err(Refusal::Duplicate));
+            }
+        }
+        if let Some(since) = guard.flood_since {
+            let recent: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM comments WHERE ip = $1 AND created_at >= $2
+                 UNION ALL
+                 SELECT id FROM comments WHERE author_email = $3 AND author_email <> '' AND created_at >= $2
+                 LIMIT 1",
+            )
+            .bind(&comment.ip)
+            .bind(timestamp(since))
+            .bind(&comment.author_email)
+            .fetch_optional(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+            if recent.is_some() {
+                return Ok(Err(Refusal::Flood));
+            }
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url,
+                content, status, moderation_reason, ip, user_agent, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(comment.article_id.0)
+        .bind(comment.parent_id.map(|id| id.0))
+        .bind(&comment.author_name)
+        .bind(&comment.author_email)
+        .bind(&comment.author_url)
+        .bind(&comment.content)
+        .bind(comment.status.as_str())
+        .bind(&comment.moderation_reason)
+        .bind(&comment.ip)
+        .bind(&comment.user_agent)
+        .bind(timestamp(comment.created_at))
+        .fetch_one(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(Ok(CommentId(id)))
+    }
+
+    async fn comment_by_id(&self, id: CommentId) -> StoreResult<Option<Comment>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments c WHERE c.id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        row.as_ref().map(comment_from_row).transpose()
+    }
+
+    async fn approved_comments(&self, article_id: ArticleId) -> StoreResult<Vec<Comment>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments c
+             WHERE c.article_id = $1 AND c.status = 'approved'
+             ORDER BY c.created_at, c.id"
+        ))
+        .bind(article_id.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter().map(comment_from_row).collect()
+    }
+
+    async fn has_approved_comment_from(&self, name: &str, email: &str) -> StoreResult<bool> {
+        let found: Option<i32> = sqlx::query_scalar(
+            "SELECT 1 FROM comments WHERE author_email = $1 AND author_name = $2 AND status = 'approved' LIMIT 1",
+        )
+        .bind(email)
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(found.is_some())
+    }
+
+    async fn comments_with_status(
+        &self,
+        status: CommentStatus,
+        page: Page,
+    ) -> StoreResult<Vec<QueuedComment>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COMMENT_COLUMNS}, a.title AS article_title, a.slug AS article_slug,
+                    a.published_at AS article_published_at
+             FROM comments c JOIN articles a ON a.id = c.article_id
+             WHERE c.status = $1
+             ORDER BY c.created_at DESC, c.id DESC
+             LIMIT $2 OFFSET $3"
+        ))
+        .bind(status.as_str())
+        .bind(i64::from(page.size))
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter().map(queued_from_row).collect()
+    }
+
+    async fn comment_counts(&self) -> StoreResult<StatusCounts> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM comments GROUP BY status")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(from_sqlx)?;
+        let mut counts = StatusCounts::default();
+        for (status, count) in rows {
+            counts.set(status_from(&status)?, to_u64(count));
+        }
+        Ok(counts)
+    }
+
+    async fn set_comment_status(
+        &self,
+        id: CommentId,
+        status: CommentStatus,
+        status_before: Option<CommentStatus>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE comments SET status = $1, status_before = $2 WHERE id = $3")
+            .bind(status.as_str())
+            .bind(status_before.map(CommentStatus::as_str))
+            .bind(id.0)
+            .execute(&self.pool)
+            .await
+            .map_err(from_sqlx)?;
+        Ok(())
+    }
+
+    async fn delete_comment(&self, id: CommentId) -> StoreResult<()> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        sqlx::query("UPDATE comments SET parent_id = (SELECT parent_id FROM comments WHERE id = $1) WHERE parent_id = $1")
+            .bind(id.0)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        sqlx::query("DELETE FROM comments WHERE id = $1")
+            .bind(id.0)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)
+    }
+
+    async fn insert_user(&self, user: &NewUser, now: OffsetDateTime) -> StoreResult<User> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, display_name, role, password_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&user.email)
+        .bind(&user.display_name)
+        .bind(user.role.as_str())
+        .bind(&user.password_hash)
+        .bind(timestamp(now))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(User {
+            id: UserId(id),
+            email: user.email.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role,
+            password_hash: user.password_hash.clone(),
+        })
+    }
+
+    async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(from_sqlx)?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE lower(email) = lower($1)")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(from_sqlx)?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn count_users(&self) -> StoreResult<u64> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(from_sqlx)?;
+        Ok(to_u64(count))
+    }
+
+    async fn insert_session(&self, session: &Session) -> StoreResult<()> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(timestamp(session.created_at))
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&session.token_hash)
+        .bind(session.user_id.0)
+        .bind(&session.csrf_token)
+        .bind(timestamp(session.created_at))
+        .bind(timestamp(session.expires_at))
+        .execute(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)
+    }
+
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(Session, User)>> {
+        let row = sqlx::query(
+            "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,
+                    u.id, u.email, u.display_name, u.role, u.password_hash
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(timestamp(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        row.map(|row| Ok((session_from_row(&row)?, user_from_row(&row)?)))
+            .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(from_sqlx)?;
+        Ok(())
+    }
+
+    async fn record_failed_login(
+        &self,
+        email: &str,
+        ip: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        sqlx::query("DELETE FROM failed_logins WHERE at < $1")
+            .bind(timestamp(at) - 86_400)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        sqlx::query("INSERT INTO failed_logins (email, ip, at) VALUES ($1, $2, $3)")
+            .bind(email)
+            .bind(ip)
+            .bind(timestamp(at))
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)
+    }
+
+    async fn failed_logins_since(
+        &self,
+        email: &str,
+        ip: &str,
+        since: OffsetDateTime,
+    ) -> StoreResult<(u64, u64)> {
+        let (by_email, by_ip): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM failed_logins WHERE lower(email) = lower($1) AND at >= $3),
+                    (SELECT COUNT(*) FROM failed_logins WHERE ip = $2 AND at >= $3)",
+        )
+        .bind(email)
+        .bind(ip)
+        .bind(timestamp(since))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        Ok((to_u64(by_email), to_u64(by_ip)))
+    }
+
+    async fn clear_failed_logins(&self, email: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM failed_logins WHERE lower(email) = lower($1)")
+            .bind(email)
+            .execute(&self.pool)
+            .await
+            .map_err(from_sqlx)?;
+        Ok(())
+    }
+
+    async fn setting(&self, name: &str) -> StoreResult<Option<String>> {
+        sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(from_sqlx)
+    }
+
+    async fn put_setting(&self, name: &str, value: &str) -> StoreResult<()> {
+        sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+            .bind(name)
+            .bind(value)
+            .execute(&self.pool)
+            .await
+            .map_err(from_sqlx)?;
+        Ok(())
+    }
+
+    async fn setting_or_insert(&self, name: &str, value: &str) -> StoreResult<String> {
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(value)
+        .execute(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(from_sqlx)
+    }
+}

@@ -1,0 +1,160 @@
+//! Turning rows into domain values, shared by both backends: each row type says how to read
+//! a column of each kind ([`Columns`]), and the mappings are written once on top of that.
+
+use crate::records::{ArticleSummary, QueuedComment, Session};
+use crate::{StoreError, StoreResult};
+use sqlx::Row;
+use tidings_domain::{
+    Article, ArticleId, ArticleStatus, Comment, CommentId, CommentStatus, Role, Slug, User, UserId,
+};
+use time::OffsetDateTime;
+
+pub(crate) const ARTICLE_COLUMNS: &str = "a.id, a.slug, a.title, a.body_markdown, a.status, \
+     a.published_at, a.updated_at, a.author_id, a.comments_open";
+
+pub(crate) const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, c.author_name, \
+     c.author_email, c.author_url, c.content, c.status, c.status_before, c.moderation_reason, \
+     c.ip, c.user_agent, c.created_at";
+
+pub(crate) fn timestamp(moment: OffsetDateTime) -> i64 {
+    moment.unix_timestamp()
+}
+
+pub(crate) fn moment(seconds: i64) -> StoreResult<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp(seconds).map_err(|error| {
+        StoreError::Other(format!("stored time {seconds} is out of range: {error}"))
+    })
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Other(format!("stored {what} {value:?} is not valid"))
+}
+
+pub(crate) fn to_u64(count: i64) -> u64 {
+    u64::try_from(count).unwrap_or(0)
+}
+
+pub(crate) fn status_from(value: &str) -> StoreResult<CommentStatus> {
+    CommentStatus::parse(value).ok_or_else(|| corrupt("comment status", value))
+}
+
+pub(crate) fn slug_from(value: &str) -> StoreResult<Slug> {
+    Slug::parse(value).ok_or_else(|| corrupt("slug", value))
+}
+
+/// Reading one column of each kind the schema uses.
+pub(crate) trait Columns {
+    fn integer(&self, column: &str) -> StoreResult<i64>;
+    fn optional_integer(&self, column: &str) -> StoreResult<Option<i64>>;
+    fn text(&self, column: &str) -> StoreResult<String>;
+    fn optional_text(&self, column: &str) -> StoreResult<Option<String>>;
+    /// SQLite keeps booleans as 0 and 1, PostgreSQL as BOOLEAN; sqlx reads both as `bool`.
+    fn flag(&self, column: &str) -> StoreResult<bool>;
+}
+
+fn decoding(column: &str) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
+    move |error| StoreError::Other(format!("reading column {column}: {error}"))
+}
+
+macro_rules! columns_for {
+    ($row:ty) => {
+        impl Columns for $row {
+            fn integer(&self, column: &str) -> StoreResult<i64> {
+                self.try_get(column).map_err(decoding(column))
+            }
+            fn optional_integer(&self, column: &str) -> StoreResult<Option<i64>> {
+                self.try_get(column).map_err(decoding(column))
+            }
+            fn text(&self, column: &str) -> StoreResult<String> {
+                self.try_get(column).map_err(decoding(column))
+            }
+            fn optional_text(&self, column: &str) -> StoreResult<Option<String>> {
+                self.try_get(column).map_err(decoding(column))
+            }
+            fn flag(&self, column: &str) -> StoreResult<bool> {
+                self.try_get(column).map_err(decoding(column))
+            }
+        }
+    };
+}
+
+columns_for!(sqlx::sqlite::SqliteRow);
+columns_for!(sqlx::postgres::PgRow);
+
+pub(crate) fn article_from_row(row: &impl Columns) -> StoreResult<Article> {
+    let status = row.text("status")?;
+    Ok(Article {
+        id: ArticleId(row.integer("id")?),
+        slug: slug_from(&row.text("slug")?)?,
+        title: row.text("title")?,
+        body_markdown: row.text("body_markdown")?,
+        status: ArticleStatus::parse(&status).ok_or_else(|| corrupt("article status", &status))?,
+        published_at: moment(row.integer("published_at")?)?,
+        updated_at: moment(row.integer("updated_at")?)?,
+        author_id: row.optional_integer("author_id")?.map(UserId),
+        comments_open: row.flag("comments_open")?,
+    })
+}
+
+pub(crate) fn summary_from_row(row: &impl Columns) -> StoreResult<ArticleSummary> {
+    Ok(ArticleSummary {
+        article: article_from_row(row)?,
+        author_name: row.optional_text("author_name")?,
+        approved_comments: to_u64(row.integer("approved_comments")?),
+    })
+}
+
+pub(crate) fn comment_from_row(row: &impl Columns) -> StoreResult<Comment> {
+    Ok(Comment {
+        id: CommentId(row.integer("id")?),
+        article_id: ArticleId(row.integer("article_id")?),
+        parent_id: row.optional_integer("parent_id")?.map(CommentId),
+        author_name: row.text("author_name")?,
+        author_email: row.text("author_email")?,
+        author_url: row.text("author_url")?,
+        content: row.text("content")?,
+        status: status_from(&row.text("status")?)?,
+        status_before: row
+            .optional_text("status_before")?
+            .as_deref()
+            .map(status_from)
+            .transpose()?,
+        moderation_reason: row.text("moderation_reason")?,
+        ip: row.text("ip")?,
+        user_agent: row.text("user_agent")?,
+        created_at: moment(row.integer("created_at")?)?,
+    })
+}
+
+pub(crate) fn user_from_row(row: &impl Columns) -> StoreResult<User> {
+    let role = row.text("role")?;
+    Ok(User {
+        id: UserId(row.integer("id")?),
+        email: row.text("email")?,
+        display_name: row.text("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+        password_hash: row.text("password_hash")?,
+    })
+}
+
+pub(crate) fn session_from_row(row: &impl Columns) -> StoreResult<Session> {
+    Ok(Session {
+        token_hash: row.text("token_hash")?,
+        user_id: UserId(row.integer("user_id")?),
+        csrf_token: row.text("csrf_token")?,
+        created_at: moment(row.integer("created_at")?)?,
+        expires_at: moment(row.integer("expires_at")?)?,
+    })
+}
+
+/// A comment joined with its article's `article_title`, `article_slug` and
+/// `article_published_at`.
+pub(crate) fn queued_from_row(row: &impl Columns) -> StoreResult<QueuedComment> {
+    let slug = slug_from(&row.text("article_slug")?)?;
+    let published_at = moment(row.integer("article_published_at")?)?;
+    Ok(QueuedComment {
+        comment: comment_from_row(row)?,
+        article_title: row.text("article_title")?,
+        article_permalink: tidings_domain::article::permalink(published_at, &slug),
+    })
+}
