@@ -2,13 +2,13 @@
 //! token, and the discussion settings.
 
 use crate::app::App;
-use crate::security::{random_token, sha256_hex};
+use crate::security::random_token;
 use tidings_domain::article::ArticleInput;
 use tidings_domain::{ArticleStatus, CommentStatus, DiscussionSettings};
 use tidings_store::{CommentRecord, StoreError, SubmissionGuard};
 
 const DISCUSSION_SETTINGS: &str = "discussion";
-const SETUP_TOKEN_HASH: &str = "setup_token_hash";
+const SETUP_TOKEN: &str = "setup_token";
 const WELCOMED: &str = "welcomed_at";
 
 const WELCOME_BODY: &str = "\
@@ -68,16 +68,24 @@ pub async fn welcome_fresh_site(app: &App) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// While no account exists, makes a one-time token that lets whoever holds it create the
-/// first administrator; `None` once an account exists. Only its hash is stored.
+/// While no account exists, the one-time token that lets whoever holds it create the first
+/// administrator; `None` once an account exists. Every node of a site returns the same
+/// token, so whichever node's start-up link the owner opens works. The token itself is
+/// stored (not a hash) for that reason; whoever can read the database controls the site
+/// anyway.
 pub async fn issue_setup_token(app: &App) -> Result<Option<String>, StoreError> {
     if app.store.count_users().await? > 0 {
         return Ok(None);
     }
-    let token = random_token();
-    app.store
-        .put_setting(SETUP_TOKEN_HASH, &sha256_hex(&token))
+    let mut token = app
+        .store
+        .setting_or_insert(SETUP_TOKEN, &random_token())
         .await?;
+    if token.is_empty() {
+        // Spent, yet no account exists (the account was never stored): issue another.
+        token = random_token();
+        app.store.put_setting(SETUP_TOKEN, &token).await?;
+    }
     Ok(Some(token))
 }
 
@@ -86,16 +94,12 @@ pub async fn setup_token_is_valid(app: &App, token: &str) -> Result<bool, StoreE
     if token.is_empty() || app.store.count_users().await? > 0 {
         return Ok(false);
     }
-    let stored = app
-        .store
-        .setting(SETUP_TOKEN_HASH)
-        .await?
-        .unwrap_or_default();
-    Ok(!stored.is_empty() && crate::security::same_secret(&stored, &sha256_hex(token)))
+    let stored = app.store.setting(SETUP_TOKEN).await?.unwrap_or_default();
+    Ok(!stored.is_empty() && crate::security::same_secret(&stored, token))
 }
 
 pub async fn forget_setup_token(app: &App) -> Result<(), StoreError> {
-    app.store.put_setting(SETUP_TOKEN_HASH, "").await
+    app.store.put_setting(SETUP_TOKEN, "").await
 }
 
 pub async fn discussion_settings(app: &App) -> Result<DiscussionSettings, StoreError> {

@@ -18,6 +18,8 @@ mod comment_rules;
 mod crash;
 /// Script and markup in every field come out inert.
 mod hostile_input;
+/// Several app nodes over one database.
+mod nodes;
 /// Email, IP address and user agent never appear in a public response.
 mod privacy;
 /// The whole path: a reader comments, a moderator approves, the comment appears.

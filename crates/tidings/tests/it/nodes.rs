@@ -1,0 +1,220 @@
+//! Several app nodes over one database, as behind a load balancer: whatever one node decides
+//! holds on the others. Runs on whichever backend the suite runs on (PostgreSQL is the
+//! deployment this is for; SQLite allows it too, on one host).
+
+use crate::support::*;
+use reqwest::StatusCode;
+
+/// Two nodes with separate data folders and the same database.
+async fn two_nodes() -> (TestApp, TestApp) {
+    let first = data_folder().await;
+    let second = tempfile::tempdir().unwrap();
+    let config = first.path().join(tidings::config::CONFIG_FILE);
+    if config.exists() {
+        std::fs::copy(&config, second.path().join(tidings::config::CONFIG_FILE)).unwrap();
+    } else {
+        // SQLite: both nodes open the first folder's database file.
+        let database = first.path().join(tidings::app::DATABASE_FILE);
+        write_config(
+            second.path(),
+            &format!("database_url = \"{}\"\n", database.display()),
+        );
+    }
+    let node_a = TestApp::spawn_in(first).await;
+    let node_b = TestApp::spawn_in(second).await;
+    (node_a, node_b)
+}
+
+/// The same browser, talking to another node.
+fn on(node: &TestApp, reader: &Reader) -> Reader {
+    Reader {
+        client: reader.client.clone(),
+        base: node.url(""),
+    }
+}
+
+#[tokio::test]
+async fn a_comment_posted_on_one_node_and_approved_on_another_shows_everywhere() {
+    let (node_a, node_b) = two_nodes().await;
+    let article = node_a.article("Two nodes, one story").await;
+    node_a
+        .create_user(ADMIN_EMAIL, tidings_domain::Role::Administrator)
+        .await;
+
+    // Signed in on A; the session works on B.
+    let moderator = node_a.sign_in(ADMIN_EMAIL).await;
+    let moderator_on_b = Moderator {
+        reader: on(&node_b, &moderator.reader),
+        csrf: moderator.csrf.clone(),
+    };
+    assert_eq!(
+        moderator_on_b.get("/admin/comments").await.status(),
+        StatusCode::OK,
+        "a session from A works on B"
+    );
+
+    let reader_on_a = node_a.reader();
+    let response = reader_on_a
+        .comment(&article, &[("comment", "Posted on node A")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let id = comment_id(&location(&response));
+    // The signed pending link from A works on B: both sign with the key in the database.
+    let pending = location(&response);
+    let page = body(
+        on(&node_b, &reader_on_a)
+            .get(pending.split('#').next().unwrap())
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains("Your comment is awaiting moderation."),
+        "B shows A's pending link"
+    );
+
+    // Approved on B with the CSRF token of the session made on A.
+    let response = moderator_on_b.moderate("approve", &[id]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = body(reader_on_a.get(&article.permalink()).await).await;
+    assert!(
+        page.contains("Posted on node A") && page.contains("1 Comment"),
+        "visible on A at once"
+    );
+
+    // Flood control counts across nodes.
+    node_a
+        .settings(|settings| settings.require_previously_approved = false)
+        .await;
+    node_a.clock.advance(time::Duration::minutes(1));
+    node_b.clock.advance(time::Duration::minutes(1));
+    assert_eq!(
+        reader_on_a
+            .comment(&article, &[("comment", "first on A")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let response = on(&node_b, &reader_on_a)
+        .comment(&article, &[("comment", "then on B")])
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "a flood limit hit on A holds on B"
+    );
+
+    // Settings changed on one node apply on the other at once.
+    moderator_on_b
+        .post(
+            "/admin/settings/discussion",
+            &[
+                ("require_name_email", "1"),
+                ("max_links", "2"),
+                ("flood_interval_seconds", "0"),
+                ("thread_depth", "5"),
+                ("manual_approval", "1"),
+            ],
+        )
+        .await;
+    node_a.clock.advance(time::Duration::minutes(1));
+    let response = reader_on_a
+        .comment(&article, &[("comment", "under manual approval now")])
+        .await;
+    assert!(
+        location(&response).contains("unapproved="),
+        "A follows the settings saved on B"
+    );
+}
+
+#[tokio::test]
+async fn a_scheduled_article_appears_once_on_every_node_when_its_time_comes() {
+    let (node_a, node_b) = two_nodes().await;
+    let scheduled = node_a
+        .article_with("Embargoed until noon", |input| {
+            input.published_at = Some(START + time::Duration::hours(1))
+        })
+        .await;
+    for node in [&node_a, &node_b] {
+        assert_eq!(
+            node.reader().get(&scheduled.permalink()).await.status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+    node_a.clock.advance(time::Duration::hours(2));
+    node_b.clock.advance(time::Duration::hours(2));
+    for node in [&node_a, &node_b] {
+        assert_eq!(
+            node.reader().get(&scheduled.permalink()).await.status(),
+            StatusCode::OK
+        );
+        let front = body(node.reader().get("/").await).await;
+        assert_eq!(
+            front.matches("Embargoed until noon</a></h2>").count(),
+            1,
+            "listed once"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_node_offers_the_same_setup_link() {
+    let (node_a, node_b) = two_nodes().await;
+    let token_a = tidings::services::site::issue_setup_token(&node_a.app)
+        .await
+        .unwrap()
+        .unwrap();
+    let token_b = tidings::services::site::issue_setup_token(&node_b.app)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(token_a, token_b);
+    let response = node_b
+        .reader()
+        .get(&format!("/admin/setup?token={token_a}"))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+/// A node rides out a database restart without being restarted itself. It restarts the
+/// shared test server, so it runs only when asked (`scripts/test` runs it on its own).
+#[tokio::test]
+async fn a_node_survives_a_database_restart() {
+    let Ok(restart) = std::env::var("TEST_POSTGRES_RESTART") else {
+        eprintln!("skipped: set TEST_POSTGRES_RESTART (scripts/with-postgres does) to run it");
+        return;
+    };
+    if std::env::var("TIDINGS_TEST_DATABASE_RESTART").is_err() {
+        eprintln!("skipped: it restarts the shared database, so scripts/test runs it alone");
+        return;
+    }
+    let site = TestApp::spawn().await;
+    site.open_discussion().await;
+    let article = site.article("Through a restart").await;
+    let reader = site.reader();
+    assert_eq!(
+        reader.get(&article.permalink()).await.status(),
+        StatusCode::OK
+    );
+
+    let status = std::process::Command::new(&restart).status().unwrap();
+    assert!(status.success(), "the database restarted");
+
+    assert_eq!(
+        reader.get(&article.permalink()).await.status(),
+        StatusCode::OK,
+        "reads work again"
+    );
+    let response = reader
+        .comment(&article, &[("comment", "after the restart")])
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "writes work again"
+    );
+    assert!(
+        body(reader.get(&article.permalink()).await)
+            .await
+            .contains("after the restart")
+    );
+}
