@@ -534,3 +534,132 @@ async fn a_database_from_a_newer_version_is_refused() {
         Ok(_) => panic!("a newer schema was accepted"),
     }
 }
+
+/// Tables with their columns (in order, with whether each may be null), and index names.
+type SchemaShape = (Vec<(String, Vec<(String, bool)>)>, Vec<String>);
+
+async fn sqlite_shape(path: &std::path::Path) -> SchemaShape {
+    use sqlx::Connection;
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+    let mut connection = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    let mut shape = Vec::new();
+    for table in tables {
+        // SQLite reports primary-key columns as nullable; they are not.
+        let columns: Vec<(String, bool)> = sqlx::query_as(
+            "SELECT name, \"notnull\" = 0 AND pk = 0 FROM pragma_table_info(?) ORDER BY cid",
+        )
+        .bind(&table)
+        .fetch_all(&mut connection)
+        .await
+        .unwrap();
+        shape.push((table, columns));
+    }
+    let indexes = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master
+         WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%' ORDER BY name",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    (shape, indexes)
+}
+
+async fn postgres_shape(url: &str) -> SchemaShape {
+    use sqlx::Connection;
+    let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables
+         WHERE table_schema = current_schema() ORDER BY table_name",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    let mut shape = Vec::new();
+    for table in tables {
+        let columns: Vec<(String, bool)> = sqlx::query_as(
+            "SELECT column_name::text, is_nullable = 'YES' FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+        )
+        .bind(&table)
+        .fetch_all(&mut connection)
+        .await
+        .unwrap();
+        shape.push((table, columns));
+    }
+    // Primary keys and unique constraints are SQLite's automatic indexes; leave them out.
+    let indexes = sqlx::query_scalar(
+        "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema()
+           AND indexname NOT LIKE '%\\_pkey' AND indexname NOT LIKE '%\\_key' ORDER BY indexname",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    (shape, indexes)
+}
+
+#[tokio::test]
+async fn both_dialects_describe_the_same_schema() {
+    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("skipped: needs TEST_DATABASE_URL (scripts/with-postgres sets it)");
+        return;
+    };
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("shape.db");
+    SqliteStore::open(&path).await.unwrap().close().await;
+    let url = fresh_schema_url(&url).await.unwrap();
+    PostgresStore::open(&url, &PostgresOptions::default())
+        .await
+        .unwrap()
+        .close()
+        .await;
+
+    let (sqlite_tables, sqlite_indexes) = sqlite_shape(&path).await;
+    let (postgres_tables, postgres_indexes) = postgres_shape(&url).await;
+    assert!(sqlite_tables.len() >= 7, "{sqlite_tables:?}");
+    assert_eq!(
+        sqlite_tables, postgres_tables,
+        "tables and columns differ between the dialects"
+    );
+    assert_eq!(
+        sqlite_indexes, postgres_indexes,
+        "indexes differ between the dialects"
+    );
+}
+
+#[tokio::test]
+async fn postgres_refuses_a_schema_newer_than_it_knows() {
+    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("skipped: needs TEST_DATABASE_URL (scripts/with-postgres sets it)");
+        return;
+    };
+    use sqlx::Connection;
+    let url = fresh_schema_url(&url).await.unwrap();
+    let store = PostgresStore::open(&url, &PostgresOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 1);
+    store.close().await;
+    let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)",
+    )
+    .execute(&mut connection)
+    .await
+    .unwrap();
+    match PostgresStore::open(&url, &PostgresOptions::default()).await {
+        Err(StoreError::SchemaTooNew {
+            found: 999,
+            known: 1,
+        }) => {}
+        Err(other) => panic!("wrong error: {other}"),
+        Ok(_) => panic!("a newer schema was accepted"),
+    }
+}
