@@ -65,6 +65,9 @@ struct ServeArgs {
     /// The site's name.
     #[arg(long, env = "TIDINGS_TITLE")]
     title: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For is believed, comma-separated.
+    #[arg(long, env = "TIDINGS_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -155,6 +158,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             if let Some(title) = args.title {
                 config.title = title;
+            }
+            if !args.trusted_proxies.is_empty() {
+                config.trusted_proxies = args.trusted_proxies;
             }
             config.validate()?;
             serve(cli.data, config).await

@@ -36,6 +36,10 @@ pub struct Config {
     pub theme_dir: PathBuf,
     /// Articles per page on the front page.
     pub articles_per_page: u32,
+    /// Addresses of reverse proxies or load balancers in front of tidings. A request from
+    /// one of them is taken to come from the address it names in `X-Forwarded-For`; from
+    /// anyone else that header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -50,6 +54,7 @@ impl Default for Config {
             tagline: "News and notes".into(),
             theme_dir: PathBuf::from("theme"),
             articles_per_page: 10,
+            trusted_proxies: Vec::new(),
         }
     }
 }

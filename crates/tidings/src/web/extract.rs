@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use tidings_domain::User;
 use tidings_store::Session;
 
@@ -66,16 +66,22 @@ impl<S: Send + Sync> FromRequest<S> for FormFields {
     }
 }
 
-/// The client's address (from the socket, never from a header a client could forge) and
-/// browser, for moderation and flood control.
+/// The client's address and browser, for moderation, flood control and the sign-in
+/// throttle. The address is the socket's, unless the socket is a proxy the site trusts: then
+/// it is the last address in `X-Forwarded-For` that is not itself a trusted proxy. A client
+/// can put anything in that header, so it is never read from anyone else.
 impl FromRequestParts<App> for Commenter {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _app: &App) -> Result<Self, Self::Rejection> {
-        let ip = parts
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(address)| address.ip().to_string())
+            .map(|ConnectInfo(address)| address.ip());
+        let ip = peer
+            .map(|peer| {
+                client_address(peer, &parts.headers, &app.config.trusted_proxies).to_string()
+            })
             .unwrap_or_default();
         let user_agent = parts
             .headers
@@ -84,6 +90,29 @@ impl FromRequestParts<App> for Commenter {
             .unwrap_or_default();
         Ok(Commenter { ip, user_agent })
     }
+}
+
+fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let mut hops = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    hops.reverse();
+    for hop in hops {
+        match hop.parse::<IpAddr>() {
+            Ok(address) if trusted.contains(&address) => continue,
+            Ok(address) => return address,
+            // A hop that is not an address: stop at the last one we could trust.
+            Err(_) => break,
+        }
+    }
+    peer
 }
 
 pub const SESSION_COOKIE: &str = "tidings_session";

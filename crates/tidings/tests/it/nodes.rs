@@ -218,3 +218,66 @@ async fn a_node_survives_a_database_restart() {
             .contains("after the restart")
     );
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_reader_keeps_their_own_address() {
+    let data = data_folder().await;
+    write_config(data.path(), "trusted_proxies = [\"127.0.0.1\"]\n");
+    let site = TestApp::spawn_in(data).await;
+    site.settings(|settings| settings.require_previously_approved = false)
+        .await;
+    let article = site.article("Behind nginx").await;
+    let post = |reader: Reader, forwarded_for: &'static str, text: &'static str| {
+        let article_id = article.id.to_string();
+        async move {
+            let form = [
+                ("comment_post_ID", article_id.as_str()),
+                ("comment_parent", "0"),
+                ("author", text),
+                ("email", ""),
+                ("comment", text),
+            ];
+            reader
+                .client
+                .post(format!("{}/wp-comments-post.php", reader.base))
+                .header("x-forwarded-for", forwarded_for)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    site.settings(|settings| settings.require_name_email = false)
+        .await;
+    let stored_ip = |response: reqwest::Response| {
+        let store = site.app.store.clone();
+        async move {
+            let id = comment_id(&location(&response));
+            store
+                .comment_by_id(tidings_domain::CommentId(id))
+                .await
+                .unwrap()
+                .unwrap()
+                .ip
+        }
+    };
+
+    // Through the proxy: the reader's address, even past a spoofed entry further left.
+    let response = post(site.reader(), "6.6.6.6, 203.0.113.50", "first reader").await;
+    assert_eq!(stored_ip(response).await, "203.0.113.50");
+    // Another reader through the same proxy is not flooded by the first.
+    let response = post(site.reader(), "203.0.113.51", "second reader").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(stored_ip(response).await, "203.0.113.51");
+    // The same reader again is.
+    assert_eq!(
+        post(site.reader(), "203.0.113.50", "first again")
+            .await
+            .status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Not through the proxy: the header is the client's own word, and ignored.
+    let direct = site.reader_from("127.0.0.2".parse().unwrap());
+    let response = post(direct, "203.0.113.99", "direct").await;
+    assert_eq!(stored_ip(response).await, "127.0.0.2");
+}
