@@ -696,32 +696,7 @@ pub async fn create_article(
     admin: Admin,
     form: FormFields,
 ) -> Result<Response, AppError> {
-    admin.check_csrf(&form)?;
-    let (values, input) = article_from_form(&form, app.now());
-    let result = match input {
-        Ok(input) => articles::create_article(&app, input, Some(admin.user.id)).await,
-        Err(invalid) => Err(ArticleError::Invalid(invalid)),
-    };
-    match result {
-        Ok(article) => Ok(redirect(
-            StatusCode::SEE_OTHER,
-            &format!("/admin/articles/{}?notice=Saved.", article.id),
-        )),
-        Err(ArticleError::Invalid(invalid)) => {
-            editor(
-                &app,
-                &admin,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                values,
-                error_list(invalid),
-                None,
-            )
-            .await
-        }
-        Err(ArticleError::NotFound) => Err(AppError::NotFound),
-        Err(ArticleError::Store(error)) => Err(error.into()),
-    }
+    save_article(&app, &admin, None, &form).await
 }
 
 pub async fn update_article(
@@ -730,12 +705,24 @@ pub async fn update_article(
     Path(id): Path<String>,
     form: FormFields,
 ) -> Result<Response, AppError> {
-    admin.check_csrf(&form)?;
     let article = find_article(&app, &id).await?;
-    let (values, input) = article_from_form(&form, app.now());
-    let result = match input {
-        Ok(input) => articles::update_article(&app, article.id, input).await,
-        Err(invalid) => Err(ArticleError::Invalid(invalid)),
+    save_article(&app, &admin, Some(&article), &form).await
+}
+
+/// Creates an article (`existing` is `None`) or replaces one from the editor's form; on a
+/// problem, the editor comes back with the messages and everything typed.
+async fn save_article(
+    app: &App,
+    admin: &Admin,
+    existing: Option<&Article>,
+    form: &FormFields,
+) -> Result<Response, AppError> {
+    admin.check_csrf(form)?;
+    let (values, input) = article_from_form(form, app.now());
+    let result = match (input, existing) {
+        (Ok(input), Some(article)) => articles::update_article(app, article.id, input).await,
+        (Ok(input), None) => articles::create_article(app, input, Some(admin.user.id)).await,
+        (Err(invalid), _) => Err(ArticleError::Invalid(invalid)),
     };
     match result {
         Ok(article) => Ok(redirect(
@@ -743,16 +730,9 @@ pub async fn update_article(
             &format!("/admin/articles/{}?notice=Saved.", article.id),
         )),
         Err(ArticleError::Invalid(invalid)) => {
-            editor(
-                &app,
-                &admin,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&article),
-                values,
-                error_list(invalid),
-                None,
-            )
-            .await
+            let errors = error_list(invalid);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            editor(app, admin, status, existing, values, errors, None).await
         }
         Err(ArticleError::NotFound) => Err(AppError::NotFound),
         Err(ArticleError::Store(error)) => Err(error.into()),
