@@ -70,6 +70,12 @@ pub trait Store: Send + Sync {
         page: Page,
     ) -> StoreResult<Vec<ArticleSummary>>;
     async fn count_published_articles(&self, now: OffsetDateTime) -> StoreResult<u64>;
+    /// When the next article dated after `now` becomes public, if any: cached lists are
+    /// fresh until then.
+    async fn next_publication_after(
+        &self,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<OffsetDateTime>>;
     /// Every article, drafts included, newest first, for the admin.
     async fn all_articles(&self, page: Page) -> StoreResult<Vec<ArticleSummary>>;
     async fn count_all_articles(&self) -> StoreResult<u64>;
@@ -133,6 +139,16 @@ pub trait Store: Send + Sync {
         since: OffsetDateTime,
     ) -> StoreResult<(u64, u64)>;
     async fn clear_failed_logins(&self, email: &str) -> StoreResult<()>;
+
+    // Page-cache coherence across nodes.
+
+    /// Appends to the log of page invalidations the tags a write made stale, and returns
+    /// the entry's epoch. Entries are numbered in commit order; a day's worth is kept.
+    async fn record_page_changes(&self, tags: &str, at: OffsetDateTime) -> StoreResult<i64>;
+    /// The log entries after `epoch`, oldest first: (epoch, tags).
+    async fn page_changes_since(&self, epoch: i64) -> StoreResult<Vec<(i64, String)>>;
+    /// The newest entry's epoch, or 0.
+    async fn latest_page_change(&self) -> StoreResult<i64>;
 
     // Settings.
 

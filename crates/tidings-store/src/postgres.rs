@@ -24,6 +24,9 @@ use time::OffsetDateTime;
 /// ASCII, as a number).
 const MIGRATION_LOCK: i64 = 0x0074_6964_696e_6773;
 
+/// The advisory lock key under which page invalidations are appended ("pages").
+const INVALIDATION_LOCK: i64 = 0x0070_6167_6573;
+
 /// How a node talks to PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct PostgresOptions {
@@ -391,6 +394,20 @@ impl Store for PostgresStore {
         Ok(to_u64(count))
     }
 
+    async fn next_publication_after(
+        &self,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<OffsetDateTime>> {
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at > $1",
+        )
+        .bind(timestamp(now))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        next.map(moment).transpose()
+    }
+
     async fn all_articles(&self, page: Page) -> StoreResult<Vec<ArticleSummary>> {
         let rows = sqlx::query(&format!(
             "SELECT {ARTICLE_COLUMNS}, {SUMMARY_COLUMNS}
@@ -742,6 +759,50 @@ impl Store for PostgresStore {
             .await
             .map_err(from_sqlx)?;
         Ok(())
+    }
+
+    async fn record_page_changes(&self, tags: &str, at: OffsetDateTime) -> StoreResult<i64> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        // One appender at a time, so an entry's epoch is also its place in commit order: a
+        // reader that has seen epoch N never later finds a new entry below N.
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(INVALIDATION_LOCK)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        let epoch: i64 = sqlx::query_scalar(
+            "INSERT INTO page_invalidations (epoch, tags, at)
+             SELECT COALESCE(MAX(epoch), 0) + 1, $1, $2 FROM page_invalidations
+             RETURNING epoch",
+        )
+        .bind(tags)
+        .bind(timestamp(at))
+        .fetch_one(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        sqlx::query("DELETE FROM page_invalidations WHERE at < $1 AND epoch < $2")
+            .bind(timestamp(at) - 86_400)
+            .bind(epoch)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(epoch)
+    }
+
+    async fn page_changes_since(&self, epoch: i64) -> StoreResult<Vec<(i64, String)>> {
+        sqlx::query_as("SELECT epoch, tags FROM page_invalidations WHERE epoch > $1 ORDER BY epoch")
+            .bind(epoch)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(from_sqlx)
+    }
+
+    async fn latest_page_change(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT COALESCE(MAX(epoch), 0) FROM page_invalidations")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(from_sqlx)
     }
 
     async fn setting(&self, name: &str) -> StoreResult<Option<String>> {

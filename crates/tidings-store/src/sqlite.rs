@@ -341,6 +341,20 @@ impl Store for SqliteStore {
         Ok(to_u64(count))
     }
 
+    async fn next_publication_after(
+        &self,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<OffsetDateTime>> {
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at > ?",
+        )
+        .bind(timestamp(now))
+        .fetch_one(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        next.map(moment).transpose()
+    }
+
     async fn all_articles(&self, page: Page) -> StoreResult<Vec<ArticleSummary>> {
         self.summaries("", None, page).await
     }
@@ -683,6 +697,44 @@ impl Store for SqliteStore {
             .await
             .map_err(from_sqlx)?;
         Ok(())
+    }
+
+    async fn record_page_changes(&self, tags: &str, at: OffsetDateTime) -> StoreResult<i64> {
+        // The single writer connection already puts entries in commit order.
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let epoch: i64 = sqlx::query_scalar(
+            "INSERT INTO page_invalidations (epoch, tags, at)
+             SELECT COALESCE(MAX(epoch), 0) + 1, ?, ? FROM page_invalidations
+             RETURNING epoch",
+        )
+        .bind(tags)
+        .bind(timestamp(at))
+        .fetch_one(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        sqlx::query("DELETE FROM page_invalidations WHERE at < ? AND epoch < ?")
+            .bind(timestamp(at) - 86_400)
+            .bind(epoch)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(epoch)
+    }
+
+    async fn page_changes_since(&self, epoch: i64) -> StoreResult<Vec<(i64, String)>> {
+        sqlx::query_as("SELECT epoch, tags FROM page_invalidations WHERE epoch > ? ORDER BY epoch")
+            .bind(epoch)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(from_sqlx)
+    }
+
+    async fn latest_page_change(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT COALESCE(MAX(epoch), 0) FROM page_invalidations")
+            .fetch_one(&self.readers)
+            .await
+            .map_err(from_sqlx)
     }
 
     async fn setting(&self, name: &str) -> StoreResult<Option<String>> {

@@ -68,6 +68,7 @@ mod cases {
         comments_move_between_statuses_and_deletion_reparents_replies,
         users_sessions_and_failed_logins,
         settings_keep_the_first_of_competing_values,
+        page_invalidations_are_a_numbered_log,
     );
     use super::stores;
 }
@@ -222,6 +223,17 @@ async fn only_published_past_articles_are_listed_newest_first_with_approved_coun
     assert_eq!(titles, ["New", "Old"]);
     assert_eq!(listed[1].approved_comments, 1);
     assert_eq!(store.count_published_articles(NOW).await.unwrap(), 2);
+    assert_eq!(
+        store.next_publication_after(NOW).await.unwrap(),
+        Some(NOW + time::Duration::days(1))
+    );
+    assert_eq!(
+        store
+            .next_publication_after(NOW + time::Duration::days(2))
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(store.count_all_articles().await.unwrap(), 4);
     let second_page = store
         .published_articles(NOW, Page { number: 2, size: 1 })
@@ -511,7 +523,7 @@ async fn a_database_from_a_newer_version_is_refused() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("test.db");
     let store = SqliteStore::open(&path).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 1);
+    assert_eq!(store.schema_version().await.unwrap(), 2);
     store.put_setting("probe", "x").await.unwrap();
     store.close().await;
     // Stand in for a newer binary having migrated the file.
@@ -528,11 +540,33 @@ async fn a_database_from_a_newer_version_is_refused() {
     match SqliteStore::open(&path).await {
         Err(StoreError::SchemaTooNew {
             found: 999,
-            known: 1,
+            known: 2,
         }) => {}
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer schema was accepted"),
     }
+}
+
+async fn page_invalidations_are_a_numbered_log(store: &dyn Store) {
+    assert_eq!(store.latest_page_change().await.unwrap(), 0);
+    assert_eq!(
+        store
+            .record_page_changes("article:1 lists", NOW)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.record_page_changes("all", NOW).await.unwrap(), 2);
+    assert_eq!(store.latest_page_change().await.unwrap(), 2);
+    let since_one = store.page_changes_since(1).await.unwrap();
+    assert_eq!(since_one, [(2, "all".to_owned())]);
+    // A day later, old entries go, but never the newest.
+    let later = NOW + time::Duration::days(2);
+    assert_eq!(store.record_page_changes("lists", later).await.unwrap(), 3);
+    assert_eq!(
+        store.page_changes_since(0).await.unwrap(),
+        [(3, "lists".to_owned())]
+    );
 }
 
 /// Tables with their columns (in order, with whether each may be null), and index names.
@@ -645,7 +679,7 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     let store = PostgresStore::open(&url, &PostgresOptions::default())
         .await
         .unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 1);
+    assert_eq!(store.schema_version().await.unwrap(), 2);
     store.close().await;
     let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
     sqlx::query(
@@ -657,7 +691,7 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     match PostgresStore::open(&url, &PostgresOptions::default()).await {
         Err(StoreError::SchemaTooNew {
             found: 999,
-            known: 1,
+            known: 2,
         }) => {}
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer schema was accepted"),

@@ -1,5 +1,6 @@
 //! The one piece of shared state every handler and command receives.
 
+use crate::cache::PageCache;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::render::Templates;
@@ -24,6 +25,11 @@ pub struct App {
     /// Signs links that show a pending comment to its author.
     pub signer: Arc<Signer>,
     pub password_cost: PasswordCost,
+    /// Rendered public pages.
+    pub cache: Arc<PageCache>,
+    /// Whether other nodes may write to the same database (PostgreSQL), so cached pages must
+    /// be checked against the database's content epoch.
+    pub shared_database: bool,
 }
 
 /// What tests change about an app; production uses [`AppOptions::default`].
@@ -106,7 +112,16 @@ impl App {
         templates
             .check()
             .context("checking the theme's templates")?;
+        let shared_database = config
+            .database_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"));
+        let cache = Arc::new(PageCache::new(
+            config.cache_megabytes as usize * 1024 * 1024,
+        ));
         let app = App {
+            cache,
+            shared_database,
             config: Arc::new(config),
             store,
             templates: Arc::new(templates),
@@ -114,6 +129,11 @@ impl App {
             signer: Arc::new(Signer::new(&signing_key)),
             password_cost: options.password_cost,
         };
+        if app.shared_database {
+            // The cache starts empty: no earlier invalidation concerns it.
+            let latest = app.store.latest_page_change().await?;
+            app.cache.mark_synced(u64::try_from(latest).unwrap_or(0));
+        }
         services::site::welcome_fresh_site(&app).await?;
         Ok(app)
     }

@@ -40,6 +40,8 @@ pub struct Config {
     /// one of them is taken to come from the address it names in `X-Forwarded-For`; from
     /// anyone else that header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Memory for the full-page cache of public pages, in megabytes; 0 turns it off.
+    pub cache_megabytes: u32,
 }
 
 impl Default for Config {
@@ -55,6 +57,7 @@ impl Default for Config {
             theme_dir: PathBuf::from("theme"),
             articles_per_page: 10,
             trusted_proxies: Vec::new(),
+            cache_megabytes: 64,
         }
     }
 }

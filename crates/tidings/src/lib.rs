@@ -6,12 +6,14 @@
 //!
 //! - [`config`]: settings from `tidings.toml`, environment and flags.
 //! - [`app`]: the shared state every handler gets.
+//! - [`cache`]: the full-page cache of public pages.
 //! - [`services`]: one function per use case; the only place domain meets storage.
 //! - [`web`]: routes, extractors and thin handlers.
 //! - [`render`]: the embedded theme and the view structs templates receive.
 //! - [`cli`]: `tidings serve`, `user add`, `post add`, `migrate`.
 
 pub mod app;
+pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -33,6 +33,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "admin/articles.html",
     "admin/article_edit.html",
     "admin/discussion.html",
+    "admin/status.html",
 );
 
 /// The default theme's static files, served under `/static/`.

@@ -15,7 +15,11 @@ pub fn random_token() -> String {
 }
 
 pub fn sha256_hex(value: &str) -> String {
-    hex(&Sha256::digest(value.as_bytes()))
+    sha256_hex_bytes(value.as_bytes())
+}
+
+pub fn sha256_hex_bytes(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -4,6 +4,7 @@
 mod admin;
 mod error;
 mod extract;
+pub mod page_cache;
 mod public;
 mod router;
 

@@ -1,6 +1,8 @@
 //! Articles: writing, editing and publishing them.
 
 use crate::app::App;
+use crate::cache::Tag;
+use crate::services::site;
 use tidings_domain::article::{ArticleInput, InvalidArticle};
 use tidings_domain::{Article, ArticleId, UserId};
 use tidings_store::StoreError;
@@ -34,7 +36,9 @@ pub async fn create_article(
 ) -> Result<Article, ArticleError> {
     let now = app.now();
     let article = input.validate(now)?;
-    Ok(app.store.insert_article(&article, author_id, now).await?)
+    let article = app.store.insert_article(&article, author_id, now).await?;
+    site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
+    Ok(article)
 }
 
 pub async fn update_article(
@@ -44,8 +48,12 @@ pub async fn update_article(
 ) -> Result<Article, ArticleError> {
     let now = app.now();
     let article = input.validate(now)?;
-    app.store
+    let article = app
+        .store
         .update_article(id, &article, now)
         .await?
-        .ok_or(ArticleError::NotFound)
+        .ok_or(ArticleError::NotFound)?;
+    // Its page under any old address, and every list that showed it.
+    site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
+    Ok(article)
 }

@@ -2,6 +2,7 @@
 //! page, and what moderators do to it.
 
 use crate::app::App;
+use crate::cache::Tag;
 use crate::services::site;
 use tidings_domain::comment::MAX_USER_AGENT_CHARS;
 use tidings_domain::discussion::Candidate;
@@ -136,6 +137,10 @@ pub async fn submit_comment(
     match app.store.insert_comment(&record, &guard).await? {
         Ok(comment_id) => {
             tracing::info!(comment = %comment_id, article = %article.id, status = verdict.status.as_str(), reason = %verdict.reason, "comment stored");
+            // Only an approved comment changes what the public sees.
+            if verdict.status == CommentStatus::Approved {
+                site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
+            }
             Ok(SubmitOutcome::Accepted {
                 article,
                 comment_id,
@@ -226,27 +231,38 @@ pub async fn moderate(
     action: ModerationAction,
 ) -> Result<ModerationSummary, StoreError> {
     let mut summary = ModerationSummary::default();
-    for id in ids {
-        let Some(comment) = app.store.comment_by_id(*id).await? else {
-            summary.skipped += 1;
-            continue;
-        };
-        match action.transition(comment.status, comment.status_before) {
-            Some(Transition::Become {
-                status,
-                status_before,
-            }) => {
-                app.store
-                    .set_comment_status(*id, status, status_before)
-                    .await?;
-                summary.changed += 1;
+    let mut changed_pages = vec![Tag::Lists];
+    let outcome = async {
+        for id in ids {
+            let Some(comment) = app.store.comment_by_id(*id).await? else {
+                summary.skipped += 1;
+                continue;
+            };
+            match action.transition(comment.status, comment.status_before) {
+                Some(Transition::Become {
+                    status,
+                    status_before,
+                }) => {
+                    app.store
+                        .set_comment_status(*id, status, status_before)
+                        .await?;
+                }
+                // Deleting moves replies up, which changes the page too.
+                Some(Transition::Delete) => app.store.delete_comment(*id).await?,
+                None => {
+                    summary.skipped += 1;
+                    continue;
+                }
             }
-            Some(Transition::Delete) => {
-                app.store.delete_comment(*id).await?;
-                summary.changed += 1;
-            }
-            None => summary.skipped += 1,
+            summary.changed += 1;
+            changed_pages.push(Tag::Article(comment.article_id));
         }
+        Ok::<_, StoreError>(())
     }
-    Ok(summary)
+    .await;
+    // Even when a later comment failed, the ones before it changed: drop their pages.
+    if summary.changed > 0 {
+        site::pages_changed(app, &changed_pages).await?;
+    }
+    outcome.map(|()| summary)
 }

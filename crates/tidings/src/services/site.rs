@@ -2,6 +2,7 @@
 //! token, and the discussion settings.
 
 use crate::app::App;
+use crate::cache::Tag;
 use crate::security::random_token;
 use tidings_domain::article::ArticleInput;
 use tidings_domain::{ArticleStatus, CommentStatus, DiscussionSettings};
@@ -111,11 +112,55 @@ pub async fn discussion_settings(app: &App) -> Result<DiscussionSettings, StoreE
     }
 }
 
+/// Drops the cached pages showing `tags` on this node and, on a shared database, logs them
+/// for the other nodes, which apply the log before serving from their caches. Called after
+/// a write commits and before its response is sent.
+pub async fn pages_changed(app: &App, tags: &[Tag]) -> Result<(), StoreError> {
+    app.cache.invalidate(tags);
+    if app.shared_database {
+        app.store
+            .record_page_changes(&Tag::encode(tags), app.now())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Every page changed (a setting that shapes them all).
+pub async fn all_pages_changed(app: &App) -> Result<(), StoreError> {
+    app.cache.clear();
+    if app.shared_database {
+        app.store.record_page_changes("all", app.now()).await?;
+    }
+    Ok(())
+}
+
+/// Applies the shared invalidation log's new entries to this node's page cache.
+pub async fn sync_page_changes(app: &App) -> Result<(), StoreError> {
+    let synced = app.cache.synced();
+    let since = i64::try_from(synced).unwrap_or(i64::MAX);
+    let changes = app.store.page_changes_since(since).await?;
+    if let Some((first, _)) = changes.first()
+        && u64::try_from(*first).unwrap_or(0) != synced + 1
+    {
+        // Entries were pruned before this node saw them: nothing cached can be trusted.
+        app.cache.clear();
+    }
+    for (epoch, tags) in changes {
+        match Tag::decode(&tags) {
+            Some(tags) => app.cache.invalidate(&tags),
+            None => app.cache.clear(),
+        }
+        app.cache.mark_synced(u64::try_from(epoch).unwrap_or(0));
+    }
+    Ok(())
+}
+
 pub async fn save_discussion_settings(
     app: &App,
     settings: &DiscussionSettings,
 ) -> Result<(), StoreError> {
     let json = serde_json::to_string(settings)
         .map_err(|error| StoreError::Other(format!("encoding discussion settings: {error}")))?;
-    app.store.put_setting(DISCUSSION_SETTINGS, &json).await
+    app.store.put_setting(DISCUSSION_SETTINGS, &json).await?;
+    all_pages_changed(app).await
 }

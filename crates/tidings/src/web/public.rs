@@ -1,6 +1,7 @@
 //! What readers see: the front page, articles with their comments, and the comment form.
 
 use crate::app::App;
+use crate::cache::Tag;
 use crate::render::views::{
     self, ArticleListItem, ArticlePageInput, FormErrors, FormValues, FrontPage,
 };
@@ -10,6 +11,7 @@ use crate::services::comments::{
 use crate::services::site;
 use crate::web::error::AppError;
 use crate::web::extract::FormFields;
+use crate::web::page_cache::CacheTags;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -148,11 +150,13 @@ async fn front_page(app: &App, number: u32) -> Result<Response, AppError> {
         newer_url: (number > 1).then(|| views::page_url(number - 1)),
         older_url: (number < pages).then(|| views::page_url(number + 1)),
     };
-    Ok(html(
-        StatusCode::OK,
-        app.templates.render("index.html", &view)?,
-        PUBLIC,
-    ))
+    let body = app.templates.render("index.html", &view)?;
+    let mut response = html(StatusCode::OK, body, PUBLIC);
+    let next_scheduled = app.store.next_publication_after(now).await?;
+    response
+        .extensions_mut()
+        .insert(CacheTags(vec![Tag::Lists], next_scheduled));
+    Ok(response)
 }
 
 fn public_article(app: &App, article: Option<Article>) -> Result<Article, AppError> {
@@ -205,7 +209,11 @@ pub async fn show_article(
     )
     .await?;
     let cache_control = if pending.is_some() { PRIVATE } else { PUBLIC };
-    Ok(html(StatusCode::OK, body, cache_control))
+    let mut response = html(StatusCode::OK, body, cache_control);
+    response
+        .extensions_mut()
+        .insert(CacheTags(vec![Tag::Article(article.id)], None));
+    Ok(response)
 }
 
 /// The approved comment of this article that `id` names, if any: the only thing a reply

@@ -3,7 +3,7 @@
 use crate::app::App;
 use crate::render::views::ErrorPage as ErrorView;
 use crate::web::error::ErrorPage;
-use crate::web::{admin, public};
+use crate::web::{admin, page_cache, public};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -26,7 +26,11 @@ pub fn router(app: App) -> Router {
         .route("/wp-comments-post.php", post(public::post_comment))
         .route("/static/{file}", get(public::static_file))
         .route("/robots.txt", get(public::robots_txt))
-        .layer(DefaultBodyLimit::max(COMMENT_BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(COMMENT_BODY_LIMIT))
+        .route_layer(middleware::from_fn_with_state(
+            app.clone(),
+            page_cache::serve_cached,
+        ));
     let admin = Router::new()
         .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
         .route("/admin/", get(admin::dashboard))
@@ -36,6 +40,7 @@ pub fn router(app: App) -> Router {
         )
         .route("/admin/login", get(admin::show_login).post(admin::sign_in))
         .route("/admin/logout", post(admin::sign_out))
+        .route("/admin/status", get(admin::show_status))
         .route(
             "/admin/comments",
             get(admin::list_comments).post(admin::moderate_comments),

@@ -20,6 +20,8 @@ mod crash;
 mod hostile_input;
 /// Several app nodes over one database.
 mod nodes;
+/// The full-page cache and its invalidation.
+mod page_cache;
 /// Email, IP address and user agent never appear in a public response.
 mod privacy;
 /// The whole path: a reader comments, a moderator approves, the comment appears.

@@ -1,0 +1,198 @@
+//! The full-page cache in front of the public routes.
+//!
+//! A response is cached when its handler marked it public (`Cache-Control: no-cache`, the
+//! same for every visitor) and said what it shows ([`CacheTags`]). Signed-in editors and the
+//! signed pending-comment view bypass the cache. Every response it serves carries an `ETag`,
+//! `Last-Modified` and `Vary: Accept-Encoding`, answers conditional requests with 304, and
+//! comes brotli- or gzip-compressed when the browser accepts it. `X-Cache` says HIT, MISS or
+//! BYPASS.
+
+use crate::app::App;
+use crate::cache::{CachedPage, Tag, parse_http_date};
+use crate::services::site;
+use crate::web::extract::{SESSION_COOKIE, cookie};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Set by a handler on a public response: what the page shows, so writes can drop it, and
+/// when it goes stale by itself (a list, when the next scheduled article is due).
+#[derive(Clone, Debug)]
+pub struct CacheTags(pub Vec<Tag>, pub Option<time::OffsetDateTime>);
+
+pub async fn serve_cached(State(app): State<App>, request: Request, next: Next) -> Response {
+    let cacheable_request = matches!(*request.method(), Method::GET | Method::HEAD)
+        && cookie(request.headers(), SESSION_COOKIE).is_none()
+        && !request
+            .uri()
+            .query()
+            .is_some_and(|query| query.contains("unapproved="));
+    if !cacheable_request || app.config.cache_megabytes == 0 {
+        return with_cache_status(next.run(request).await, "BYPASS");
+    }
+    let key = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |path| path.as_str().to_owned());
+    // On a shared database, first apply what other nodes' writes made stale.
+    if app.shared_database
+        && let Err(error) = site::sync_page_changes(&app).await
+    {
+        tracing::warn!(%error, "cannot read the shared page invalidations; rendering");
+        return with_cache_status(next.run(request).await, "BYPASS");
+    }
+    if let Some(page) = app.cache.get(&key) {
+        if page.valid_until.is_none_or(|until| app.now() < until) {
+            return respond(&page, request.headers(), "HIT");
+        }
+        app.cache.count_stale_hit();
+    }
+
+    let request_headers = request.headers().clone();
+    let local_epoch = app.cache.epoch();
+    let rendered_at = app.now();
+    let response = next.run(request).await;
+    let is_public = response.status() == StatusCode::OK
+        && response
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .is_some_and(|value| value == "no-cache");
+    let Some(CacheTags(tags, valid_until)) = response
+        .extensions()
+        .get::<CacheTags>()
+        .cloned()
+        .filter(|_| is_public)
+    else {
+        return with_cache_status(response, "BYPASS");
+    };
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("text/html; charset=utf-8")
+        .to_owned();
+    let status = response.status().as_u16();
+    let body = match axum::body::to_bytes(response.into_body(), usize::MAX).await {
+        Ok(body) => body.to_vec(),
+        Err(error) => {
+            tracing::error!(%error, "reading a rendered page for the cache");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    // Compressing is CPU work: keep it off the threads that serve other requests.
+    let page = tokio::task::spawn_blocking(move || {
+        let mut page = CachedPage::new(status, content_type, body, tags, rendered_at);
+        page.valid_until = valid_until;
+        page
+    })
+    .await;
+    match page {
+        Ok(page) => {
+            let page = app.cache.insert(key, page, local_epoch);
+            respond(&page, &request_headers, "MISS")
+        }
+        Err(error) => {
+            tracing::error!(%error, "compressing a page for the cache");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+fn with_cache_status(mut response: Response, status: &'static str) -> Response {
+    response
+        .headers_mut()
+        .insert("x-cache", HeaderValue::from_static(status));
+    response
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+/// The best encoding the client accepts: brotli, then gzip, then none. `q=0` refuses one.
+fn negotiate(headers: &HeaderMap) -> Encoding {
+    let accepted: Vec<(String, bool)> = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|item| {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let refused = parts.any(|parameter| {
+                parameter
+                    .trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    == Some(0.0)
+            });
+            (name, !refused)
+        })
+        .collect();
+    let accepts = |name: &str| {
+        accepted
+            .iter()
+            .any(|(accepted, ok)| *ok && (accepted == name || accepted == "*"))
+    };
+    if accepts("br") {
+        Encoding::Brotli
+    } else if accepts("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+fn not_modified(page: &CachedPage, request: &HeaderMap) -> bool {
+    if let Some(tags) = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+    {
+        return tags
+            .split(',')
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.trim_start_matches("W/") == page.etag);
+    }
+    match (
+        request
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(parse_http_date),
+        parse_http_date(&page.last_modified),
+    ) {
+        (Some(since), Some(modified)) => modified <= since,
+        _ => false,
+    }
+}
+
+fn respond(page: &CachedPage, request: &HeaderMap, cache_status: &'static str) -> Response {
+    let mut headers = HeaderMap::new();
+    let value = |text: &str| HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static(""));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    headers.insert(header::ETAG, value(&page.etag));
+    headers.insert(header::LAST_MODIFIED, value(&page.last_modified));
+    headers.insert("x-cache", HeaderValue::from_static(cache_status));
+    if not_modified(page, request) {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    headers.insert(header::CONTENT_TYPE, value(&page.content_type));
+    let body = match negotiate(request) {
+        Encoding::Brotli => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            page.brotli.clone()
+        }
+        Encoding::Gzip => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            page.gzip.clone()
+        }
+        Encoding::Identity => page.identity.clone(),
+    };
+    let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
+    (status, headers, Body::from(body)).into_response()
+}

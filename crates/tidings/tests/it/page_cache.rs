@@ -1,0 +1,245 @@
+//! The full-page cache: hits, validators and compression, and above all that no reader sees
+//! a stale page after the write that changed it returned.
+
+use crate::support::*;
+use reqwest::StatusCode;
+
+fn cache_status(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("x-cache")
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+async fn get(reader: &Reader, path: &str) -> (String, String) {
+    let response = reader.get(path).await;
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let status = cache_status(&response);
+    (status, body(response).await)
+}
+
+#[tokio::test]
+async fn pages_are_served_from_the_cache_with_validators_and_compression() {
+    let site = TestApp::spawn().await;
+    let article = site.article("Cached story").await;
+    let reader = site.reader();
+    let first = reader.get(&article.permalink()).await;
+    assert_eq!(cache_status(&first), "MISS");
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let last_modified = first.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(first.headers()["vary"], "Accept-Encoding");
+    let plain = body(first).await;
+    let second = reader.get(&article.permalink()).await;
+    assert_eq!(cache_status(&second), "HIT");
+    assert_eq!(second.headers()["etag"].to_str().unwrap(), etag);
+    assert_eq!(body(second).await, plain, "the same bytes");
+
+    let conditional = |name: &'static str, value: String| {
+        let client = reader.client.clone();
+        let url = site.url(&article.permalink());
+        async move { client.get(url).header(name, value).send().await.unwrap() }
+    };
+    let not_modified = conditional("if-none-match", etag.clone()).await;
+    assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+    assert!(body(not_modified).await.is_empty());
+    assert_eq!(
+        conditional("if-modified-since", last_modified)
+            .await
+            .status(),
+        StatusCode::NOT_MODIFIED
+    );
+    assert_eq!(
+        conditional("if-none-match", "\"other\"".into())
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    let encoded = |accept: &'static str| {
+        let client = reader.client.clone();
+        let url = site.url(&article.permalink());
+        async move {
+            let response = client
+                .get(url)
+                .header("accept-encoding", accept)
+                .send()
+                .await
+                .unwrap();
+            let encoding = response
+                .headers()
+                .get("content-encoding")
+                .map(|value| value.to_str().unwrap().to_owned());
+            (encoding, response.bytes().await.unwrap().to_vec())
+        }
+    };
+    let (encoding, bytes) = encoded("gzip, deflate").await;
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    let mut unzipped = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(bytes.as_slice()),
+        &mut unzipped,
+    )
+    .unwrap();
+    assert_eq!(unzipped, plain);
+    let (encoding, bytes) = encoded("gzip;q=0.5, br").await;
+    assert_eq!(encoding.as_deref(), Some("br"));
+    let mut unbrotlied = Vec::new();
+    brotli::BrotliDecompress(&mut bytes.as_slice(), &mut unbrotlied).unwrap();
+    assert_eq!(String::from_utf8(unbrotlied).unwrap(), plain);
+    let (encoding, _) = encoded("br;q=0, gzip").await;
+    assert_eq!(encoding.as_deref(), Some("gzip"), "q=0 refuses an encoding");
+    let (encoding, bytes) = encoded("identity").await;
+    assert_eq!(
+        (encoding, String::from_utf8(bytes).unwrap()),
+        (None, plain.clone())
+    );
+}
+
+#[tokio::test]
+async fn a_write_is_visible_on_the_very_next_request() {
+    let site = TestApp::spawn().await;
+    site.open_discussion().await;
+    let article = site.article("Breaking").await;
+    let other = site.article("Unrelated").await;
+    let reader = site.reader();
+    for path in [article.permalink(), other.permalink(), "/".into()] {
+        get(&reader, &path).await;
+        assert_eq!(get(&reader, &path).await.0, "HIT", "{path} is cached");
+    }
+
+    // An approved comment: its article and the front page's count, nothing else.
+    let response = reader
+        .comment(&article, &[("comment", "First reaction")])
+        .await;
+    let id = comment_id(&location(&response));
+    let (status, page) = get(&reader, &article.permalink()).await;
+    assert_eq!(status, "MISS");
+    assert!(page.contains("First reaction"));
+    let (status, front) = get(&reader, "/").await;
+    assert_eq!(status, "MISS");
+    assert!(front.contains("1 Comment"));
+    assert_eq!(
+        get(&reader, &other.permalink()).await.0,
+        "HIT",
+        "other articles stay cached"
+    );
+
+    // A held comment changes nothing public.
+    site.settings(|settings| settings.manual_approval = true)
+        .await;
+    get(&reader, &article.permalink()).await;
+    reader
+        .comment(&article, &[("comment", "Held reaction")])
+        .await;
+    let (status, page) = get(&reader, &article.permalink()).await;
+    assert_eq!(status, "HIT");
+    assert!(!page.contains("Held reaction"));
+
+    // Moderation: trash it, and it is gone from the next page.
+    let moderator = site.moderator().await;
+    moderator.moderate("trash", &[id]).await;
+    let (status, page) = get(&reader, &article.permalink()).await;
+    assert_eq!(status, "MISS");
+    assert!(!page.contains("First reaction"));
+    assert!(get(&reader, "/").await.1.contains("No Comments"));
+
+    // An edit: the new title on the article and the front page.
+    let edit = format!("/admin/articles/{}", article.id);
+    let response = moderator
+        .post(
+            &edit,
+            &[
+                ("title", "Breaking: updated"),
+                ("slug", article.slug.as_str()),
+                ("body", "New body"),
+                ("status", "published"),
+                ("comments_open", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let updated = site
+        .app
+        .store
+        .article_by_id(article.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        get(&reader, &updated.permalink())
+            .await
+            .1
+            .contains("Breaking: updated")
+    );
+    assert!(get(&reader, "/").await.1.contains("Breaking: updated"));
+
+    // Unpublished: gone at once.
+    get(&reader, &other.permalink()).await;
+    let edit = format!("/admin/articles/{}", other.id);
+    moderator
+        .post(
+            &edit,
+            &[
+                ("title", "Unrelated"),
+                ("slug", other.slug.as_str()),
+                ("body", "x"),
+                ("status", "draft"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        reader.get(&other.permalink()).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // A setting that shapes every page: everything is rendered again.
+    get(&reader, &updated.permalink()).await;
+    site.settings(|settings| settings.thread_depth = 2).await;
+    assert_eq!(get(&reader, &updated.permalink()).await.0, "MISS");
+}
+
+#[tokio::test]
+async fn editors_and_pending_views_bypass_the_cache() {
+    let site = TestApp::spawn().await;
+    let article = site.article("Bypass").await;
+    let reader = site.reader();
+    let response = reader
+        .comment(&article, &[("comment", "my pending words")])
+        .await;
+    let pending = location(&response);
+    let response = reader.get(pending.split('#').next().unwrap()).await;
+    assert_eq!(cache_status(&response), "BYPASS");
+    assert!(body(response).await.contains("my pending words"));
+    get(&reader, &article.permalink()).await;
+    assert_eq!(get(&reader, &article.permalink()).await.0, "HIT");
+    let moderator = site.moderator().await;
+    let response = moderator.get(&article.permalink()).await;
+    assert_eq!(
+        cache_status(&response),
+        "BYPASS",
+        "signed-in editors see the page rendered for them"
+    );
+    let status = body(moderator.get("/admin/status").await).await;
+    assert!(status.contains("Page cache hit ratio"));
+    assert!(status.contains("50.0% (1 hits, 1 misses"), "{status}");
+}
+
+#[tokio::test]
+async fn a_cached_front_page_shows_a_scheduled_article_when_it_is_due() {
+    let site = TestApp::spawn().await;
+    site.article_with("Embargoed story", |input| {
+        input.published_at = Some(START + time::Duration::minutes(30))
+    })
+    .await;
+    let reader = site.reader();
+    assert!(!get(&reader, "/").await.1.contains("Embargoed story"));
+    assert_eq!(get(&reader, "/").await.0, "HIT");
+    site.clock.advance(time::Duration::minutes(31));
+    let (status, front) = get(&reader, "/").await;
+    assert_eq!(status, "MISS");
+    assert!(front.contains("Embargoed story"));
+}
