@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""The benchmark driver behind bench/run: generates sites, starts tidings and nginx on
+127.0.0.1, measures them with wrk in the same run, and prints a table of figures.
+
+Everything it starts is on loopback and stops when it ends. Settings (environment):
+BENCH_SECONDS (10) per measurement, BENCH_CONNECTIONS (32), BENCH_LARGE_ARTICLES (100000),
+BENCH_LARGE_COMMENTS (1000000).
+"""
+
+import os
+import pathlib
+import random
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BINARY = ROOT / "target" / "release" / "tidings"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+LARGE_ARTICLES = int(os.environ.get("BENCH_LARGE_ARTICLES", "100000"))
+LARGE_COMMENTS = int(os.environ.get("BENCH_LARGE_COMMENTS", "1000000"))
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+BODY = "\n\n".join(
+    "Paragraph {n} of the story. The council met on Tuesday to discuss the bridge, the "
+    "budget and the bus lanes; residents filled the gallery and several spoke. *Emphasis*, "
+    "**strong words** and a [link](https://example.com/) keep the renderer honest.".format(n=n)
+    for n in range(1, 9)
+)
+
+
+def log(message):
+    print(f"==> {message}", file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def generate(data, articles, target_comments, other_comments=0, target_slug="target-article"):
+    """A site of `articles` articles; the newest, `target_slug`, has `target_comments`
+    threaded approved comments, and `other_comments` more are spread over the rest."""
+    subprocess.run([BINARY, "--data", data, "migrate"], check=True, capture_output=True)
+    database = sqlite3.connect(data / "tidings.db")
+    now = int(time.time()) - 60
+    rows = (
+        (
+            number,
+            target_slug if number == articles else f"article-{number}",
+            "The target article" if number == articles else f"Article number {number}",
+            BODY,
+            "published",
+            now - (articles - number) * 600,
+            now,
+            None,
+            1,
+        )
+        for number in range(1, articles + 1)
+    )
+    database.executemany(
+        "INSERT INTO articles (id, slug, title, body_markdown, status, published_at, updated_at, author_id, comments_open)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    chooser = random.Random(7)
+    depth = {}
+    comment_rows = []
+    for number in range(1, target_comments + 1):
+        # Replies to recent comments, up to four deep, like a lively thread.
+        candidates = [c for c in range(max(1, number - 12), number) if depth[c] < 4]
+        parent = chooser.choice(candidates) if candidates and chooser.random() < 0.5 else None
+        depth[number] = 1 if parent is None else depth[parent] + 1
+        comment_rows.append((number, articles, parent, f"Reader {number}", f"reader{number}@example.com", "",
+                             f"Comment {number}: a fair point about the bridge, and https://example.com/{number} for more.",
+                             now - (target_comments - number) * 30))
+    next_id = target_comments + 1
+    for number in range(other_comments):
+        comment_rows.append((next_id + number, 1 + number % max(1, articles - 1), None, f"Reader {number}",
+                             f"reader{number}@example.com", "", f"Comment {number} on an older story.", now - number))
+    database.executemany(
+        "INSERT INTO comments (id, article_id, parent_id, author_name, author_email, author_url, content, status,"
+        " status_before, moderation_reason, ip, user_agent, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, 'approved', NULL, '', '127.0.0.1', 'bench', ?)",
+        comment_rows,
+    )
+    # No welcome article; no flood control, so every distinct comment is taken.
+    database.execute("INSERT INTO settings (name, value) VALUES ('welcomed_at', 'bench')")
+    database.execute("INSERT INTO settings (name, value) VALUES ('discussion', '{\"flood_interval_seconds\": 0}')")
+    database.commit()
+    database.close()
+    return articles
+
+
+def start_tidings(data, config=""):
+    (data / "tidings.toml").write_text(config)
+    port = free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [BINARY, "--data", data, "serve", "--listen", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "RUST_LOG": "warn"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/", timeout=1) as response:
+                response.read()
+                break
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit("tidings exited during start-up")
+            time.sleep(0.002)
+    startup_ms = (time.perf_counter() - started) * 1000
+    return process, url, startup_ms
+
+
+def resident_megabytes(pid):
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def to_ms(value):
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url, connections=CONNECTIONS, threads=2, seconds=SECONDS, script=None, environment=None):
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run(command + [url], capture_output=True, text=True, check=True,
+                            env={**os.environ, **(environment or {})}).stdout
+    result = {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": to_ms(re.search(r"50%\s+(\S+)", output).group(1)),
+        "p99": to_ms(re.search(r"99%\s+(\S+)", output).group(1)),
+        "errors": 0,
+        "output": output,
+    }
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if bad:
+        result["errors"] += int(bad.group(1))
+    acked = re.search(r"ACKED (\d+) REFUSED (\d+)", output)
+    if acked:
+        result["acked"], result["refused"] = int(acked.group(1)), int(acked.group(2))
+    return result
+
+
+def start_nginx(work, page):
+    static = work / "static"
+    static.mkdir()
+    (static / "article.html").write_bytes(page)
+    os.chmod(work, 0o755)
+    os.chmod(static, 0o755)
+    port = free_port()
+    config = work / "nginx.conf"
+    config.write_text(f"""
+worker_processes auto;
+daemon off;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    server {{
+        listen 127.0.0.1:{port};
+        root {static};
+        default_type text/html;
+        location / {{ try_files /article.html =404; }}
+    }}
+}}
+""")
+    process = subprocess.Popen([NGINX, "-p", str(work), "-c", str(config)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(500):
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return process, url
+        except OSError:
+            time.sleep(0.01)
+    raise SystemExit("nginx did not start; see " + str(work / "nginx-error.log"))
+
+
+def row(name, result, note=""):
+    return f"| {name} | {result['rps']:,.0f} | {result['p50']:.2f} | {result['p99']:.2f} | {note} |"
+
+
+def main():
+    figures = []
+    with tempfile.TemporaryDirectory(prefix="tidings-bench-") as folder:
+        work = pathlib.Path(folder)
+
+        log("generating a site of 1,000 articles; the target article has 50 threaded comments")
+        site = work / "site"
+        site.mkdir()
+        generate(site, 1000, 50)
+        tidings, url, startup_ms = start_tidings(site)
+        idle_mb = resident_megabytes(tidings.pid)
+        article_path = "/" + time.strftime("%Y/%m/", time.gmtime(int(time.time()) - 60)) + "target-article/"
+        with urllib.request.urlopen(url + article_path) as response:
+            page = response.read()
+            assert b"Comment 50:" in page, "the target article shows its comments"
+        article_id = re.search(rb'name="comment_post_ID" value="(\d+)"', page).group(1).decode()
+
+        nginx, nginx_url = start_nginx(work, page)
+        try:
+            log(f"article page: tidings, then nginx with the same bytes ({SECONDS} s each)")
+            article = wrk(url + article_path)
+            static = wrk(nginx_url)
+            log("front page and RSS feed")
+            front = wrk(url + "/")
+            log("comment posting while readers load the article page")
+            readers = subprocess.Popen(
+                ["wrk", "-t1", f"-c{CONNECTIONS // 2}", f"-d{SECONDS}s", "--latency", url + article_path],
+                stdout=subprocess.PIPE, text=True)
+            posting = wrk(url + "/wp-comments-post.php", connections=CONNECTIONS // 2, threads=1,
+                          script=ROOT / "bench" / "post.lua", environment={"BENCH_ARTICLE_ID": article_id})
+            reading_output = readers.communicate()[0]
+            loaded_mb = resident_megabytes(tidings.pid)
+        finally:
+            nginx.terminate()
+            nginx.wait()
+            tidings.terminate()
+            tidings.wait()
+        database = sqlite3.connect(site / "tidings.db")
+        stored = database.execute("SELECT COUNT(*) FROM comments WHERE content LIKE 'Benchmark comment %'").fetchone()[0]
+        integrity = database.execute("PRAGMA integrity_check").fetchone()[0]
+        database.close()
+        reading = {
+            "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", reading_output).group(1)),
+            "p50": to_ms(re.search(r"50%\s+(\S+)", reading_output).group(1)),
+            "p99": to_ms(re.search(r"99%\s+(\S+)", reading_output).group(1)),
+        }
+
+        log(f"a large site: {LARGE_ARTICLES:,} articles and {LARGE_COMMENTS:,} comments, one article with 500")
+        large = work / "large"
+        large.mkdir()
+        generate(large, LARGE_ARTICLES, 500, LARGE_COMMENTS - 500)
+        # Cache off: every request renders, to measure the uncached page.
+        tidings, large_url, large_startup_ms = start_tidings(large, "cache_megabytes = 0\n")
+        try:
+            uncached = wrk(large_url + article_path, connections=1, threads=1)
+            uncached_front = wrk(large_url + "/", connections=1, threads=1)
+            deep_page = max(2, LARGE_ARTICLES // 10 // 2)
+            uncached_deep = wrk(large_url + f"/page/{deep_page}/", connections=1, threads=1)
+            assert uncached_deep["errors"] == 0, "the deep page exists"
+        finally:
+            tidings.terminate()
+            tidings.wait()
+
+    ratio = article["rps"] / static["rps"]
+    figures.append("| what | requests/s | p50 ms | p99 ms | note |")
+    figures.append("|---|---:|---:|---:|---|")
+    figures.append(row("article page (50 comments), tidings", article, f"**{ratio:.2f} × nginx**"))
+    figures.append(row("same bytes as a static file, nginx", static, "the physical limit"))
+    figures.append(row("front page, tidings", front))
+    figures.append("| RSS feed | – | – | – | no feeds yet (a later issue) |")
+    figures.append(row("comment posting, during reads", posting,
+                       f"{posting.get('acked', 0):,} acknowledged, {stored:,} stored, integrity {integrity}"))
+    figures.append(row("article reads, during posting", reading))
+    figures.append(row(f"uncached article page, 500 comments, {LARGE_ARTICLES:,} articles", uncached, "one connection"))
+    figures.append(row("uncached front page, large site", uncached_front, "one connection"))
+    figures.append(row("uncached front page, halfway back, large site", uncached_deep, "one connection"))
+    print()
+    print("\n".join(figures))
+    print()
+    print(f"- start-up to first page: {startup_ms:.0f} ms with 1,000 articles, {large_startup_ms:.0f} ms with {LARGE_ARTICLES:,} articles and {LARGE_COMMENTS:,} comments")
+    print(f"- resident memory: {idle_mb:.1f} MB idle, {loaded_mb:.1f} MB after the load")
+    print(f"- {SECONDS} s per measurement, {CONNECTIONS} connections (16 readers + 16 posters when mixed), wrk and both servers on this machine ({os.cpu_count()} cores)")
+    lost = posting.get("acked", 0) - stored
+    if lost > 0:
+        raise SystemExit(f"{lost} acknowledged comments are missing from the database")
+
+
+if __name__ == "__main__":
+    main()
