@@ -97,6 +97,8 @@ def generate(data, articles, target_comments, other_comments=0, target_slug="tar
     database.execute("INSERT INTO settings (name, value) VALUES ('discussion', '{\"flood_interval_seconds\": 0}')")
     database.commit()
     database.close()
+    # Render and store the comments' HTML, as posting through the site does.
+    subprocess.run([BINARY, "--data", data, "migrate"], check=True, capture_output=True)
     return articles
 
 

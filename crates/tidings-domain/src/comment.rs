@@ -2,6 +2,7 @@
 //! moderation, and arranging approved comments into threads.
 
 use crate::ids::{ArticleId, CommentId};
+use crate::text::SafeHtml;
 use serde::Serialize;
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -68,6 +69,8 @@ pub struct Comment {
     /// Private: for moderators only.
     pub user_agent: String,
     pub created_at: OffsetDateTime,
+    /// The content as rendered when it was written; `None` when it has not been yet.
+    pub content_html: Option<SafeHtml>,
 }
 
 /// The comment form as posted, every field a string exactly as received.
@@ -656,6 +659,7 @@ mod tests {
             ip: String::new(),
             user_agent: String::new(),
             created_at: OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(id),
+            content_html: None,
         }
     }
 

@@ -90,6 +90,9 @@ pub trait Store: Send + Sync {
         guard: &SubmissionGuard,
     ) -> StoreResult<Result<CommentId, Refusal>>;
     async fn comment_by_id(&self, id: CommentId) -> StoreResult<Option<Comment>>;
+    /// Up to `limit` comments whose HTML has not been rendered yet: (id, content).
+    async fn comments_without_html(&self, limit: u32) -> StoreResult<Vec<(CommentId, String)>>;
+    async fn store_comment_html(&self, rendered: &[(CommentId, String)]) -> StoreResult<()>;
     /// An article's approved comments, oldest first.
     async fn approved_comments(&self, article_id: ArticleId) -> StoreResult<Vec<Comment>>;
     /// Whether an approved comment exists with exactly this name and email.

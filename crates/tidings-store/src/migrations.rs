@@ -18,6 +18,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "page_invalidations",
         sql: include_str!("../migrations/sqlite/0002_page_invalidations.sql"),
     },
+    Migration {
+        version: 3,
+        name: "comment_html",
+        sql: include_str!("../migrations/sqlite/0003_comment_html.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -30,6 +35,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         name: "page_invalidations",
         sql: include_str!("../migrations/postgres/0002_page_invalidations.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "comment_html",
+        sql: include_str!("../migrations/postgres/0003_comment_html.sql"),
     },
 ];
 

@@ -489,8 +489,8 @@ impl Store for PostgresStore {
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url,
-                content, status, moderation_reason, ip, user_agent, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                content, status, moderation_reason, ip, user_agent, created_at, content_html)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(comment.article_id.0)
         .bind(comment.parent_id.map(|id| id.0))
@@ -503,6 +503,7 @@ impl Store for PostgresStore {
         .bind(&comment.ip)
         .bind(&comment.user_agent)
         .bind(timestamp(comment.created_at))
+        .bind(&comment.content_html)
         .fetch_one(&mut *transaction)
         .await
         .map_err(from_sqlx)?;
@@ -519,6 +520,33 @@ impl Store for PostgresStore {
         .await
         .map_err(from_sqlx)?;
         row.as_ref().map(comment_from_row).transpose()
+    }
+
+    async fn comments_without_html(&self, limit: u32) -> StoreResult<Vec<(CommentId, String)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, content FROM comments WHERE content_html IS NULL ORDER BY id LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, content)| (CommentId(id), content))
+            .collect())
+    }
+
+    async fn store_comment_html(&self, rendered: &[(CommentId, String)]) -> StoreResult<()> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        for (id, html) in rendered {
+            sqlx::query("UPDATE comments SET content_html = $1 WHERE id = $2")
+                .bind(html)
+                .bind(id.0)
+                .execute(&mut *transaction)
+                .await
+                .map_err(from_sqlx)?;
+        }
+        transaction.commit().await.map_err(from_sqlx)
     }
 
     async fn approved_comments(&self, article_id: ArticleId) -> StoreResult<Vec<Comment>> {

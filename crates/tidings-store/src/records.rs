@@ -39,6 +39,8 @@ pub struct CommentRecord {
     pub author_email: String,
     pub author_url: String,
     pub content: String,
+    /// The content rendered by `tidings_domain::text::render_comment`.
+    pub content_html: String,
     pub status: CommentStatus,
     pub moderation_reason: String,
     pub ip: String,

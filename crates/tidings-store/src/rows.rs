@@ -5,7 +5,8 @@ use crate::records::{ArticleSummary, QueuedComment, Session};
 use crate::{StoreError, StoreResult};
 use sqlx::Row;
 use tidings_domain::{
-    Article, ArticleId, ArticleStatus, Comment, CommentId, CommentStatus, Role, Slug, User, UserId,
+    Article, ArticleId, ArticleStatus, Comment, CommentId, CommentStatus, Role, SafeHtml, Slug,
+    User, UserId,
 };
 use time::OffsetDateTime;
 
@@ -14,7 +15,7 @@ pub(crate) const ARTICLE_COLUMNS: &str = "a.id, a.slug, a.title, a.body_markdown
 
 pub(crate) const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, c.author_name, \
      c.author_email, c.author_url, c.content, c.status, c.status_before, c.moderation_reason, \
-     c.ip, c.user_agent, c.created_at";
+     c.ip, c.user_agent, c.created_at, c.content_html";
 
 pub(crate) fn timestamp(moment: OffsetDateTime) -> i64 {
     moment.unix_timestamp()
@@ -123,6 +124,9 @@ pub(crate) fn comment_from_row(row: &impl Columns) -> StoreResult<Comment> {
         ip: row.text("ip")?,
         user_agent: row.text("user_agent")?,
         created_at: moment(row.integer("created_at")?)?,
+        content_html: row
+            .optional_text("content_html")?
+            .map(SafeHtml::trusting_storage),
     })
 }
 

@@ -412,8 +412,8 @@ impl Store for SqliteStore {
         }
         let done = sqlx::query(
             "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url,
-                content, status, moderation_reason, ip, user_agent, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                content, status, moderation_reason, ip, user_agent, created_at, content_html)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(comment.article_id.0)
         .bind(comment.parent_id.map(|id| id.0))
@@ -426,6 +426,7 @@ impl Store for SqliteStore {
         .bind(&comment.ip)
         .bind(&comment.user_agent)
         .bind(timestamp(comment.created_at))
+        .bind(&comment.content_html)
         .execute(&mut *transaction)
         .await
         .map_err(from_sqlx)?;
@@ -442,6 +443,33 @@ impl Store for SqliteStore {
         .await
         .map_err(from_sqlx)?;
         row.as_ref().map(comment_from_row).transpose()
+    }
+
+    async fn comments_without_html(&self, limit: u32) -> StoreResult<Vec<(CommentId, String)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, content FROM comments WHERE content_html IS NULL ORDER BY id LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, content)| (CommentId(id), content))
+            .collect())
+    }
+
+    async fn store_comment_html(&self, rendered: &[(CommentId, String)]) -> StoreResult<()> {
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        for (id, html) in rendered {
+            sqlx::query("UPDATE comments SET content_html = ? WHERE id = ?")
+                .bind(html)
+                .bind(id.0)
+                .execute(&mut *transaction)
+                .await
+                .map_err(from_sqlx)?;
+        }
+        transaction.commit().await.map_err(from_sqlx)
     }
 
     async fn approved_comments(&self, article_id: ArticleId) -> StoreResult<Vec<Comment>> {

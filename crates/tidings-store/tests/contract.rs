@@ -101,6 +101,7 @@ fn comment(
         author_email: "ada@example.com".into(),
         author_url: String::new(),
         content: content.into(),
+        content_html: format!("<p>{content}</p>"),
         status: CommentStatus::Approved,
         moderation_reason: String::new(),
         ip: "203.0.113.1".into(),
@@ -523,7 +524,7 @@ async fn a_database_from_a_newer_version_is_refused() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("test.db");
     let store = SqliteStore::open(&path).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 2);
+    assert_eq!(store.schema_version().await.unwrap(), 3);
     store.put_setting("probe", "x").await.unwrap();
     store.close().await;
     // Stand in for a newer binary having migrated the file.
@@ -540,7 +541,7 @@ async fn a_database_from_a_newer_version_is_refused() {
     match SqliteStore::open(&path).await {
         Err(StoreError::SchemaTooNew {
             found: 999,
-            known: 2,
+            known: 3,
         }) => {}
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer schema was accepted"),
@@ -679,7 +680,7 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     let store = PostgresStore::open(&url, &PostgresOptions::default())
         .await
         .unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 2);
+    assert_eq!(store.schema_version().await.unwrap(), 3);
     store.close().await;
     let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
     sqlx::query(
@@ -691,7 +692,7 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     match PostgresStore::open(&url, &PostgresOptions::default()).await {
         Err(StoreError::SchemaTooNew {
             found: 999,
-            known: 2,
+            known: 3,
         }) => {}
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer schema was accepted"),

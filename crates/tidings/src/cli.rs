@@ -172,6 +172,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 cli.data.display(),
                 store.schema_version().await?
             );
+            let rendered = crate::services::comments::render_missing_html(store.as_ref()).await?;
+            if rendered > 0 {
+                println!("rendered the HTML of {rendered} comments");
+            }
             Ok(())
         }
         Command::User(UserCommand::Add {

@@ -325,7 +325,11 @@ fn comment_view(node: &ThreadNode<'_>, context: &CommentContext<'_>) -> CommentV
         content_html: safe(&if awaiting_moderation {
             render_comment_preview(&comment.content)
         } else {
-            render_comment(&comment.content)
+            // Rendered once when it was written; older rows are rendered here.
+            comment
+                .content_html
+                .clone()
+                .unwrap_or_else(|| render_comment(&comment.content))
         }),
         depth: node.depth,
         reply_url: can_reply

@@ -124,6 +124,7 @@ pub async fn submit_comment(
         author_email: comment.author_email,
         author_url: comment.author_url,
         content: comment.content,
+        content_html: rendered.as_str().to_owned(),
         status: verdict.status,
         moderation_reason: verdict.reason.to_string(),
         ip: commenter.ip.clone(),
@@ -225,6 +226,24 @@ pub struct ModerationSummary {
 }
 
 /// Applies one moderation action to each comment.
+/// Renders and stores the HTML of comments that have none yet (written before HTML was
+/// stored, or by an import), a batch at a time. Returns how many it rendered.
+pub async fn render_missing_html(store: &dyn tidings_store::Store) -> Result<u64, StoreError> {
+    let mut rendered = 0;
+    loop {
+        let batch = store.comments_without_html(1000).await?;
+        if batch.is_empty() {
+            return Ok(rendered);
+        }
+        let html: Vec<(CommentId, String)> = batch
+            .into_iter()
+            .map(|(id, content)| (id, render_comment(&content).as_str().to_owned()))
+            .collect();
+        rendered += html.len() as u64;
+        store.store_comment_html(&html).await?;
+    }
+}
+
 pub async fn moderate(
     app: &App,
     ids: &[CommentId],

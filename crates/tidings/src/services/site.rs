@@ -5,6 +5,7 @@ use crate::app::App;
 use crate::cache::Tag;
 use crate::security::random_token;
 use tidings_domain::article::ArticleInput;
+use tidings_domain::text::render_comment;
 use tidings_domain::{ArticleStatus, CommentStatus, DiscussionSettings};
 use tidings_store::{CommentRecord, StoreError, SubmissionGuard};
 
@@ -46,15 +47,16 @@ pub async fn welcome_fresh_site(app: &App) -> anyhow::Result<()> {
     .validate(now)
     .map_err(|invalid| anyhow::anyhow!("the welcome article is invalid: {invalid}"))?;
     let article = app.store.insert_article(&article, None, now).await?;
+    let sample_text = "Hi, this is a comment.\n\nModerators can approve, spam or trash comments \
+                       in the admin's comment queue.";
     let sample = CommentRecord {
         article_id: article.id,
         parent_id: None,
         author_name: "A tidings reader".into(),
         author_email: "reader@example.com".into(),
         author_url: String::new(),
-        content: "Hi, this is a comment.\n\nModerators can approve, spam or trash comments in \
-                  the admin's comment queue."
-            .into(),
+        content: sample_text.into(),
+        content_html: render_comment(sample_text).as_str().to_owned(),
         status: CommentStatus::Approved,
         moderation_reason: "sample comment of a new site".into(),
         // Nobody sent it, so it has no address (and cannot trip flood control for anyone).

@@ -201,3 +201,61 @@ async fn a_theme_folder_overrides_templates_and_static_files() {
         .expect("a broken theme is refused");
     assert!(format!("{error:#}").contains("article.html"), "{error:#}");
 }
+
+#[tokio::test]
+async fn comments_without_stored_html_are_rendered_and_migrate_fills_them_in() {
+    if on_postgres() {
+        eprintln!(
+            "skipped: clears a column with SQLite's own client; the store contract covers both"
+        );
+        return;
+    }
+    let site = TestApp::spawn().await;
+    site.open_discussion().await;
+    let article = site.article("Older comments").await;
+    let reader = site.reader();
+    let id = comment_id(&location(
+        &reader
+            .comment(&article, &[("comment", "see https://older.example/")])
+            .await,
+    ));
+    let database = site.data.path().join(tidings::app::DATABASE_FILE);
+    {
+        use sqlx::Connection;
+        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&database);
+        let mut connection = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE comments SET content_html = NULL")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+    }
+    // A cached page would hide the change; a setting change renders everything again.
+    site.settings(|settings| settings.thread_depth = 4).await;
+    let page = body(reader.get(&article.permalink()).await).await;
+    assert!(
+        page.contains("<a href=\"https://older.example/\" rel=\"nofollow ugc\">"),
+        "rendered on the fly"
+    );
+
+    let data = site.stop().await;
+    let (ok, stdout, stderr) = run_binary(data.path(), &["migrate"], "");
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("rendered the HTML of 2 comments"),
+        "{stdout}"
+    );
+    let store = tidings_store::SqliteStore::open(&database).await.unwrap();
+    let comment = tidings_store::Store::comment_by_id(&store, tidings_domain::CommentId(id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        comment
+            .content_html
+            .unwrap()
+            .as_str()
+            .contains("rel=\"nofollow ugc\"")
+    );
+}
