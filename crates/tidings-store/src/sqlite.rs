@@ -145,13 +145,115 @@ fn from_sqlx(error: sqlx::Error) -> StoreError {
     }
 }
 
+/// The statements behind public page views and comment posting, named so that
+/// [`SqliteStore::query_plans`] can show that each one uses an index.
+mod statements {
+    use crate::rows::{ARTICLE_COLUMNS, COMMENT_COLUMNS};
+
+    pub(super) fn article_where(condition: &str) -> String {
+        format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {condition}")
+    }
+
+    pub(super) const PUBLISHED_FILTER: &str =
+        "WHERE a.status = 'published' AND a.published_at <= ?";
+
+    pub(super) fn summaries(filter: &str) -> String {
+        format!(
+            "SELECT {ARTICLE_COLUMNS}, u.display_name AS author_name,
+                (SELECT COUNT(*) FROM comments c
+                  WHERE c.article_id = a.id AND c.status = 'approved') AS approved_comments
+             FROM articles a LEFT JOIN users u ON u.id = a.author_id
+             {filter}
+             ORDER BY a.published_at DESC, a.id DESC
+             LIMIT ? OFFSET ?"
+        )
+    }
+
+    pub(super) const COUNT_PUBLISHED: &str =
+        "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?";
+
+    pub(super) const NEXT_PUBLICATION: &str =
+        "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at > ?";
+
+    pub(super) fn approved_comments() -> String {
+        format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments c
+             WHERE c.article_id = ? AND c.status = 'approved'
+             ORDER BY c.created_at, c.id"
+        )
+    }
+
+    pub(super) fn comment_by_id() -> String {
+        format!("SELECT {COMMENT_COLUMNS} FROM comments c WHERE c.id = ?")
+    }
+
+    pub(super) const APPROVED_FROM: &str = "SELECT 1 FROM comments
+         WHERE author_email = ? AND author_name = ? AND status = 'approved' LIMIT 1";
+
+    pub(super) const DUPLICATE_COMMENT: &str = "SELECT id FROM comments
+         WHERE article_id = ? AND COALESCE(parent_id, 0) = ? AND author_name = ?
+           AND author_email = ? AND content = ? AND status <> 'trash'
+         LIMIT 1";
+
+    pub(super) const RECENT_COMMENT: &str =
+        "SELECT id FROM comments WHERE ip = ? AND created_at >= ?
+         UNION ALL
+         SELECT id FROM comments WHERE author_email = ? AND author_email <> '' AND created_at >= ?
+         LIMIT 1";
+
+    pub(super) const SESSION: &str =
+        "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,
+                u.id, u.email, u.display_name, u.role, u.password_hash
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ? AND s.expires_at > ?";
+
+    pub(super) const SETTING: &str = "SELECT value FROM settings WHERE name = ?";
+
+    /// Every statement above, by name, with its placeholders filled.
+    pub(super) fn all() -> Vec<(&'static str, String)> {
+        vec![
+            ("article by slug", article_where("a.slug = ?")),
+            ("article by id", article_where("a.id = ?")),
+            ("published articles", summaries(PUBLISHED_FILTER)),
+            ("published count", COUNT_PUBLISHED.to_owned()),
+            ("next publication", NEXT_PUBLICATION.to_owned()),
+            ("approved comments", approved_comments()),
+            ("comment by id", comment_by_id()),
+            ("approved comment from", APPROVED_FROM.to_owned()),
+            ("duplicate comment", DUPLICATE_COMMENT.to_owned()),
+            ("recent comment", RECENT_COMMENT.to_owned()),
+            ("session", SESSION.to_owned()),
+            ("setting", SETTING.to_owned()),
+        ]
+    }
+}
+
 impl SqliteStore {
+    /// SQLite's plan for each statement of the public site, by name: what the query-plan
+    /// test reads to check that none scans a whole table.
+    pub async fn query_plans(&self) -> StoreResult<Vec<(&'static str, Vec<String>)>> {
+        let mut plans = Vec::new();
+        for (name, sql) in statements::all() {
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
+            for _ in 0..sql.matches('?').count() {
+                query = query.bind(0_i64);
+            }
+            let steps = query.fetch_all(&self.readers).await.map_err(from_sqlx)?;
+            plans.push((
+                name,
+                steps.into_iter().map(|(_, _, _, detail)| detail).collect(),
+            ));
+        }
+        Ok(plans)
+    }
+
     async fn article_where(
         &self,
         condition: &str,
         bind: ArticleKey<'_>,
     ) -> StoreResult<Option<Article>> {
-        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {condition}");
+        let sql = statements::article_where(condition);
         let query = sqlx::query(&sql);
         let query = match bind {
             ArticleKey::Id(id) => query.bind(id.0),
@@ -170,15 +272,7 @@ impl SqliteStore {
         now: Option<OffsetDateTime>,
         page: Page,
     ) -> StoreResult<Vec<ArticleSummary>> {
-        let sql = format!(
-            "SELECT {ARTICLE_COLUMNS}, u.display_name AS author_name,
-                (SELECT COUNT(*) FROM comments c
-                  WHERE c.article_id = a.id AND c.status = 'approved') AS approved_comments
-             FROM articles a LEFT JOIN users u ON u.id = a.author_id
-             {filter}
-             ORDER BY a.published_at DESC, a.id DESC
-             LIMIT ? OFFSET ?"
-        );
+        let sql = statements::summaries(filter);
         let mut query = sqlx::query(&sql);
         if let Some(now) = now {
             query = query.bind(timestamp(now));
@@ -322,22 +416,16 @@ impl Store for SqliteStore {
         now: OffsetDateTime,
         page: Page,
     ) -> StoreResult<Vec<ArticleSummary>> {
-        self.summaries(
-            "WHERE a.status = 'published' AND a.published_at <= ?",
-            Some(now),
-            page,
-        )
-        .await
+        self.summaries(statements::PUBLISHED_FILTER, Some(now), page)
+            .await
     }
 
     async fn count_published_articles(&self, now: OffsetDateTime) -> StoreResult<u64> {
-        let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?",
-        )
-        .bind(timestamp(now))
-        .fetch_one(&self.readers)
-        .await
-        .map_err(from_sqlx)?;
+        let count: i64 = sqlx::query_scalar(statements::COUNT_PUBLISHED)
+            .bind(timestamp(now))
+            .fetch_one(&self.readers)
+            .await
+            .map_err(from_sqlx)?;
         Ok(to_u64(count))
     }
 
@@ -345,13 +433,11 @@ impl Store for SqliteStore {
         &self,
         now: OffsetDateTime,
     ) -> StoreResult<Option<OffsetDateTime>> {
-        let next: Option<i64> = sqlx::query_scalar(
-            "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at > ?",
-        )
-        .bind(timestamp(now))
-        .fetch_one(&self.readers)
-        .await
-        .map_err(from_sqlx)?;
+        let next: Option<i64> = sqlx::query_scalar(statements::NEXT_PUBLICATION)
+            .bind(timestamp(now))
+            .fetch_one(&self.readers)
+            .await
+            .map_err(from_sqlx)?;
         next.map(moment).transpose()
     }
 
@@ -374,38 +460,28 @@ impl Store for SqliteStore {
     ) -> StoreResult<Result<CommentId, Refusal>> {
         let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
         if guard.reject_duplicates {
-            let duplicate: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM comments
-                 WHERE article_id = ? AND COALESCE(parent_id, 0) = ? AND author_name = ?
-                   AND author_email = ? AND content = ? AND status <> 'trash'
-                 LIMIT 1",
-            )
-            .bind(comment.article_id.0)
-            .bind(comment.parent_id.map_or(0, |id| id.0))
-            .bind(&comment.author_name)
-            .bind(&comment.author_email)
-            .bind(&comment.content)
-            .fetch_optional(&mut *transaction)
-            .await
-            .map_err(from_sqlx)?;
+            let duplicate: Option<i64> = sqlx::query_scalar(statements::DUPLICATE_COMMENT)
+                .bind(comment.article_id.0)
+                .bind(comment.parent_id.map_or(0, |id| id.0))
+                .bind(&comment.author_name)
+                .bind(&comment.author_email)
+                .bind(&comment.content)
+                .fetch_optional(&mut *transaction)
+                .await
+                .map_err(from_sqlx)?;
             if duplicate.is_some() {
                 return Ok(Err(Refusal::Duplicate));
             }
         }
         if let Some(since) = guard.flood_since {
-            let recent: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM comments WHERE ip = ? AND created_at >= ?
-                 UNION ALL
-                 SELECT id FROM comments WHERE author_email = ? AND author_email <> '' AND created_at >= ?
-                 LIMIT 1",
-            )
-            .bind(&comment.ip)
-            .bind(timestamp(since))
-            .bind(&comment.author_email)
-            .bind(timestamp(since))
-            .fetch_optional(&mut *transaction)
-            .await
-            .map_err(from_sqlx)?;
+            let recent: Option<i64> = sqlx::query_scalar(statements::RECENT_COMMENT)
+                .bind(&comment.ip)
+                .bind(timestamp(since))
+                .bind(&comment.author_email)
+                .bind(timestamp(since))
+                .fetch_optional(&mut *transaction)
+                .await
+                .map_err(from_sqlx)?;
             if recent.is_some() {
                 return Ok(Err(Refusal::Flood));
             }
@@ -435,13 +511,11 @@ impl Store for SqliteStore {
     }
 
     async fn comment_by_id(&self, id: CommentId) -> StoreResult<Option<Comment>> {
-        let row = sqlx::query(&format!(
-            "SELECT {COMMENT_COLUMNS} FROM comments c WHERE c.id = ?"
-        ))
-        .bind(id.0)
-        .fetch_optional(&self.readers)
-        .await
-        .map_err(from_sqlx)?;
+        let row = sqlx::query(&statements::comment_by_id())
+            .bind(id.0)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(from_sqlx)?;
         row.as_ref().map(comment_from_row).transpose()
     }
 
@@ -473,28 +547,21 @@ impl Store for SqliteStore {
     }
 
     async fn approved_comments(&self, article_id: ArticleId) -> StoreResult<Vec<Comment>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COMMENT_COLUMNS} FROM comments c
-             WHERE c.article_id = ? AND c.status = 'approved'
-             ORDER BY c.created_at, c.id"
-        ))
-        .bind(article_id.0)
-        .fetch_all(&self.readers)
-        .await
-        .map_err(from_sqlx)?;
+        let rows = sqlx::query(&statements::approved_comments())
+            .bind(article_id.0)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(from_sqlx)?;
         rows.iter().map(comment_from_row).collect()
     }
 
     async fn has_approved_comment_from(&self, name: &str, email: &str) -> StoreResult<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM comments
-             WHERE author_email = ? AND author_name = ? AND status = 'approved' LIMIT 1",
-        )
-        .bind(email)
-        .bind(name)
-        .fetch_optional(&self.readers)
-        .await
-        .map_err(from_sqlx)?;
+        let found: Option<i64> = sqlx::query_scalar(statements::APPROVED_FROM)
+            .bind(email)
+            .bind(name)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(from_sqlx)?;
         Ok(found.is_some())
     }
 
@@ -650,17 +717,12 @@ impl Store for SqliteStore {
         token_hash: &str,
         now: OffsetDateTime,
     ) -> StoreResult<Option<(Session, User)>> {
-        let row = sqlx::query(
-            "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,
-                    u.id, u.email, u.display_name, u.role, u.password_hash
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ? AND s.expires_at > ?",
-        )
-        .bind(token_hash)
-        .bind(timestamp(now))
-        .fetch_optional(&self.readers)
-        .await
-        .map_err(from_sqlx)?;
+        let row = sqlx::query(statements::SESSION)
+            .bind(token_hash)
+            .bind(timestamp(now))
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(from_sqlx)?;
         let Some(row) = row else { return Ok(None) };
         let session = session_from_row(&row)?;
         Ok(Some((session, user_from_row(&row)?)))
@@ -766,7 +828,7 @@ impl Store for SqliteStore {
     }
 
     async fn setting(&self, name: &str) -> StoreResult<Option<String>> {
-        sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
+        sqlx::query_scalar(statements::SETTING)
             .bind(name)
             .fetch_optional(&self.readers)
             .await

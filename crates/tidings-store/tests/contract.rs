@@ -698,3 +698,37 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
         Ok(_) => panic!("a newer schema was accepted"),
     }
 }
+
+/// Every statement behind a public page or a posted comment uses an index: no plan step
+/// scans a whole table, and none sorts in a temporary B-tree.
+#[tokio::test]
+async fn the_public_site_reads_through_indexes() {
+    let folder = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&folder.path().join("plans.db"))
+        .await
+        .unwrap();
+    // Statistics as on a real site, so the planner does not prefer scans of empty tables.
+    let article = store
+        .insert_article(&article("Planned", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    for number in 0..50 {
+        insert(
+            &store,
+            &comment(article.id, &format!("comment {number}"), |_| {}),
+        )
+        .await;
+    }
+    let plans = store.query_plans().await.unwrap();
+    assert!(plans.len() >= 12, "{plans:?}");
+    for (name, steps) in plans {
+        for step in &steps {
+            let full_scan = step.starts_with("SCAN") && !step.contains("USING");
+            assert!(!full_scan, "{name} scans a whole table: {steps:?}");
+            assert!(
+                !step.contains("TEMP B-TREE"),
+                "{name} sorts without an index: {steps:?}"
+            );
+        }
+    }
+}
