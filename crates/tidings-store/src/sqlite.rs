@@ -14,12 +14,13 @@ use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
 use std::path::Path;
 use std::time::Duration;
 use tidings_domain::article::ValidArticle;
 use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, User, UserId};
 use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot};
 
 /// Readers beside the one writer; two cores rarely keep more than this many busy.
 const READER_CONNECTIONS: u32 = 4;
@@ -29,6 +30,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
+    /// New comments go through one task that commits them in groups.
+    comment_jobs: mpsc::Sender<CommentJob>,
 }
 
 impl SqliteStore {
@@ -56,7 +59,13 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(from_sqlx)?;
-        Ok(SqliteStore { writer, readers })
+        let (comment_jobs, jobs) = mpsc::channel(1024);
+        tokio::spawn(write_comments(writer.clone(), jobs));
+        Ok(SqliteStore {
+            writer,
+            readers,
+            comment_jobs,
+        })
     }
 
     /// `PRAGMA integrity_check`, for crash tests and `tidings check`.
@@ -143,6 +152,122 @@ fn from_sqlx(error: sqlx::Error) -> StoreError {
         }
         _ => StoreError::Other(error.to_string()),
     }
+}
+
+/// A comment waiting for the writer, and where to send its outcome.
+struct CommentJob {
+    comment: CommentRecord,
+    guard: SubmissionGuard,
+    reply: oneshot::Sender<StoreResult<Result<CommentId, Refusal>>>,
+}
+
+/// The most comments committed in one transaction.
+const COMMENT_BATCH: usize = 64;
+
+/// Group commit: takes every comment waiting (up to a batch), checks and inserts each in one
+/// transaction, commits once (one WAL sync for the lot) and only then answers each request,
+/// so an acknowledgement still means committed. If the batch fails as a whole, each comment
+/// is tried again alone, so one bad row cannot sink the others.
+async fn write_comments(writer: SqlitePool, mut jobs: mpsc::Receiver<CommentJob>) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < COMMENT_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        match insert_batch(&writer, &batch).await {
+            Ok(outcomes) => {
+                for (job, outcome) in batch.into_iter().zip(outcomes) {
+                    let _ = job.reply.send(Ok(outcome));
+                }
+            }
+            Err(_) if batch.len() > 1 => {
+                for job in batch {
+                    let outcome = insert_batch(&writer, std::slice::from_ref(&job))
+                        .await
+                        .map(|mut outcomes| outcomes.remove(0));
+                    let _ = job.reply.send(outcome);
+                }
+            }
+            Err(error) => {
+                if let Some(job) = batch.pop() {
+                    let _ = job.reply.send(Err(error));
+                }
+            }
+        }
+    }
+}
+
+async fn insert_batch(
+    writer: &SqlitePool,
+    batch: &[CommentJob],
+) -> StoreResult<Vec<Result<CommentId, Refusal>>> {
+    let mut transaction = writer.begin().await.map_err(from_sqlx)?;
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for job in batch {
+        outcomes.push(insert_one(&mut transaction, &job.comment, &job.guard).await?);
+    }
+    transaction.commit().await.map_err(from_sqlx)?;
+    Ok(outcomes)
+}
+
+/// One comment's checks and insert, inside the batch's transaction. A refusal leaves the
+/// transaction untouched, so the rest of the batch goes on.
+async fn insert_one(
+    connection: &mut SqliteConnection,
+    comment: &CommentRecord,
+    guard: &SubmissionGuard,
+) -> StoreResult<Result<CommentId, Refusal>> {
+    if guard.reject_duplicates {
+        let duplicate: Option<i64> = sqlx::query_scalar(statements::DUPLICATE_COMMENT)
+            .bind(comment.article_id.0)
+            .bind(comment.parent_id.map_or(0, |id| id.0))
+            .bind(&comment.author_name)
+            .bind(&comment.author_email)
+            .bind(&comment.content)
+            .fetch_optional(&mut *connection)
+            .await
+            .map_err(from_sqlx)?;
+        if duplicate.is_some() {
+            return Ok(Err(Refusal::Duplicate));
+        }
+    }
+    if let Some(since) = guard.flood_since {
+        let recent: Option<i64> = sqlx::query_scalar(statements::RECENT_COMMENT)
+            .bind(&comment.ip)
+            .bind(timestamp(since))
+            .bind(&comment.author_email)
+            .bind(timestamp(since))
+            .fetch_optional(&mut *connection)
+            .await
+            .map_err(from_sqlx)?;
+        if recent.is_some() {
+            return Ok(Err(Refusal::Flood));
+        }
+    }
+    let done = sqlx::query(
+        "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url,
+            content, status, moderation_reason, ip, user_agent, created_at, content_html)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(comment.article_id.0)
+    .bind(comment.parent_id.map(|id| id.0))
+    .bind(&comment.author_name)
+    .bind(&comment.author_email)
+    .bind(&comment.author_url)
+    .bind(&comment.content)
+    .bind(comment.status.as_str())
+    .bind(&comment.moderation_reason)
+    .bind(&comment.ip)
+    .bind(&comment.user_agent)
+    .bind(timestamp(comment.created_at))
+    .bind(&comment.content_html)
+    .execute(&mut *connection)
+    .await
+    .map_err(from_sqlx)?;
+    Ok(Ok(CommentId(done.last_insert_rowid())))
 }
 
 /// The statements behind public page views and comment posting, named so that
@@ -458,56 +583,15 @@ impl Store for SqliteStore {
         comment: &CommentRecord,
         guard: &SubmissionGuard,
     ) -> StoreResult<Result<CommentId, Refusal>> {
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
-        if guard.reject_duplicates {
-            let duplicate: Option<i64> = sqlx::query_scalar(statements::DUPLICATE_COMMENT)
-                .bind(comment.article_id.0)
-                .bind(comment.parent_id.map_or(0, |id| id.0))
-                .bind(&comment.author_name)
-                .bind(&comment.author_email)
-                .bind(&comment.content)
-                .fetch_optional(&mut *transaction)
-                .await
-                .map_err(from_sqlx)?;
-            if duplicate.is_some() {
-                return Ok(Err(Refusal::Duplicate));
-            }
-        }
-        if let Some(since) = guard.flood_since {
-            let recent: Option<i64> = sqlx::query_scalar(statements::RECENT_COMMENT)
-                .bind(&comment.ip)
-                .bind(timestamp(since))
-                .bind(&comment.author_email)
-                .bind(timestamp(since))
-                .fetch_optional(&mut *transaction)
-                .await
-                .map_err(from_sqlx)?;
-            if recent.is_some() {
-                return Ok(Err(Refusal::Flood));
-            }
-        }
-        let done = sqlx::query(
-            "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url,
-                content, status, moderation_reason, ip, user_agent, created_at, content_html)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(comment.article_id.0)
-        .bind(comment.parent_id.map(|id| id.0))
-        .bind(&comment.author_name)
-        .bind(&comment.author_email)
-        .bind(&comment.author_url)
-        .bind(&comment.content)
-        .bind(comment.status.as_str())
-        .bind(&comment.moderation_reason)
-        .bind(&comment.ip)
-        .bind(&comment.user_agent)
-        .bind(timestamp(comment.created_at))
-        .bind(&comment.content_html)
-        .execute(&mut *transaction)
-        .await
-        .map_err(from_sqlx)?;
-        transaction.commit().await.map_err(from_sqlx)?;
-        Ok(Ok(CommentId(done.last_insert_rowid())))
+        let stopped = || StoreError::Unavailable("the comment writer has stopped".into());
+        let (reply, answer) = oneshot::channel();
+        let job = CommentJob {
+            comment: comment.clone(),
+            guard: guard.clone(),
+            reply,
+        };
+        self.comment_jobs.send(job).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 
     async fn comment_by_id(&self, id: CommentId) -> StoreResult<Option<Comment>> {

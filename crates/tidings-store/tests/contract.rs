@@ -69,6 +69,7 @@ mod cases {
         users_sessions_and_failed_logins,
         settings_keep_the_first_of_competing_values,
         page_invalidations_are_a_numbered_log,
+        racing_submissions_from_one_address_let_one_through,
     );
     use super::stores;
 }
@@ -568,6 +569,48 @@ async fn page_invalidations_are_a_numbered_log(store: &dyn Store) {
         store.page_changes_since(0).await.unwrap(),
         [(3, "lists".to_owned())]
     );
+}
+
+async fn racing_submissions_from_one_address_let_one_through(store: &dyn Store) {
+    let article = store
+        .insert_article(&article("Race", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let guard = SubmissionGuard {
+        flood_since: Some(NOW - time::Duration::seconds(14)),
+        reject_duplicates: true,
+    };
+    let records: Vec<CommentRecord> = (0..8)
+        .map(|number| {
+            comment(article.id, &format!("racer {number}"), |record| {
+                record.author_email = format!("racer{number}@example.com")
+            })
+        })
+        .collect();
+    let attempt = |index: usize| store.insert_comment(&records[index], &guard);
+    let outcomes = tokio::join!(
+        attempt(0),
+        attempt(1),
+        attempt(2),
+        attempt(3),
+        attempt(4),
+        attempt(5),
+        attempt(6),
+        attempt(7)
+    );
+    let outcomes = [
+        outcomes.0, outcomes.1, outcomes.2, outcomes.3, outcomes.4, outcomes.5, outcomes.6,
+        outcomes.7,
+    ];
+    let accepted = outcomes
+        .iter()
+        .filter(|outcome| matches!(outcome, Ok(Ok(_))))
+        .count();
+    let flooded = outcomes
+        .iter()
+        .filter(|outcome| matches!(outcome, Ok(Err(Refusal::Flood))))
+        .count();
+    assert_eq!((accepted, flooded), (1, 7), "{outcomes:?}");
 }
 
 /// Tables with their columns (in order, with whether each may be null), and index names.
