@@ -144,8 +144,8 @@ def wrk(url, connections=CONNECTIONS, threads=2, seconds=SECONDS, script=None, e
                             env={**os.environ, **(environment or {})}).stdout
     result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": to_ms(re.search(r"50%\s+(\S+)", output).group(1)),
-        "p99": to_ms(re.search(r"99%\s+(\S+)", output).group(1)),
+        "p50": to_ms(re.search(r"^\s*50%\s+(\S+)", output, re.M).group(1)),
+        "p99": to_ms(re.search(r"^\s*99%\s+(\S+)", output, re.M).group(1)),
         "errors": 0,
         "output": output,
     }
@@ -241,8 +241,8 @@ def main():
         database.close()
         reading = {
             "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", reading_output).group(1)),
-            "p50": to_ms(re.search(r"50%\s+(\S+)", reading_output).group(1)),
-            "p99": to_ms(re.search(r"99%\s+(\S+)", reading_output).group(1)),
+            "p50": to_ms(re.search(r"^\s*50%\s+(\S+)", reading_output, re.M).group(1)),
+            "p99": to_ms(re.search(r"^\s*99%\s+(\S+)", reading_output, re.M).group(1)),
         }
 
         log(f"a large site: {LARGE_ARTICLES:,} articles and {LARGE_COMMENTS:,} comments, one article with 500")
