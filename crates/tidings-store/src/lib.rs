@@ -68,7 +68,7 @@ pub trait Store: Send + Sync {
         &self,
         now: OffsetDateTime,
         page: Page,
-    ) -> StoreResult<Vec<ArticleSummary>>;
+    ) -> StoreResult<Listed<ArticleSummary>>;
     async fn count_published_articles(&self, now: OffsetDateTime) -> StoreResult<u64>;
     /// When the next article dated after `now` becomes public, if any: cached lists are
     /// fresh until then.

@@ -366,21 +366,29 @@ impl Store for PostgresStore {
         &self,
         now: OffsetDateTime,
         page: Page,
-    ) -> StoreResult<Vec<ArticleSummary>> {
+    ) -> StoreResult<Listed<ArticleSummary>> {
         let rows = sqlx::query(&format!(
             "SELECT {ARTICLE_COLUMNS}, {SUMMARY_COLUMNS}
              FROM articles a LEFT JOIN users u ON u.id = a.author_id
-             WHERE a.status = 'published' AND a.published_at <= $1
-             ORDER BY a.published_at DESC, a.id DESC
-             LIMIT $2 OFFSET $3"
+             WHERE a.id IN (
+                 SELECT id FROM articles WHERE status = 'published' AND published_at <= $1
+                 ORDER BY published_at DESC, id DESC
+                 LIMIT $2 OFFSET $3)"
         ))
         .bind(timestamp(now))
-        .bind(i64::from(page.size))
+        .bind(i64::from(page.size) + 1)
         .bind(page.offset())
         .fetch_all(&self.pool)
         .await
         .map_err(from_sqlx)?;
-        rows.iter().map(summary_from_row).collect()
+        let mut items = rows
+            .iter()
+            .map(summary_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        newest_first(&mut items);
+        let more = items.len() > page.size as usize;
+        items.truncate(page.size as usize);
+        Ok(Listed { items, more })
     }
 
     async fn count_published_articles(&self, now: OffsetDateTime) -> StoreResult<u64> {

@@ -22,6 +22,22 @@ impl Page {
     }
 }
 
+/// One page of a list, and whether another page follows: found by fetching one row more,
+/// which is far cheaper than counting a large table.
+#[derive(Clone, Debug)]
+pub struct Listed<T> {
+    pub items: Vec<T>,
+    pub more: bool,
+}
+
+/// Sorts article summaries newest first, as every list shows them.
+pub(crate) fn newest_first(summaries: &mut [ArticleSummary]) {
+    summaries.sort_by(|left, right| {
+        (right.article.published_at, right.article.id)
+            .cmp(&(left.article.published_at, left.article.id))
+    });
+}
+
 /// An article in a list, with what the list shows about its discussion.
 #[derive(Clone, Debug)]
 pub struct ArticleSummary {

@@ -219,11 +219,13 @@ async fn only_published_past_articles_are_listed_newest_first_with_approved_coun
         .await
         .unwrap();
     let titles: Vec<&str> = listed
+        .items
         .iter()
         .map(|summary| summary.article.title.as_str())
         .collect();
     assert_eq!(titles, ["New", "Old"]);
-    assert_eq!(listed[1].approved_comments, 1);
+    assert!(!listed.more);
+    assert_eq!(listed.items[1].approved_comments, 1);
     assert_eq!(store.count_published_articles(NOW).await.unwrap(), 2);
     assert_eq!(
         store.next_publication_after(NOW).await.unwrap(),
@@ -241,7 +243,14 @@ async fn only_published_past_articles_are_listed_newest_first_with_approved_coun
         .published_articles(NOW, Page { number: 2, size: 1 })
         .await
         .unwrap();
-    assert_eq!(second_page[0].article.id, old.id);
+    assert_eq!(second_page.items[0].article.id, old.id);
+    assert!(!second_page.more);
+    let first_of_one = store
+        .published_articles(NOW, Page { number: 1, size: 1 })
+        .await
+        .unwrap();
+    assert_eq!(first_of_one.items.len(), 1);
+    assert!(first_of_one.more, "another page follows");
     assert_eq!(
         store
             .all_articles(Page {

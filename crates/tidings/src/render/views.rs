@@ -95,7 +95,6 @@ pub struct FrontPage {
     pub noindex: bool,
     pub articles: Vec<ArticleListItem>,
     pub page: u32,
-    pub pages: u32,
     pub newer_url: Option<String>,
     pub older_url: Option<String>,
 }

@@ -124,18 +124,18 @@ pub async fn show_front_page_number(
 async fn front_page(app: &App, number: u32) -> Result<Response, AppError> {
     let now = app.now();
     let size = app.config.articles_per_page;
-    let pages = Page::count(app.store.count_published_articles(now).await?, size);
-    if number > pages {
-        return Err(AppError::NotFound);
-    }
-    let summaries = app
+    let listed = app
         .store
         .published_articles(now, Page { number, size })
         .await?;
+    if listed.items.is_empty() && number > 1 {
+        return Err(AppError::NotFound);
+    }
     let view = FrontPage {
         site: app.site_view(),
         noindex: false,
-        articles: summaries
+        articles: listed
+            .items
             .iter()
             .map(|summary| {
                 ArticleListItem::new(
@@ -146,9 +146,8 @@ async fn front_page(app: &App, number: u32) -> Result<Response, AppError> {
             })
             .collect(),
         page: number,
-        pages,
         newer_url: (number > 1).then(|| views::page_url(number - 1)),
-        older_url: (number < pages).then(|| views::page_url(number + 1)),
+        older_url: listed.more.then(|| views::page_url(number + 1)),
     };
     let body = app.templates.render("index.html", &view)?;
     let mut response = html(StatusCode::OK, body, PUBLIC);
