@@ -93,7 +93,8 @@ pub trait Store: Send + Sync {
     /// Up to `limit` comments whose HTML has not been rendered yet: (id, content).
     async fn comments_without_html(&self, limit: u32) -> StoreResult<Vec<(CommentId, String)>>;
     async fn store_comment_html(&self, rendered: &[(CommentId, String)]) -> StoreResult<()>;
-    /// An article's approved comments, oldest first.
+    /// An article's approved comments, oldest first, for its public page: without their
+    /// private fields (email, IP address, user agent and moderation reason are empty).
     async fn approved_comments(&self, article_id: ArticleId) -> StoreResult<Vec<Comment>>;
     /// Whether an approved comment exists with exactly this name and email.
     async fn has_approved_comment_from(&self, name: &str, email: &str) -> StoreResult<bool>;

@@ -559,7 +559,7 @@ impl Store for PostgresStore {
 
     async fn approved_comments(&self, article_id: ArticleId) -> StoreResult<Vec<Comment>> {
         let rows = sqlx::query(&format!(
-            "SELECT {COMMENT_COLUMNS} FROM comments c
+            "SELECT {PUBLIC_COMMENT_COLUMNS} FROM comments c
              WHERE c.article_id = $1 AND c.status = 'approved'
              ORDER BY c.created_at, c.id"
         ))

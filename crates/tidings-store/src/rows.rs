@@ -13,6 +13,12 @@ use time::OffsetDateTime;
 pub(crate) const ARTICLE_COLUMNS: &str = "a.id, a.slug, a.title, a.body_markdown, a.status, \
      a.published_at, a.updated_at, a.author_id, a.comments_open";
 
+/// A comment's columns for public pages: the private ones (email, IP address, user agent,
+/// the moderation reason) come back empty, so a page cannot show what it never loaded.
+pub(crate) const PUBLIC_COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, \
+     c.author_name, '' AS author_email, c.author_url, c.content, c.status, c.status_before, \
+     '' AS moderation_reason, '' AS ip, '' AS user_agent, c.created_at, c.content_html";
+
 pub(crate) const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, c.author_name, \
      c.author_email, c.author_url, c.content, c.status, c.status_before, c.moderation_reason, \
      c.ip, c.user_agent, c.created_at, c.content_html";

@@ -273,7 +273,7 @@ async fn insert_one(
 /// The statements behind public page views and comment posting, named so that
 /// [`SqliteStore::query_plans`] can show that each one uses an index.
 mod statements {
-    use crate::rows::{ARTICLE_COLUMNS, COMMENT_COLUMNS};
+    use crate::rows::{ARTICLE_COLUMNS, COMMENT_COLUMNS, PUBLIC_COMMENT_COLUMNS};
 
     pub(super) fn article_where(condition: &str) -> String {
         format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {condition}")
@@ -304,7 +304,7 @@ mod statements {
 
     pub(super) fn approved_comments() -> String {
         format!(
-            "SELECT {COMMENT_COLUMNS} FROM comments c
+            "SELECT {PUBLIC_COMMENT_COLUMNS} FROM comments c
              WHERE c.article_id = ? AND c.status = 'approved'
              ORDER BY c.created_at, c.id"
         )

@@ -394,6 +394,14 @@ async fn comments_move_between_statuses_and_deletion_reparents_replies(store: &d
         .map(|c| c.id)
         .collect();
     assert_eq!(approved, [top, bottom]);
+    let public = store.approved_comments(article.id).await.unwrap();
+    assert!(
+        public.iter().all(|comment| comment.author_email.is_empty()
+            && comment.ip.is_empty()
+            && comment.user_agent.is_empty()
+            && comment.content_html.is_some()),
+        "public pages load no private field: {public:?}"
+    );
     store.delete_comment(middle).await.unwrap();
     assert!(store.comment_by_id(middle).await.unwrap().is_none());
     assert_eq!(

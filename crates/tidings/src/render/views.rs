@@ -233,10 +233,15 @@ pub fn article_page(input: ArticlePageInput<'_>) -> ArticlePage {
     let permalink = article.permalink();
     let comments_open = article.accepts_comments(input.now);
     let pending_id = input.pending.map(|pending| pending.comment.id);
-    let mut shown: Vec<Comment> = input.comments.to_vec();
-    if let Some(pending) = input.pending {
-        shown.push(pending.comment.clone());
-    }
+    // The list is copied only to add a pending comment to it.
+    let shown: std::borrow::Cow<'_, [Comment]> = match input.pending {
+        Some(pending) => {
+            let mut with_pending = input.comments.to_vec();
+            with_pending.push(pending.comment.clone());
+            with_pending.into()
+        }
+        None => input.comments.into(),
+    };
     let threads = comment::thread(&shown, input.settings.thread_depth);
     let context = CommentContext {
         permalink: &permalink,

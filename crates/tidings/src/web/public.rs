@@ -235,16 +235,22 @@ pub(super) async fn article_page_html(
     values: FormValues,
     errors: FormErrors,
 ) -> Result<String, AppError> {
-    let settings = site::discussion_settings(app).await?;
-    let approved = app.store.approved_comments(article.id).await?;
-    let author = match article.author_id {
-        Some(id) => app
-            .store
-            .user_by_id(id)
-            .await?
-            .map(|user| user.display_name),
-        None => None,
+    // Independent reads, run side by side: each waits on the database in its own turn.
+    let author = async {
+        match article.author_id {
+            Some(id) => Ok(app
+                .store
+                .user_by_id(id)
+                .await?
+                .map(|user| user.display_name)),
+            None => Ok(None),
+        }
     };
+    let (settings, approved, author) = tokio::try_join!(
+        site::discussion_settings(app),
+        app.store.approved_comments(article.id),
+        author,
+    )?;
     let page = views::article_page(ArticlePageInput {
         site: app.site_view(),
         article,
