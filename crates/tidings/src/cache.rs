@@ -334,7 +334,7 @@ impl PageCache {
 mod tests {
     use super::*;
 
-    fn page(body: &str, tags: Vec<Tag>, _epoch: u64) -> CachedPage {
+    fn page(body: &str, tags: Vec<Tag>) -> CachedPage {
         let rendered_at = time::OffsetDateTime::UNIX_EPOCH;
         CachedPage::new(
             200,
@@ -349,7 +349,7 @@ mod tests {
     fn pages_are_stored_compressed_and_found() {
         let cache = PageCache::new(1 << 20);
         let body = "<p>hello</p>".repeat(100);
-        let stored = cache.insert("/".into(), page(&body, vec![Tag::Lists], 0), 0);
+        let stored = cache.insert("/".into(), page(&body, vec![Tag::Lists]), 0);
         assert!(stored.gzip.len() < body.len() && stored.brotli.len() < body.len());
         let mut unzipped = String::new();
         std::io::Read::read_to_string(
@@ -377,10 +377,10 @@ mod tests {
         let cache = PageCache::new(1 << 20);
         let one = Tag::Article(ArticleId(1));
         let two = Tag::Article(ArticleId(2));
-        cache.insert("/a/1/".into(), page("1", vec![one], 0), 0);
-        cache.insert("/a/1/?replytocom=5".into(), page("1r", vec![one], 0), 0);
-        cache.insert("/a/2/".into(), page("2", vec![two], 0), 0);
-        cache.insert("/".into(), page("front", vec![Tag::Lists], 0), 0);
+        cache.insert("/a/1/".into(), page("1", vec![one]), 0);
+        cache.insert("/a/1/?replytocom=5".into(), page("1r", vec![one]), 0);
+        cache.insert("/a/2/".into(), page("2", vec![two]), 0);
+        cache.insert("/".into(), page("front", vec![Tag::Lists]), 0);
         cache.invalidate(&[one, Tag::Lists]);
         assert!(
             cache.get("/a/1/").is_none()
@@ -406,7 +406,7 @@ mod tests {
         let cache = PageCache::new(1 << 20);
         let epoch = cache.epoch();
         cache.invalidate(&[Tag::Lists]);
-        cache.insert("/".into(), page("stale", vec![Tag::Lists], 0), epoch);
+        cache.insert("/".into(), page("stale", vec![Tag::Lists]), epoch);
         assert!(cache.get("/").is_none());
     }
 
@@ -414,11 +414,11 @@ mod tests {
     fn memory_is_bounded_and_the_least_recently_used_go_first() {
         let cache = PageCache::new(64 * 1024);
         let body = |n: u32| (0..400).map(|i| format!("{n}-{i};")).collect::<String>();
-        cache.insert("/old".into(), page(&body(1), vec![], 0), 0);
-        cache.insert("/used".into(), page(&body(2), vec![], 0), 0);
+        cache.insert("/old".into(), page(&body(1), vec![]), 0);
+        cache.insert("/used".into(), page(&body(2), vec![]), 0);
         assert!(cache.get("/used").is_some());
         for n in 3..40 {
-            cache.insert(format!("/new{n}"), page(&body(n), vec![], 0), 0);
+            cache.insert(format!("/new{n}"), page(&body(n), vec![]), 0);
         }
         let stats = cache.stats();
         assert!(stats.bytes <= stats.limit_bytes, "{stats:?}");
