@@ -222,6 +222,7 @@ def main():
             static = wrk(nginx_url)
             log("front page and RSS feed")
             front = wrk(url + "/")
+            feed = wrk(url + "/feed/")
             log("comment posting while readers load the article page")
             readers = subprocess.Popen(
                 ["wrk", "-t1", f"-c{CONNECTIONS // 2}", f"-d{SECONDS}s", "--latency", url + article_path],
@@ -267,7 +268,7 @@ def main():
     figures.append(row("article page (50 comments), tidings", article, f"**{ratio:.2f} × nginx**"))
     figures.append(row("same bytes as a static file, nginx", static, "the physical limit"))
     figures.append(row("front page, tidings", front))
-    figures.append("| RSS feed | – | – | – | no feeds yet (a later issue) |")
+    figures.append(row("RSS feed, tidings", feed))
     figures.append(row("comment posting, during reads", posting,
                        f"{posting.get('acked', 0):,} acknowledged, {stored:,} stored, integrity {integrity}"))
     figures.append(row("article reads, during posting", reading))

@@ -26,6 +26,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "comments.html",
     "error.html",
     "robots.txt",
+    "feed.xml",
     "admin/base.html",
     "admin/login.html",
     "admin/setup.html",

@@ -369,6 +369,63 @@ pub async fn static_file(
         .into_response())
 }
 
+/// The site's RSS 2.0 feed: the newest articles, in full.
+pub async fn show_feed(State(app): State<App>) -> Result<Response, AppError> {
+    const FEED_ITEMS: u32 = 10;
+    let now = app.now();
+    let listed = app
+        .store
+        .published_articles(
+            now,
+            Page {
+                number: 1,
+                size: FEED_ITEMS,
+            },
+        )
+        .await?;
+    let base_url = app.config.base_url();
+    let view = views::FeedPage {
+        site: app.site_view(),
+        self_url: format!("{base_url}/feed/"),
+        last_build_date: views::rss_date(
+            listed
+                .items
+                .first()
+                .map_or(now, |summary| summary.article.updated_at),
+        ),
+        items: listed
+            .items
+            .iter()
+            .map(|summary| views::FeedItem {
+                title: summary.article.title.clone(),
+                link: format!("{base_url}{}", summary.article.permalink()),
+                pub_date: views::rss_date(summary.article.published_at),
+                author: summary.author_name.clone(),
+                excerpt: summary.article.excerpt(),
+                content_html: summary.article.body_html().as_str().to_owned(),
+                comment_count: summary.approved_comments,
+            })
+            .collect(),
+    };
+    let body = app.templates.render("feed.xml", &view)?;
+    let mut response = (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/rss+xml; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC)),
+        ],
+        body,
+    )
+        .into_response();
+    let next_scheduled = app.store.next_publication_after(now).await?;
+    response
+        .extensions_mut()
+        .insert(CacheTags(vec![Tag::Lists], next_scheduled));
+    Ok(response)
+}
+
 pub async fn robots_txt(State(app): State<App>) -> Result<Response, AppError> {
     let body = app.templates.render(
         "robots.txt",

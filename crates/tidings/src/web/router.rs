@@ -26,6 +26,8 @@ pub fn router(app: App) -> Router {
         .route("/wp-comments-post.php", post(public::post_comment))
         .route("/static/{file}", get(public::static_file))
         .route("/robots.txt", get(public::robots_txt))
+        .route("/feed/", get(public::show_feed))
+        .route("/feed", get(|| async { Redirect::permanent("/feed/") }))
         .layer(DefaultBodyLimit::max(COMMENT_BODY_LIMIT))
         .route_layer(middleware::from_fn_with_state(
             app.clone(),

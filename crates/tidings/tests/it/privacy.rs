@@ -130,6 +130,7 @@ async fn email_ip_and_user_agent_appear_in_no_public_response() {
         "/2026/06/no-such-article/".to_owned(),
         format!("/?p={}", article.id),
         "/robots.txt".to_owned(),
+        "/feed/".to_owned(),
         "/static/style.css".to_owned(),
         "/page/2/".to_owned(),
     ] {

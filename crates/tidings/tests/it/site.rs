@@ -259,3 +259,60 @@ async fn comments_without_stored_html_are_rendered_and_migrate_fills_them_in() {
             .contains("rel=\"nofollow ugc\"")
     );
 }
+
+#[tokio::test]
+async fn the_rss_feed_lists_the_newest_articles_and_follows_every_change() {
+    let site = TestApp::spawn().await;
+    site.open_discussion().await;
+    let article = site
+        .article_with("Rates & <rises>", |input| {
+            input.body_markdown = "Body with **bold** & more.".into()
+        })
+        .await;
+    let reader = site.reader();
+    let response = reader.get("/feed/").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/rss+xml; charset=utf-8"
+    );
+    let feed = body(response).await;
+    assert!(feed.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+    assert!(
+        feed.contains("<title>Rates &amp; &lt;rises&gt;</title>"),
+        "titles are escaped"
+    );
+    let link = format!("<link>{}{}</link>", site.url(""), article.permalink());
+    assert!(feed.contains(&link), "links are absolute: {feed}");
+    assert!(
+        feed.contains("&lt;strong&gt;bold&lt;/strong&gt;"),
+        "the body is HTML escaped as text"
+    );
+    assert!(feed.contains("<slash:comments>0</slash:comments>"));
+    assert!(
+        feed.find("Welcome to tidings").unwrap() < feed.find("Rates &amp;").unwrap(),
+        "newest first: the welcome article is an hour newer"
+    );
+    let again = reader.get("/feed/").await;
+    assert_eq!(again.headers()["x-cache"], "HIT");
+
+    // An approved comment changes its count; a new article appears at once.
+    reader.comment(&article, &[("comment", "counted")]).await;
+    assert!(
+        body(reader.get("/feed/").await)
+            .await
+            .contains("<slash:comments>1</slash:comments>")
+    );
+    site.article("Fresh off the press").await;
+    assert!(
+        body(reader.get("/feed/").await)
+            .await
+            .contains("Fresh off the press")
+    );
+    let home = body(reader.get("/").await).await;
+    assert!(
+        home.contains("<link rel=\"alternate\" type=\"application/rss+xml\""),
+        "pages point at the feed"
+    );
+    assert_eq!(location(&reader.get("/feed").await), "/feed/");
+}
