@@ -32,10 +32,7 @@ pub async fn serve_cached(State(app): State<App>, request: Request, next: Next) 
     if !cacheable_request || app.config.cache_megabytes == 0 {
         return with_cache_status(next.run(request).await, "BYPASS");
     }
-    let key = request
-        .uri()
-        .path_and_query()
-        .map_or_else(|| "/".to_owned(), |path| path.as_str().to_owned());
+    let key = cache_key(request.uri());
     // On a shared database, first apply what other nodes' writes made stale.
     if app.shared_database
         && let Err(error) = site::sync_page_changes(&app).await
@@ -98,6 +95,30 @@ pub async fn serve_cached(State(app): State<App>, request: Request, next: Next) 
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// The query parameters a public page reads; any other (`utm_source`, a cache-buster) does
+/// not change the page, so it does not make another copy of it.
+const SIGNIFICANT_PARAMETERS: &[&str] = &["p", "paged", "replytocom"];
+
+/// The path, plus the significant query parameters in a fixed order.
+fn cache_key(uri: &axum::http::Uri) -> String {
+    let mut significant: Vec<(String, String)> =
+        form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+            .filter(|(name, _)| SIGNIFICANT_PARAMETERS.contains(&name.as_ref()))
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect();
+    significant.sort();
+    let mut key = uri.path().to_owned();
+    if !significant.is_empty() {
+        key.push('?');
+        key.push_str(
+            &form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(significant)
+                .finish(),
+        );
+    }
+    key
 }
 
 fn with_cache_status(mut response: Response, status: &'static str) -> Response {
@@ -195,4 +216,25 @@ fn respond(page: &CachedPage, request: &HeaderMap, cache_status: &'static str) -
     };
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
     (status, headers, Body::from(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cache_key;
+
+    #[test]
+    fn only_significant_parameters_make_a_new_key() {
+        let key = |uri: &str| cache_key(&uri.parse().unwrap());
+        assert_eq!(key("/2026/06/story/"), "/2026/06/story/");
+        assert_eq!(
+            key("/2026/06/story/?utm_source=mail&fbclid=x"),
+            "/2026/06/story/"
+        );
+        assert_eq!(
+            key("/2026/06/story/?replytocom=5&utm=1"),
+            "/2026/06/story/?replytocom=5"
+        );
+        assert_eq!(key("/?paged=2&p=7"), key("/?p=7&paged=2"));
+        assert_ne!(key("/?p=7"), key("/"));
+    }
 }

@@ -243,3 +243,35 @@ async fn a_cached_front_page_shows_a_scheduled_article_when_it_is_due() {
     assert_eq!(status, "MISS");
     assert!(front.contains("Embargoed story"));
 }
+
+#[tokio::test]
+async fn tracking_parameters_share_one_cached_page() {
+    let site = TestApp::spawn().await;
+    let article = site.article("Shared widely").await;
+    let reader = site.reader();
+    assert_eq!(get(&reader, &article.permalink()).await.0, "MISS");
+    for variant in [
+        "?utm_source=newsletter",
+        "?fbclid=abc&utm_medium=social",
+        "?cachebuster=12345",
+    ] {
+        let (status, page) = get(&reader, &format!("{}{variant}", article.permalink())).await;
+        assert_eq!(status, "HIT", "{variant}");
+        assert!(page.contains("Shared widely"));
+    }
+    // A parameter that changes the page still gets its own copy, and /?p= still redirects.
+    assert_eq!(
+        get(&reader, &format!("{}?replytocom=1", article.permalink()))
+            .await
+            .0,
+        "MISS"
+    );
+    get(&reader, "/").await;
+    let redirect = reader.get(&format!("/?p={}", article.id)).await;
+    assert_eq!(redirect.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        site.app.cache.stats().pages,
+        3,
+        "one article, its reply variant, the front page"
+    );
+}
