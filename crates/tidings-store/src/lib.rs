@@ -1,4 +1,5 @@
-//! Storage behind one interface: the [`Store`] trait, and its SQLite backend.
+//! Storage behind one interface: the [`Store`] trait, and its SQLite and PostgreSQL
+//! backends.
 //!
 //! The app holds an `Arc<dyn Store>` and never names a backend. Methods are named for what
 //! the app asks ("the approved comments of this article"), not generic CRUD, and each backend
@@ -69,7 +70,6 @@ pub trait Store: Send + Sync {
         now: OffsetDateTime,
         page: Page,
     ) -> StoreResult<Listed<ArticleSummary>>;
-    async fn count_published_articles(&self, now: OffsetDateTime) -> StoreResult<u64>;
     /// When the next article dated after `now` becomes public, if any: cached lists are
     /// fresh until then.
     async fn next_publication_after(

@@ -391,17 +391,6 @@ impl Store for PostgresStore {
         Ok(Listed { items, more })
     }
 
-    async fn count_published_articles(&self, now: OffsetDateTime) -> StoreResult<u64> {
-        let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= $1",
-        )
-        .bind(timestamp(now))
-        .fetch_one(&self.pool)
-        .await
-        .map_err(from_sqlx)?;
-        Ok(to_u64(count))
-    }
-
     async fn next_publication_after(
         &self,
         now: OffsetDateTime,

@@ -296,9 +296,6 @@ mod statements {
         )
     }
 
-    pub(super) const COUNT_PUBLISHED: &str =
-        "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?";
-
     pub(super) const NEXT_PUBLICATION: &str =
         "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at > ?";
 
@@ -342,7 +339,6 @@ mod statements {
             ("article by slug", article_where("a.slug = ?")),
             ("article by id", article_where("a.id = ?")),
             ("published articles", summaries(PUBLISHED_FILTER)),
-            ("published count", COUNT_PUBLISHED.to_owned()),
             ("next publication", NEXT_PUBLICATION.to_owned()),
             ("approved comments", APPROVED_COMMENTS.to_owned()),
             ("comment by id", comment_by_id()),
@@ -555,15 +551,6 @@ impl Store for SqliteStore {
         let more = items.len() > page.size as usize;
         items.truncate(page.size as usize);
         Ok(Listed { items, more })
-    }
-
-    async fn count_published_articles(&self, now: OffsetDateTime) -> StoreResult<u64> {
-        let count: i64 = sqlx::query_scalar(statements::COUNT_PUBLISHED)
-            .bind(timestamp(now))
-            .fetch_one(&self.readers)
-            .await
-            .map_err(from_sqlx)?;
-        Ok(to_u64(count))
     }
 
     async fn next_publication_after(

@@ -226,7 +226,6 @@ async fn only_published_past_articles_are_listed_newest_first_with_approved_coun
     assert_eq!(titles, ["New", "Old"]);
     assert!(!listed.more);
     assert_eq!(listed.items[1].approved_comments, 1);
-    assert_eq!(store.count_published_articles(NOW).await.unwrap(), 2);
     assert_eq!(
         store.next_publication_after(NOW).await.unwrap(),
         Some(NOW + time::Duration::days(1))
@@ -780,7 +779,7 @@ async fn the_public_site_reads_through_indexes() {
         .await;
     }
     let plans = store.query_plans().await.unwrap();
-    assert!(plans.len() >= 12, "{plans:?}");
+    assert!(plans.len() >= 11, "{plans:?}");
     for (name, steps) in plans {
         for step in &steps {
             let full_scan = step.starts_with("SCAN") && !step.contains("USING");
