@@ -129,9 +129,22 @@ impl Article {
         self.status == ArticleStatus::Published && self.published_at <= now
     }
 
-    /// Whether a reader may comment on it at `now`.
-    pub fn accepts_comments(&self, now: OffsetDateTime) -> bool {
-        self.is_public(now) && self.comments_open
+    /// Whether a reader may comment on it at `now`, when the site closes comments
+    /// `close_after_days` after publication (0: never).
+    pub fn accepts_comments(&self, now: OffsetDateTime, close_after_days: u32) -> bool {
+        self.is_public(now)
+            && self.comments_open
+            && self
+                .comments_close_at(close_after_days)
+                .is_none_or(|closes| now < closes)
+    }
+
+    /// When age closes comments on it, if the site closes comments on old articles. The
+    /// stored flag is left alone, as WordPress does: shortening the setting reopens nothing
+    /// it did not close.
+    pub fn comments_close_at(&self, close_after_days: u32) -> Option<OffsetDateTime> {
+        (close_after_days > 0)
+            .then(|| self.published_at + time::Duration::days(i64::from(close_after_days)))
     }
 }
 

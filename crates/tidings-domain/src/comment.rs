@@ -71,6 +71,9 @@ pub struct Comment {
     pub created_at: OffsetDateTime,
     /// The content as rendered when it was written; `None` when it has not been yet.
     pub content_html: Option<SafeHtml>,
+    /// Names the commenter's avatar without revealing their email; `None` for comments
+    /// written before avatars.
+    pub avatar_key: Option<String>,
 }
 
 /// The comment form as posted, every field a string exactly as received.
@@ -660,6 +663,7 @@ mod tests {
             user_agent: String::new(),
             created_at: OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(id),
             content_html: None,
+            avatar_key: None,
         }
     }
 

@@ -5,6 +5,7 @@
 //! queue (WordPress decides silently).
 
 use crate::comment::{CommentStatus, NewComment};
+use crate::spam_filter::{SPAM_SCORE, UNSURE_SCORE};
 use crate::text::{SafeHtml, strip_tags};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -28,12 +29,69 @@ pub struct DiscussionSettings {
     pub disallowed_words: String,
     /// Minimum seconds between two comments from one IP address or email; 0 turns it off.
     pub flood_interval_seconds: u32,
-    /// How deep replies nest on the page; deeper replies show at this depth.
+    /// How deep replies nest on the page; deeper replies show at this depth. 1 shows a
+    /// flat list.
     pub thread_depth: u32,
+    /// Whether a new article starts open for comments.
+    pub comments_on_new_articles: bool,
+    /// Close comments on articles published more than this many days ago; 0 never does.
+    pub close_after_days: u32,
+    /// Break comments into pages of `comments_per_page` threads.
+    pub page_comments: bool,
+    pub comments_per_page: u32,
+    /// Which page the article's own address shows when comments are paged.
+    pub default_comments_page: DefaultCommentsPage,
+    /// The order of threads on a page; replies are always oldest first under their comment.
+    pub comment_order: CommentOrder,
+    pub show_avatars: bool,
+    /// Offer "Save my name, email, and website in this browser for the next time I comment."
+    pub remember_commenter_opt_in: bool,
+    /// Mail an article's author when a comment on it appears.
+    pub notify_author: bool,
+    /// Mail the moderators when a comment waits for them.
+    pub notify_moderators: bool,
+    /// Let readers subscribe by mail to replies and to whole articles.
+    pub subscriptions: bool,
+    /// The fewest seconds between loading the form and posting; faster comments wait for a
+    /// moderator. 0 turns it off.
+    pub min_seconds_to_post: u32,
+    /// Leading zero bits the proof-of-work asks for; 0 turns the challenge off. Each bit
+    /// doubles the browser's work: 16 takes tenths of a second on a phone.
+    pub proof_of_work_bits: u32,
+    /// Comments one IP address may post in an hour; 0 is no limit.
+    pub max_comments_per_ip_per_hour: u32,
+    /// Comments one email address may post in an hour; 0 is no limit.
+    pub max_comments_per_email_per_hour: u32,
+    /// Delete spam older than this many days; 0 keeps it.
+    pub purge_spam_after_days: u32,
+    /// Replace commenters' IP addresses by an anonymised form after this many days; 0
+    /// keeps them.
+    pub keep_ip_days: u32,
+    /// Minutes during which a commenter may edit or delete their comment; 0 never.
+    pub edit_window_minutes: u32,
+    /// Reports one IP address may send in an hour.
+    pub max_reports_per_ip_per_hour: u32,
+}
+
+/// Which page of comments an article's address shows, as WordPress names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DefaultCommentsPage {
+    /// The page with the oldest threads.
+    Oldest,
+    /// The page with the newest threads (WordPress's default).
+    Newest,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentOrder {
+    OldestFirst,
+    NewestFirst,
 }
 
 impl Default for DiscussionSettings {
-    /// WordPress's defaults.
+    /// WordPress's defaults, and ours for what WordPress lacks.
     fn default() -> Self {
         DiscussionSettings {
             require_name_email: true,
@@ -44,6 +102,79 @@ impl Default for DiscussionSettings {
             disallowed_words: String::new(),
             flood_interval_seconds: 15,
             thread_depth: 5,
+            comments_on_new_articles: true,
+            close_after_days: 0,
+            page_comments: false,
+            comments_per_page: 50,
+            default_comments_page: DefaultCommentsPage::Newest,
+            comment_order: CommentOrder::OldestFirst,
+            show_avatars: true,
+            remember_commenter_opt_in: true,
+            notify_author: true,
+            notify_moderators: true,
+            subscriptions: true,
+            min_seconds_to_post: 3,
+            proof_of_work_bits: 16,
+            max_comments_per_ip_per_hour: 30,
+            max_comments_per_email_per_hour: 15,
+            purge_spam_after_days: 15,
+            keep_ip_days: 60,
+            edit_window_minutes: 15,
+            max_reports_per_ip_per_hour: 10,
+        }
+    }
+}
+
+/// Comment pages, when comments are paged: each page holds `comments_per_page` threads,
+/// numbered from the oldest as WordPress numbers them, so a comment keeps its page as newer
+/// ones arrive.
+impl DiscussionSettings {
+    fn per_page(&self) -> usize {
+        self.comments_per_page.max(1) as usize
+    }
+
+    /// How many pages `threads` top-level comments fill (1 when paging is off).
+    pub fn comment_page_count(&self, threads: usize) -> u32 {
+        if !self.page_comments {
+            return 1;
+        }
+        u32::try_from(threads.div_ceil(self.per_page()).max(1)).unwrap_or(u32::MAX)
+    }
+
+    /// The page the article's own address shows.
+    pub fn default_comment_page(&self, threads: usize) -> u32 {
+        match self.default_comments_page {
+            DefaultCommentsPage::Oldest => 1,
+            DefaultCommentsPage::Newest => self.comment_page_count(threads),
+        }
+    }
+
+    /// The page holding the thread at `index` (0 = the oldest thread).
+    pub fn page_of_thread(&self, index: usize) -> u32 {
+        if !self.page_comments {
+            return 1;
+        }
+        u32::try_from(index / self.per_page() + 1).unwrap_or(u32::MAX)
+    }
+
+    /// The range of thread indexes (oldest first) on `page`.
+    pub fn threads_on_page(&self, page: u32, threads: usize) -> std::ops::Range<usize> {
+        if !self.page_comments {
+            return 0..threads;
+        }
+        let start = (page.max(1) as usize - 1).saturating_mul(self.per_page());
+        start.min(threads)..start.saturating_add(self.per_page()).min(threads)
+    }
+
+    /// The address of comment page `page` of the article at `permalink`: WordPress's
+    /// `comment-page-N/`, except the first page when it is the default one.
+    pub fn comment_page_url(&self, permalink: &str, page: u32) -> String {
+        if !self.page_comments
+            || (page <= 1 && self.default_comments_page == DefaultCommentsPage::Oldest)
+        {
+            permalink.to_owned()
+        } else {
+            format!("{permalink}comment-page-{page}/")
         }
     }
 }
@@ -60,19 +191,59 @@ pub struct Candidate<'a> {
     pub user_agent: &'a str,
     /// Whether an approved comment exists with exactly this name and email.
     pub previously_approved: bool,
+    pub signals: &'a Signals,
 }
 
+/// What the spam defences found out about a submission.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Signals {
+    /// The field that people cannot see, and bots fill in, was filled in.
+    pub honeypot_filled: bool,
+    pub proof: ProofCheck,
+    /// The statistical filter's score, when it has learnt enough to judge.
+    pub spam_score: Option<f64>,
+}
+
+impl Default for Signals {
+    fn default() -> Self {
+        Signals {
+            honeypot_filled: false,
+            proof: ProofCheck::NotAsked,
+            spam_score: None,
+        }
+    }
+}
+
+/// The proof-of-work that came with a submission.
 #[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProofCheck {
+    /// The site does not ask for one.
+    NotAsked,
+    /// Solved; the challenge was handed out this many seconds before the post.
+    Solved { seconds_since_issued: i64 },
+    /// None came: the reader's browser ran no script.
+    Missing,
+    /// One came, but it is wrong, expired or used before.
+    Invalid(&'static str),
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
     pub status: CommentStatus,
     pub reason: VerdictReason,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum VerdictReason {
     DisallowedWord(String),
+    HoneypotFilled,
+    LooksLikeSpam(f64),
     TooManyLinks(usize),
     ModerationWord(String),
+    NoProofOfWork,
+    InvalidProofOfWork(&'static str),
+    PostedTooQuickly(i64),
+    MaybeSpam(f64),
     ManualApproval,
     FirstComment,
     PassedChecks,
@@ -83,6 +254,24 @@ impl fmt::Display for VerdictReason {
         match self {
             VerdictReason::DisallowedWord(word) => {
                 write!(formatter, "contains the disallowed word “{word}”")
+            }
+            VerdictReason::HoneypotFilled => {
+                formatter.write_str("filled in the field hidden from people (a bot)")
+            }
+            VerdictReason::LooksLikeSpam(score) => {
+                write!(formatter, "the spam filter scored it {score:.2}")
+            }
+            VerdictReason::NoProofOfWork => formatter.write_str(
+                "came without the browser's proof of work (script off, or not a browser)",
+            ),
+            VerdictReason::InvalidProofOfWork(why) => {
+                write!(formatter, "its proof of work is {why}")
+            }
+            VerdictReason::PostedTooQuickly(seconds) => {
+                write!(formatter, "posted {seconds} s after the form loaded")
+            }
+            VerdictReason::MaybeSpam(score) => {
+                write!(formatter, "the spam filter is unsure (score {score:.2})")
             }
             VerdictReason::TooManyLinks(count) => write!(formatter, "contains {count} links"),
             VerdictReason::ModerationWord(word) => {
@@ -99,9 +288,12 @@ impl fmt::Display for VerdictReason {
     }
 }
 
-/// Decides a new comment's status in WordPress's order: disallowed words send it to spam;
-/// too many links or a moderation word, manual approval, or a first-time commenter hold it
-/// for moderation; otherwise it is approved.
+/// Decides a new comment's status in WordPress's order, with the spam defences WordPress
+/// leaves to plugins slotted in: disallowed words, the honeypot and a confident spam filter
+/// send it to spam; too many links, a moderation word, a missing or too-quick proof of work,
+/// an unsure filter, manual approval, or a first-time commenter hold it for moderation;
+/// otherwise it is approved. Nothing here rejects a comment: what a bot sends is kept in
+/// spam, where a moderator can rescue it.
 pub fn decide(candidate: &Candidate<'_>, settings: &DiscussionSettings) -> Verdict {
     let comment = candidate.comment;
     let visible_text = strip_tags(&comment.content);
@@ -119,12 +311,41 @@ pub fn decide(candidate: &Candidate<'_>, settings: &DiscussionSettings) -> Verdi
     if let Some(word) = first_match(&settings.disallowed_words, &fields) {
         return verdict(CommentStatus::Spam, VerdictReason::DisallowedWord(word));
     }
+    let signals = candidate.signals;
+    if signals.honeypot_filled {
+        return verdict(CommentStatus::Spam, VerdictReason::HoneypotFilled);
+    }
+    if let Some(score) = signals.spam_score.filter(|score| *score >= SPAM_SCORE) {
+        return verdict(CommentStatus::Spam, VerdictReason::LooksLikeSpam(score));
+    }
     let links = candidate.rendered.link_count();
     if settings.max_links > 0 && links >= settings.max_links as usize {
         return verdict(CommentStatus::Pending, VerdictReason::TooManyLinks(links));
     }
     if let Some(word) = first_match(&settings.moderation_words, &fields) {
         return verdict(CommentStatus::Pending, VerdictReason::ModerationWord(word));
+    }
+    match signals.proof {
+        ProofCheck::NotAsked => {}
+        ProofCheck::Missing => {
+            return verdict(CommentStatus::Pending, VerdictReason::NoProofOfWork);
+        }
+        ProofCheck::Invalid(why) => {
+            return verdict(CommentStatus::Pending, VerdictReason::InvalidProofOfWork(why));
+        }
+        ProofCheck::Solved {
+            seconds_since_issued,
+        } => {
+            if seconds_since_issued < i64::from(settings.min_seconds_to_post) {
+                return verdict(
+                    CommentStatus::Pending,
+                    VerdictReason::PostedTooQuickly(seconds_since_issued),
+                );
+            }
+        }
+    }
+    if let Some(score) = signals.spam_score.filter(|score| *score >= UNSURE_SCORE) {
+        return verdict(CommentStatus::Pending, VerdictReason::MaybeSpam(score));
     }
     if settings.manual_approval {
         return verdict(CommentStatus::Pending, VerdictReason::ManualApproval);
@@ -183,6 +404,7 @@ mod tests {
             ip: "203.0.113.9",
             user_agent: "TestBrowser/1.0",
             previously_approved,
+            signals: &Signals::default(),
         };
         let verdict = decide(&candidate, settings);
         assert_eq!((verdict.status, verdict.reason), expected, "{content:?}");
@@ -284,10 +506,112 @@ mod tests {
             ip: "",
             user_agent: "",
             previously_approved: true,
+            signals: &Signals::default(),
         };
         assert_eq!(
             decide(&candidate, &settings).reason,
             VerdictReason::FirstComment
         );
+    }
+
+    #[test]
+    fn spam_defences_slot_into_the_order() {
+        use CommentStatus::*;
+        let settings = DiscussionSettings {
+            require_previously_approved: false,
+            ..DiscussionSettings::default()
+        };
+        let comment = comment("hello");
+        let rendered = render_comment("hello");
+        let decide_with = |signals: Signals| {
+            let verdict = decide(
+                &Candidate {
+                    comment: &comment,
+                    rendered: &rendered,
+                    ip: "",
+                    user_agent: "",
+                    previously_approved: true,
+                    signals: &signals,
+                },
+                &settings,
+            );
+            (verdict.status, verdict.reason)
+        };
+        let solved = ProofCheck::Solved {
+            seconds_since_issued: 30,
+        };
+        let with = |proof: ProofCheck, spam_score, honeypot_filled| Signals {
+            honeypot_filled,
+            proof,
+            spam_score,
+        };
+        assert_eq!(
+            decide_with(with(solved.clone(), None, false)),
+            (Approved, VerdictReason::PassedChecks)
+        );
+        assert_eq!(
+            decide_with(with(solved.clone(), None, true)),
+            (Spam, VerdictReason::HoneypotFilled)
+        );
+        assert_eq!(
+            decide_with(with(solved.clone(), Some(0.99), false)),
+            (Spam, VerdictReason::LooksLikeSpam(0.99))
+        );
+        assert_eq!(
+            decide_with(with(solved.clone(), Some(0.7), false)),
+            (Pending, VerdictReason::MaybeSpam(0.7))
+        );
+        assert_eq!(
+            decide_with(with(ProofCheck::Missing, Some(0.1), false)),
+            (Pending, VerdictReason::NoProofOfWork)
+        );
+        assert_eq!(
+            decide_with(with(
+                ProofCheck::Solved {
+                    seconds_since_issued: 1
+                },
+                None,
+                false
+            )),
+            (Pending, VerdictReason::PostedTooQuickly(1))
+        );
+        assert_eq!(
+            decide_with(with(ProofCheck::Invalid("expired"), None, false)),
+            (Pending, VerdictReason::InvalidProofOfWork("expired"))
+        );
+    }
+
+    #[test]
+    fn comment_pages_are_numbered_from_the_oldest() {
+        let paged = DiscussionSettings {
+            page_comments: true,
+            comments_per_page: 2,
+            ..DiscussionSettings::default()
+        };
+        assert_eq!(paged.comment_page_count(0), 1);
+        assert_eq!(paged.comment_page_count(5), 3);
+        assert_eq!(paged.default_comment_page(5), 3, "newest page by default");
+        assert_eq!(paged.page_of_thread(0), 1);
+        assert_eq!(paged.page_of_thread(4), 3);
+        assert_eq!(paged.threads_on_page(3, 5), 4..5);
+        assert_eq!(paged.threads_on_page(9, 5), 5..5);
+        assert_eq!(
+            paged.comment_page_url("/2026/06/a/", 1),
+            "/2026/06/a/comment-page-1/"
+        );
+        let oldest = DiscussionSettings {
+            default_comments_page: DefaultCommentsPage::Oldest,
+            ..paged.clone()
+        };
+        assert_eq!(oldest.default_comment_page(5), 1);
+        assert_eq!(oldest.comment_page_url("/2026/06/a/", 1), "/2026/06/a/");
+        assert_eq!(
+            oldest.comment_page_url("/2026/06/a/", 2),
+            "/2026/06/a/comment-page-2/"
+        );
+        let unpaged = DiscussionSettings::default();
+        assert_eq!(unpaged.comment_page_count(500), 1);
+        assert_eq!(unpaged.threads_on_page(1, 500), 0..500);
+        assert_eq!(unpaged.comment_page_url("/2026/06/a/", 3), "/2026/06/a/");
     }
 }

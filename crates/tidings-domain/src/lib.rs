@@ -7,9 +7,11 @@
 //! tested by table. `SafeHtml` can only be built by the renderers in [`text`].
 
 pub mod article;
+pub mod avatar;
 pub mod comment;
 pub mod discussion;
 pub mod ids;
+pub mod spam_filter;
 pub mod text;
 pub mod user;
 

@@ -17,6 +17,8 @@ pub use records::*;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
+use std::collections::HashMap;
+use tidings_domain::spam_filter::{Label, TokenCounts};
 use tidings_domain::article::ValidArticle;
 use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, User, UserId};
 use time::OffsetDateTime;
@@ -98,12 +100,6 @@ pub trait Store: Send + Sync {
     async fn approved_comments(&self, article_id: ArticleId) -> StoreResult<Vec<Comment>>;
     /// Whether an approved comment exists with exactly this name and email.
     async fn has_approved_comment_from(&self, name: &str, email: &str) -> StoreResult<bool>;
-    /// Comments in one status for the moderation queue, newest first, with their article.
-    async fn comments_with_status(
-        &self,
-        status: CommentStatus,
-        page: Page,
-    ) -> StoreResult<Vec<QueuedComment>>;
     async fn comment_counts(&self) -> StoreResult<StatusCounts>;
     async fn set_comment_status(
         &self,
@@ -113,6 +109,77 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     /// Deletes a comment for good, moving its replies up to its parent.
     async fn delete_comment(&self, id: CommentId) -> StoreResult<()>;
+    /// Comments matching a query, newest first, with their article.
+    async fn find_comments(
+        &self,
+        query: &CommentQuery,
+        page: Page,
+    ) -> StoreResult<Vec<QueuedComment>>;
+    /// Replaces a comment's author fields and text; false when it does not exist.
+    async fn edit_comment(
+        &self,
+        id: CommentId,
+        edit: &CommentEdit,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+
+    // The spam filter.
+
+    /// Training counts of these tokens (and of `spam_filter::DOCUMENTS`); tokens never
+    /// seen may be missing.
+    async fn spam_token_counts(&self, tokens: &[String]) -> StoreResult<HashMap<String, TokenCounts>>;
+    /// Teaches the filter that comment `id` (whose tokens these are) is `label`, first
+    /// unteaching what it learnt from it before, in one transaction; `None` unteaches only.
+    async fn train_spam_filter(
+        &self,
+        id: CommentId,
+        tokens: &[String],
+        label: Option<Label>,
+    ) -> StoreResult<()>;
+
+    // Readers' reports.
+
+    /// Records a report unless `ip` already sent `max_per_ip` since `since`.
+    async fn record_report(
+        &self,
+        comment_id: CommentId,
+        reason: &str,
+        ip: &str,
+        at: OffsetDateTime,
+        since: OffsetDateTime,
+        max_per_ip: u32,
+    ) -> StoreResult<Result<(), Refusal>>;
+
+    // Subscriptions.
+
+    async fn insert_subscription(&self, subscription: &Subscription) -> StoreResult<()>;
+    /// Confirms the subscription with this token and returns it.
+    async fn confirm_subscription(&self, token: &str) -> StoreResult<Option<Subscription>>;
+    /// Deletes the subscription with this token and returns what it was.
+    async fn delete_subscription(&self, token: &str) -> StoreResult<Option<Subscription>>;
+    /// An article's confirmed subscriptions (to it, and to replies to its comments).
+    async fn subscriptions_for_article(
+        &self,
+        article_id: ArticleId,
+    ) -> StoreResult<Vec<Subscription>>;
+    async fn subscriptions_by_email(&self, email: &str) -> StoreResult<Vec<Subscription>>;
+
+    // Privacy and housekeeping.
+
+    /// Anonymises every comment of this email address (name "Anonymous"; email, website,
+    /// IP address and user agent emptied; the text stays, as the discussion around it
+    /// would not make sense without it) and deletes its subscriptions.
+    async fn erase_personal_data(&self, email: &str) -> StoreResult<Erased>;
+    /// Up to `limit` comments older than `before` whose IP address is not anonymised yet
+    /// (does not end in `.0` or `::`): (id, ip).
+    async fn ips_to_anonymise(
+        &self,
+        before: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<(CommentId, String)>>;
+    async fn set_comment_ips(&self, ips: &[(CommentId, String)]) -> StoreResult<()>;
+    /// Deletes spam older than `before`, moving any replies up; returns how many.
+    async fn purge_spam_before(&self, before: OffsetDateTime) -> StoreResult<u64>;
 
     // Users, sessions and sign-in.
 
@@ -121,6 +188,8 @@ pub trait Store: Send + Sync {
     async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>>;
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
     async fn count_users(&self) -> StoreResult<u64>;
+    /// Every account, oldest first: the people who run the site and moderate it.
+    async fn all_users(&self) -> StoreResult<Vec<User>>;
     async fn insert_session(&self, session: &Session) -> StoreResult<()>;
     /// The session and its user, if the session exists and has not expired at `now`.
     async fn session_by_token_hash(

@@ -23,6 +23,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "comment_html",
         sql: include_str!("../migrations/sqlite/0003_comment_html.sql"),
     },
+    Migration {
+        version: 4,
+        name: "discussion",
+        sql: include_str!("../migrations/sqlite/0004_discussion.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -40,6 +45,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 3,
         name: "comment_html",
         sql: include_str!("../migrations/postgres/0003_comment_html.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "discussion",
+        sql: include_str!("../migrations/postgres/0004_discussion.sql"),
     },
 ];
 

@@ -14,7 +14,9 @@ use crate::{Store, StoreError, StoreResult};
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{PgConnection, Postgres, Transaction};
+use std::collections::HashMap;
 use std::str::FromStr;
+use tidings_domain::spam_filter::{self, Label, TokenCounts};
 use std::time::Duration;
 use tidings_domain::article::ValidArticle;
 use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, User, UserId};
@@ -484,10 +486,29 @@ impl Store for PostgresStore {
                 return Ok(Err(Refusal::Flood));
             }
         }
-        let id: i64 = sqlx::query_scalar(
+        if let Some(since) = guard.rate_since {
+            let (by_ip, by_email): (i64, i64) = sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM comments WHERE ip = $1 AND created_at >= $2),
+                        (SELECT COUNT(*) FROM comments
+                          WHERE author_email = $3 AND author_email <> '' AND created_at >= $2)",
+            )
+            .bind(&comment.ip)
+            .bind(timestamp(since))
+            .bind(&comment.author_email)
+            .fetch_one(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+            let over = |count: i64, limit: u32| limit > 0 && count >= i64::from(limit);
+            if over(by_ip, guard.max_per_ip) || over(by_email, guard.max_per_email) {
+                return Ok(Err(Refusal::RateLimited));
+            }
+        }
+        let inserted = sqlx::query_scalar(
             "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url,
-                content, status, moderation_reason, ip, user_agent, created_at, content_html)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                content, status, moderation_reason, ip, user_agent, created_at, content_html,
+                spam_score, proof, avatar_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+             RETURNING id",
         )
         .bind(comment.article_id.0)
         .bind(comment.parent_id.map(|id| id.0))
@@ -501,9 +522,17 @@ impl Store for PostgresStore {
         .bind(&comment.user_agent)
         .bind(timestamp(comment.created_at))
         .bind(&comment.content_html)
+        .bind(comment.spam_score)
+        .bind(&comment.proof)
+        .bind(&comment.avatar_key)
         .fetch_one(&mut *transaction)
         .await
-        .map_err(from_sqlx)?;
+        .map_err(from_sqlx);
+        // The only unique column a comment has is its proof of work.
+        let id: i64 = match inserted {
+            Err(StoreError::Conflict { .. }) => return Ok(Err(Refusal::ProofReused)),
+            other => other?,
+        };
         transaction.commit().await.map_err(from_sqlx)?;
         Ok(Ok(CommentId(id)))
     }
@@ -571,28 +600,6 @@ impl Store for PostgresStore {
         Ok(found.is_some())
     }
 
-    async fn comments_with_status(
-        &self,
-        status: CommentStatus,
-        page: Page,
-    ) -> StoreResult<Vec<QueuedComment>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COMMENT_COLUMNS}, a.title AS article_title, a.slug AS article_slug,
-                    a.published_at AS article_published_at
-             FROM comments c JOIN articles a ON a.id = c.article_id
-             WHERE c.status = $1
-             ORDER BY c.created_at DESC, c.id DESC
-             LIMIT $2 OFFSET $3"
-        ))
-        .bind(status.as_str())
-        .bind(i64::from(page.size))
-        .bind(page.offset())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(from_sqlx)?;
-        rows.iter().map(queued_from_row).collect()
-    }
-
     async fn comment_counts(&self) -> StoreResult<StatusCounts> {
         let rows: Vec<(String, i64)> =
             sqlx::query_as("SELECT status, COUNT(*) FROM comments GROUP BY status")
@@ -635,6 +642,315 @@ impl Store for PostgresStore {
             .await
             .map_err(from_sqlx)?;
         transaction.commit().await.map_err(from_sqlx)
+    }
+
+    async fn find_comments(
+        &self,
+        query: &CommentQuery,
+        page: Page,
+    ) -> StoreResult<Vec<QueuedComment>> {
+        let pattern = like_pattern(&query.search);
+        let rows = sqlx::query(&format!(
+            "SELECT {COMMENT_COLUMNS}, {QUEUE_COLUMNS}
+             FROM comments c JOIN articles a ON a.id = c.article_id
+             WHERE ($1::text IS NULL OR c.status = $1)
+               AND ($2::bigint IS NULL OR c.article_id = $2)
+               AND ($3::text IS NULL OR lower(c.author_email) = lower($3))
+               AND ($4 = '' OR c.content ILIKE $4 OR c.author_name ILIKE $4
+                    OR c.author_email ILIKE $4 OR c.ip ILIKE $4)
+             ORDER BY c.created_at DESC, c.id DESC
+             LIMIT $5 OFFSET $6"
+        ))
+        .bind(query.status.map(CommentStatus::as_str))
+        .bind(query.article_id.map(|id| id.0))
+        .bind(query.email.as_deref())
+        .bind(&pattern)
+        .bind(i64::from(page.size))
+        .bind(page.offset())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter().map(queued_from_row).collect()
+    }
+
+    async fn edit_comment(
+        &self,
+        id: CommentId,
+        edit: &CommentEdit,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE comments SET author_name = $1, author_email = $2, author_url = $3,
+                content = $4, content_html = $5, edited_at = $6
+             WHERE id = $7",
+        )
+        .bind(&edit.author_name)
+        .bind(&edit.author_email)
+        .bind(&edit.author_url)
+        .bind(&edit.content)
+        .bind(&edit.content_html)
+        .bind(timestamp(at))
+        .bind(id.0)
+        .execute(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn spam_token_counts(
+        &self,
+        tokens: &[String],
+    ) -> StoreResult<HashMap<String, TokenCounts>> {
+        let mut wanted = tokens.to_vec();
+        wanted.push(spam_filter::DOCUMENTS.to_owned());
+        let rows: Vec<(String, i64, i64)> =
+            sqlx::query_as("SELECT token, spam, ham FROM spam_tokens WHERE token = ANY($1)")
+                .bind(wanted)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(from_sqlx)?;
+        Ok(token_counts(rows))
+    }
+
+    async fn train_spam_filter(
+        &self,
+        id: CommentId,
+        tokens: &[String],
+        label: Option<Label>,
+    ) -> StoreResult<()> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        // The row lock makes two moderators acting on one comment at once train it once.
+        let before: Option<Option<String>> =
+            sqlx::query_scalar("SELECT trained_as FROM comments WHERE id = $1 FOR UPDATE")
+                .bind(id.0)
+                .fetch_optional(&mut *transaction)
+                .await
+                .map_err(from_sqlx)?;
+        let Some(before) = before else {
+            return Ok(());
+        };
+        let before = before.as_deref().and_then(Label::parse);
+        if before == label {
+            return Ok(());
+        }
+        let mut all: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        all.push(spam_filter::DOCUMENTS);
+        // Tokens in a fixed order, so two trainings cannot deadlock on each other's rows.
+        all.sort_unstable();
+        all.dedup();
+        for (change, delta) in [(before, -1i64), (label, 1)] {
+            let Some(change) = change else { continue };
+            let (spam, ham) = match change {
+                Label::Spam => (delta, 0),
+                Label::Ham => (0, delta),
+            };
+            sqlx::query(
+                "INSERT INTO spam_tokens (token, spam, ham)
+                 SELECT token, GREATEST($2, 0), GREATEST($3, 0) FROM UNNEST($1::text[]) AS token
+                 ON CONFLICT (token) DO UPDATE
+                 SET spam = GREATEST(spam_tokens.spam + $2, 0),
+                     ham = GREATEST(spam_tokens.ham + $3, 0)",
+            )
+            .bind(&all)
+            .bind(spam)
+            .bind(ham)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        }
+        sqlx::query("UPDATE comments SET trained_as = $1 WHERE id = $2")
+            .bind(label.map(Label::as_str))
+            .bind(id.0)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)
+    }
+
+    async fn record_report(
+        &self,
+        comment_id: CommentId,
+        reason: &str,
+        ip: &str,
+        at: OffsetDateTime,
+        since: OffsetDateTime,
+        max_per_ip: u32,
+    ) -> StoreResult<Result<(), Refusal>> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("report-ip:{ip}"))
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        let sent: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM comment_reports WHERE ip = $1 AND created_at >= $2",
+        )
+        .bind(ip)
+        .bind(timestamp(since))
+        .fetch_one(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        if sent >= i64::from(max_per_ip) {
+            return Ok(Err(Refusal::RateLimited));
+        }
+        sqlx::query(
+            "INSERT INTO comment_reports (comment_id, reason, ip, created_at)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(comment_id.0)
+        .bind(reason)
+        .bind(ip)
+        .bind(timestamp(at))
+        .execute(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(Ok(()))
+    }
+
+    async fn insert_subscription(&self, subscription: &Subscription) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO subscriptions (email, article_id, comment_id, token, confirmed, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&subscription.email)
+        .bind(subscription.article_id.0)
+        .bind(subscription.comment_id.map(|id| id.0))
+        .bind(&subscription.token)
+        .bind(subscription.confirmed)
+        .bind(timestamp(subscription.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(())
+    }
+
+    async fn confirm_subscription(&self, token: &str) -> StoreResult<Option<Subscription>> {
+        let row = sqlx::query(&format!(
+            "UPDATE subscriptions SET confirmed = TRUE WHERE token = $1
+             RETURNING {SUBSCRIPTION_COLUMNS}"
+        ))
+        .bind(token)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        row.as_ref().map(subscription_from_row).transpose()
+    }
+
+    async fn delete_subscription(&self, token: &str) -> StoreResult<Option<Subscription>> {
+        let row = sqlx::query(&format!(
+            "DELETE FROM subscriptions WHERE token = $1 RETURNING {SUBSCRIPTION_COLUMNS}"
+        ))
+        .bind(token)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        row.as_ref().map(subscription_from_row).transpose()
+    }
+
+    async fn subscriptions_for_article(
+        &self,
+        article_id: ArticleId,
+    ) -> StoreResult<Vec<Subscription>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions
+             WHERE article_id = $1 AND confirmed ORDER BY id"
+        ))
+        .bind(article_id.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter().map(subscription_from_row).collect()
+    }
+
+    async fn subscriptions_by_email(&self, email: &str) -> StoreResult<Vec<Subscription>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE email = $1 ORDER BY id"
+        ))
+        .bind(email.to_lowercase())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter().map(subscription_from_row).collect()
+    }
+
+    async fn erase_personal_data(&self, email: &str) -> StoreResult<Erased> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        let comments = sqlx::query(
+            "UPDATE comments
+             SET author_name = 'Anonymous', author_email = '', author_url = '', ip = '',
+                 user_agent = ''
+             WHERE lower(author_email) = lower($1)",
+        )
+        .bind(email)
+        .execute(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?
+        .rows_affected();
+        let subscriptions = sqlx::query("DELETE FROM subscriptions WHERE email = $1")
+            .bind(email.to_lowercase())
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?
+            .rows_affected();
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(Erased {
+            comments,
+            subscriptions,
+        })
+    }
+
+    async fn ips_to_anonymise(
+        &self,
+        before: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<(CommentId, String)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, ip FROM comments
+             WHERE created_at < $1 AND ip <> '' AND ip NOT LIKE '%.0' AND ip NOT LIKE '%::'
+             ORDER BY id LIMIT $2",
+        )
+        .bind(timestamp(before))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(rows.into_iter().map(|(id, ip)| (CommentId(id), ip)).collect())
+    }
+
+    async fn set_comment_ips(&self, ips: &[(CommentId, String)]) -> StoreResult<()> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        for (id, ip) in ips {
+            sqlx::query("UPDATE comments SET ip = $1 WHERE id = $2")
+                .bind(ip)
+                .bind(id.0)
+                .execute(&mut *transaction)
+                .await
+                .map_err(from_sqlx)?;
+        }
+        transaction.commit().await.map_err(from_sqlx)
+    }
+
+    async fn purge_spam_before(&self, before: OffsetDateTime) -> StoreResult<u64> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        sqlx::query(
+            "UPDATE comments
+             SET parent_id = (SELECT p.parent_id FROM comments p WHERE p.id = comments.parent_id)
+             WHERE parent_id IN (SELECT id FROM comments WHERE status = 'spam' AND created_at < $1)",
+        )
+        .bind(timestamp(before))
+        .execute(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        let purged =
+            sqlx::query("DELETE FROM comments WHERE status = 'spam' AND created_at < $1")
+                .bind(timestamp(before))
+                .execute(&mut *transaction)
+                .await
+                .map_err(from_sqlx)?
+                .rows_affected();
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(purged)
     }
 
     async fn insert_user(&self, user: &NewUser, now: OffsetDateTime) -> StoreResult<User> {
@@ -683,6 +999,16 @@ impl Store for PostgresStore {
             .await
             .map_err(from_sqlx)?;
         Ok(to_u64(count))
+    }
+
+    async fn all_users(&self) -> StoreResult<Vec<User>> {
+        let rows = sqlx::query(
+            "SELECT id, email, display_name, role, password_hash FROM users ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter().map(user_from_row).collect()
     }
 
     async fn insert_session(&self, session: &Session) -> StoreResult<()> {

@@ -62,6 +62,12 @@ pub struct CommentRecord {
     pub ip: String,
     pub user_agent: String,
     pub created_at: OffsetDateTime,
+    /// The spam filter's score, when it judged.
+    pub spam_score: Option<f64>,
+    /// The proof-of-work challenge it came with: a second comment with the same one is
+    /// refused.
+    pub proof: Option<String>,
+    pub avatar_key: Option<String>,
 }
 
 /// Checks that must see the database in the same transaction as the insert.
@@ -72,12 +78,62 @@ pub struct SubmissionGuard {
     /// Refuse when the same comment (article, parent, name, email, text) exists outside
     /// the trash, as WordPress does.
     pub reject_duplicates: bool,
+    /// Count comments since this moment against the hourly limits below.
+    pub rate_since: Option<OffsetDateTime>,
+    /// Refuse when this IP address posted this many comments since `rate_since`; 0: no limit.
+    pub max_per_ip: u32,
+    /// The same for the email address.
+    pub max_per_email: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
     Flood,
     Duplicate,
+    /// Over an hourly limit.
+    RateLimited,
+    /// The proof of work was spent on an earlier comment.
+    ProofReused,
+}
+
+/// What a moderator or, within its edit window, a commenter may change in a comment.
+#[derive(Clone, Debug)]
+pub struct CommentEdit {
+    pub author_name: String,
+    pub author_email: String,
+    pub author_url: String,
+    pub content: String,
+    pub content_html: String,
+}
+
+/// Which comments the admin's comment list shows.
+#[derive(Clone, Debug, Default)]
+pub struct CommentQuery {
+    pub status: Option<CommentStatus>,
+    pub article_id: Option<ArticleId>,
+    /// Exactly this author email (any case).
+    pub email: Option<String>,
+    /// Words found in the text, name, email or IP address (any case).
+    pub search: String,
+}
+
+/// A reader's wish to hear about new comments by mail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subscription {
+    pub email: String,
+    pub article_id: ArticleId,
+    /// `None`: every new comment on the article; otherwise the replies to this comment.
+    pub comment_id: Option<CommentId>,
+    pub token: String,
+    pub confirmed: bool,
+    pub created_at: OffsetDateTime,
+}
+
+/// What erasing one email address's personal data changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Erased {
+    pub comments: u64,
+    pub subscriptions: u64,
 }
 
 /// A comment in the moderation queue with the title and link of its article.
@@ -86,6 +142,9 @@ pub struct QueuedComment {
     pub comment: Comment,
     pub article_title: String,
     pub article_permalink: String,
+    pub spam_score: Option<f64>,
+    /// How many readers reported it.
+    pub reports: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Turning rows into domain values, shared by both backends: each row type says how to read
 //! a column of each kind ([`Columns`]), and the mappings are written once on top of that.
 
-use crate::records::{ArticleSummary, QueuedComment, Session};
+use crate::records::{ArticleSummary, QueuedComment, Session, Subscription};
 use crate::{StoreError, StoreResult};
 use sqlx::Row;
 use tidings_domain::{
@@ -17,11 +17,12 @@ pub(crate) const ARTICLE_COLUMNS: &str = "a.id, a.slug, a.title, a.body_markdown
 /// the moderation reason) come back empty, so a page cannot show what it never loaded.
 pub(crate) const PUBLIC_COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, \
      c.author_name, '' AS author_email, c.author_url, c.content, c.status, c.status_before, \
-     '' AS moderation_reason, '' AS ip, '' AS user_agent, c.created_at, c.content_html";
+     '' AS moderation_reason, '' AS ip, '' AS user_agent, c.created_at, c.content_html, \
+     c.avatar_key";
 
 pub(crate) const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, c.author_name, \
      c.author_email, c.author_url, c.content, c.status, c.status_before, c.moderation_reason, \
-     c.ip, c.user_agent, c.created_at, c.content_html";
+     c.ip, c.user_agent, c.created_at, c.content_html, c.avatar_key";
 
 pub(crate) fn timestamp(moment: OffsetDateTime) -> i64 {
     moment.unix_timestamp()
@@ -55,6 +56,7 @@ pub(crate) trait Columns {
     fn optional_integer(&self, column: &str) -> StoreResult<Option<i64>>;
     fn text(&self, column: &str) -> StoreResult<String>;
     fn optional_text(&self, column: &str) -> StoreResult<Option<String>>;
+    fn optional_float(&self, column: &str) -> StoreResult<Option<f64>>;
     /// SQLite keeps booleans as 0 and 1, PostgreSQL as BOOLEAN; sqlx reads both as `bool`.
     fn flag(&self, column: &str) -> StoreResult<bool>;
 }
@@ -76,6 +78,9 @@ macro_rules! columns_for {
                 self.try_get(column).map_err(decoding(column))
             }
             fn optional_text(&self, column: &str) -> StoreResult<Option<String>> {
+                self.try_get(column).map_err(decoding(column))
+            }
+            fn optional_float(&self, column: &str) -> StoreResult<Option<f64>> {
                 self.try_get(column).map_err(decoding(column))
             }
             fn flag(&self, column: &str) -> StoreResult<bool> {
@@ -133,6 +138,7 @@ pub(crate) fn comment_from_row(row: &impl Columns) -> StoreResult<Comment> {
         content_html: row
             .optional_text("content_html")?
             .map(SafeHtml::trusting_storage),
+        avatar_key: row.optional_text("avatar_key")?,
     })
 }
 
@@ -166,5 +172,61 @@ pub(crate) fn queued_from_row(row: &impl Columns) -> StoreResult<QueuedComment> 
         comment: comment_from_row(row)?,
         article_title: row.text("article_title")?,
         article_permalink: tidings_domain::article::permalink(published_at, &slug),
+        spam_score: row.optional_float("spam_score")?,
+        reports: to_u64(row.integer("reports")?),
+    })
+}
+
+/// What the moderation queue shows beside a comment: its article, the spam filter's score
+/// and the number of reports. For `queued_from_row`.
+pub(crate) const QUEUE_COLUMNS: &str = "a.title AS article_title, a.slug AS article_slug, \
+     a.published_at AS article_published_at, c.spam_score, \
+     (SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id) AS reports";
+
+/// `%words%` for a LIKE that finds `search` anywhere, with `\` escaping LIKE's wildcards;
+/// empty for an empty search.
+pub(crate) fn like_pattern(search: &str) -> String {
+    let search = search.trim();
+    if search.is_empty() {
+        return String::new();
+    }
+    let mut pattern = String::from("%");
+    for character in search.chars() {
+        if matches!(character, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(character);
+    }
+    pattern.push('%');
+    pattern
+}
+
+pub(crate) fn token_counts(
+    rows: Vec<(String, i64, i64)>,
+) -> std::collections::HashMap<String, tidings_domain::spam_filter::TokenCounts> {
+    rows.into_iter()
+        .map(|(token, spam, ham)| {
+            (
+                token,
+                tidings_domain::spam_filter::TokenCounts {
+                    spam: to_u64(spam),
+                    ham: to_u64(ham),
+                },
+            )
+        })
+        .collect()
+}
+
+pub(crate) const SUBSCRIPTION_COLUMNS: &str =
+    "email, article_id, comment_id, token, confirmed, created_at";
+
+pub(crate) fn subscription_from_row(row: &impl Columns) -> StoreResult<Subscription> {
+    Ok(Subscription {
+        email: row.text("email")?,
+        article_id: ArticleId(row.integer("article_id")?),
+        comment_id: row.optional_integer("comment_id")?.map(CommentId),
+        token: row.text("token")?,
+        confirmed: row.flag("confirmed")?,
+        created_at: moment(row.integer("created_at")?)?,
     })
 }

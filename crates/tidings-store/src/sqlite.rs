@@ -15,7 +15,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Sqlite, SqliteConnection, Transaction};
+use std::collections::HashMap;
 use std::path::Path;
+use tidings_domain::spam_filter::{self, Label, TokenCounts};
 use std::time::Duration;
 use tidings_domain::article::ValidArticle;
 use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, User, UserId};
@@ -247,10 +249,35 @@ async fn insert_one(
             return Ok(Err(Refusal::Flood));
         }
     }
+    if let Some(since) = guard.rate_since {
+        let (by_ip, by_email): (i64, i64) = sqlx::query_as(statements::RECENT_COUNTS)
+            .bind(&comment.ip)
+            .bind(timestamp(since))
+            .bind(&comment.author_email)
+            .bind(timestamp(since))
+            .fetch_one(&mut *connection)
+            .await
+            .map_err(from_sqlx)?;
+        let over = |count: i64, limit: u32| limit > 0 && count >= i64::from(limit);
+        if over(by_ip, guard.max_per_ip) || over(by_email, guard.max_per_email) {
+            return Ok(Err(Refusal::RateLimited));
+        }
+    }
+    if let Some(proof) = &comment.proof {
+        let spent: Option<i64> = sqlx::query_scalar("SELECT id FROM comments WHERE proof = ?")
+            .bind(proof)
+            .fetch_optional(&mut *connection)
+            .await
+            .map_err(from_sqlx)?;
+        if spent.is_some() {
+            return Ok(Err(Refusal::ProofReused));
+        }
+    }
     let done = sqlx::query(
         "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url,
-            content, status, moderation_reason, ip, user_agent, created_at, content_html)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            content, status, moderation_reason, ip, user_agent, created_at, content_html,
+            spam_score, proof, avatar_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(comment.article_id.0)
     .bind(comment.parent_id.map(|id| id.0))
@@ -264,11 +291,24 @@ async fn insert_one(
     .bind(&comment.user_agent)
     .bind(timestamp(comment.created_at))
     .bind(&comment.content_html)
+    .bind(comment.spam_score)
+    .bind(&comment.proof)
+    .bind(&comment.avatar_key)
     .execute(&mut *connection)
     .await
     .map_err(from_sqlx)?;
     Ok(Ok(CommentId(done.last_insert_rowid())))
 }
+
+/// Anonymises one email address's comments, as WordPress's personal-data eraser does.
+const ERASE_COMMENTS: &str = "UPDATE comments
+     SET author_name = 'Anonymous', author_email = '', author_url = '', ip = '', user_agent = ''
+     WHERE author_email = ? COLLATE NOCASE";
+
+/// Moves the replies of spam about to be purged up to the spam's own parent.
+const PURGE_SPAM_REPARENT: &str = "UPDATE comments
+     SET parent_id = (SELECT p.parent_id FROM comments p WHERE p.id = comments.parent_id)
+     WHERE parent_id IN (SELECT id FROM comments WHERE status = 'spam' AND created_at < ?)";
 
 /// The statements behind public page views and comment posting, named so that
 /// [`SqliteStore::query_plans`] can show that each one uses an index.
@@ -304,7 +344,7 @@ mod statements {
     /// the rest of the page. Private columns are not selected. Callers sort the comments.
     pub(super) const APPROVED_COMMENTS: &str = "SELECT json_group_array(json_array(
              c.id, c.parent_id, c.author_name, c.author_url, c.content, c.status,
-             c.status_before, c.created_at, c.content_html))
+             c.status_before, c.created_at, c.content_html, c.avatar_key))
          FROM comments c WHERE c.article_id = ? AND c.status = 'approved'";
 
     pub(super) fn comment_by_id() -> String {
@@ -324,6 +364,12 @@ mod statements {
          UNION ALL
          SELECT id FROM comments WHERE author_email = ? AND author_email <> '' AND created_at >= ?
          LIMIT 1";
+
+    /// Comments by one IP address and by one email since a moment: the hourly limits.
+    pub(super) const RECENT_COUNTS: &str =
+        "SELECT (SELECT COUNT(*) FROM comments WHERE ip = ? AND created_at >= ?),
+                (SELECT COUNT(*) FROM comments
+                  WHERE author_email = ? AND author_email <> '' AND created_at >= ?)";
 
     pub(super) const SESSION: &str =
         "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,
@@ -345,6 +391,7 @@ mod statements {
             ("approved comment from", APPROVED_FROM.to_owned()),
             ("duplicate comment", DUPLICATE_COMMENT.to_owned()),
             ("recent comment", RECENT_COMMENT.to_owned()),
+            ("recent counts", RECENT_COUNTS.to_owned()),
             ("session", SESSION.to_owned()),
             ("setting", SETTING.to_owned()),
         ]
@@ -645,6 +692,7 @@ impl Store for SqliteStore {
             Option<String>,
             i64,
             Option<String>,
+            Option<String>,
         );
         let rows: Vec<Fields> = serde_json::from_str(&json)
             .map_err(|error| StoreError::Other(format!("reading comments as JSON: {error}")))?;
@@ -661,6 +709,7 @@ impl Store for SqliteStore {
                     status_before,
                     created_at,
                     content_html,
+                    avatar_key,
                 )| {
                     Ok(Comment {
                         id: CommentId(id),
@@ -677,6 +726,7 @@ impl Store for SqliteStore {
                         user_agent: String::new(),
                         created_at: moment(created_at)?,
                         content_html: content_html.map(tidings_domain::SafeHtml::trusting_storage),
+                        avatar_key,
                     })
                 },
             )
@@ -693,28 +743,6 @@ impl Store for SqliteStore {
             .await
             .map_err(from_sqlx)?;
         Ok(found.is_some())
-    }
-
-    async fn comments_with_status(
-        &self,
-        status: CommentStatus,
-        page: Page,
-    ) -> StoreResult<Vec<QueuedComment>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COMMENT_COLUMNS}, a.title AS article_title, a.slug AS article_slug,
-                    a.published_at AS article_published_at
-             FROM comments c JOIN articles a ON a.id = c.article_id
-             WHERE c.status = ?
-             ORDER BY c.created_at DESC, c.id DESC
-             LIMIT ? OFFSET ?"
-        ))
-        .bind(status.as_str())
-        .bind(i64::from(page.size))
-        .bind(page.offset())
-        .fetch_all(&self.readers)
-        .await
-        .map_err(from_sqlx)?;
-        rows.iter().map(queued_from_row).collect()
     }
 
     async fn comment_counts(&self) -> StoreResult<StatusCounts> {
@@ -771,6 +799,299 @@ impl Store for SqliteStore {
         transaction.commit().await.map_err(from_sqlx)
     }
 
+    async fn find_comments(
+        &self,
+        query: &CommentQuery,
+        page: Page,
+    ) -> StoreResult<Vec<QueuedComment>> {
+        let pattern = like_pattern(&query.search);
+        let rows = sqlx::query(&format!(
+            "SELECT {COMMENT_COLUMNS}, {QUEUE_COLUMNS}
+             FROM comments c JOIN articles a ON a.id = c.article_id
+             WHERE (?1 IS NULL OR c.status = ?1)
+               AND (?2 IS NULL OR c.article_id = ?2)
+               AND (?3 IS NULL OR c.author_email = ?3 COLLATE NOCASE)
+               AND (?4 = '' OR c.content LIKE ?4 ESCAPE '\\' OR c.author_name LIKE ?4 ESCAPE '\\'
+                    OR c.author_email LIKE ?4 ESCAPE '\\' OR c.ip LIKE ?4 ESCAPE '\\')
+             ORDER BY c.created_at DESC, c.id DESC
+             LIMIT ?5 OFFSET ?6"
+        ))
+        .bind(query.status.map(CommentStatus::as_str))
+        .bind(query.article_id.map(|id| id.0))
+        .bind(query.email.as_deref())
+        .bind(&pattern)
+        .bind(i64::from(page.size))
+        .bind(page.offset())
+        .fetch_all(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter().map(queued_from_row).collect()
+    }
+
+    async fn edit_comment(
+        &self,
+        id: CommentId,
+        edit: &CommentEdit,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE comments SET author_name = ?, author_email = ?, author_url = ?, content = ?,
+                content_html = ?, edited_at = ?
+             WHERE id = ?",
+        )
+        .bind(&edit.author_name)
+        .bind(&edit.author_email)
+        .bind(&edit.author_url)
+        .bind(&edit.content)
+        .bind(&edit.content_html)
+        .bind(timestamp(at))
+        .bind(id.0)
+        .execute(&self.writer)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn spam_token_counts(
+        &self,
+        tokens: &[String],
+    ) -> StoreResult<HashMap<String, TokenCounts>> {
+        let wanted = serde_json::to_string(
+            &tokens
+                .iter()
+                .map(String::as_str)
+                .chain([spam_filter::DOCUMENTS])
+                .collect::<Vec<_>>(),
+        )
+        .map_err(|error| StoreError::Other(error.to_string()))?;
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT token, spam, ham FROM spam_tokens
+             WHERE token IN (SELECT value FROM json_each(?))",
+        )
+        .bind(wanted)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(token_counts(rows))
+    }
+
+    async fn train_spam_filter(
+        &self,
+        id: CommentId,
+        tokens: &[String],
+        label: Option<Label>,
+    ) -> StoreResult<()> {
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let before: Option<Option<String>> =
+            sqlx::query_scalar("SELECT trained_as FROM comments WHERE id = ?")
+                .bind(id.0)
+                .fetch_optional(&mut *transaction)
+                .await
+                .map_err(from_sqlx)?;
+        let Some(before) = before else {
+            return Ok(());
+        };
+        let before = before.as_deref().and_then(Label::parse);
+        if before == label {
+            return Ok(());
+        }
+        for (change, delta) in [(before, -1i64), (label, 1)] {
+            let Some(change) = change else { continue };
+            let (spam, ham) = match change {
+                Label::Spam => (delta, 0),
+                Label::Ham => (0, delta),
+            };
+            for token in tokens.iter().map(String::as_str).chain([spam_filter::DOCUMENTS]) {
+                sqlx::query(
+                    "INSERT INTO spam_tokens (token, spam, ham) VALUES (?1, MAX(?2, 0), MAX(?3, 0))
+                     ON CONFLICT (token) DO UPDATE
+                     SET spam = MAX(spam + ?2, 0), ham = MAX(ham + ?3, 0)",
+                )
+                .bind(token)
+                .bind(spam)
+                .bind(ham)
+                .execute(&mut *transaction)
+                .await
+                .map_err(from_sqlx)?;
+            }
+        }
+        sqlx::query("UPDATE comments SET trained_as = ? WHERE id = ?")
+            .bind(label.map(Label::as_str))
+            .bind(id.0)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)
+    }
+
+    async fn record_report(
+        &self,
+        comment_id: CommentId,
+        reason: &str,
+        ip: &str,
+        at: OffsetDateTime,
+        since: OffsetDateTime,
+        max_per_ip: u32,
+    ) -> StoreResult<Result<(), Refusal>> {
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let sent: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM comment_reports WHERE ip = ? AND created_at >= ?")
+                .bind(ip)
+                .bind(timestamp(since))
+                .fetch_one(&mut *transaction)
+                .await
+                .map_err(from_sqlx)?;
+        if sent >= i64::from(max_per_ip) {
+            return Ok(Err(Refusal::RateLimited));
+        }
+        sqlx::query(
+            "INSERT INTO comment_reports (comment_id, reason, ip, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(comment_id.0)
+        .bind(reason)
+        .bind(ip)
+        .bind(timestamp(at))
+        .execute(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(Ok(()))
+    }
+
+    async fn insert_subscription(&self, subscription: &Subscription) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO subscriptions (email, article_id, comment_id, token, confirmed, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&subscription.email)
+        .bind(subscription.article_id.0)
+        .bind(subscription.comment_id.map(|id| id.0))
+        .bind(&subscription.token)
+        .bind(subscription.confirmed)
+        .bind(timestamp(subscription.created_at))
+        .execute(&self.writer)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(())
+    }
+
+    async fn confirm_subscription(&self, token: &str) -> StoreResult<Option<Subscription>> {
+        let row = sqlx::query(&format!(
+            "UPDATE subscriptions SET confirmed = 1 WHERE token = ? RETURNING {SUBSCRIPTION_COLUMNS}"
+        ))
+        .bind(token)
+        .fetch_optional(&self.writer)
+        .await
+        .map_err(from_sqlx)?;
+        row.as_ref().map(subscription_from_row).transpose()
+    }
+
+    async fn delete_subscription(&self, token: &str) -> StoreResult<Option<Subscription>> {
+        let row = sqlx::query(&format!(
+            "DELETE FROM subscriptions WHERE token = ? RETURNING {SUBSCRIPTION_COLUMNS}"
+        ))
+        .bind(token)
+        .fetch_optional(&self.writer)
+        .await
+        .map_err(from_sqlx)?;
+        row.as_ref().map(subscription_from_row).transpose()
+    }
+
+    async fn subscriptions_for_article(
+        &self,
+        article_id: ArticleId,
+    ) -> StoreResult<Vec<Subscription>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions
+             WHERE article_id = ? AND confirmed = 1 ORDER BY id"
+        ))
+        .bind(article_id.0)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter().map(subscription_from_row).collect()
+    }
+
+    async fn subscriptions_by_email(&self, email: &str) -> StoreResult<Vec<Subscription>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE email = ? ORDER BY id"
+        ))
+        .bind(email.to_lowercase())
+        .fetch_all(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter().map(subscription_from_row).collect()
+    }
+
+    async fn erase_personal_data(&self, email: &str) -> StoreResult<Erased> {
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let comments = sqlx::query(ERASE_COMMENTS)
+            .bind(email)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?
+            .rows_affected();
+        let subscriptions = sqlx::query("DELETE FROM subscriptions WHERE email = ?")
+            .bind(email.to_lowercase())
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?
+            .rows_affected();
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(Erased {
+            comments,
+            subscriptions,
+        })
+    }
+
+    async fn ips_to_anonymise(
+        &self,
+        before: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<(CommentId, String)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, ip FROM comments
+             WHERE created_at < ? AND ip <> '' AND ip NOT LIKE '%.0' AND ip NOT LIKE '%::'
+             ORDER BY id LIMIT ?",
+        )
+        .bind(timestamp(before))
+        .bind(i64::from(limit))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(rows.into_iter().map(|(id, ip)| (CommentId(id), ip)).collect())
+    }
+
+    async fn set_comment_ips(&self, ips: &[(CommentId, String)]) -> StoreResult<()> {
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        for (id, ip) in ips {
+            sqlx::query("UPDATE comments SET ip = ? WHERE id = ?")
+                .bind(ip)
+                .bind(id.0)
+                .execute(&mut *transaction)
+                .await
+                .map_err(from_sqlx)?;
+        }
+        transaction.commit().await.map_err(from_sqlx)
+    }
+
+    async fn purge_spam_before(&self, before: OffsetDateTime) -> StoreResult<u64> {
+        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        sqlx::query(PURGE_SPAM_REPARENT)
+            .bind(timestamp(before))
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        let purged = sqlx::query("DELETE FROM comments WHERE status = 'spam' AND created_at < ?")
+            .bind(timestamp(before))
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?
+            .rows_affected();
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(purged)
+    }
+
     async fn insert_user(&self, user: &NewUser, now: OffsetDateTime) -> StoreResult<User> {
         let done = sqlx::query(
             "INSERT INTO users (email, display_name, role, password_hash, created_at)
@@ -817,6 +1138,16 @@ impl Store for SqliteStore {
             .await
             .map_err(from_sqlx)?;
         Ok(to_u64(count))
+    }
+
+    async fn all_users(&self) -> StoreResult<Vec<User>> {
+        let rows = sqlx::query(
+            "SELECT id, email, display_name, role, password_hash FROM users ORDER BY id",
+        )
+        .fetch_all(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        rows.iter().map(user_from_row).collect()
     }
 
     async fn insert_session(&self, session: &Session) -> StoreResult<()> {

@@ -70,6 +70,12 @@ mod cases {
         settings_keep_the_first_of_competing_values,
         page_invalidations_are_a_numbered_log,
         racing_submissions_from_one_address_let_one_through,
+        hourly_limits_and_spent_proofs_refuse_comments,
+        comments_are_found_by_status_article_email_and_words,
+        the_spam_filter_learns_and_unlearns,
+        reports_are_counted_and_rate_limited,
+        subscriptions_are_confirmed_listed_and_deleted,
+        personal_data_is_erased_and_old_data_purged,
     );
     use super::stores;
 }
@@ -108,6 +114,9 @@ fn comment(
         ip: "203.0.113.1".into(),
         user_agent: "agent".into(),
         created_at: NOW,
+        spam_score: None,
+        proof: None,
+        avatar_key: Some("key".into()),
     };
     change(&mut record);
     record
@@ -272,6 +281,7 @@ async fn the_submission_guard_refuses_floods_and_duplicates_in_the_insert(store:
     let guard = SubmissionGuard {
         flood_since: Some(NOW - time::Duration::seconds(14)),
         reject_duplicates: true,
+        ..SubmissionGuard::default()
     };
     let first = comment(article.id, "first", |_| {});
     assert!(store.insert_comment(&first, &guard).await.unwrap().is_ok());
@@ -314,14 +324,18 @@ async fn the_submission_guard_refuses_floods_and_duplicates_in_the_insert(store:
     let no_flood = SubmissionGuard {
         flood_since: None,
         reject_duplicates: true,
+        ..SubmissionGuard::default()
     };
     assert_eq!(
         store.insert_comment(&first, &no_flood).await.unwrap(),
         Err(Refusal::Duplicate)
     );
     let trashed = store
-        .comments_with_status(
-            CommentStatus::Approved,
+        .find_comments(
+            &CommentQuery {
+                status: Some(CommentStatus::Approved),
+                ..CommentQuery::default()
+            },
             Page {
                 number: 1,
                 size: 10,
@@ -541,7 +555,7 @@ async fn a_database_from_a_newer_version_is_refused() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("test.db");
     let store = SqliteStore::open(&path).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 3);
+    assert_eq!(store.schema_version().await.unwrap(), 4);
     store.put_setting("probe", "x").await.unwrap();
     store.close().await;
     // Stand in for a newer binary having migrated the file.
@@ -558,7 +572,7 @@ async fn a_database_from_a_newer_version_is_refused() {
     match SqliteStore::open(&path).await {
         Err(StoreError::SchemaTooNew {
             found: 999,
-            known: 3,
+            known: 4,
         }) => {}
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer schema was accepted"),
@@ -595,6 +609,7 @@ async fn racing_submissions_from_one_address_let_one_through(store: &dyn Store) 
     let guard = SubmissionGuard {
         flood_since: Some(NOW - time::Duration::seconds(14)),
         reject_duplicates: true,
+        ..SubmissionGuard::default()
     };
     let records: Vec<CommentRecord> = (0..8)
         .map(|number| {
@@ -739,7 +754,7 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     let store = PostgresStore::open(&url, &PostgresOptions::default())
         .await
         .unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 3);
+    assert_eq!(store.schema_version().await.unwrap(), 4);
     store.close().await;
     let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
     sqlx::query(
@@ -751,7 +766,7 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     match PostgresStore::open(&url, &PostgresOptions::default()).await {
         Err(StoreError::SchemaTooNew {
             found: 999,
-            known: 3,
+            known: 4,
         }) => {}
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer schema was accepted"),
@@ -782,7 +797,10 @@ async fn the_public_site_reads_through_indexes() {
     assert!(plans.len() >= 11, "{plans:?}");
     for (name, steps) in plans {
         for step in &steps {
-            let full_scan = step.starts_with("SCAN") && !step.contains("USING");
+            // "SCAN CONSTANT ROW" is a SELECT without FROM: no table at all.
+            let full_scan = step.starts_with("SCAN")
+                && !step.contains("USING")
+                && step != "SCAN CONSTANT ROW";
             assert!(!full_scan, "{name} scans a whole table: {steps:?}");
             assert!(
                 !step.contains("TEMP B-TREE"),
@@ -790,4 +808,394 @@ async fn the_public_site_reads_through_indexes() {
             );
         }
     }
+}
+
+async fn hourly_limits_and_spent_proofs_refuse_comments(store: &dyn Store) {
+    let article = store
+        .insert_article(&article("Limits", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let guard = SubmissionGuard {
+        rate_since: Some(NOW - time::Duration::hours(1)),
+        max_per_ip: 3,
+        max_per_email: 2,
+        ..SubmissionGuard::default()
+    };
+    let from = |number: u32, ip: &str, email: &str| {
+        comment(article.id, &format!("comment {number}"), |record| {
+            record.ip = ip.into();
+            record.author_email = email.into();
+        })
+    };
+    for (number, email) in [(1, "a@example.com"), (2, "b@example.com"), (3, "a@example.com")] {
+        let outcome = store
+            .insert_comment(&from(number, "198.51.100.1", email), &guard)
+            .await
+            .unwrap();
+        assert!(outcome.is_ok(), "comment {number}: {outcome:?}");
+    }
+    assert_eq!(
+        store
+            .insert_comment(&from(4, "198.51.100.1", "c@example.com"), &guard)
+            .await
+            .unwrap(),
+        Err(Refusal::RateLimited),
+        "a fourth comment from one address in an hour"
+    );
+    assert_eq!(
+        store
+            .insert_comment(&from(5, "198.51.100.2", "a@example.com"), &guard)
+            .await
+            .unwrap(),
+        Err(Refusal::RateLimited),
+        "a third comment from one email in an hour"
+    );
+    let later = SubmissionGuard {
+        rate_since: Some(NOW + time::Duration::seconds(1)),
+        ..guard.clone()
+    };
+    assert!(
+        store
+            .insert_comment(&from(6, "198.51.100.1", "a@example.com"), &later)
+            .await
+            .unwrap()
+            .is_ok(),
+        "older comments fall out of the window"
+    );
+
+    let proven = |number| {
+        comment(article.id, &format!("proven {number}"), |record| {
+            record.proof = Some("challenge-1".into());
+            record.ip = format!("198.51.100.{}", 10 + number);
+            record.author_email = format!("p{number}@example.com");
+        })
+    };
+    assert!(
+        store
+            .insert_comment(&proven(1), &SubmissionGuard::default())
+            .await
+            .unwrap()
+            .is_ok()
+    );
+    assert_eq!(
+        store
+            .insert_comment(&proven(2), &SubmissionGuard::default())
+            .await
+            .unwrap(),
+        Err(Refusal::ProofReused)
+    );
+}
+
+async fn comments_are_found_by_status_article_email_and_words(store: &dyn Store) {
+    let first = store
+        .insert_article(&article("First", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let second = store
+        .insert_article(&article("Second", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let ada = insert(store, &comment(first.id, "About 100% of the bridge", |_| {})).await;
+    let bob = insert(
+        store,
+        &comment(second.id, "Pending words", |record| {
+            record.author_name = "Bob".into();
+            record.author_email = "Bob@Example.com".into();
+            record.status = CommentStatus::Pending;
+            record.ip = "192.0.2.77".into();
+            record.spam_score = Some(0.25);
+        }),
+    )
+    .await;
+    let page = Page {
+        number: 1,
+        size: 10,
+    };
+    let ids = |found: Vec<QueuedComment>| -> Vec<CommentId> {
+        found.iter().map(|queued| queued.comment.id).collect()
+    };
+    let find = |query: CommentQuery| async move { store.find_comments(&query, page).await.unwrap() };
+    assert_eq!(ids(find(CommentQuery::default()).await), vec![bob, ada]);
+    let pending = find(CommentQuery {
+        status: Some(CommentStatus::Pending),
+        ..CommentQuery::default()
+    })
+    .await;
+    assert_eq!(ids(pending.clone()), vec![bob]);
+    assert_eq!(pending[0].spam_score, Some(0.25));
+    assert_eq!(pending[0].article_title, "Second");
+    assert_eq!(
+        ids(find(CommentQuery {
+            article_id: Some(first.id),
+            ..CommentQuery::default()
+        })
+        .await),
+        vec![ada]
+    );
+    assert_eq!(
+        ids(find(CommentQuery {
+            email: Some("bob@example.com".into()),
+            ..CommentQuery::default()
+        })
+        .await),
+        vec![bob],
+        "email in any case"
+    );
+    for (search, expected) in [
+        ("BRIDGE", vec![ada]),
+        ("100%", vec![ada]),
+        ("0%", vec![ada]),
+        ("_", vec![]),
+        ("192.0.2", vec![bob]),
+        ("bob@", vec![bob]),
+        ("ada", vec![ada]),
+    ] {
+        assert_eq!(
+            ids(find(CommentQuery {
+                search: search.into(),
+                ..CommentQuery::default()
+            })
+            .await),
+            expected,
+            "search {search:?}"
+        );
+    }
+    let edit = CommentEdit {
+        author_name: "Ada L.".into(),
+        author_email: "ada@example.com".into(),
+        author_url: "https://ada.example/".into(),
+        content: "Edited".into(),
+        content_html: "<p>Edited</p>".into(),
+    };
+    let public = store.approved_comments(first.id).await.unwrap();
+    assert_eq!(public[0].avatar_key.as_deref(), Some("key"));
+    assert_eq!(public[0].author_email, "", "public reads leave out the email");
+    assert!(store.edit_comment(ada, &edit, NOW).await.unwrap());
+    let edited = store.comment_by_id(ada).await.unwrap().unwrap();
+    assert_eq!(
+        (edited.author_name.as_str(), edited.content.as_str()),
+        ("Ada L.", "Edited")
+    );
+    assert!(!store.edit_comment(CommentId(999_999), &edit, NOW).await.unwrap());
+}
+
+async fn the_spam_filter_learns_and_unlearns(store: &dyn Store) {
+    use tidings_domain::spam_filter::{DOCUMENTS, Label, TokenCounts};
+    let article = store
+        .insert_article(&article("Spam", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let id = insert(store, &comment(article.id, "pills", |_| {})).await;
+    let tokens = vec!["pills".to_owned(), "cheap".to_owned()];
+    let counts = |spam, ham| TokenCounts { spam, ham };
+    store
+        .train_spam_filter(id, &tokens, Some(Label::Spam))
+        .await
+        .unwrap();
+    // Training twice the same way counts once.
+    store
+        .train_spam_filter(id, &tokens, Some(Label::Spam))
+        .await
+        .unwrap();
+    let learnt = store.spam_token_counts(&tokens).await.unwrap();
+    assert_eq!(learnt.get("pills"), Some(&counts(1, 0)));
+    assert_eq!(learnt.get(DOCUMENTS), Some(&counts(1, 0)));
+    // A moderator's change of mind moves the counts over.
+    store
+        .train_spam_filter(id, &tokens, Some(Label::Ham))
+        .await
+        .unwrap();
+    let learnt = store.spam_token_counts(&tokens).await.unwrap();
+    assert_eq!(learnt.get("cheap"), Some(&counts(0, 1)));
+    assert_eq!(learnt.get(DOCUMENTS), Some(&counts(0, 1)));
+    store.train_spam_filter(id, &tokens, None).await.unwrap();
+    let learnt = store.spam_token_counts(&tokens).await.unwrap();
+    assert_eq!(learnt.get("cheap"), Some(&counts(0, 0)));
+    assert!(!learnt.contains_key("never-seen"));
+}
+
+async fn reports_are_counted_and_rate_limited(store: &dyn Store) {
+    let article = store
+        .insert_article(&article("Reports", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let id = insert(store, &comment(article.id, "rude", |_| {})).await;
+    let since = NOW - time::Duration::hours(1);
+    for _ in 0..2 {
+        assert_eq!(
+            store
+                .record_report(id, "rude", "192.0.2.5", NOW, since, 2)
+                .await
+                .unwrap(),
+            Ok(())
+        );
+    }
+    assert_eq!(
+        store
+            .record_report(id, "rude", "192.0.2.5", NOW, since, 2)
+            .await
+            .unwrap(),
+        Err(Refusal::RateLimited)
+    );
+    let queued = store
+        .find_comments(
+            &CommentQuery::default(),
+            Page {
+                number: 1,
+                size: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(queued[0].reports, 2);
+}
+
+async fn subscriptions_are_confirmed_listed_and_deleted(store: &dyn Store) {
+    let article = store
+        .insert_article(&article("Subscribed", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let parent = insert(store, &comment(article.id, "parent", |_| {})).await;
+    let subscription = |token: &str, comment_id| Subscription {
+        email: "reader@example.com".into(),
+        article_id: article.id,
+        comment_id,
+        token: token.into(),
+        confirmed: false,
+        created_at: NOW,
+    };
+    store
+        .insert_subscription(&subscription("t-article", None))
+        .await
+        .unwrap();
+    store
+        .insert_subscription(&subscription("t-replies", Some(parent)))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .subscriptions_for_article(article.id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing is sent before confirmation"
+    );
+    let confirmed = store.confirm_subscription("t-replies").await.unwrap().unwrap();
+    assert!(confirmed.confirmed);
+    assert_eq!(confirmed.comment_id, Some(parent));
+    assert_eq!(store.confirm_subscription("nope").await.unwrap(), None);
+    let listed = store.subscriptions_for_article(article.id).await.unwrap();
+    assert_eq!(listed, vec![confirmed.clone()]);
+    assert_eq!(
+        store
+            .subscriptions_by_email("Reader@Example.com")
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        store.delete_subscription("t-replies").await.unwrap(),
+        Some(confirmed)
+    );
+    assert_eq!(store.delete_subscription("t-replies").await.unwrap(), None);
+}
+
+async fn personal_data_is_erased_and_old_data_purged(store: &dyn Store) {
+    let article = store
+        .insert_article(&article("Private", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let mine = insert(
+        store,
+        &comment(article.id, "mine", |record| {
+            record.author_email = "Me@Example.com".into();
+            record.author_url = "https://me.example/".into();
+        }),
+    )
+    .await;
+    let old_spam = insert(
+        store,
+        &comment(article.id, "old spam", |record| {
+            record.status = CommentStatus::Spam;
+            record.created_at = NOW - time::Duration::days(30);
+            record.ip = "2001:db8:1:2::5".into();
+        }),
+    )
+    .await;
+    let reply = insert(
+        store,
+        &comment(article.id, "reply to spam", |record| {
+            record.parent_id = Some(old_spam);
+            record.created_at = NOW - time::Duration::days(29);
+        }),
+    )
+    .await;
+    store
+        .insert_subscription(&Subscription {
+            email: "me@example.com".into(),
+            article_id: article.id,
+            comment_id: None,
+            token: "mine".into(),
+            confirmed: true,
+            created_at: NOW,
+        })
+        .await
+        .unwrap();
+    let erased = store.erase_personal_data("me@example.com").await.unwrap();
+    assert_eq!(
+        erased,
+        Erased {
+            comments: 1,
+            subscriptions: 1
+        }
+    );
+    let anonymous = store.comment_by_id(mine).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            anonymous.author_name.as_str(),
+            anonymous.author_email.as_str(),
+            anonymous.author_url.as_str(),
+            anonymous.ip.as_str(),
+            anonymous.content.as_str()
+        ),
+        ("Anonymous", "", "", "", "mine")
+    );
+
+    let to_anonymise = store
+        .ips_to_anonymise(NOW - time::Duration::days(7), 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        to_anonymise,
+        vec![
+            (old_spam, "2001:db8:1:2::5".to_owned()),
+            (reply, "203.0.113.1".to_owned())
+        ]
+    );
+    store
+        .set_comment_ips(&[(reply, "203.0.113.0".to_owned())])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .ips_to_anonymise(NOW - time::Duration::days(7), 100)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "an anonymised address is not picked again"
+    );
+
+    assert_eq!(
+        store
+            .purge_spam_before(NOW - time::Duration::days(15))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(store.comment_by_id(old_spam).await.unwrap().is_none());
+    let orphan = store.comment_by_id(reply).await.unwrap().unwrap();
+    assert_eq!(orphan.parent_id, None, "the reply moved up");
+    assert_eq!(store.all_users().await.unwrap().len(), 0);
 }

@@ -7,6 +7,7 @@ use crate::render::Templates;
 use crate::render::views::SiteView;
 use crate::security::{PasswordCost, Signer, random_token};
 use crate::services;
+use crate::services::mail::Mailer;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,6 +31,7 @@ pub struct App {
     /// Whether other nodes may write to the same database (PostgreSQL), so cached pages must
     /// be checked against the database's content epoch.
     pub shared_database: bool,
+    pub mailer: Arc<Mailer>,
 }
 
 /// What tests change about an app; production uses [`AppOptions::default`].
@@ -119,7 +121,9 @@ impl App {
         let cache = Arc::new(PageCache::new(
             config.cache_megabytes as usize * 1024 * 1024,
         ));
+        let mailer = Arc::new(Mailer::new(data_dir, &config)?);
         let app = App {
+            mailer,
             cache,
             shared_database,
             config: Arc::new(config),

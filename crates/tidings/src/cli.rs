@@ -263,7 +263,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     ArticleStatus::Published
                 }),
                 published_at,
-                comments_open: !comments_closed,
+                comments_open: !comments_closed
+                    && site::discussion_settings(&app)
+                        .await?
+                        .comments_on_new_articles,
             };
             match articles::create_article(&app, input, author_id).await {
                 Ok(article) => {

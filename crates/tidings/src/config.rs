@@ -42,6 +42,13 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Memory for the full-page cache of public pages, in megabytes; 0 turns it off.
     pub cache_megabytes: u32,
+    /// Where mail goes: `smtp://user:password@host:587` (STARTTLS when the server offers
+    /// it; add `?tls=required` to insist), `smtps://…:465` (TLS from the start). Empty: mail
+    /// is written to the `mail/outbox` folder in the data folder instead, one `.eml` file
+    /// a message.
+    pub smtp_url: Option<String>,
+    /// The sender of the site's mail.
+    pub mail_from: String,
 }
 
 impl Default for Config {
@@ -58,6 +65,8 @@ impl Default for Config {
             articles_per_page: 10,
             trusted_proxies: Vec::new(),
             cache_megabytes: 64,
+            smtp_url: None,
+            mail_from: "tidings <tidings@localhost>".into(),
         }
     }
 }
@@ -91,6 +100,19 @@ impl Config {
             "articles_per_page must be between 1 and 100"
         );
         anyhow::ensure!(!self.title.trim().is_empty(), "title must not be empty");
+        if let Some(smtp_url) = self.smtp_url.as_deref().filter(|url| !url.is_empty()) {
+            let parsed = url::Url::parse(smtp_url)
+                .with_context(|| "smtp_url is not a URL (smtp://host:port)".to_owned())?;
+            anyhow::ensure!(
+                matches!(parsed.scheme(), "smtp" | "smtps"),
+                "smtp_url must start with smtp:// or smtps://"
+            );
+        }
+        anyhow::ensure!(
+            self.mail_from.parse::<lettre::message::Mailbox>().is_ok(),
+            "mail_from {:?} is not a mail address (\"Name <address@example.com>\")",
+            self.mail_from
+        );
         anyhow::ensure!(
             (1..=1000).contains(&self.database_pool_size),
             "database_pool_size must be between 1 and 1000"

@@ -27,6 +27,10 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "error.html",
     "robots.txt",
     "feed.xml",
+    "comments_feed.xml",
+    "message.html",
+    "comment_edit.html",
+    "report.html",
     "admin/base.html",
     "admin/login.html",
     "admin/setup.html",
@@ -35,6 +39,8 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "admin/article_edit.html",
     "admin/discussion.html",
     "admin/status.html",
+    "admin/comment_edit.html",
+    "admin/privacy.html",
 );
 
 /// The default theme's static files, served under `/static/`.
@@ -53,6 +59,21 @@ const STATIC_FILES: &[(&str, &str, &[u8])] = &[
         "reply.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../theme/static/reply.js"),
+    ),
+    (
+        "comment-form.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../theme/static/comment-form.js"),
+    ),
+    (
+        "admin.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../theme/static/admin.js"),
+    ),
+    (
+        "avatar.svg",
+        "image/svg+xml",
+        include_bytes!("../theme/static/avatar.svg"),
     ),
 ];
 

@@ -5,4 +5,8 @@
 pub mod accounts;
 pub mod articles;
 pub mod comments;
+pub mod housekeeping;
+pub mod mail;
+pub mod notify;
 pub mod site;
+pub mod spam;

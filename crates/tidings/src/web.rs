@@ -2,6 +2,7 @@
 //! It calls services and renders views; it never names a database backend.
 
 mod admin;
+mod discussion;
 mod error;
 mod extract;
 pub mod page_cache;
@@ -23,10 +24,16 @@ pub async fn serve(
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
+    // Work no request waits for: sending queued mail, and hourly housekeeping.
+    let mail = tokio::spawn(app.mailer.clone().run(app.clock.clone()));
+    let housekeeping = tokio::spawn(crate::services::housekeeping::run(app.clone()));
+    let served = axum::serve(
         listener,
         router(app).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    mail.abort();
+    housekeeping.abort();
+    served
 }

@@ -7,6 +7,7 @@ use minijinja::Value;
 use serde::Serialize;
 use tidings_domain::comment::{self, ThreadNode};
 use tidings_domain::text::{render_comment, render_comment_preview};
+use tidings_domain::discussion::CommentOrder;
 use tidings_domain::{Article, Comment, CommentId, DiscussionSettings, FieldErrors, SafeHtml};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -125,15 +126,30 @@ pub struct CommentView {
     pub author_name: String,
     /// The commenter's website, or empty; linked with `rel="external nofollow ugc"`.
     pub author_url: String,
+    /// `/avatars/KEY.svg`, or `None` when the site shows no avatars.
+    pub avatar_url: Option<String>,
     pub date: String,
     pub date_iso: String,
+    /// The comment's address: its comment page and anchor.
+    pub permalink: String,
     pub content_html: Value,
     pub depth: u32,
+    /// What it answers, for "in reply to NAME" (linked) on replies.
+    pub in_reply_to: Option<ReplyTarget>,
     /// `None` at the deepest level, or when comments are closed.
     pub reply_url: Option<String>,
+    pub report_url: Option<String>,
     /// Shown only to its author, through a signed link.
     pub awaiting_moderation: bool,
+    /// The signed link that lets its author edit or delete it, while the window is open.
+    pub edit_url: Option<String>,
     pub replies: Vec<CommentView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReplyTarget {
+    pub id: i64,
+    pub author_name: String,
 }
 
 /// What the reader typed, echoed back into the form after a failed submission.
@@ -143,6 +159,9 @@ pub struct FormValues {
     pub author: String,
     pub email: String,
     pub url: String,
+    /// "", "replies" or "all".
+    pub subscribe: String,
+    pub remember: bool,
 }
 
 /// One message per field, or none; every field is always present so themes can test it.
@@ -195,6 +214,12 @@ pub struct CommentFormView {
     pub errors: FormErrors,
     pub has_errors: bool,
     pub require_name_email: bool,
+    /// Show "Save my name, email, and website in this browser…".
+    pub remember_opt_in: bool,
+    /// Offer mail about replies and new comments.
+    pub subscriptions: bool,
+    /// Leading zero bits the browser's proof of work must reach; 0 when none is asked.
+    pub proof_of_work_bits: u32,
     pub max_comment: usize,
     pub max_author: usize,
     pub max_email: usize,
@@ -209,8 +234,21 @@ pub struct ArticlePage {
     pub comments: Vec<CommentView>,
     pub comment_count: u64,
     pub comments_label: String,
+    /// Links between comment pages, when comments are paged and there is more than one.
+    pub comment_pages: Option<CommentPagesView>,
     /// `None` when comments are closed.
     pub form: Option<CommentFormView>,
+    /// The article's comment feed.
+    pub comments_feed_url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommentPagesView {
+    pub current: u32,
+    pub count: u32,
+    /// Links to the page of older and of newer comments.
+    pub older_url: Option<String>,
+    pub newer_url: Option<String>,
 }
 
 /// Everything that decides how an article page looks.
@@ -220,40 +258,87 @@ pub struct ArticlePageInput<'a> {
     pub author: Option<String>,
     /// The approved comments, oldest first.
     pub comments: &'a [Comment],
-    pub pending: Option<&'a PendingPreview>,
+    /// The reader's own comment, through its signed link.
+    pub own: Option<&'a PendingPreview>,
     pub settings: &'a DiscussionSettings,
     pub reply_to: Option<&'a Comment>,
+    /// The comment page asked for (`comment-page-N/`), or `None` for the default one.
+    pub comment_page: Option<u32>,
     pub values: FormValues,
     pub errors: FormErrors,
     pub now: OffsetDateTime,
 }
 
-pub fn article_page(input: ArticlePageInput<'_>) -> ArticlePage {
+/// A comment page that does not exist.
+#[derive(Debug)]
+pub struct NoSuchCommentPage;
+
+/// The index (oldest first) of the thread holding `id`.
+pub fn thread_holding(threads: &[ThreadNode<'_>], id: CommentId) -> Option<usize> {
+    fn holds(node: &ThreadNode<'_>, id: CommentId) -> bool {
+        node.comment.id == id || node.replies.iter().any(|reply| holds(reply, id))
+    }
+    threads.iter().position(|node| holds(node, id))
+}
+
+pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCommentPage> {
     let article = input.article;
+    let settings = input.settings;
     let permalink = article.permalink();
-    let comments_open = article.accepts_comments(input.now);
-    let pending_id = input.pending.map(|pending| pending.comment.id);
-    // The list is copied only to add a pending comment to it.
-    let shown: std::borrow::Cow<'_, [Comment]> = match input.pending {
-        Some(pending) => {
-            let mut with_pending = input.comments.to_vec();
-            with_pending.push(pending.comment.clone());
-            with_pending.into()
+    let comments_open = article.accepts_comments(input.now, settings.close_after_days);
+    let own_id = input.own.map(|own| own.comment.id);
+    // The list is copied only to add the reader's own waiting comment to it.
+    let shown: std::borrow::Cow<'_, [Comment]> = match input.own {
+        Some(own) if !input.comments.iter().any(|c| c.id == own.comment.id) => {
+            let mut with_own = input.comments.to_vec();
+            with_own.push(own.comment.clone());
+            with_own.into()
         }
-        None => input.comments.into(),
+        _ => input.comments.into(),
     };
-    let threads = comment::thread(&shown, input.settings.thread_depth);
+    let threads = comment::thread(&shown, settings.thread_depth);
+    let page_count = settings.comment_page_count(threads.len());
+    let page = match (input.comment_page, own_id) {
+        (Some(page), _) if page == 0 || page > page_count => return Err(NoSuchCommentPage),
+        (Some(page), _) => page,
+        // The author's link lands on the page that holds their comment.
+        (None, Some(id)) => thread_holding(&threads, id)
+            .map_or(settings.default_comment_page(threads.len()), |index| {
+                settings.page_of_thread(index)
+            }),
+        (None, None) => settings.default_comment_page(threads.len()),
+    };
+    let range = settings.threads_on_page(page, threads.len());
+    let mut on_page: Vec<&ThreadNode<'_>> = threads[range].iter().collect();
+    if settings.comment_order == CommentOrder::NewestFirst {
+        on_page.reverse();
+    }
+    let names: std::collections::HashMap<CommentId, &str> = shown
+        .iter()
+        .map(|comment| (comment.id, comment.author_name.as_str()))
+        .collect();
+    let page_url = settings.comment_page_url(&permalink, page);
     let context = CommentContext {
         permalink: &permalink,
+        page_url: &page_url,
         comments_open,
-        max_depth: input.settings.thread_depth,
-        pending_id,
+        max_depth: settings.thread_depth,
+        own: input.own,
+        show_avatars: settings.show_avatars,
+        names: &names,
     };
-    let comments = threads
-        .iter()
+    let comments = on_page
+        .into_iter()
         .map(|node| comment_view(node, &context))
         .collect();
     let comment_count = input.comments.len() as u64;
+    let comment_pages = (page_count > 1).then(|| CommentPagesView {
+        current: page,
+        count: page_count,
+        older_url: (page > 1).then(|| settings.comment_page_url(&permalink, page - 1) + "#comments"),
+        newer_url: (page < page_count)
+            .then(|| settings.comment_page_url(&permalink, page + 1) + "#comments"),
+    });
     let form = comments_open.then(|| {
         let has_errors = input.errors.any();
         CommentFormView {
@@ -267,18 +352,21 @@ pub fn article_page(input: ArticlePageInput<'_>) -> ArticlePage {
             values: input.values,
             errors: input.errors,
             has_errors,
-            require_name_email: input.settings.require_name_email,
+            require_name_email: settings.require_name_email,
+            remember_opt_in: settings.remember_commenter_opt_in,
+            subscriptions: settings.subscriptions,
+            proof_of_work_bits: settings.proof_of_work_bits,
             max_comment: comment::MAX_COMMENT_CHARS,
             max_author: comment::MAX_NAME_CHARS,
             max_email: comment::MAX_EMAIL_CHARS,
             max_url: comment::MAX_URL_CHARS,
         }
     });
-    ArticlePage {
+    Ok(ArticlePage {
         site: input.site,
         // A page showing a pending comment or a reply form is a variant of the article, not
         // something for search engines.
-        noindex: input.pending.is_some() || input.reply_to.is_some(),
+        noindex: input.own.is_some() || input.reply_to.is_some(),
         article: ArticleView {
             id: article.id.0,
             title: article.title.clone(),
@@ -292,15 +380,21 @@ pub fn article_page(input: ArticlePageInput<'_>) -> ArticlePage {
         comments,
         comment_count,
         comments_label: comments_label(comment_count),
+        comment_pages,
         form,
-    }
+        comments_feed_url: format!("{permalink}feed/"),
+    })
 }
 
 struct CommentContext<'a> {
     permalink: &'a str,
+    /// The address of the comment page being shown.
+    page_url: &'a str,
     comments_open: bool,
     max_depth: u32,
-    pending_id: Option<CommentId>,
+    own: Option<&'a PendingPreview>,
+    show_avatars: bool,
+    names: &'a std::collections::HashMap<CommentId, &'a str>,
 }
 
 fn display_name(name: &str) -> String {
@@ -311,9 +405,18 @@ fn display_name(name: &str) -> String {
     }
 }
 
+pub fn avatar_url(comment: &Comment) -> String {
+    match &comment.avatar_key {
+        Some(key) => format!("/avatars/{key}.svg"),
+        None => "/static/avatar.svg".into(),
+    }
+}
+
 fn comment_view(node: &ThreadNode<'_>, context: &CommentContext<'_>) -> CommentView {
     let comment = node.comment;
-    let awaiting_moderation = Some(comment.id) == context.pending_id;
+    let own = context.own.filter(|own| own.comment.id == comment.id);
+    let awaiting_moderation =
+        own.is_some() && comment.status != tidings_domain::CommentStatus::Approved;
     let can_reply = context.comments_open && !awaiting_moderation && node.depth < context.max_depth;
     CommentView {
         id: comment.id.0,
@@ -324,8 +427,10 @@ fn comment_view(node: &ThreadNode<'_>, context: &CommentContext<'_>) -> CommentV
         } else {
             comment.author_url.clone()
         },
+        avatar_url: context.show_avatars.then(|| avatar_url(comment)),
         date: human_date_time(comment.created_at),
         date_iso: iso_date(comment.created_at),
+        permalink: format!("{}#comment-{}", context.page_url, comment.id),
         content_html: safe(&if awaiting_moderation {
             render_comment_preview(&comment.content)
         } else {
@@ -336,9 +441,17 @@ fn comment_view(node: &ThreadNode<'_>, context: &CommentContext<'_>) -> CommentV
                 .unwrap_or_else(|| render_comment(&comment.content))
         }),
         depth: node.depth,
+        in_reply_to: comment.parent_id.and_then(|parent| {
+            context.names.get(&parent).map(|name| ReplyTarget {
+                id: parent.0,
+                author_name: display_name(name),
+            })
+        }),
         reply_url: can_reply
             .then(|| format!("{}?replytocom={}#respond", context.permalink, comment.id)),
+        report_url: (!awaiting_moderation).then(|| format!("/comments/{}/report", comment.id)),
         awaiting_moderation,
+        edit_url: own.and_then(|own| own.edit_url.clone()),
         replies: node
             .replies
             .iter()

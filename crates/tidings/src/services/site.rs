@@ -63,6 +63,9 @@ pub async fn welcome_fresh_site(app: &App) -> anyhow::Result<()> {
         ip: String::new(),
         user_agent: String::new(),
         created_at: now,
+        spam_score: None,
+        proof: None,
+        avatar_key: Some(crate::services::comments::avatar_key(app, "reader@example.com", "")),
     };
     app.store
         .insert_comment(&sample, &SubmissionGuard::default())

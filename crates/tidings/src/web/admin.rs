@@ -13,16 +13,17 @@ use crate::web::extract::{Admin, FormFields, SESSION_COOKIE, cookie};
 use crate::web::public::{html, redirect};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tidings_domain::article::{ArticleInput, InvalidArticle};
-use tidings_domain::discussion::MAX_THREAD_DEPTH;
+use tidings_domain::discussion::{CommentOrder, DefaultCommentsPage, MAX_THREAD_DEPTH};
+use tidings_domain::RawSubmission;
 use tidings_domain::text::render_comment_preview;
 use tidings_domain::{
     Article, ArticleId, ArticleStatus, CommentId, CommentStatus, DiscussionSettings,
     ModerationAction, Role,
 };
-use tidings_store::Page;
+use tidings_store::{CommentQuery, Page};
 use time::PrimitiveDateTime;
 use time::macros::format_description;
 
@@ -301,6 +302,11 @@ struct QueueRow {
     date: String,
     date_iso: String,
     reason: String,
+    status: &'static str,
+    /// The spam filter's score as a percentage, when it judged.
+    spam_score: Option<u32>,
+    reports: u64,
+    history_url: String,
     actions: Vec<ActionButton>,
 }
 
@@ -308,12 +314,19 @@ struct QueueRow {
 struct QueuePage {
     #[serde(flatten)]
     chrome: Chrome,
+    /// The status shown, or "all".
     status: &'static str,
     tabs: Vec<StatusTab>,
     rows: Vec<QueueRow>,
     bulk_actions: Vec<ActionButton>,
     page: u32,
-    pages: u32,
+    newer_url: Option<String>,
+    older_url: Option<String>,
+    search: String,
+    email: String,
+    article: String,
+    /// The commenter whose history this is, with how many of their comments wait.
+    commenter_pending: u64,
 }
 
 fn status_label(status: CommentStatus) -> &'static str {
@@ -349,30 +362,90 @@ fn buttons(status: CommentStatus) -> Vec<ActionButton> {
 
 const QUEUE_PAGE_SIZE: u32 = 20;
 
+/// The comment list's address for a status and filters.
+fn queue_url(status: &str, search: &str, email: &str, article: &str, page: u32) -> String {
+    let mut url = form_urlencoded::Serializer::new(String::new());
+    url.append_pair("status", status);
+    for (name, value) in [("q", search), ("email", email), ("article", article)] {
+        if !value.is_empty() {
+            url.append_pair(name, value);
+        }
+    }
+    if page > 1 {
+        url.append_pair("page", &page.to_string());
+    }
+    format!("/admin/comments?{}", url.finish())
+}
+
 pub async fn list_comments(
     State(app): State<App>,
     admin: Admin,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let status = query_value(&query, "status")
-        .and_then(|status| CommentStatus::parse(&status))
-        .unwrap_or(CommentStatus::Pending);
+    let requested = query_value(&query, "status").unwrap_or_default();
+    // A commenter's history and searches look through every status unless one is asked.
+    let search = query_value(&query, "q").unwrap_or_default().trim().to_owned();
+    let email = query_value(&query, "email").unwrap_or_default().trim().to_owned();
+    let article = query_value(&query, "article").unwrap_or_default().trim().to_owned();
+    let status = match CommentStatus::parse(&requested) {
+        Some(status) => Some(status),
+        None if requested == "all" || !email.is_empty() || !search.is_empty() => None,
+        None => Some(CommentStatus::Pending),
+    };
+    let status_name = status.map_or("all", CommentStatus::as_str);
     let number = query_value(&query, "page")
         .and_then(|page| page.parse().ok())
         .unwrap_or(1_u32)
         .max(1);
     let notice = query_value(&query, "notice");
     let counts = app.store.comment_counts().await?;
+    let filter = CommentQuery {
+        status,
+        article_id: article.parse::<i64>().ok().map(tidings_domain::ArticleId),
+        email: (!email.is_empty()).then(|| email.clone()),
+        search: search.clone(),
+    };
     let queued = app
         .store
-        .comments_with_status(
-            status,
+        .find_comments(
+            &filter,
             Page {
                 number,
                 size: QUEUE_PAGE_SIZE,
             },
         )
         .await?;
+    // Whether another page follows: the one comment after this page, if any.
+    let more = queued.len() == QUEUE_PAGE_SIZE as usize
+        && !app
+            .store
+            .find_comments(
+                &filter,
+                Page {
+                    number: number * QUEUE_PAGE_SIZE + 1,
+                    size: 1,
+                },
+            )
+            .await?
+            .is_empty();
+    let commenter_pending = if email.is_empty() {
+        0
+    } else {
+        app.store
+            .find_comments(
+                &CommentQuery {
+                    status: Some(CommentStatus::Pending),
+                    email: Some(email.clone()),
+                    ..CommentQuery::default()
+                },
+                Page {
+                    number: 1,
+                    size: 1000,
+                },
+            )
+            .await?
+            .len() as u64
+    };
     let rows = queued
         .into_iter()
         .map(|queued| {
@@ -380,10 +453,11 @@ pub async fn list_comments(
             QueueRow {
                 id: comment.id.0,
                 link: if comment.status == CommentStatus::Approved {
-                    format!("{}#comment-{}", queued.article_permalink, comment.id)
+                    format!("/comments/{}/", comment.id)
                 } else {
                     queued.article_permalink
                 },
+                history_url: queue_url("all", "", &comment.author_email, "", 1),
                 author_name: comment.author_name,
                 author_email: comment.author_email,
                 author_url: comment.author_url,
@@ -396,26 +470,51 @@ pub async fn list_comments(
                 date: human_date_time(comment.created_at),
                 date_iso: iso_date(comment.created_at),
                 reason: comment.moderation_reason,
+                status: comment.status.as_str(),
+                spam_score: queued
+                    .spam_score
+                    .map(|score| (score * 100.0).round().clamp(0.0, 100.0) as u32),
+                reports: queued.reports,
                 actions: buttons(comment.status),
             }
         })
         .collect();
     let page = QueuePage {
         chrome: chrome(&app, &admin, "comments", notice).await?,
-        status: status.as_str(),
+        status: status_name,
         tabs: CommentStatus::ALL
             .into_iter()
             .map(|tab| StatusTab {
                 status: tab.as_str(),
                 label: status_label(tab),
                 count: counts.get(tab),
-                current: tab == status,
+                current: Some(tab) == status,
             })
             .collect(),
         rows,
-        bulk_actions: buttons(status),
+        bulk_actions: match status {
+            Some(status) => buttons(status),
+            None => [
+                ModerationAction::Approve,
+                ModerationAction::Unapprove,
+                ModerationAction::Spam,
+                ModerationAction::Trash,
+            ]
+            .into_iter()
+            .map(|action| ActionButton {
+                value: action.as_str(),
+                label: action_label(action),
+            })
+            .collect(),
+        },
         page: number,
-        pages: Page::count(counts.get(status), QUEUE_PAGE_SIZE),
+        newer_url: (number > 1)
+            .then(|| queue_url(status_name, &search, &email, &article, number - 1)),
+        older_url: more.then(|| queue_url(status_name, &search, &email, &article, number + 1)),
+        search,
+        email,
+        article,
+        commenter_pending,
     };
     render(&app, StatusCode::OK, "admin/comments.html", page)
 }
@@ -427,9 +526,34 @@ pub async fn moderate_comments(
 ) -> Result<Response, AppError> {
     admin.check_csrf(&form)?;
     // One button per row posts `single=ACTION:ID`; the bulk form posts `bulk_action` and `ids`.
-    let (action, ids): (&str, Vec<&str>) = match form.get("single").split_once(':') {
-        Some((action, id)) => (action, vec![id]),
-        None => (form.get("bulk_action"), form.all("ids").collect()),
+    let everyone_from = form.get("approve_all_from").to_owned();
+    let pending_from: Vec<String> = if everyone_from.is_empty() {
+        Vec::new()
+    } else {
+        app.store
+            .find_comments(
+                &CommentQuery {
+                    status: Some(CommentStatus::Pending),
+                    email: Some(everyone_from.clone()),
+                    ..CommentQuery::default()
+                },
+                Page {
+                    number: 1,
+                    size: 1000,
+                },
+            )
+            .await?
+            .iter()
+            .map(|queued| queued.comment.id.0.to_string())
+            .collect()
+    };
+    let (action, ids): (&str, Vec<&str>) = if !everyone_from.is_empty() {
+        ("approve", pending_from.iter().map(String::as_str).collect())
+    } else {
+        match form.get("single").split_once(':') {
+            Some((action, id)) => (action, vec![id]),
+            None => (form.get("bulk_action"), form.all("ids").collect()),
+        }
     };
     let action = ModerationAction::parse(action).ok_or_else(|| {
         AppError::BadRequest("Choose what to do with the selected comments.".into())
@@ -439,7 +563,12 @@ pub async fn moderate_comments(
         .map(|id| id.parse::<i64>().map(CommentId))
         .collect::<Result<_, _>>()
         .map_err(|_| AppError::BadRequest("The selected comments are not valid.".into()))?;
-    let status = CommentStatus::parse(form.get("status")).unwrap_or(CommentStatus::Pending);
+    let status = form.get("status");
+    let status = if status == "all" || CommentStatus::parse(status).is_some() {
+        status
+    } else {
+        "pending"
+    };
     let notice = if ids.is_empty() {
         "Select at least one comment first.".to_owned()
     } else {
@@ -454,8 +583,14 @@ pub async fn moderate_comments(
         notice
     };
     let target = format!(
-        "/admin/comments?status={}&notice={}",
-        status.as_str(),
+        "{}&notice={}",
+        queue_url(
+            status,
+            form.get("q"),
+            form.get("email"),
+            form.get("article"),
+            1
+        ),
         form_urlencoded::byte_serialize(notice.as_bytes()).collect::<String>()
     );
     Ok(redirect(StatusCode::SEE_OTHER, &target))
@@ -586,8 +721,7 @@ pub async fn preview_article(
     let page = crate::web::public::article_page_html(
         &app,
         &article,
-        None,
-        None,
+        crate::web::public::ArticleExtras::default(),
         FormValues::default(),
         FormErrors::default(),
     )
@@ -598,7 +732,7 @@ pub async fn preview_article(
 pub async fn new_article(State(app): State<App>, admin: Admin) -> Result<Response, AppError> {
     let values = EditorValues {
         status: "draft".into(),
-        comments_open: true,
+        comments_open: site::discussion_settings(&app).await?.comments_on_new_articles,
         ..EditorValues::default()
     };
     editor(&app, &admin, StatusCode::OK, None, values, Vec::new(), None).await
@@ -830,6 +964,8 @@ fn discussion_from_form(form: &FormFields) -> (DiscussionSettings, Vec<(String, 
             .parse::<u32>()
         {
             Ok(value) if range.contains(&value) => value,
+            // A form that leaves a number out (a script setting a few) keeps the default.
+            Err(_) if form.get(field).trim().is_empty() => fallback,
             _ => {
                 errors.push((
                     field.to_owned(),
@@ -856,6 +992,66 @@ fn discussion_from_form(form: &FormFields) -> (DiscussionSettings, Vec<(String, 
         1..=MAX_THREAD_DEPTH,
         defaults.thread_depth,
     );
+    let close_after_days = number(
+        "close_after_days",
+        "The days before comments close",
+        0..=36500,
+        defaults.close_after_days,
+    );
+    let comments_per_page = number(
+        "comments_per_page",
+        "Comments per page",
+        1..=1000,
+        defaults.comments_per_page,
+    );
+    let min_seconds_to_post = number(
+        "min_seconds_to_post",
+        "The shortest time to post",
+        0..=600,
+        defaults.min_seconds_to_post,
+    );
+    let proof_of_work_bits = number(
+        "proof_of_work_bits",
+        "The proof-of-work difficulty",
+        0..=24,
+        defaults.proof_of_work_bits,
+    );
+    let max_comments_per_ip_per_hour = number(
+        "max_comments_per_ip_per_hour",
+        "Comments per IP address an hour",
+        0..=10000,
+        defaults.max_comments_per_ip_per_hour,
+    );
+    let max_comments_per_email_per_hour = number(
+        "max_comments_per_email_per_hour",
+        "Comments per email an hour",
+        0..=10000,
+        defaults.max_comments_per_email_per_hour,
+    );
+    let purge_spam_after_days = number(
+        "purge_spam_after_days",
+        "The days spam is kept",
+        0..=3650,
+        defaults.purge_spam_after_days,
+    );
+    let keep_ip_days = number(
+        "keep_ip_days",
+        "The days IP addresses are kept",
+        0..=3650,
+        defaults.keep_ip_days,
+    );
+    let edit_window_minutes = number(
+        "edit_window_minutes",
+        "The editing window",
+        0..=1440,
+        defaults.edit_window_minutes,
+    );
+    let max_reports_per_ip_per_hour = number(
+        "max_reports_per_ip_per_hour",
+        "Reports per IP address an hour",
+        1..=1000,
+        defaults.max_reports_per_ip_per_hour,
+    );
     let settings = DiscussionSettings {
         require_name_email: form.checked("require_name_email"),
         manual_approval: form.checked("manual_approval"),
@@ -865,6 +1061,33 @@ fn discussion_from_form(form: &FormFields) -> (DiscussionSettings, Vec<(String, 
         disallowed_words: form.get("disallowed_words").replace("\r\n", "\n"),
         flood_interval_seconds,
         thread_depth,
+        comments_on_new_articles: form.checked("comments_on_new_articles"),
+        close_after_days,
+        page_comments: form.checked("page_comments"),
+        comments_per_page,
+        default_comments_page: if form.get("default_comments_page") == "oldest" {
+            DefaultCommentsPage::Oldest
+        } else {
+            DefaultCommentsPage::Newest
+        },
+        comment_order: if form.get("comment_order") == "newest_first" {
+            CommentOrder::NewestFirst
+        } else {
+            CommentOrder::OldestFirst
+        },
+        show_avatars: form.checked("show_avatars"),
+        remember_commenter_opt_in: form.checked("remember_commenter_opt_in"),
+        notify_author: form.checked("notify_author"),
+        notify_moderators: form.checked("notify_moderators"),
+        subscriptions: form.checked("subscriptions"),
+        min_seconds_to_post,
+        proof_of_work_bits,
+        max_comments_per_ip_per_hour,
+        max_comments_per_email_per_hour,
+        purge_spam_after_days,
+        keep_ip_days,
+        edit_window_minutes,
+        max_reports_per_ip_per_hour,
     };
     for (field, list) in [
         ("moderation_words", &settings.moderation_words),
@@ -907,4 +1130,214 @@ pub async fn save_discussion_settings(
         StatusCode::SEE_OTHER,
         "/admin/settings/discussion?notice=Settings%20saved.",
     ))
+}
+
+// One comment: edit, reply.
+
+#[derive(Serialize)]
+struct CommentEditPage {
+    #[serde(flatten)]
+    chrome: Chrome,
+    id: i64,
+    article_title: String,
+    article_url: String,
+    status: &'static str,
+    author: String,
+    email: String,
+    url: String,
+    content: String,
+    error: Option<String>,
+}
+
+async fn find_comment(app: &App, id: &str) -> Result<tidings_domain::Comment, AppError> {
+    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    app.store
+        .comment_by_id(CommentId(id))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn comment_edit_page(
+    app: &App,
+    admin: &Admin,
+    comment: &tidings_domain::Comment,
+    values: (String, String, String, String),
+    error: Option<String>,
+) -> Result<CommentEditPage, AppError> {
+    let article = app.store.article_by_id(comment.article_id).await?;
+    let (author, email, url, content) = values;
+    Ok(CommentEditPage {
+        chrome: chrome(app, admin, "comments", None).await?,
+        id: comment.id.0,
+        article_title: article.as_ref().map_or(String::new(), |a| a.title.clone()),
+        article_url: article.as_ref().map_or(String::new(), |a| a.permalink()),
+        status: comment.status.as_str(),
+        author,
+        email,
+        url,
+        content,
+        error,
+    })
+}
+
+pub async fn edit_comment(
+    State(app): State<App>,
+    admin: Admin,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let comment = find_comment(&app, &id).await?;
+    let values = (
+        comment.author_name.clone(),
+        comment.author_email.clone(),
+        comment.author_url.clone(),
+        comment.content.clone(),
+    );
+    let page = comment_edit_page(&app, &admin, &comment, values, None).await?;
+    render(&app, StatusCode::OK, "admin/comment_edit.html", page)
+}
+
+pub async fn update_comment(
+    State(app): State<App>,
+    admin: Admin,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    admin.check_csrf(&form)?;
+    let comment = find_comment(&app, &id).await?;
+    let raw = RawSubmission {
+        article_id: comment.article_id.0.to_string(),
+        parent_id: String::new(),
+        author_name: form.get("author").to_owned(),
+        author_email: form.get("email").to_owned(),
+        author_url: form.get("url").to_owned(),
+        content: form.get("comment").to_owned(),
+    };
+    match comments::edit_by_moderator(&app, &comment, &raw).await? {
+        Ok(()) => Ok(redirect(
+            StatusCode::SEE_OTHER,
+            &format!(
+                "/admin/comments?status={}&notice=Comment%20updated.",
+                comment.status.as_str()
+            ),
+        )),
+        Err(errors) => {
+            let message = ["comment", "author", "email", "url"]
+                .iter()
+                .filter_map(|field| errors.get(field))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let values = (raw.author_name, raw.author_email, raw.author_url, raw.content);
+            let page = comment_edit_page(&app, &admin, &comment, values, Some(message)).await?;
+            render(
+                &app,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "admin/comment_edit.html",
+                page,
+            )
+        }
+    }
+}
+
+pub async fn reply_to_comment(
+    State(app): State<App>,
+    admin: Admin,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    admin.check_csrf(&form)?;
+    let parent = find_comment(&app, &id).await?;
+    let notice = match comments::reply_as_staff(&app, &admin.user, &parent, form.get("comment"))
+        .await?
+    {
+        Ok(_) => "Reply published.".to_owned(),
+        Err(errors) => errors
+            .get("comment")
+            .unwrap_or("The reply could not be published.")
+            .to_owned(),
+    };
+    Ok(redirect(
+        StatusCode::SEE_OTHER,
+        &format!(
+            "/admin/comments?status={}&notice={}",
+            parent.status.as_str(),
+            form_urlencoded::byte_serialize(notice.as_bytes()).collect::<String>()
+        ),
+    ))
+}
+
+// Personal data: export and erase by email.
+
+#[derive(Serialize)]
+struct PrivacyPage {
+    #[serde(flatten)]
+    chrome: Chrome,
+    email: String,
+    error: Option<String>,
+}
+
+pub async fn show_privacy(
+    State(app): State<App>,
+    admin: Admin,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    require_administrator(&admin)?;
+    let page = PrivacyPage {
+        chrome: chrome(&app, &admin, "privacy", query_value(&query, "notice")).await?,
+        email: String::new(),
+        error: None,
+    };
+    render(&app, StatusCode::OK, "admin/privacy.html", page)
+}
+
+pub async fn privacy_request(
+    State(app): State<App>,
+    admin: Admin,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    require_administrator(&admin)?;
+    admin.check_csrf(&form)?;
+    let email = form.get("email").trim().to_owned();
+    if !email.contains('@') || email.len() > tidings_domain::comment::MAX_EMAIL_CHARS {
+        let page = PrivacyPage {
+            chrome: chrome(&app, &admin, "privacy", None).await?,
+            email,
+            error: Some("Please enter the commenter’s email address.".into()),
+        };
+        return render(&app, StatusCode::UNPROCESSABLE_ENTITY, "admin/privacy.html", page);
+    }
+    if form.get("do") == "erase" {
+        let erased = comments::erase_personal_data(&app, &email).await?;
+        let notice = format!(
+            "Erased: {} comment(s) anonymised, {} subscription(s) deleted.",
+            erased.comments, erased.subscriptions
+        );
+        return Ok(redirect(
+            StatusCode::SEE_OTHER,
+            &format!(
+                "/admin/privacy?notice={}",
+                form_urlencoded::byte_serialize(notice.as_bytes()).collect::<String>()
+            ),
+        ));
+    }
+    let export = comments::export_personal_data(&app, &email).await?;
+    let name: String = email
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"personal-data-{name}.json\""))
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+        ],
+        export,
+    )
+        .into_response())
 }

@@ -6,8 +6,9 @@ use crate::render::views::{
     self, ArticleListItem, ArticlePageInput, FormErrors, FormValues, FrontPage,
 };
 use crate::services::comments::{
-    self, Commenter, PendingPreview, Problem, SubmitError, SubmitOutcome,
+    self, Commenter, FormExtras, PendingPreview, Problem, SubmitError, SubmitOutcome,
 };
+use crate::services::notify::SubscribeTo;
 use crate::services::site;
 use crate::web::error::AppError;
 use crate::web::extract::FormFields;
@@ -180,38 +181,87 @@ pub async fn show_article(
     Path((year, month, slug)): Path<(String, String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let article = public_article(&app, app.store.article_by_slug(&slug).await?)?;
+    article_at(&app, &year, &month, &slug, None, query).await
+}
+
+/// `/YYYY/MM/slug/comment-page-N/` (a page of comments) and `/YYYY/MM/slug/feed/` (the
+/// article's comment feed).
+pub async fn show_article_part(
+    State(app): State<App>,
+    Path((year, month, slug, part)): Path<(String, String, String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    if part == "feed" {
+        let article = public_article(&app, app.store.article_by_slug(&slug).await?)?;
+        return super::discussion::article_comment_feed(&app, &article).await;
+    }
+    let page = part
+        .strip_prefix("comment-page-")
+        .and_then(|number| number.parse::<u32>().ok())
+        .filter(|number| *number > 0)
+        .ok_or(AppError::NotFound)?;
+    article_at(&app, &year, &month, &slug, Some(page), query).await
+}
+
+async fn article_at(
+    app: &App,
+    year: &str,
+    month: &str,
+    slug: &str,
+    comment_page: Option<u32>,
+    query: Option<String>,
+) -> Result<Response, AppError> {
+    let article = public_article(app, app.store.article_by_slug(slug).await?)?;
     let permalink = article.permalink();
     if format!("/{year}/{month}/{slug}/") != permalink {
         // The right slug under the wrong date: the canonical address, as WordPress redirects.
-        return Ok(redirect(StatusCode::MOVED_PERMANENTLY, &permalink));
+        let page = comment_page.map_or(String::new(), |page| format!("comment-page-{page}/"));
+        return Ok(redirect(
+            StatusCode::MOVED_PERMANENTLY,
+            &format!("{permalink}{page}"),
+        ));
+    }
+    let settings = site::discussion_settings(app).await?;
+    if let Some(page) = comment_page {
+        let canonical = settings.comment_page_url(&permalink, page);
+        if canonical == permalink {
+            // Page 1 when it is the default page, or any page when comments are not paged.
+            return Ok(redirect(StatusCode::MOVED_PERMANENTLY, &permalink));
+        }
     }
     let query = QueryPairs::parse(query);
-    let pending = match (
+    let own = match (
         query.get("unapproved"),
         query.get("expires"),
         query.get("signature"),
     ) {
         (Some(id), Some(expires), Some(signature)) => {
-            comments::pending_preview(&app, &article, id, expires, signature).await?
+            comments::pending_preview(app, &article, id, expires, signature).await?
         }
         _ => None,
     };
-    let reply_to = reply_target(&app, &article, query.get("replytocom").unwrap_or("")).await?;
+    let reply_to = reply_target(app, &article, query.get("replytocom").unwrap_or("")).await?;
     let body = article_page_html(
-        &app,
+        app,
         &article,
-        pending.as_ref(),
-        reply_to.as_ref(),
+        ArticleExtras {
+            own: own.as_ref(),
+            reply_to: reply_to.as_ref(),
+            comment_page,
+        },
         FormValues::default(),
         FormErrors::default(),
     )
     .await?;
-    let cache_control = if pending.is_some() { PRIVATE } else { PUBLIC };
+    let cache_control = if own.is_some() { PRIVATE } else { PUBLIC };
     let mut response = html(StatusCode::OK, body, cache_control);
+    // An article whose comments close with age is stale from that moment.
+    let closes = article
+        .comments_close_at(settings.close_after_days)
+        .filter(|closes| *closes > app.now());
     response
         .extensions_mut()
-        .insert(CacheTags(vec![Tag::Article(article.id)], None));
+        .insert(CacheTags(vec![Tag::Article(article.id)], closes));
     Ok(response)
 }
 
@@ -227,11 +277,18 @@ async fn reply_target(app: &App, article: &Article, id: &str) -> Result<Option<C
     }))
 }
 
+/// What makes one rendering of an article page differ from the plain one.
+#[derive(Clone, Copy, Default)]
+pub(super) struct ArticleExtras<'a> {
+    pub own: Option<&'a PendingPreview>,
+    pub reply_to: Option<&'a Comment>,
+    pub comment_page: Option<u32>,
+}
+
 pub(super) async fn article_page_html(
     app: &App,
     article: &Article,
-    pending: Option<&PendingPreview>,
-    reply_to: Option<&Comment>,
+    extras: ArticleExtras<'_>,
     values: FormValues,
     errors: FormErrors,
 ) -> Result<String, AppError> {
@@ -256,13 +313,15 @@ pub(super) async fn article_page_html(
         article,
         author,
         comments: &approved,
-        pending,
+        own: extras.own,
         settings: &settings,
-        reply_to,
+        reply_to: extras.reply_to,
+        comment_page: extras.comment_page,
         values,
         errors,
         now: app.now(),
-    });
+    })
+    .map_err(|_| AppError::NotFound)?;
     Ok(app.templates.render("article.html", &page)?)
 }
 
@@ -281,17 +340,27 @@ pub async fn post_comment(
         author_url: form.get("url").to_owned(),
         content: form.get("comment").to_owned(),
     };
-    let outcome = comments::submit_comment(&app, &raw, &commenter).await;
+    let extras = FormExtras {
+        honeypot: form.get(HONEYPOT_FIELD).to_owned(),
+        challenge: form.get("tidings_challenge").to_owned(),
+        answer: form.get("tidings_answer").to_owned(),
+        subscribe: SubscribeTo::parse(form.get("subscribe")),
+    };
+    let outcome = comments::submit_comment(&app, &raw, &extras, &commenter).await;
     let (article, problem) = match outcome {
         Ok(SubmitOutcome::Accepted {
             article,
             comment_id,
             status,
         }) => {
-            let target = if status == CommentStatus::Approved {
-                format!("{}#comment-{comment_id}", article.permalink())
+            let settings = site::discussion_settings(&app).await?;
+            // The author's signed link, when there is something only they may see: their
+            // waiting comment, or the link that edits it.
+            let target = if status == CommentStatus::Approved && settings.edit_window_minutes == 0
+            {
+                comment_permalink(&app, &settings, &article, comment_id).await?
             } else {
-                comments::pending_link(&app, &article, comment_id)
+                comments::pending_link(&app, &settings, &article, comment_id)
             };
             return Ok(redirect(StatusCode::SEE_OTHER, &target));
         }
@@ -323,6 +392,12 @@ pub async fn post_comment(
                 "You are posting comments too quickly. Please wait {seconds} seconds between comments, then post again; your comment is still in the form."
             )),
         ),
+        Problem::TooMany => (
+            StatusCode::TOO_MANY_REQUESTS,
+            FormErrors::general(
+                "You have posted as many comments as this site accepts from one address in an hour. Please try again later; your comment is still in the form.",
+            ),
+        ),
         Problem::Duplicate => (
             StatusCode::CONFLICT,
             FormErrors::general(
@@ -340,15 +415,61 @@ pub async fn post_comment(
         author: raw.author_name,
         email: raw.author_email,
         url: raw.author_url,
+        subscribe: form.get("subscribe").to_owned(),
+        remember: form.checked("wp-comment-cookies-consent"),
     };
-    let body = article_page_html(&app, &article, None, reply_to.as_ref(), values, errors).await?;
+    let body = article_page_html(
+        &app,
+        &article,
+        ArticleExtras {
+            reply_to: reply_to.as_ref(),
+            ..ArticleExtras::default()
+        },
+        values,
+        errors,
+    )
+    .await?;
     let mut response = html(status, body, PRIVATE);
-    if let Problem::TooFast { seconds } = problem {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    match problem {
+        Problem::TooFast { seconds } => {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        Problem::TooMany => {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(3600));
+        }
+        _ => {}
     }
     Ok(response)
+}
+
+/// The name of the field people never see and bots fill in.
+pub const HONEYPOT_FIELD: &str = "tidings_homepage";
+
+/// Where a comment is shown: its article, on the comment page that holds it when comments
+/// are paged, at its anchor.
+pub(super) async fn comment_permalink(
+    app: &App,
+    settings: &tidings_domain::DiscussionSettings,
+    article: &Article,
+    comment_id: CommentId,
+) -> Result<String, AppError> {
+    let permalink = article.permalink();
+    if !settings.page_comments {
+        return Ok(format!("{permalink}#comment-{comment_id}"));
+    }
+    let approved = app.store.approved_comments(article.id).await?;
+    let threads = tidings_domain::thread(&approved, settings.thread_depth);
+    let page = views::thread_holding(&threads, comment_id).map_or(settings.default_comment_page(threads.len()), |index| {
+            settings.page_of_thread(index)
+        });
+    Ok(format!(
+        "{}#comment-{comment_id}",
+        settings.comment_page_url(&permalink, page)
+    ))
 }
 
 pub async fn static_file(

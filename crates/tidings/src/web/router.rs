@@ -3,7 +3,7 @@
 use crate::app::App;
 use crate::render::views::ErrorPage as ErrorView;
 use crate::web::error::ErrorPage;
-use crate::web::{admin, page_cache, public};
+use crate::web::{admin, discussion, page_cache, public};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -22,6 +22,8 @@ pub fn router(app: App) -> Router {
         .route("/", get(public::show_front_page))
         .route("/page/{number}/", get(public::show_front_page_number))
         .route("/{year}/{month}/{slug}/", get(public::show_article))
+        .route("/{year}/{month}/{slug}/{part}/", get(public::show_article_part))
+        .route("/comments/feed/", get(discussion::site_comment_feed))
         .route("/{year}/{month}/{slug}", get(public::add_trailing_slash))
         .route("/wp-comments-post.php", post(public::post_comment))
         .route("/static/{file}", get(public::static_file))
@@ -33,6 +35,28 @@ pub fn router(app: App) -> Router {
             app.clone(),
             page_cache::serve_cached,
         ));
+    // The discussion's pages for one reader: never cached.
+    let discussion = Router::new()
+        .route("/comments/challenge", get(discussion::challenge))
+        .route("/avatars/{file}", get(discussion::avatar))
+        .route("/comments/{id}/", get(discussion::comment_link))
+        .route(
+            "/comments/{id}/edit",
+            get(discussion::show_edit).post(discussion::save_edit),
+        )
+        .route(
+            "/comments/{id}/report",
+            get(discussion::show_report).post(discussion::send_report),
+        )
+        .route(
+            "/subscriptions/{token}/{step}",
+            get(discussion::show_subscription_step).post(discussion::do_subscription_step),
+        )
+        .route(
+            "/moderate/{id}/{action}",
+            get(discussion::show_moderation_link).post(discussion::apply_moderation_link),
+        )
+        .layer(DefaultBodyLimit::max(COMMENT_BODY_LIMIT));
     let admin = Router::new()
         .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
         .route("/admin/", get(admin::dashboard))
@@ -58,11 +82,21 @@ pub fn router(app: App) -> Router {
         )
         .route("/admin/articles/{id}/preview", get(admin::preview_article))
         .route(
+            "/admin/comments/{id}/edit",
+            get(admin::edit_comment).post(admin::update_comment),
+        )
+        .route("/admin/comments/{id}/reply", post(admin::reply_to_comment))
+        .route(
+            "/admin/privacy",
+            get(admin::show_privacy).post(admin::privacy_request),
+        )
+        .route(
             "/admin/settings/discussion",
             get(admin::show_discussion_settings).post(admin::save_discussion_settings),
         )
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT));
     public
+        .merge(discussion)
         .merge(admin)
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(middleware::from_fn_with_state(

@@ -26,6 +26,10 @@ async fn acknowledged_comments_survive_sigkill() {
             .unwrap();
         settings.flood_interval_seconds = 0;
         settings.require_previously_approved = false;
+        settings.proof_of_work_bits = 0;
+        settings.min_seconds_to_post = 0;
+        settings.max_comments_per_ip_per_hour = 0;
+        settings.max_comments_per_email_per_hour = 0;
         tidings::services::site::save_discussion_settings(&app, &settings)
             .await
             .unwrap();

@@ -98,9 +98,20 @@ async fn a_first_comment_waits_for_a_moderator_then_appears() {
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let approved = location(&response);
-    assert_eq!(
-        approved,
-        format!("{}#comment-{}", article.permalink(), comment_id(&approved))
+    // An approved comment's author lands on it through their signed link, which offers
+    // to edit or delete it while the site's edit window is open.
+    assert!(
+        approved.starts_with(&format!("{}?unapproved=", article.permalink()))
+            && approved.ends_with(&format!("#comment-{}", comment_id(&approved))),
+        "{approved}"
+    );
+    let own_view = body(reader.get(&approved).await).await;
+    assert!(own_view.contains("Edit or delete your comment"), "{own_view}");
+    assert!(
+        !body(site.reader().get(&article.permalink()).await)
+            .await
+            .contains("Edit or delete your comment"),
+        "nobody else is offered the edit link"
     );
     assert!(
         body(site.reader().get(&article.permalink()).await)

@@ -1,0 +1,90 @@
+//! Work no request waits for, run by every node once an hour: spam older than the site's
+//! limit is deleted, and commenters' IP addresses older than the retention setting are
+//! anonymised (an IPv4 address keeps its first three parts, an IPv6 address its first
+//! three groups: enough to spot a flood from one network, not to name a household).
+
+use crate::app::App;
+use crate::cache::Tag;
+use crate::services::site;
+use tidings_store::StoreError;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tidied {
+    pub spam_purged: u64,
+    pub ips_anonymised: u64,
+}
+
+/// The anonymised form of an IP address: `203.0.113.0`, `2001:db8:1::`.
+pub fn anonymise_ip(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => {
+            let [a, b, c, _] = v4.octets();
+            format!("{a}.{b}.{c}.0")
+        }
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let segments = v6.segments();
+            format!("{:x}:{:x}:{:x}::", segments[0], segments[1], segments[2])
+        }
+        // Not an address (an import's leftovers): nothing in it is worth keeping.
+        Err(_) => "0.0.0.0".into(),
+    }
+}
+
+pub async fn run_once(app: &App) -> Result<Tidied, StoreError> {
+    let settings = site::discussion_settings(app).await?;
+    let now = app.now();
+    let mut tidied = Tidied::default();
+    if settings.purge_spam_after_days > 0 {
+        let before = now - time::Duration::days(i64::from(settings.purge_spam_after_days));
+        tidied.spam_purged = app.store.purge_spam_before(before).await?;
+        if tidied.spam_purged > 0 {
+            // Replies to purged spam moved up a level.
+            site::pages_changed(app, &[Tag::Lists]).await?;
+            site::all_pages_changed(app).await?;
+        }
+    }
+    if settings.keep_ip_days > 0 {
+        let before = now - time::Duration::days(i64::from(settings.keep_ip_days));
+        loop {
+            let batch = app.store.ips_to_anonymise(before, 500).await?;
+            if batch.is_empty() {
+                break;
+            }
+            let anonymised: Vec<_> = batch
+                .into_iter()
+                .map(|(id, ip)| (id, anonymise_ip(&ip)))
+                .collect();
+            tidied.ips_anonymised += anonymised.len() as u64;
+            app.store.set_comment_ips(&anonymised).await?;
+        }
+    }
+    if tidied != Tidied::default() {
+        tracing::info!(spam_purged = tidied.spam_purged, ips_anonymised = tidied.ips_anonymised, "housekeeping");
+    }
+    Ok(tidied)
+}
+
+/// Runs [`run_once`] now and then every hour.
+pub async fn run(app: App) {
+    loop {
+        if let Err(error) = run_once(&app).await {
+            tracing::warn!(%error, "housekeeping failed; trying again in an hour");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::anonymise_ip;
+
+    #[test]
+    fn addresses_keep_their_network_only() {
+        assert_eq!(anonymise_ip("203.0.113.77"), "203.0.113.0");
+        assert_eq!(anonymise_ip("2001:db8:1:2:3:4:5:6"), "2001:db8:1::");
+        assert_eq!(anonymise_ip("junk"), "0.0.0.0");
+        // Anonymised forms are recognised as done by the store's "ends in .0 or ::" rule.
+        assert!(anonymise_ip("198.51.100.9").ends_with(".0"));
+        assert!(anonymise_ip("2001:db8::1").ends_with("::"));
+    }
+}

@@ -1,0 +1,253 @@
+//! Outgoing mail, off the request path and safe across restarts.
+//!
+//! A request only writes the message to the queue folder (`mail/queue` in the data folder:
+//! written to a temporary name, synced, then renamed, so a crash leaves a whole message or
+//! none). One task per node sends what is due: through SMTP when `smtp_url` is set, or into
+//! `mail/outbox` as `.eml` files when it is not, so a new site loses no mail without a mail
+//! server. A failed delivery is retried with growing pauses (1 minute doubling to 6 hours);
+//! after [`MAX_ATTEMPTS`] the message moves to `mail/failed` and the log says why. The queue
+//! is plain files because that is what survives a restart with the least machinery, and a
+//! node's queue only ever holds that node's mail.
+
+use crate::config::Config;
+use anyhow::Context;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, Message};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+use tokio::sync::Notify;
+
+/// Deliveries tried before a message is set aside in `mail/failed`.
+pub const MAX_ATTEMPTS: u32 = 12;
+/// The longest pause between two attempts.
+const MAX_PAUSE_SECONDS: i64 = 6 * 3600;
+
+/// One message to one reader: plain text, as notification mail should be.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// Where the reader stops this kind of mail with one click; sent as `List-Unsubscribe`
+    /// with RFC 8058's one-click `List-Unsubscribe-Post`.
+    pub unsubscribe_url: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Queued {
+    mail: Mail,
+    attempts: u32,
+    /// Unix seconds.
+    next_attempt_at: i64,
+    last_error: Option<String>,
+}
+
+pub struct Mailer {
+    queue: PathBuf,
+    outbox: PathBuf,
+    failed: PathBuf,
+    from: Mailbox,
+    transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    /// Wakes the sending task when a message is queued.
+    wake: Notify,
+}
+
+impl Mailer {
+    pub fn new(data_dir: &Path, config: &Config) -> anyhow::Result<Mailer> {
+        let folder = data_dir.join("mail");
+        let (queue, outbox, failed) = (
+            folder.join("queue"),
+            folder.join("outbox"),
+            folder.join("failed"),
+        );
+        for path in [&queue, &outbox, &failed] {
+            std::fs::create_dir_all(path)
+                .with_context(|| format!("creating the mail folder {}", path.display()))?;
+        }
+        let transport = match config.smtp_url.as_deref().filter(|url| !url.is_empty()) {
+            Some(url) => Some(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .context("smtp_url is not a usable SMTP address")?
+                    .timeout(Some(std::time::Duration::from_secs(20)))
+                    .build(),
+            ),
+            None => None,
+        };
+        Ok(Mailer {
+            queue,
+            outbox,
+            failed,
+            from: config
+                .mail_from
+                .parse()
+                .context("mail_from is not a mail address")?,
+            transport,
+            wake: Notify::new(),
+        })
+    }
+
+    /// Queues a message for the sending task. Returns once the message is on disk.
+    pub async fn enqueue(&self, mail: Mail, now: OffsetDateTime) -> anyhow::Result<()> {
+        let queued = Queued {
+            mail,
+            attempts: 0,
+            next_attempt_at: now.unix_timestamp(),
+            last_error: None,
+        };
+        let name = format!(
+            "{:020}-{}.json",
+            now.unix_timestamp_nanos(),
+            &crate::security::random_token()[..12]
+        );
+        write_whole(&self.queue.join(name), &serde_json::to_vec(&queued)?).await?;
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// Sends every queued message that is due at `now`; returns how many went out.
+    pub async fn deliver_due(&self, now: OffsetDateTime) -> usize {
+        let mut names = match std::fs::read_dir(&self.queue) {
+            Ok(entries) => entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+                .collect::<Vec<_>>(),
+            Err(error) => {
+                tracing::error!(%error, "cannot read the mail queue");
+                return 0;
+            }
+        };
+        names.sort();
+        let mut sent = 0;
+        for path in names {
+            match self.deliver_one(&path, now).await {
+                Ok(true) => sent += 1,
+                Ok(false) => {}
+                Err(error) => tracing::error!(path = %path.display(), error = %format!("{error:#}"), "mail queue entry"),
+            }
+        }
+        sent
+    }
+
+    async fn deliver_one(&self, path: &Path, now: OffsetDateTime) -> anyhow::Result<bool> {
+        let bytes = tokio::fs::read(path).await?;
+        let mut queued: Queued = match serde_json::from_slice(&bytes) {
+            Ok(queued) => queued,
+            Err(error) => {
+                self.set_aside(path).await?;
+                anyhow::bail!("unreadable queue entry set aside: {error}");
+            }
+        };
+        if queued.next_attempt_at > now.unix_timestamp() {
+            return Ok(false);
+        }
+        let message = match self.message(&queued.mail, now) {
+            Ok(message) => message,
+            Err(error) => {
+                self.set_aside(path).await?;
+                anyhow::bail!("message to {:?} cannot be built: {error:#}", queued.mail.to);
+            }
+        };
+        let outcome = match &self.transport {
+            Some(transport) => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|error| error.to_string()),
+            None => {
+                let name = path
+                    .file_stem()
+                    .map(|stem| stem.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                write_whole(
+                    &self.outbox.join(format!("{name}.eml")),
+                    &message.formatted(),
+                )
+                .await
+                .map_err(|error| format!("{error:#}"))
+            }
+        };
+        match outcome {
+            Ok(()) => {
+                tokio::fs::remove_file(path).await?;
+                tracing::info!(to = %queued.mail.to, subject = %queued.mail.subject, "mail sent");
+                Ok(true)
+            }
+            Err(error) => {
+                queued.attempts += 1;
+                tracing::warn!(to = %queued.mail.to, attempt = queued.attempts, %error, "mail not delivered");
+                if queued.attempts >= MAX_ATTEMPTS {
+                    self.set_aside(path).await?;
+                    return Ok(false);
+                }
+                let pause = (60_i64 << (queued.attempts - 1).min(16)).min(MAX_PAUSE_SECONDS);
+                queued.next_attempt_at = now.unix_timestamp() + pause;
+                queued.last_error = Some(error);
+                write_whole(path, &serde_json::to_vec(&queued)?).await?;
+                Ok(false)
+            }
+        }
+    }
+
+    fn message(&self, mail: &Mail, now: OffsetDateTime) -> anyhow::Result<Message> {
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .to(mail.to.parse().context("the recipient is not a mail address")?)
+            .subject(&mail.subject)
+            .date(now.into())
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(url) = &mail.unsubscribe_url {
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        Ok(builder.body(mail.body.clone())?)
+    }
+
+    async fn set_aside(&self, path: &Path) -> anyhow::Result<()> {
+        if let Some(name) = path.file_name() {
+            tokio::fs::rename(path, self.failed.join(name)).await?;
+        }
+        Ok(())
+    }
+
+    /// The sending task: delivers what is due whenever a message is queued, and every few
+    /// seconds for retries.
+    pub async fn run(self: std::sync::Arc<Self>, clock: std::sync::Arc<dyn crate::clock::Clock>) {
+        loop {
+            self.deliver_due(clock.now()).await;
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
+            }
+        }
+    }
+}
+
+/// Writes a file so that it appears whole or not at all: a temporary name, synced, renamed.
+async fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let temporary = path.with_extension("tmp");
+    let bytes = bytes.to_vec();
+    let (temporary_path, final_path) = (temporary.clone(), path.to_path_buf());
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&temporary_path)?;
+        file.write_all(&bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary_path, &final_path)?;
+        if let Some(parent) = final_path.parent() {
+            std::fs::File::open(parent)?.sync_all()?;
+        }
+        Ok(())
+    })
+    .await?
+    .with_context(|| format!("writing {}", path.display()))
+}

@@ -1,0 +1,117 @@
+//! The spam defences that need the app: the proof-of-work challenge a reader's browser
+//! solves before posting, and the statistical filter's scoring and training.
+//!
+//! A challenge is `ISSUED.BITS.NONCE.SIGNATURE`: when it was handed out, how hard it is, a
+//! random part, and the site's signature over the rest, so the server keeps no state until a
+//! comment spends it (the comment row stores it, and a unique index makes it single-use).
+//! The browser finds a number `n` such that SHA-256 of `CHALLENGE:n` starts with BITS zero
+//! bits. The issue time doubles as the form's start time for the "too quick" trap, which a
+//! cached page could not otherwise carry.
+
+use crate::app::App;
+use crate::security::random_token;
+use sha2::{Digest, Sha256};
+use tidings_domain::discussion::ProofCheck;
+use tidings_domain::spam_filter::{self, Label};
+use tidings_domain::{Comment, DiscussionSettings};
+use tidings_store::StoreError;
+
+/// How long a challenge stays good: a reader may keep a tab open for a long read.
+const CHALLENGE_LIFETIME_SECONDS: i64 = 24 * 3600;
+
+#[derive(Debug, serde::Serialize)]
+pub struct Challenge {
+    pub challenge: String,
+    pub bits: u32,
+}
+
+pub fn issue_challenge(app: &App, settings: &DiscussionSettings) -> Challenge {
+    let bits = settings.proof_of_work_bits;
+    let unsigned = format!(
+        "{}.{bits}.{}",
+        app.now().unix_timestamp(),
+        &random_token()[..16]
+    );
+    let signature = &app.signer.sign(&format!("pow:{unsigned}"))[..32];
+    Challenge {
+        challenge: format!("{unsigned}.{signature}"),
+        bits,
+    }
+}
+
+/// Checks the challenge and answer a form came with.
+pub fn check_proof(
+    app: &App,
+    settings: &DiscussionSettings,
+    challenge: &str,
+    answer: &str,
+) -> ProofCheck {
+    if settings.proof_of_work_bits == 0 {
+        return ProofCheck::NotAsked;
+    }
+    if challenge.is_empty() && answer.is_empty() {
+        return ProofCheck::Missing;
+    }
+    let parts: Vec<&str> = challenge.split('.').collect();
+    let [issued, bits, _, signature] = parts[..] else {
+        return ProofCheck::Invalid("malformed");
+    };
+    let unsigned = &challenge[..challenge.len() - signature.len() - 1];
+    let expected = app.signer.sign(&format!("pow:{unsigned}"));
+    if !crate::security::same_secret(&expected[..32], signature) {
+        return ProofCheck::Invalid("forged");
+    }
+    let (Ok(issued), Ok(bits)) = (issued.parse::<i64>(), bits.parse::<u32>()) else {
+        return ProofCheck::Invalid("malformed");
+    };
+    let age = app.now().unix_timestamp() - issued;
+    if !(-60..=CHALLENGE_LIFETIME_SECONDS).contains(&age) {
+        return ProofCheck::Invalid("expired");
+    }
+    if bits < settings.proof_of_work_bits {
+        return ProofCheck::Invalid("easier than the site asks");
+    }
+    if answer.len() > 20 || leading_zero_bits(challenge, answer) < bits {
+        return ProofCheck::Invalid("not solved");
+    }
+    ProofCheck::Solved {
+        seconds_since_issued: age.max(0),
+    }
+}
+
+fn leading_zero_bits(challenge: &str, answer: &str) -> u32 {
+    let digest = Sha256::digest(format!("{challenge}:{answer}").as_bytes());
+    let mut zeros = 0;
+    for byte in digest {
+        if byte == 0 {
+            zeros += 8;
+        } else {
+            return zeros + byte.leading_zeros();
+        }
+    }
+    zeros
+}
+
+/// The filter's score for a comment, when it has learnt enough to judge.
+pub async fn score(
+    app: &App,
+    author_name: &str,
+    author_url: &str,
+    content: &str,
+) -> Result<Option<f64>, StoreError> {
+    let tokens = spam_filter::tokens(author_name, author_url, content);
+    let counts = app.store.spam_token_counts(&tokens).await?;
+    let documents = counts
+        .get(spam_filter::DOCUMENTS)
+        .copied()
+        .unwrap_or_default();
+    Ok(spam_filter::score(&tokens, &counts, documents))
+}
+
+/// Teaches the filter a moderator's decision about a comment.
+pub async fn learn(app: &App, comment: &Comment, label: Label) -> Result<(), StoreError> {
+    let tokens = spam_filter::tokens(&comment.author_name, &comment.author_url, &comment.content);
+    app.store
+        .train_spam_filter(comment.id, &tokens, Some(label))
+        .await
+}
