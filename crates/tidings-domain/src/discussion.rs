@@ -331,7 +331,10 @@ pub fn decide(candidate: &Candidate<'_>, settings: &DiscussionSettings) -> Verdi
             return verdict(CommentStatus::Pending, VerdictReason::NoProofOfWork);
         }
         ProofCheck::Invalid(why) => {
-            return verdict(CommentStatus::Pending, VerdictReason::InvalidProofOfWork(why));
+            return verdict(
+                CommentStatus::Pending,
+                VerdictReason::InvalidProofOfWork(why),
+            );
         }
         ProofCheck::Solved {
             seconds_since_issued,

@@ -120,12 +120,7 @@ pub fn score(
     }
     let mut evidence: Vec<f64> = tokens
         .iter()
-        .map(|token| {
-            token_probability(
-                counts.get(token).copied().unwrap_or_default(),
-                documents,
-            )
-        })
+        .map(|token| token_probability(counts.get(token).copied().unwrap_or_default(), documents))
         .filter(|probability| (probability - PRIOR).abs() >= MIN_DEVIATION)
         .collect();
     if evidence.is_empty() {
@@ -206,7 +201,10 @@ mod tests {
             "has:website",
             "links:1",
         ] {
-            assert!(found.contains(&expected.to_owned()), "{expected} in {found:?}");
+            assert!(
+                found.contains(&expected.to_owned()),
+                "{expected} in {found:?}"
+            );
         }
         assert_eq!(found.iter().filter(|t| *t == "buy").count(), 1);
         assert!(!found.contains(&"at".to_owned()), "short words are skipped");
@@ -222,10 +220,7 @@ mod tests {
     fn it_learns_which_words_mark_spam() {
         let mut examples = Vec::new();
         for i in 0..20 {
-            examples.push((
-                format!("cheap pills casino bonus offer {i}"),
-                Label::Spam,
-            ));
+            examples.push((format!("cheap pills casino bonus offer {i}"), Label::Spam));
             examples.push((
                 format!("thanks for the article about the council vote {i}"),
                 Label::Ham,

@@ -18,8 +18,8 @@ pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use std::collections::HashMap;
-use tidings_domain::spam_filter::{Label, TokenCounts};
 use tidings_domain::article::ValidArticle;
+use tidings_domain::spam_filter::{Label, TokenCounts};
 use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, User, UserId};
 use time::OffsetDateTime;
 
@@ -127,7 +127,10 @@ pub trait Store: Send + Sync {
 
     /// Training counts of these tokens (and of `spam_filter::DOCUMENTS`); tokens never
     /// seen may be missing.
-    async fn spam_token_counts(&self, tokens: &[String]) -> StoreResult<HashMap<String, TokenCounts>>;
+    async fn spam_token_counts(
+        &self,
+        tokens: &[String],
+    ) -> StoreResult<HashMap<String, TokenCounts>>;
     /// Teaches the filter that comment `id` (whose tokens these are) is `label`, first
     /// unteaching what it learnt from it before, in one transaction; `None` unteaches only.
     async fn train_spam_filter(

@@ -16,9 +16,9 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{PgConnection, Postgres, Transaction};
 use std::collections::HashMap;
 use std::str::FromStr;
-use tidings_domain::spam_filter::{self, Label, TokenCounts};
 use std::time::Duration;
 use tidings_domain::article::ValidArticle;
+use tidings_domain::spam_filter::{self, Label, TokenCounts};
 use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, User, UserId};
 use time::OffsetDateTime;
 
@@ -915,7 +915,10 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(from_sqlx)?;
-        Ok(rows.into_iter().map(|(id, ip)| (CommentId(id), ip)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, ip)| (CommentId(id), ip))
+            .collect())
     }
 
     async fn set_comment_ips(&self, ips: &[(CommentId, String)]) -> StoreResult<()> {
@@ -942,13 +945,12 @@ impl Store for PostgresStore {
         .execute(&mut *transaction)
         .await
         .map_err(from_sqlx)?;
-        let purged =
-            sqlx::query("DELETE FROM comments WHERE status = 'spam' AND created_at < $1")
-                .bind(timestamp(before))
-                .execute(&mut *transaction)
-                .await
-                .map_err(from_sqlx)?
-                .rows_affected();
+        let purged = sqlx::query("DELETE FROM comments WHERE status = 'spam' AND created_at < $1")
+            .bind(timestamp(before))
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?
+            .rows_affected();
         transaction.commit().await.map_err(from_sqlx)?;
         Ok(purged)
     }

@@ -17,9 +17,9 @@ use sqlx::sqlite::{
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 use std::collections::HashMap;
 use std::path::Path;
-use tidings_domain::spam_filter::{self, Label, TokenCounts};
 use std::time::Duration;
 use tidings_domain::article::ValidArticle;
+use tidings_domain::spam_filter::{self, Label, TokenCounts};
 use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, User, UserId};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
@@ -901,7 +901,11 @@ impl Store for SqliteStore {
                 Label::Spam => (delta, 0),
                 Label::Ham => (0, delta),
             };
-            for token in tokens.iter().map(String::as_str).chain([spam_filter::DOCUMENTS]) {
+            for token in tokens
+                .iter()
+                .map(String::as_str)
+                .chain([spam_filter::DOCUMENTS])
+            {
                 sqlx::query(
                     "INSERT INTO spam_tokens (token, spam, ham) VALUES (?1, MAX(?2, 0), MAX(?3, 0))
                      ON CONFLICT (token) DO UPDATE
@@ -934,13 +938,14 @@ impl Store for SqliteStore {
         max_per_ip: u32,
     ) -> StoreResult<Result<(), Refusal>> {
         let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
-        let sent: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM comment_reports WHERE ip = ? AND created_at >= ?")
-                .bind(ip)
-                .bind(timestamp(since))
-                .fetch_one(&mut *transaction)
-                .await
-                .map_err(from_sqlx)?;
+        let sent: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM comment_reports WHERE ip = ? AND created_at >= ?",
+        )
+        .bind(ip)
+        .bind(timestamp(since))
+        .fetch_one(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
         if sent >= i64::from(max_per_ip) {
             return Ok(Err(Refusal::RateLimited));
         }
@@ -1059,7 +1064,10 @@ impl Store for SqliteStore {
         .fetch_all(&self.readers)
         .await
         .map_err(from_sqlx)?;
-        Ok(rows.into_iter().map(|(id, ip)| (CommentId(id), ip)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, ip)| (CommentId(id), ip))
+            .collect())
     }
 
     async fn set_comment_ips(&self, ips: &[(CommentId, String)]) -> StoreResult<()> {

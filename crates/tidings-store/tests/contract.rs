@@ -798,9 +798,8 @@ async fn the_public_site_reads_through_indexes() {
     for (name, steps) in plans {
         for step in &steps {
             // "SCAN CONSTANT ROW" is a SELECT without FROM: no table at all.
-            let full_scan = step.starts_with("SCAN")
-                && !step.contains("USING")
-                && step != "SCAN CONSTANT ROW";
+            let full_scan =
+                step.starts_with("SCAN") && !step.contains("USING") && step != "SCAN CONSTANT ROW";
             assert!(!full_scan, "{name} scans a whole table: {steps:?}");
             assert!(
                 !step.contains("TEMP B-TREE"),
@@ -827,7 +826,11 @@ async fn hourly_limits_and_spent_proofs_refuse_comments(store: &dyn Store) {
             record.author_email = email.into();
         })
     };
-    for (number, email) in [(1, "a@example.com"), (2, "b@example.com"), (3, "a@example.com")] {
+    for (number, email) in [
+        (1, "a@example.com"),
+        (2, "b@example.com"),
+        (3, "a@example.com"),
+    ] {
         let outcome = store
             .insert_comment(&from(number, "198.51.100.1", email), &guard)
             .await
@@ -895,7 +898,11 @@ async fn comments_are_found_by_status_article_email_and_words(store: &dyn Store)
         .insert_article(&article("Second", |_| {}), None, NOW)
         .await
         .unwrap();
-    let ada = insert(store, &comment(first.id, "About 100% of the bridge", |_| {})).await;
+    let ada = insert(
+        store,
+        &comment(first.id, "About 100% of the bridge", |_| {}),
+    )
+    .await;
     let bob = insert(
         store,
         &comment(second.id, "Pending words", |record| {
@@ -914,7 +921,8 @@ async fn comments_are_found_by_status_article_email_and_words(store: &dyn Store)
     let ids = |found: Vec<QueuedComment>| -> Vec<CommentId> {
         found.iter().map(|queued| queued.comment.id).collect()
     };
-    let find = |query: CommentQuery| async move { store.find_comments(&query, page).await.unwrap() };
+    let find =
+        |query: CommentQuery| async move { store.find_comments(&query, page).await.unwrap() };
     assert_eq!(ids(find(CommentQuery::default()).await), vec![bob, ada]);
     let pending = find(CommentQuery {
         status: Some(CommentStatus::Pending),
@@ -969,14 +977,22 @@ async fn comments_are_found_by_status_article_email_and_words(store: &dyn Store)
     };
     let public = store.approved_comments(first.id).await.unwrap();
     assert_eq!(public[0].avatar_key.as_deref(), Some("key"));
-    assert_eq!(public[0].author_email, "", "public reads leave out the email");
+    assert_eq!(
+        public[0].author_email, "",
+        "public reads leave out the email"
+    );
     assert!(store.edit_comment(ada, &edit, NOW).await.unwrap());
     let edited = store.comment_by_id(ada).await.unwrap().unwrap();
     assert_eq!(
         (edited.author_name.as_str(), edited.content.as_str()),
         ("Ada L.", "Edited")
     );
-    assert!(!store.edit_comment(CommentId(999_999), &edit, NOW).await.unwrap());
+    assert!(
+        !store
+            .edit_comment(CommentId(999_999), &edit, NOW)
+            .await
+            .unwrap()
+    );
 }
 
 async fn the_spam_filter_learns_and_unlearns(store: &dyn Store) {
@@ -1080,7 +1096,11 @@ async fn subscriptions_are_confirmed_listed_and_deleted(store: &dyn Store) {
             .is_empty(),
         "nothing is sent before confirmation"
     );
-    let confirmed = store.confirm_subscription("t-replies").await.unwrap().unwrap();
+    let confirmed = store
+        .confirm_subscription("t-replies")
+        .await
+        .unwrap()
+        .unwrap();
     assert!(confirmed.confirmed);
     assert_eq!(confirmed.comment_id, Some(parent));
     assert_eq!(store.confirm_subscription("nope").await.unwrap(), None);

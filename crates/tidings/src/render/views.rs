@@ -6,8 +6,8 @@ use crate::services::comments::PendingPreview;
 use minijinja::Value;
 use serde::Serialize;
 use tidings_domain::comment::{self, ThreadNode};
-use tidings_domain::text::{render_comment, render_comment_preview};
 use tidings_domain::discussion::CommentOrder;
+use tidings_domain::text::{render_comment, render_comment_preview};
 use tidings_domain::{Article, Comment, CommentId, DiscussionSettings, FieldErrors, SafeHtml};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -335,7 +335,8 @@ pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCo
     let comment_pages = (page_count > 1).then(|| CommentPagesView {
         current: page,
         count: page_count,
-        older_url: (page > 1).then(|| settings.comment_page_url(&permalink, page - 1) + "#comments"),
+        older_url: (page > 1)
+            .then(|| settings.comment_page_url(&permalink, page - 1) + "#comments"),
         newer_url: (page < page_count)
             .then(|| settings.comment_page_url(&permalink, page + 1) + "#comments"),
     });

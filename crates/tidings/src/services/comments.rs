@@ -3,10 +3,10 @@
 
 use crate::app::App;
 use crate::cache::Tag;
-use crate::services::site;
-use tidings_domain::comment::MAX_USER_AGENT_CHARS;
 use crate::services::notify::{self, SubscribeTo};
+use crate::services::site;
 use crate::services::spam;
+use tidings_domain::comment::MAX_USER_AGENT_CHARS;
 use tidings_domain::discussion::{Candidate, ProofCheck, Signals};
 use tidings_domain::spam_filter::Label;
 use tidings_domain::text::render_comment;
@@ -193,8 +193,14 @@ pub async fn submit_comment(
                 site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
             }
             if verdict.status != CommentStatus::Spam {
-                notify::subscribe(app, &article, &record.author_email, comment_id, extras.subscribe)
-                    .await?;
+                notify::subscribe(
+                    app,
+                    &article,
+                    &record.author_email,
+                    comment_id,
+                    extras.subscribe,
+                )
+                .await?;
                 if let Some(stored) = app.store.comment_by_id(comment_id).await? {
                     match verdict.status {
                         CommentStatus::Approved => {
@@ -227,8 +233,7 @@ pub async fn submit_comment(
             let record = CommentRecord {
                 proof: None,
                 status: CommentStatus::Pending,
-                moderation_reason: "its proof of work was already spent on another comment"
-                    .into(),
+                moderation_reason: "its proof of work was already spent on another comment".into(),
                 ..record
             };
             match app.store.insert_comment(&record, &guard).await? {
@@ -278,7 +283,9 @@ fn pending_message(comment_id: CommentId, expires: i64) -> String {
 /// How long a comment's author link works: long enough to see it wait, and to the end of
 /// the window for editing it.
 fn author_link_lifetime(settings: &DiscussionSettings) -> time::Duration {
-    PENDING_LINK_LIFETIME.max(time::Duration::minutes(i64::from(settings.edit_window_minutes)))
+    PENDING_LINK_LIFETIME.max(time::Duration::minutes(i64::from(
+        settings.edit_window_minutes,
+    )))
 }
 
 /// The signed query that proves its holder wrote a comment: `unapproved=ID&expires=…&
@@ -336,10 +343,15 @@ pub async fn authored_comment(
 }
 
 /// Whether the author of `comment` may still change it at `now`.
-pub fn editable(comment: &Comment, settings: &DiscussionSettings, now: time::OffsetDateTime) -> bool {
+pub fn editable(
+    comment: &Comment,
+    settings: &DiscussionSettings,
+    now: time::OffsetDateTime,
+) -> bool {
     settings.edit_window_minutes > 0
         && !matches!(comment.status, CommentStatus::Trash)
-        && now < comment.created_at + time::Duration::minutes(i64::from(settings.edit_window_minutes))
+        && now
+            < comment.created_at + time::Duration::minutes(i64::from(settings.edit_window_minutes))
 }
 
 /// The comment an author link names, if the link is genuine, unexpired, for this article,
@@ -372,7 +384,9 @@ pub async fn pending_preview(
 }
 
 pub enum EditOutcome {
-    Saved { status: CommentStatus },
+    Saved {
+        status: CommentStatus,
+    },
     Invalid(FieldErrors),
     /// The window closed, or the comment is gone.
     TooLate,
@@ -412,8 +426,13 @@ pub async fn edit_own_comment(
             user_agent: &commenter.user_agent,
             previously_approved: true,
             signals: &Signals {
-                spam_score: spam::score(app, &edited.author_name, &edited.author_url, &edited.content)
-                    .await?,
+                spam_score: spam::score(
+                    app,
+                    &edited.author_name,
+                    &edited.author_url,
+                    &edited.content,
+                )
+                .await?,
                 ..Signals::default()
             },
         },
@@ -480,10 +499,14 @@ pub async fn report_comment(
 ) -> Result<ReportOutcome, StoreError> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Ok(ReportOutcome::Invalid("Please say what is wrong with this comment."));
+        return Ok(ReportOutcome::Invalid(
+            "Please say what is wrong with this comment.",
+        ));
     }
     if reason.chars().count() > MAX_REPORT_REASON_CHARS {
-        return Ok(ReportOutcome::Invalid("Please keep the reason under 500 characters."));
+        return Ok(ReportOutcome::Invalid(
+            "Please keep the reason under 500 characters.",
+        ));
     }
     let visible = app
         .store
@@ -670,7 +693,10 @@ pub async fn reply_as_staff(
         Ok(id) => id,
         Err(_) => {
             let mut errors = FieldErrors::default();
-            errors.add("comment", "The reply could not be stored; please try again.");
+            errors.add(
+                "comment",
+                "The reply could not be stored; please try again.",
+            );
             return Ok(Err(errors));
         }
     };

@@ -59,7 +59,11 @@ pub async fn run_once(app: &App) -> Result<Tidied, StoreError> {
         }
     }
     if tidied != Tidied::default() {
-        tracing::info!(spam_purged = tidied.spam_purged, ips_anonymised = tidied.ips_anonymised, "housekeeping");
+        tracing::info!(
+            spam_purged = tidied.spam_purged,
+            ips_anonymised = tidied.ips_anonymised,
+            "housekeeping"
+        );
     }
     Ok(tidied)
 }

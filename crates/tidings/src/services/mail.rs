@@ -125,7 +125,9 @@ impl Mailer {
             match self.deliver_one(&path, now).await {
                 Ok(true) => sent += 1,
                 Ok(false) => {}
-                Err(error) => tracing::error!(path = %path.display(), error = %format!("{error:#}"), "mail queue entry"),
+                Err(error) => {
+                    tracing::error!(path = %path.display(), error = %format!("{error:#}"), "mail queue entry")
+                }
             }
         }
         sent
@@ -194,7 +196,10 @@ impl Mailer {
     fn message(&self, mail: &Mail, now: OffsetDateTime) -> anyhow::Result<Message> {
         let mut builder = Message::builder()
             .from(self.from.clone())
-            .to(mail.to.parse().context("the recipient is not a mail address")?)
+            .to(mail
+                .to
+                .parse()
+                .context("the recipient is not a mail address")?)
             .subject(&mail.subject)
             .date(now.into())
             .header(ContentType::TEXT_PLAIN);

@@ -59,9 +59,7 @@ fn moderation_message(id: CommentId, action: &str, expires: i64) -> String {
 pub fn moderation_link(app: &App, id: CommentId, action: ModerationAction) -> String {
     let expires = (app.now() + time::Duration::days(MODERATION_LINK_DAYS)).unix_timestamp();
     let name = action.as_str();
-    let signature = app
-        .signer
-        .sign(&moderation_message(id, name, expires));
+    let signature = app.signer.sign(&moderation_message(id, name, expires));
     format!(
         "{}/moderate/{id}/{name}?expires={expires}&signature={signature}",
         app.config.base_url()
@@ -85,7 +83,11 @@ pub fn moderation_link_is_valid(
 }
 
 /// A comment waits: the moderators hear of it, with links that act on it in one click.
-pub async fn comment_waiting(app: &App, article: &Article, comment: &Comment) -> Result<(), StoreError> {
+pub async fn comment_waiting(
+    app: &App,
+    article: &Article,
+    comment: &Comment,
+) -> Result<(), StoreError> {
     let settings = site::discussion_settings(app).await?;
     if !settings.notify_moderators {
         return Ok(());
@@ -100,7 +102,11 @@ pub async fn comment_waiting(app: &App, article: &Article, comment: &Comment) ->
         base = app.config.base_url(),
         permalink = article.permalink(),
         name = comment.author_name,
-        url = if comment.author_url.is_empty() { "(none)" } else { &comment.author_url },
+        url = if comment.author_url.is_empty() {
+            "(none)"
+        } else {
+            &comment.author_url
+        },
         reason = comment.moderation_reason,
         text = quoted(&comment.content),
         approve = moderation_link(app, comment.id, ModerationAction::Approve),
@@ -112,7 +118,10 @@ pub async fn comment_waiting(app: &App, article: &Article, comment: &Comment) ->
             app,
             Mail {
                 to: user.email.clone(),
-                subject: format!("[{}] Please moderate: “{}”", app.config.title, article.title),
+                subject: format!(
+                    "[{}] Please moderate: “{}”",
+                    app.config.title, article.title
+                ),
                 body: body.clone(),
                 unsubscribe_url: None,
             },
@@ -195,7 +204,10 @@ pub async fn comment_published(
 }
 
 fn unsubscribe_link(app: &App, token: &str) -> String {
-    format!("{}/subscriptions/{token}/unsubscribe", app.config.base_url())
+    format!(
+        "{}/subscriptions/{token}/unsubscribe",
+        app.config.base_url()
+    )
 }
 
 /// Records a reader's wish for mail and asks them to confirm it; nothing else is sent to

@@ -65,7 +65,11 @@ pub async fn welcome_fresh_site(app: &App) -> anyhow::Result<()> {
         created_at: now,
         spam_score: None,
         proof: None,
-        avatar_key: Some(crate::services::comments::avatar_key(app, "reader@example.com", "")),
+        avatar_key: Some(crate::services::comments::avatar_key(
+            app,
+            "reader@example.com",
+            "",
+        )),
     };
     app.store
         .insert_comment(&sample, &SubmissionGuard::default())

@@ -15,9 +15,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use tidings_domain::RawSubmission;
 use tidings_domain::article::{ArticleInput, InvalidArticle};
 use tidings_domain::discussion::{CommentOrder, DefaultCommentsPage, MAX_THREAD_DEPTH};
-use tidings_domain::RawSubmission;
 use tidings_domain::text::render_comment_preview;
 use tidings_domain::{
     Article, ArticleId, ArticleStatus, CommentId, CommentStatus, DiscussionSettings,
@@ -384,9 +384,18 @@ pub async fn list_comments(
 ) -> Result<Response, AppError> {
     let requested = query_value(&query, "status").unwrap_or_default();
     // A commenter's history and searches look through every status unless one is asked.
-    let search = query_value(&query, "q").unwrap_or_default().trim().to_owned();
-    let email = query_value(&query, "email").unwrap_or_default().trim().to_owned();
-    let article = query_value(&query, "article").unwrap_or_default().trim().to_owned();
+    let search = query_value(&query, "q")
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let email = query_value(&query, "email")
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let article = query_value(&query, "article")
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
     let status = match CommentStatus::parse(&requested) {
         Some(status) => Some(status),
         None if requested == "all" || !email.is_empty() || !search.is_empty() => None,
@@ -732,7 +741,9 @@ pub async fn preview_article(
 pub async fn new_article(State(app): State<App>, admin: Admin) -> Result<Response, AppError> {
     let values = EditorValues {
         status: "draft".into(),
-        comments_open: site::discussion_settings(&app).await?.comments_on_new_articles,
+        comments_open: site::discussion_settings(&app)
+            .await?
+            .comments_on_new_articles,
         ..EditorValues::default()
     };
     editor(&app, &admin, StatusCode::OK, None, values, Vec::new(), None).await
@@ -1226,7 +1237,12 @@ pub async fn update_comment(
                 .filter_map(|field| errors.get(field))
                 .collect::<Vec<_>>()
                 .join(" ");
-            let values = (raw.author_name, raw.author_email, raw.author_url, raw.content);
+            let values = (
+                raw.author_name,
+                raw.author_email,
+                raw.author_url,
+                raw.content,
+            );
             let page = comment_edit_page(&app, &admin, &comment, values, Some(message)).await?;
             render(
                 &app,
@@ -1246,15 +1262,14 @@ pub async fn reply_to_comment(
 ) -> Result<Response, AppError> {
     admin.check_csrf(&form)?;
     let parent = find_comment(&app, &id).await?;
-    let notice = match comments::reply_as_staff(&app, &admin.user, &parent, form.get("comment"))
-        .await?
-    {
-        Ok(_) => "Reply published.".to_owned(),
-        Err(errors) => errors
-            .get("comment")
-            .unwrap_or("The reply could not be published.")
-            .to_owned(),
-    };
+    let notice =
+        match comments::reply_as_staff(&app, &admin.user, &parent, form.get("comment")).await? {
+            Ok(_) => "Reply published.".to_owned(),
+            Err(errors) => errors
+                .get("comment")
+                .unwrap_or("The reply could not be published.")
+                .to_owned(),
+        };
     Ok(redirect(
         StatusCode::SEE_OTHER,
         &format!(
@@ -1303,7 +1318,12 @@ pub async fn privacy_request(
             email,
             error: Some("Please enter the commenter’s email address.".into()),
         };
-        return render(&app, StatusCode::UNPROCESSABLE_ENTITY, "admin/privacy.html", page);
+        return render(
+            &app,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "admin/privacy.html",
+            page,
+        );
     }
     if form.get("do") == "erase" {
         let erased = comments::erase_personal_data(&app, &email).await?;
@@ -1333,8 +1353,10 @@ pub async fn privacy_request(
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("attachment; filename=\"personal-data-{name}.json\""))
-                    .unwrap_or(HeaderValue::from_static("attachment")),
+                HeaderValue::from_str(&format!(
+                    "attachment; filename=\"personal-data-{name}.json\""
+                ))
+                .unwrap_or(HeaderValue::from_static("attachment")),
             ),
         ],
         export,

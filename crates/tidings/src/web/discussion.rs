@@ -55,7 +55,11 @@ fn message(app: &App, heading: &str, paragraphs: &[&str]) -> MessagePage {
 }
 
 fn show(app: &App, status: StatusCode, page: &MessagePage) -> Result<Response, AppError> {
-    Ok(html(status, app.templates.render("message.html", page)?, PRIVATE))
+    Ok(html(
+        status,
+        app.templates.render("message.html", page)?,
+        PRIVATE,
+    ))
 }
 
 fn query_pairs(query: Option<String>) -> Vec<(String, String)> {
@@ -110,7 +114,10 @@ pub async fn avatar(Path(file): Path<String>) -> Result<Response, AppError> {
         .collect();
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("image/svg+xml"),
+            ),
             (
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=31536000, immutable"),
@@ -176,10 +183,12 @@ async fn editable_comment(
     expires: &str,
     signature: &str,
 ) -> Result<(Comment, Article), AppError> {
-    let too_late = || AppError::Forbidden {
+    let too_late = || {
+        AppError::Forbidden {
         message: "This link to edit a comment has expired, or is not valid. Comments can be changed for a short while after posting; after that, please ask the site’s moderators."
             .into(),
         kept_text: None,
+    }
     };
     let comment = comments::authored_comment(app, id, expires, signature)
         .await?
@@ -192,12 +201,17 @@ async fn editable_comment(
     Ok((comment, article))
 }
 
+/// The signed link's two halves, carried through the edit form.
+struct EditLink<'a> {
+    expires: &'a str,
+    signature: &'a str,
+}
+
 fn edit_page(
     app: &App,
     comment: &Comment,
     article: &Article,
-    expires: &str,
-    signature: &str,
+    link: EditLink<'_>,
     content: String,
     error: Option<String>,
     until: time::OffsetDateTime,
@@ -211,8 +225,8 @@ fn edit_page(
             article_url: article.permalink(),
             until: views::human_date_time(until),
             action: format!("/comments/{}/edit", comment.id),
-            expires: expires.to_owned(),
-            signature: signature.to_owned(),
+            expires: link.expires.to_owned(),
+            signature: link.signature.to_owned(),
             content,
             error,
             max_comment: tidings_domain::comment::MAX_COMMENT_CHARS,
@@ -240,8 +254,7 @@ pub async fn show_edit(
         &app,
         &comment,
         &article,
-        expires,
-        signature,
+        EditLink { expires, signature },
         comment.content.clone(),
         None,
         edit_deadline(&comment, settings.edit_window_minutes),
@@ -269,7 +282,11 @@ pub async fn save_edit(
     let settings = site::discussion_settings(&app).await?;
     if form.get("do") == "delete" {
         comments::delete_own_comment(&app, &comment).await?;
-        let mut page = message(&app, "Your comment was deleted", &["It no longer appears on the article."]);
+        let mut page = message(
+            &app,
+            "Your comment was deleted",
+            &["It no longer appears on the article."],
+        );
         page.back_url = Some(article.permalink());
         page.back_label = format!("Back to “{}”", article.title);
         return show(&app, StatusCode::OK, &page);
@@ -293,8 +310,7 @@ pub async fn save_edit(
                 &app,
                 &comment,
                 &article,
-                expires,
-                signature,
+                EditLink { expires, signature },
                 form.get("comment").to_owned(),
                 Some(error),
                 edit_deadline(&comment, settings.edit_window_minutes),
@@ -410,9 +426,17 @@ pub async fn show_subscription_step(
         return Err(AppError::NotFound);
     }
     let mut page = if step == "confirm" {
-        message(&app, "Confirm your subscription", &["Confirm that you want mail about new comments."])
+        message(
+            &app,
+            "Confirm your subscription",
+            &["Confirm that you want mail about new comments."],
+        )
     } else {
-        message(&app, "Unsubscribe", &["Stop the mail about new comments that this link was sent with."])
+        message(
+            &app,
+            "Unsubscribe",
+            &["Stop the mail about new comments that this link was sent with."],
+        )
     };
     page.form = Some(MessageForm {
         action: format!("/subscriptions/{token}/{step}"),
@@ -458,7 +482,11 @@ pub async fn do_subscription_step(
         "unsubscribe" => {
             // Unsubscribing twice is not an error: the reader gets what they wanted.
             app.store.delete_subscription(&token).await?;
-            message(&app, "You are unsubscribed", &["No more mail will be sent for this subscription."])
+            message(
+                &app,
+                "You are unsubscribed",
+                &["No more mail will be sent for this subscription."],
+            )
         }
         _ => return Err(AppError::NotFound),
     };
@@ -496,7 +524,10 @@ pub async fn show_moderation_link(
         action: format!("/moderate/{id}/{}", action.as_str()),
         fields: vec![
             ("expires".into(), query_value(&pairs, "expires").to_owned()),
-            ("signature".into(), query_value(&pairs, "signature").to_owned()),
+            (
+                "signature".into(),
+                query_value(&pairs, "signature").to_owned(),
+            ),
         ],
         button: verb.to_owned(),
     });
@@ -639,7 +670,14 @@ pub async fn article_comment_feed(app: &App, article: &Article) -> Result<Respon
         ),
         items: approved
             .iter()
-            .map(|comment| feed_item(app, comment, article, format!("By: {}", comment.author_name)))
+            .map(|comment| {
+                feed_item(
+                    app,
+                    comment,
+                    article,
+                    format!("By: {}", comment.author_name),
+                )
+            })
             .collect(),
     };
     feed_response(app, &feed, vec![Tag::Article(article.id)])
@@ -673,7 +711,10 @@ pub async fn site_comment_feed(State(app): State<App>) -> Result<Response, AppEr
         else {
             continue;
         };
-        let title = format!("Comment on {} by {}", article.title, queued.comment.author_name);
+        let title = format!(
+            "Comment on {} by {}",
+            article.title, queued.comment.author_name
+        );
         items.push(feed_item(&app, &queued.comment, &article, title));
     }
     let base = app.config.base_url();

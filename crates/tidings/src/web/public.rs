@@ -356,8 +356,7 @@ pub async fn post_comment(
             let settings = site::discussion_settings(&app).await?;
             // The author's signed link, when there is something only they may see: their
             // waiting comment, or the link that edits it.
-            let target = if status == CommentStatus::Approved && settings.edit_window_minutes == 0
-            {
+            let target = if status == CommentStatus::Approved && settings.edit_window_minutes == 0 {
                 comment_permalink(&app, &settings, &article, comment_id).await?
             } else {
                 comments::pending_link(&app, &settings, &article, comment_id)
@@ -463,7 +462,8 @@ pub(super) async fn comment_permalink(
     }
     let approved = app.store.approved_comments(article.id).await?;
     let threads = tidings_domain::thread(&approved, settings.thread_depth);
-    let page = views::thread_holding(&threads, comment_id).map_or(settings.default_comment_page(threads.len()), |index| {
+    let page = views::thread_holding(&threads, comment_id)
+        .map_or(settings.default_comment_page(threads.len()), |index| {
             settings.page_of_thread(index)
         });
     Ok(format!(

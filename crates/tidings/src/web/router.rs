@@ -22,7 +22,10 @@ pub fn router(app: App) -> Router {
         .route("/", get(public::show_front_page))
         .route("/page/{number}/", get(public::show_front_page_number))
         .route("/{year}/{month}/{slug}/", get(public::show_article))
-        .route("/{year}/{month}/{slug}/{part}/", get(public::show_article_part))
+        .route(
+            "/{year}/{month}/{slug}/{part}/",
+            get(public::show_article_part),
+        )
         .route("/comments/feed/", get(discussion::site_comment_feed))
         .route("/{year}/{month}/{slug}", get(public::add_trailing_slash))
         .route("/wp-comments-post.php", post(public::post_comment))

@@ -75,7 +75,10 @@ fn assert_inert(page: &str, context: &str) {
         let avatar = name == "img"
             && (tag.starts_with("<img class=\"avatar\" src=\"/avatars/")
                 || tag.starts_with("<img class=\"avatar\" src=\"/static/avatar.svg\""));
-        assert!(avatar || !forbidden.contains(&name.as_str()), "{context}: {tag}");
+        assert!(
+            avatar || !forbidden.contains(&name.as_str()),
+            "{context}: {tag}"
+        );
         assert!(
             name != "script"
                 || tag == "<script src=\"/static/reply.js\" defer>"

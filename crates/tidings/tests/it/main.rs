@@ -16,6 +16,7 @@ mod admin;
 mod comment_rules;
 /// Acknowledged comments survive SIGKILL.
 mod crash;
+mod discussion;
 /// Script and markup in every field come out inert.
 mod hostile_input;
 /// Several app nodes over one database.

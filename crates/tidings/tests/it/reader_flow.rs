@@ -106,7 +106,10 @@ async fn a_first_comment_waits_for_a_moderator_then_appears() {
         "{approved}"
     );
     let own_view = body(reader.get(&approved).await).await;
-    assert!(own_view.contains("Edit or delete your comment"), "{own_view}");
+    assert!(
+        own_view.contains("Edit or delete your comment"),
+        "{own_view}"
+    );
     assert!(
         !body(site.reader().get(&article.permalink()).await)
             .await

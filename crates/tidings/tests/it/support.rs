@@ -92,7 +92,9 @@ impl TestApp {
         // The spam traps a browser passes without noticing (proof of work, the time to type,
         // hourly limits) would hold every scripted comment; tests of other rules turn them
         // off, and `spam_defence.rs` turns them back on.
-        let mut settings = site::discussion_settings(&app).await.expect("settings load");
+        let mut settings = site::discussion_settings(&app)
+            .await
+            .expect("settings load");
         settings.proof_of_work_bits = 0;
         settings.min_seconds_to_post = 0;
         settings.max_comments_per_ip_per_hour = 0;
