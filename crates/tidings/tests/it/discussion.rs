@@ -246,8 +246,9 @@ async fn commenters_edit_and_delete_within_the_window_only() {
     let own = location(&response);
     let id = comment_id(&own);
     let page = body(reader.get(&own).await).await;
-    let edit_url =
-        attribute_after(&page, "class=\"comment-edit-link\" href=\"").expect("an edit link").replace("&amp;", "&");
+    let edit_url = attribute_after(&page, "class=\"comment-edit-link\" href=\"")
+        .expect("an edit link")
+        .replace("&amp;", "&");
     let edit_page = body(reader.get(&edit_url).await).await;
     assert!(edit_page.contains("teh typo"));
     let (expires, signature) = (
@@ -579,7 +580,10 @@ async fn personal_data_is_exported_and_erased_and_old_data_tidied() {
     // Sessions do not last two months: sign in again.
     let moderator = site.sign_in(ADMIN_EMAIL).await;
     let queue = body(moderator.get("/admin/comments?status=approved").await).await;
-    assert!(queue.contains("IP 127.0.0.0") && !queue.contains("127.0.0.77"), "{queue}");
+    assert!(
+        queue.contains("IP 127.0.0.0") && !queue.contains("127.0.0.77"),
+        "{queue}"
+    );
 
     let response = moderator
         .post(

@@ -31,3 +31,4 @@ mod reader_flow;
 mod setup_and_cli;
 /// Public pages: the front page, permalinks, redirects, 404s, headers.
 mod site;
+mod spam_defence;
