@@ -42,10 +42,11 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Memory for the full-page cache of public pages, in megabytes; 0 turns it off.
     pub cache_megabytes: u32,
-    /// Where mail goes: `smtp://user:password@host:587` (STARTTLS when the server offers
-    /// it; add `?tls=required` to insist), `smtps://…:465` (TLS from the start). Empty: mail
-    /// is written to the `mail/outbox` folder in the data folder instead, one `.eml` file
-    /// a message.
+    /// Where mail goes: `smtps://user:password@host:465` (TLS from the start),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS, insisted on),
+    /// `?tls=opportunistic` (STARTTLS when offered), or plain `smtp://host:25` for a relay on
+    /// the same machine. Empty: mail is written to the `mail/outbox` folder in the data
+    /// folder instead, one `.eml` file a message.
     pub smtp_url: Option<String>,
     /// The sender of the site's mail.
     pub mail_from: String,

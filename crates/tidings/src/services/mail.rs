@@ -52,6 +52,8 @@ pub struct Mailer {
     transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
     /// Wakes the sending task when a message is queued.
     wake: Notify,
+    /// One delivery pass at a time, so no message goes out twice.
+    sending: tokio::sync::Mutex<()>,
 }
 
 impl Mailer {
@@ -85,6 +87,17 @@ impl Mailer {
                 .context("mail_from is not a mail address")?,
             transport,
             wake: Notify::new(),
+            sending: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// Messages waiting in the queue (for the status page and tests).
+    pub fn queued(&self) -> usize {
+        std::fs::read_dir(&self.queue).map_or(0, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "json"))
+                .count()
         })
     }
 
@@ -108,6 +121,7 @@ impl Mailer {
 
     /// Sends every queued message that is due at `now`; returns how many went out.
     pub async fn deliver_due(&self, now: OffsetDateTime) -> usize {
+        let _one_pass = self.sending.lock().await;
         let mut names = match std::fs::read_dir(&self.queue) {
             Ok(entries) => entries
                 .filter_map(Result::ok)

@@ -19,6 +19,7 @@ mod crash;
 mod discussion;
 /// Script and markup in every field come out inert.
 mod hostile_input;
+mod mail;
 /// Several app nodes over one database.
 mod nodes;
 /// The full-page cache and its invalidation.
