@@ -77,7 +77,7 @@ test("a reader posts a comment and sees it awaiting moderation; others do not", 
     await page.getByLabel("Comment *").fill("Great first issue!\n\nLooking forward to more.");
     await page.getByLabel("Name *").fill("Rita Reader");
     await page.getByLabel("Email *").fill("rita@readers.example");
-    await page.getByLabel("Website").fill("https://rita.example");
+    await page.getByLabel("Website", { exact: true }).fill("https://rita.example");
     await screenshot(page, "1-form-filled");
     await page.getByRole("button", { name: "Post Comment" }).click();
 

@@ -56,7 +56,7 @@ pub struct DiscussionSettings {
     /// moderator. 0 turns it off.
     pub min_seconds_to_post: u32,
     /// Leading zero bits the proof-of-work asks for; 0 turns the challenge off. Each bit
-    /// doubles the browser's work: 16 takes tenths of a second on a phone.
+    /// doubles the browser's work: 14 takes about a tenth of a second on a phone.
     pub proof_of_work_bits: u32,
     /// Comments one IP address may post in an hour; 0 is no limit.
     pub max_comments_per_ip_per_hour: u32,
@@ -114,7 +114,7 @@ impl Default for DiscussionSettings {
             notify_moderators: true,
             subscriptions: true,
             min_seconds_to_post: 3,
-            proof_of_work_bits: 16,
+            proof_of_work_bits: 14,
             max_comments_per_ip_per_hour: 30,
             max_comments_per_email_per_hour: 15,
             purge_spam_after_days: 15,

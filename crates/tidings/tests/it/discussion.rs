@@ -202,7 +202,7 @@ async fn avatars_are_drawn_here_and_reveal_no_email() {
     }
     let image = reader.get(&src).await;
     assert_eq!(image.status(), StatusCode::OK);
-    assert_eq!(header_text(image.headers()).contains("image/svg+xml"), true);
+    assert!(header_text(image.headers()).contains("image/svg+xml"));
     assert!(body(image).await.starts_with("<svg"));
     assert_eq!(
         reader.get("/avatars/nothex.svg").await.status(),
@@ -600,4 +600,58 @@ async fn personal_data_is_exported_and_erased_and_old_data_tidied() {
     let page = body(site.reader().get(&article.permalink()).await).await;
     assert!(page.contains("my words") && !page.contains(">Cy<") && !page.contains("cy.example"));
     assert!(page.contains("Anonymous"));
+}
+
+#[tokio::test]
+async fn the_form_offers_what_the_settings_allow_and_mail_follows_them() {
+    let site = TestApp::spawn().await;
+    site.moderator().await;
+    let article = site.article("Options").await;
+    let reader = site.reader();
+    let page = body(reader.get(&article.permalink()).await).await;
+    assert!(page.contains("name=\"wp-comment-cookies-consent\""));
+    assert!(page.contains("name=\"subscribe\""));
+    assert!(
+        page.contains("name=\"tidings_homepage\""),
+        "the honeypot is in every form"
+    );
+
+    site.settings(|settings| {
+        settings.remember_commenter_opt_in = false;
+        settings.subscriptions = false;
+        settings.notify_moderators = false;
+    })
+    .await;
+    let page = body(reader.get(&article.permalink()).await).await;
+    assert!(!page.contains("wp-comment-cookies-consent"));
+    assert!(!page.contains("name=\"subscribe\""));
+
+    // With moderator mail off, a held comment queues no mail; a posted subscription
+    // choice is ignored while subscriptions are off.
+    let response = reader
+        .comment(
+            &article,
+            &[
+                ("comment", "quietly held"),
+                ("author", "Hal"),
+                ("email", "hal@readers.example"),
+                ("subscribe", "all"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(site.app.mailer.queued(), 0);
+    let outbox = std::fs::read_dir(site.data.path().join("mail/outbox"))
+        .unwrap()
+        .count();
+    assert_eq!(outbox, 0, "no mail at all");
+    assert!(
+        site.app
+            .store
+            .subscriptions_by_email("hal@readers.example")
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

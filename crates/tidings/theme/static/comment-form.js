@@ -46,7 +46,9 @@
   var answerField = form.elements.tidings_answer;
   var solved = false, started = false, submitting = false;
 
-  // SHA-256 of an ASCII string, as 8 big-endian 32-bit words.
+  // SHA-256 for the proof of work. The challenge is the same for every number tried, so its
+  // whole 64-byte blocks are hashed once (the "midstate") and each try hashes only the
+  // last block or two: the challenge's tail, ":", the number, and the padding.
   var K = [];
   (function () {
     var n = 2, found = 0;
@@ -58,34 +60,54 @@
       n++;
     }
   })();
-  var W = new Array(64);
-  function sha256(text) {
-    var H = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
-    var length = text.length, words = [], i;
-    for (i = 0; i < length; i++) words[i >> 2] |= (text.charCodeAt(i) & 0xff) << (24 - (i % 4) * 8);
-    words[length >> 2] |= 0x80 << (24 - (length % 4) * 8);
-    var total = (((length + 8) >> 6) + 1) * 16;
-    for (i = words.length; i < total; i++) words[i] = words[i] | 0;
-    words[total - 1] = length * 8;
-    for (var block = 0; block < total; block += 16) {
-      var a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
-      for (i = 0; i < 64; i++) {
-        if (i < 16) W[i] = words[block + i] | 0;
-        else {
-          var x = W[i - 15], y = W[i - 2];
-          var s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-          var s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-          W[i] = (W[i - 16] + s0 + W[i - 7] + s1) | 0;
-        }
-        var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-        var t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[i] + W[i]) | 0;
-        var S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-        var t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-        h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
-      }
-      H[0] = (H[0] + a) | 0; H[1] = (H[1] + b) | 0; H[2] = (H[2] + c) | 0; H[3] = (H[3] + d) | 0;
-      H[4] = (H[4] + e) | 0; H[5] = (H[5] + f) | 0; H[6] = (H[6] + g) | 0; H[7] = (H[7] + h) | 0;
+  var INITIAL = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+  var W = new Int32Array(64);
+  // Hashes one 64-byte block of `bytes` at `offset` into the state H (8 words, changed).
+  function compress(H, bytes, offset) {
+    var i;
+    for (i = 0; i < 16; i++) {
+      var at = offset + i * 4;
+      W[i] = (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
     }
+    for (i = 16; i < 64; i++) {
+      var x = W[i - 15], y = W[i - 2];
+      var s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      var s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+      W[i] = (W[i - 16] + s0 + W[i - 7] + s1) | 0;
+    }
+    var a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
+    for (i = 0; i < 64; i++) {
+      var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      var t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[i] + W[i]) | 0;
+      var S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      var t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+    }
+    H[0] = (H[0] + a) | 0; H[1] = (H[1] + b) | 0; H[2] = (H[2] + c) | 0; H[3] = (H[3] + d) | 0;
+    H[4] = (H[4] + e) | 0; H[5] = (H[5] + f) | 0; H[6] = (H[6] + g) | 0; H[7] = (H[7] + h) | 0;
+  }
+  // The challenge is ASCII (digits, dots, hex), so one character is one byte.
+  function midstate(prefix) {
+    var bytes = [], i;
+    for (i = 0; i < prefix.length; i++) bytes.push(prefix.charCodeAt(i) & 0xff);
+    var whole = bytes.length - (bytes.length % 64), state = INITIAL.slice();
+    for (i = 0; i < whole; i += 64) compress(state, bytes, i);
+    return { state: state, tail: bytes.slice(whole), length: bytes.length };
+  }
+  var block = new Uint8Array(128);
+  function hashWith(mid, nonce) {
+    var digits = String(nonce), used = mid.tail.length, i;
+    block.fill(0);
+    for (i = 0; i < used; i++) block[i] = mid.tail[i];
+    for (i = 0; i < digits.length; i++) block[used++] = digits.charCodeAt(i);
+    var bits = (mid.length + digits.length) * 8;
+    block[used] = 0x80;
+    var end = used + 9 <= 64 ? 64 : 128;
+    block[end - 4] = (bits >>> 24) & 0xff; block[end - 3] = (bits >>> 16) & 0xff;
+    block[end - 2] = (bits >>> 8) & 0xff; block[end - 1] = bits & 0xff;
+    var H = mid.state.slice();
+    compress(H, block, 0);
+    if (end === 128) compress(H, block, 64);
     return H;
   }
   function leadingZeros(H) {
@@ -98,11 +120,11 @@
   }
 
   function solve(challenge, need) {
-    var nonce = 0, prefix = challenge + ":";
+    var nonce = 0, mid = midstate(challenge + ":");
     function slice() {
       var end = nonce + 4000;
       for (; nonce < end; nonce++) {
-        if (leadingZeros(sha256(prefix + nonce)) >= need) {
+        if (leadingZeros(hashWith(mid, nonce)) >= need) {
           challengeField.value = challenge;
           answerField.value = String(nonce);
           solved = true;
