@@ -79,7 +79,7 @@ fn load(folder: &Path) -> std::io::Result<Vec<Message>> {
             );
             messages.push(Message {
                 spam,
-                held_out: fnv(&key) % 5 == 0,
+                held_out: fnv(&key).is_multiple_of(5),
                 tokens: spam_filter::tokens("", "", &text),
             });
         }
