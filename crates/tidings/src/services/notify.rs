@@ -228,6 +228,17 @@ pub async fn subscribe(
     if email.is_empty() || !site::discussion_settings(app).await?.subscriptions {
         return Ok(());
     }
+    // One subscription (and one confirmation mail) per address and thing subscribed to:
+    // nobody can fill a stranger's inbox by subscribing them again and again.
+    let already = app
+        .store
+        .subscriptions_by_email(&email)
+        .await?
+        .iter()
+        .any(|existing| existing.article_id == article.id && existing.comment_id == comment_id);
+    if already {
+        return Ok(());
+    }
     let subscription = Subscription {
         email: email.clone(),
         article_id: article.id,

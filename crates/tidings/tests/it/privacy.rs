@@ -133,16 +133,38 @@ async fn email_ip_and_user_agent_appear_in_no_public_response() {
         "/feed/".to_owned(),
         "/static/style.css".to_owned(),
         "/page/2/".to_owned(),
+        format!("{}feed/", article.permalink()),
+        "/comments/feed/".to_owned(),
+        format!("/comments/{parent}/report"),
+        "/comments/challenge".to_owned(),
     ] {
         let response = visitor.get(&path).await;
         let headers = header_text(response.headers());
         record(path, headers, body(response).await);
     }
-    let page_with_comments = &seen
+    // The avatars on the page: drawn from a keyed hash, they reveal nothing either.
+    let article_page = body(visitor.get(&article.permalink()).await).await;
+    let avatars: Vec<String> = article_page
+        .split("<img class=\"avatar\" src=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect();
+    assert!(!avatars.is_empty(), "avatars are shown");
+    for avatar in avatars {
+        let response = visitor.get(&avatar).await;
+        record(
+            avatar,
+            header_text(response.headers()),
+            body(response).await,
+        );
+    }
+    let page_with_comments = seen
         .iter()
         .find(|(what, _)| *what == article.permalink())
         .unwrap()
-        .1;
+        .1
+        .clone();
     assert!(
         page_with_comments.contains("Approved words") && page_with_comments.contains("A reply"),
         "the comments are on the page"
@@ -152,7 +174,12 @@ async fn email_ip_and_user_agent_appear_in_no_public_response() {
             .contains("href=\"https://person.example/\" rel=\"external nofollow ugc\"")
     );
 
+    let unhashed = tidings::security::sha256_hex(EMAIL);
     for (what, text) in &seen {
+        assert!(
+            !text.contains(&unhashed[..16]),
+            "{what} holds a plain hash of the email"
+        );
         for secret in [EMAIL, "hidden-mail", IP, USER_AGENT, "SecretAgent"] {
             assert!(!text.contains(secret), "{what} reveals {secret}");
         }
