@@ -231,3 +231,55 @@ test("solving the proof of work on a slowed-down CPU (a phone) is measured", asy
     site.stop();
   }
 });
+
+test("a moderator approves and trashes from the keyboard", async () => {
+  const site = await startSite();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(site.setup);
+    await page.getByLabel("Your name").fill("Olive Owner");
+    await page.getByLabel("Email").fill("olive@newsroom.example");
+    await page.getByLabel("Password (at least 8 characters)").fill("a long enough password");
+    await page.getByRole("button", { name: "Create account" }).click();
+    // Both test comments come from 127.0.0.1 within seconds: no flood interval here.
+    await page.goto(`${site.url}/admin/settings/discussion`);
+    await page.getByLabel("Minimum time between comments from one IP address or email").fill("0");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Settings saved.").waitFor();
+
+    // Two comments wait (no script in this reader's browser, so both are held).
+    const reader = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    for (const [text, email] of [["Keyboard one.", "k1@readers.example"], ["Keyboard two.", "k2@readers.example"]]) {
+      await openWelcome(reader, site.url);
+      await reader.getByLabel("Comment *").fill(text);
+      await reader.getByLabel("Name *").fill("Kim Keys");
+      await reader.getByLabel("Email *").fill(email);
+      await reader.getByRole("button", { name: "Post Comment" }).click();
+      await reader.waitForURL(/unapproved=\d+/);
+    }
+
+    await page.goto(`${site.url}/admin/comments?status=pending`);
+    const rows = page.locator("table.queue tbody tr");
+    assert.equal(await rows.count(), 2);
+    const newest = await rows.nth(0).innerText();
+
+    // j selects the first row, a approves it; the page reloads with one left.
+    await page.keyboard.press("j");
+    assert.match(await rows.nth(0).getAttribute("class"), /keyboard-current/);
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("a")]);
+    await page.getByText("Approve: 1 comment(s).").waitFor();
+    assert.equal(await rows.count(), 1);
+    assert.notEqual(await rows.nth(0).innerText(), newest);
+    await page.keyboard.press("j");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("t")]);
+    await page.getByText("Trash: 1 comment(s).").waitFor();
+    await page.getByText("No comments here.").waitFor();
+
+    // Typing in a field is typing, not a shortcut.
+    await page.getByLabel("Search comments (text, name, email or IP)").fill("jat");
+    assert.equal(await page.getByLabel("Search comments (text, name, email or IP)").inputValue(), "jat");
+    assert.equal(await page.getByText("No comments here.").count(), 1);
+  } finally {
+    site.stop();
+  }
+});

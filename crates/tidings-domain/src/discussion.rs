@@ -249,6 +249,21 @@ pub enum VerdictReason {
     PassedChecks,
 }
 
+impl VerdictReason {
+    /// Whether the comment was held for what bots do rather than for what it says.
+    pub fn suggests_a_bot(&self) -> bool {
+        matches!(
+            self,
+            VerdictReason::NoProofOfWork
+                | VerdictReason::InvalidProofOfWork(_)
+                | VerdictReason::PostedTooQuickly(_)
+                | VerdictReason::MaybeSpam(_)
+                | VerdictReason::HoneypotFilled
+                | VerdictReason::LooksLikeSpam(_)
+        )
+    }
+}
+
 impl fmt::Display for VerdictReason {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

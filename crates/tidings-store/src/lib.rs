@@ -173,13 +173,16 @@ pub trait Store: Send + Sync {
     /// IP address and user agent emptied; the text stays, as the discussion around it
     /// would not make sense without it) and deletes its subscriptions.
     async fn erase_personal_data(&self, email: &str) -> StoreResult<Erased>;
-    /// Up to `limit` comments older than `before` whose IP address is not anonymised yet
-    /// (does not end in `.0` or `::`): (id, ip).
-    async fn ips_to_anonymise(
+    /// Up to `limit` comments written after the position `after` (a time and an id, the
+    /// last one seen) and before `before`, oldest first, with their IP address: the
+    /// housekeeping's walk through comments due for anonymising. Each row is
+    /// (position, ip); an empty IP is left out.
+    async fn comment_ips_between(
         &self,
+        after: (OffsetDateTime, CommentId),
         before: OffsetDateTime,
         limit: u32,
-    ) -> StoreResult<Vec<(CommentId, String)>>;
+    ) -> StoreResult<Vec<((OffsetDateTime, CommentId), String)>>;
     async fn set_comment_ips(&self, ips: &[(CommentId, String)]) -> StoreResult<()>;
     /// Deletes spam older than `before`, moving any replies up; returns how many.
     async fn purge_spam_before(&self, before: OffsetDateTime) -> StoreResult<u64>;

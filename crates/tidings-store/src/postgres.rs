@@ -900,25 +900,27 @@ impl Store for PostgresStore {
         })
     }
 
-    async fn ips_to_anonymise(
+    async fn comment_ips_between(
         &self,
+        after: (OffsetDateTime, CommentId),
         before: OffsetDateTime,
         limit: u32,
-    ) -> StoreResult<Vec<(CommentId, String)>> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT id, ip FROM comments
-             WHERE created_at < $1 AND ip <> '' AND ip NOT LIKE '%.0' AND ip NOT LIKE '%::'
-             ORDER BY id LIMIT $2",
+    ) -> StoreResult<Vec<((OffsetDateTime, CommentId), String)>> {
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT created_at, id, ip FROM comments
+             WHERE (created_at, id) > ($1, $2) AND created_at < $3 AND ip <> ''
+             ORDER BY created_at, id LIMIT $4",
         )
+        .bind(timestamp(after.0))
+        .bind(after.1.0)
         .bind(timestamp(before))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await
         .map_err(from_sqlx)?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, ip)| (CommentId(id), ip))
-            .collect())
+        rows.into_iter()
+            .map(|(at, id, ip)| Ok(((moment(at)?, CommentId(id)), ip)))
+            .collect()
     }
 
     async fn set_comment_ips(&self, ips: &[(CommentId, String)]) -> StoreResult<()> {

@@ -1049,25 +1049,27 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn ips_to_anonymise(
+    async fn comment_ips_between(
         &self,
+        after: (OffsetDateTime, CommentId),
         before: OffsetDateTime,
         limit: u32,
-    ) -> StoreResult<Vec<(CommentId, String)>> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT id, ip FROM comments
-             WHERE created_at < ? AND ip <> '' AND ip NOT LIKE '%.0' AND ip NOT LIKE '%::'
-             ORDER BY id LIMIT ?",
+    ) -> StoreResult<Vec<((OffsetDateTime, CommentId), String)>> {
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT created_at, id, ip FROM comments
+             WHERE (created_at, id) > (?, ?) AND created_at < ? AND ip <> ''
+             ORDER BY created_at, id LIMIT ?",
         )
+        .bind(timestamp(after.0))
+        .bind(after.1.0)
         .bind(timestamp(before))
         .bind(i64::from(limit))
         .fetch_all(&self.readers)
         .await
         .map_err(from_sqlx)?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, ip)| (CommentId(id), ip))
-            .collect())
+        rows.into_iter()
+            .map(|(at, id, ip)| Ok(((moment(at)?, CommentId(id)), ip)))
+            .collect()
     }
 
     async fn set_comment_ips(&self, ips: &[(CommentId, String)]) -> StoreResult<()> {

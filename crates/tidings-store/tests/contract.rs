@@ -1182,29 +1182,42 @@ async fn personal_data_is_erased_and_old_data_purged(store: &dyn Store) {
         ("Anonymous", "", "", "", "mine")
     );
 
-    let to_anonymise = store
-        .ips_to_anonymise(NOW - time::Duration::days(7), 100)
+    // The walk through old comments, in the order they were written, a page at a time.
+    let start = (OffsetDateTime::UNIX_EPOCH, CommentId(0));
+    let before = NOW - time::Duration::days(7);
+    let first = store.comment_ips_between(start, before, 1).await.unwrap();
+    assert_eq!(
+        first,
+        vec![(
+            (NOW - time::Duration::days(30), old_spam),
+            "2001:db8:1:2::5".to_owned()
+        )]
+    );
+    let rest = store
+        .comment_ips_between(first[0].0, before, 10)
         .await
         .unwrap();
     assert_eq!(
-        to_anonymise,
-        vec![
-            (old_spam, "2001:db8:1:2::5".to_owned()),
-            (reply, "203.0.113.1".to_owned())
-        ]
+        rest,
+        vec![(
+            (NOW - time::Duration::days(29), reply),
+            "203.0.113.1".to_owned()
+        )]
+    );
+    assert!(
+        store
+            .comment_ips_between(rest[0].0, before, 10)
+            .await
+            .unwrap()
+            .is_empty()
     );
     store
         .set_comment_ips(&[(reply, "203.0.113.0".to_owned())])
         .await
         .unwrap();
     assert_eq!(
-        store
-            .ips_to_anonymise(NOW - time::Duration::days(7), 100)
-            .await
-            .unwrap()
-            .len(),
-        1,
-        "an anonymised address is not picked again"
+        store.comment_by_id(reply).await.unwrap().unwrap().ip,
+        "203.0.113.0"
     );
 
     assert_eq!(

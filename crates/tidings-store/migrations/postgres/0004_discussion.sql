@@ -8,6 +8,7 @@ ALTER TABLE comments ADD COLUMN proof TEXT;
 ALTER TABLE comments ADD COLUMN edited_at BIGINT;
 ALTER TABLE comments ADD COLUMN avatar_key TEXT;
 CREATE UNIQUE INDEX comments_by_proof ON comments (proof);
+CREATE INDEX comments_by_time ON comments (created_at, id);
 
 CREATE TABLE spam_tokens (
     token TEXT PRIMARY KEY,

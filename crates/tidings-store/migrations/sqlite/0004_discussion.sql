@@ -15,6 +15,8 @@ ALTER TABLE comments ADD COLUMN edited_at INTEGER;
 -- same person gets the same picture and nothing in the page can be matched to the email.
 ALTER TABLE comments ADD COLUMN avatar_key TEXT;
 CREATE UNIQUE INDEX comments_by_proof ON comments (proof);
+-- Housekeeping walks comments in the order they were written (IP retention).
+CREATE INDEX comments_by_time ON comments (created_at, id);
 
 -- How often each word appeared in spam and in legitimate comments the filter learnt from.
 -- The row with the empty token counts the comments themselves.

@@ -206,7 +206,10 @@ pub async fn submit_comment(
                         CommentStatus::Approved => {
                             notify::comment_published(app, &article, &stored).await?;
                         }
-                        CommentStatus::Pending => {
+                        // A comment held because it looks like a bot's (no proof of work,
+                        // too quick, a suspicious score) waits in the queue without mailing
+                        // anyone: bots come in floods, and a flood of mail helps nobody.
+                        CommentStatus::Pending if !verdict.reason.suggests_a_bot() => {
                             notify::comment_waiting(app, &article, &stored).await?;
                         }
                         _ => {}

@@ -6,7 +6,9 @@
 use crate::app::App;
 use crate::cache::Tag;
 use crate::services::site;
+use tidings_domain::CommentId;
 use tidings_store::StoreError;
+use time::OffsetDateTime;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tidied {
@@ -45,18 +47,7 @@ pub async fn run_once(app: &App) -> Result<Tidied, StoreError> {
     }
     if settings.keep_ip_days > 0 {
         let before = now - time::Duration::days(i64::from(settings.keep_ip_days));
-        loop {
-            let batch = app.store.ips_to_anonymise(before, 500).await?;
-            if batch.is_empty() {
-                break;
-            }
-            let anonymised: Vec<_> = batch
-                .into_iter()
-                .map(|(id, ip)| (id, anonymise_ip(&ip)))
-                .collect();
-            tidied.ips_anonymised += anonymised.len() as u64;
-            app.store.set_comment_ips(&anonymised).await?;
-        }
+        tidied.ips_anonymised = anonymise_ips_before(app, before).await?;
     }
     if tidied != Tidied::default() {
         tracing::info!(
@@ -66,6 +57,69 @@ pub async fn run_once(app: &App) -> Result<Tidied, StoreError> {
         );
     }
     Ok(tidied)
+}
+
+/// Where the walk through old comments stopped: every comment written before this
+/// position has an anonymised address. Kept in the database, so a restart (or another node)
+/// carries on instead of starting over.
+const IP_WATERMARK: &str = "ip_anonymised_until";
+
+/// Comments anonymised per batch, and the pause between batches: a site that turns
+/// retention on for years of comments catches up in the background without holding the
+/// database's writer for long.
+const BATCH: u32 = 500;
+const PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+
+async fn anonymise_ips_before(app: &App, before: OffsetDateTime) -> Result<u64, StoreError> {
+    let mut position = match app.store.setting(IP_WATERMARK).await? {
+        Some(stored) => parse_position(&stored),
+        None => (OffsetDateTime::UNIX_EPOCH, CommentId(0)),
+    };
+    let mut anonymised = 0;
+    loop {
+        let batch = app
+            .store
+            .comment_ips_between(position, before, BATCH)
+            .await?;
+        let Some(((last_at, last_id), _)) = batch.last().cloned() else {
+            return Ok(anonymised);
+        };
+        let changed: Vec<(CommentId, String)> = batch
+            .into_iter()
+            .filter_map(|((_, id), ip)| {
+                let short = anonymise_ip(&ip);
+                (short != ip).then_some((id, short))
+            })
+            .collect();
+        anonymised += changed.len() as u64;
+        if !changed.is_empty() {
+            app.store.set_comment_ips(&changed).await?;
+        }
+        position = (last_at, last_id);
+        app.store
+            .put_setting(
+                IP_WATERMARK,
+                &format!("{}:{}", last_at.unix_timestamp(), last_id.0),
+            )
+            .await?;
+        tokio::time::sleep(PAUSE).await;
+    }
+}
+
+fn parse_position(stored: &str) -> (OffsetDateTime, CommentId) {
+    let start = (OffsetDateTime::UNIX_EPOCH, CommentId(0));
+    let Some((at, id)) = stored.split_once(':') else {
+        return start;
+    };
+    match (
+        at.parse::<i64>()
+            .ok()
+            .and_then(|at| OffsetDateTime::from_unix_timestamp(at).ok()),
+        id.parse::<i64>(),
+    ) {
+        (Some(at), Ok(id)) => (at, CommentId(id)),
+        _ => start,
+    }
 }
 
 /// Runs [`run_once`] now and then every hour.

@@ -134,6 +134,7 @@ async fn a_solved_proof_of_work_lets_a_comment_through_and_is_spent_once() {
 #[tokio::test]
 async fn no_script_too_quick_and_the_honeypot_are_held_or_spam_never_dropped() {
     let site = defended_site().await;
+    let moderator = site.moderator().await;
     let article = site.article("Traps").await;
     let reader = site.reader();
 
@@ -191,14 +192,37 @@ async fn no_script_too_quick_and_the_honeypot_are_held_or_spam_never_dropped() {
         page.contains("awaiting moderation"),
         "spam is not announced as spam"
     );
-    let queue = body(
-        site.moderator()
-            .await
-            .get("/admin/comments?status=spam")
-            .await,
-    )
-    .await;
+    let queue = body(moderator.get("/admin/comments?status=spam").await).await;
     assert!(queue.contains("bot text") && queue.contains("hidden from people"));
+
+    // What bots do fills the queue, not the moderators' inboxes; a person's held comment
+    // is mailed.
+    let outbox = site.data.path().join("mail/outbox");
+    let mailed = || std::fs::read_dir(&outbox).unwrap().count() + site.app.mailer.queued();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(mailed(), 0);
+    site.settings(|settings| {
+        settings.manual_approval = true;
+        settings.max_comments_per_ip_per_hour = 0;
+    })
+    .await;
+    let (challenge, answer) = solve(&reader).await;
+    site.clock.advance(time::Duration::seconds(30));
+    let mut form = comment_form("a person's comment", "person@readers.example");
+    form.extend([
+        ("tidings_challenge", challenge.as_str()),
+        ("tidings_answer", answer.as_str()),
+    ]);
+    let held = stored(&site, &location(&reader.comment(&article, &form).await)).await;
+    assert_eq!(held.moderation_reason, "every comment is approved by hand");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !(std::fs::read_dir(&outbox).unwrap().count() == 1 && site.app.mailer.queued() == 0) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the moderator's mail, once"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]
