@@ -486,15 +486,22 @@ impl Store for PostgresStore {
                 return Ok(Err(Refusal::Flood));
             }
         }
-        if let Some(since) = guard.rate_since {
+        if let Some(since) = guard.rate_since
+            && (guard.max_per_ip > 0 || guard.max_per_email > 0)
+        {
+            // Each count stops at its limit, so a busy address costs no more than a quiet one.
             let (by_ip, by_email): (i64, i64) = sqlx::query_as(
-                "SELECT (SELECT COUNT(*) FROM comments WHERE ip = $1 AND created_at >= $2),
-                        (SELECT COUNT(*) FROM comments
-                          WHERE author_email = $3 AND author_email <> '' AND created_at >= $2)",
+                "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM comments
+                          WHERE ip = $1 AND created_at >= $2 LIMIT $4) AS by_ip),
+                        (SELECT COUNT(*) FROM (SELECT 1 FROM comments
+                          WHERE author_email = $3 AND author_email <> '' AND created_at >= $2
+                          LIMIT $5) AS by_email)",
             )
             .bind(&comment.ip)
             .bind(timestamp(since))
             .bind(&comment.author_email)
+            .bind(i64::from(guard.max_per_ip))
+            .bind(i64::from(guard.max_per_email))
             .fetch_one(&mut *transaction)
             .await
             .map_err(from_sqlx)?;

@@ -249,12 +249,18 @@ async fn insert_one(
             return Ok(Err(Refusal::Flood));
         }
     }
-    if let Some(since) = guard.rate_since {
+    if let Some(since) = guard.rate_since
+        && (guard.max_per_ip > 0 || guard.max_per_email > 0)
+    {
+        // Each count stops at its limit (a limit of 0 counts nothing), so a busy address
+        // costs no more than a quiet one.
         let (by_ip, by_email): (i64, i64) = sqlx::query_as(statements::RECENT_COUNTS)
             .bind(&comment.ip)
             .bind(timestamp(since))
+            .bind(i64::from(guard.max_per_ip))
             .bind(&comment.author_email)
             .bind(timestamp(since))
+            .bind(i64::from(guard.max_per_email))
             .fetch_one(&mut *connection)
             .await
             .map_err(from_sqlx)?;
@@ -366,10 +372,10 @@ mod statements {
          LIMIT 1";
 
     /// Comments by one IP address and by one email since a moment: the hourly limits.
-    pub(super) const RECENT_COUNTS: &str =
-        "SELECT (SELECT COUNT(*) FROM comments WHERE ip = ? AND created_at >= ?),
-                (SELECT COUNT(*) FROM comments
-                  WHERE author_email = ? AND author_email <> '' AND created_at >= ?)";
+    pub(super) const RECENT_COUNTS: &str = "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM comments
+                  WHERE ip = ? AND created_at >= ? LIMIT ?)),
+                (SELECT COUNT(*) FROM (SELECT 1 FROM comments
+                  WHERE author_email = ? AND author_email <> '' AND created_at >= ? LIMIT ?))";
 
     pub(super) const SESSION: &str =
         "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,

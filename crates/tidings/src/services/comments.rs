@@ -55,6 +55,8 @@ pub enum SubmitOutcome {
         article: Article,
         comment_id: CommentId,
         status: CommentStatus,
+        /// The settings it was judged under, for the answer's link.
+        settings: Box<DiscussionSettings>,
     },
     /// Not stored; the form is shown again with the reader's text and this problem.
     Rejected { article: Article, problem: Problem },
@@ -201,25 +203,24 @@ pub async fn submit_comment(
                     extras.subscribe,
                 )
                 .await?;
-                if let Some(stored) = app.store.comment_by_id(comment_id).await? {
-                    match verdict.status {
-                        CommentStatus::Approved => {
-                            notify::comment_published(app, &article, &stored).await?;
-                        }
-                        // A comment held because it looks like a bot's (no proof of work,
-                        // too quick, a suspicious score) waits in the queue without mailing
-                        // anyone: bots come in floods, and a flood of mail helps nobody.
-                        CommentStatus::Pending if !verdict.reason.suggests_a_bot() => {
-                            notify::comment_waiting(app, &article, &stored).await?;
-                        }
-                        _ => {}
-                    }
+            }
+            // A comment held because it looks like a bot's (no proof of work, too quick, a
+            // suspicious score) waits in the queue without mailing anyone: bots come in
+            // floods, and a flood of mail helps nobody.
+            let mail_due = verdict.status == CommentStatus::Approved
+                || (verdict.status == CommentStatus::Pending && !verdict.reason.suggests_a_bot());
+            if mail_due && let Some(stored) = app.store.comment_by_id(comment_id).await? {
+                if verdict.status == CommentStatus::Approved {
+                    notify::comment_published(app, &article, &stored).await?;
+                } else {
+                    notify::comment_waiting(app, &article, &stored).await?;
                 }
             }
             Ok(SubmitOutcome::Accepted {
                 article,
                 comment_id,
                 status: verdict.status,
+                settings: Box::new(settings),
             })
         }
         Err(Refusal::Flood) => rejected(
@@ -244,6 +245,7 @@ pub async fn submit_comment(
                     article,
                     comment_id,
                     status: CommentStatus::Pending,
+                    settings: Box::new(settings),
                 }),
                 Err(Refusal::Duplicate) => rejected(article, Problem::Duplicate),
                 Err(Refusal::Flood) => rejected(

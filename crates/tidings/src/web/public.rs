@@ -193,6 +193,13 @@ pub async fn show_article_part(
 ) -> Result<Response, AppError> {
     if part == "feed" {
         let article = public_article(&app, app.store.article_by_slug(&slug).await?)?;
+        let permalink = article.permalink();
+        if format!("/{year}/{month}/{slug}/") != permalink {
+            return Ok(redirect(
+                StatusCode::MOVED_PERMANENTLY,
+                &format!("{permalink}feed/"),
+            ));
+        }
         return super::discussion::article_comment_feed(&app, &article).await;
     }
     let page = part
@@ -352,8 +359,8 @@ pub async fn post_comment(
             article,
             comment_id,
             status,
+            settings,
         }) => {
-            let settings = site::discussion_settings(&app).await?;
             // The author's signed link, when there is something only they may see: their
             // waiting comment, or the link that edits it.
             let target = if status == CommentStatus::Approved && settings.edit_window_minutes == 0 {
