@@ -22,7 +22,8 @@ import time
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BINARY = ROOT / "target" / "release" / "tidings"
+# TIDINGS_BIN compares another build (an older commit, say) under the same conditions.
+BINARY = pathlib.Path(os.environ.get("TIDINGS_BIN", ROOT / "target" / "release" / "tidings"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 LARGE_ARTICLES = int(os.environ.get("BENCH_LARGE_ARTICLES", "100000"))

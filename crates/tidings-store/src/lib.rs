@@ -173,16 +173,15 @@ pub trait Store: Send + Sync {
     /// IP address and user agent emptied; the text stays, as the discussion around it
     /// would not make sense without it) and deletes its subscriptions.
     async fn erase_personal_data(&self, email: &str) -> StoreResult<Erased>;
-    /// Up to `limit` comments written after the position `after` (a time and an id, the
-    /// last one seen) and before `before`, oldest first, with their IP address: the
-    /// housekeeping's walk through comments due for anonymising. Each row is
-    /// (position, ip); an empty IP is left out.
-    async fn comment_ips_between(
+    /// Up to `limit` comments with an id above `after`, in id order, with when they were
+    /// written and their IP address: the housekeeping's walk through comments due for
+    /// anonymising. Rows come in the order they were stored (imported ones included,
+    /// whatever their date), along the primary key.
+    async fn comment_ips_after(
         &self,
-        after: (OffsetDateTime, CommentId),
-        before: OffsetDateTime,
+        after: CommentId,
         limit: u32,
-    ) -> StoreResult<Vec<((OffsetDateTime, CommentId), String)>>;
+    ) -> StoreResult<Vec<(CommentId, OffsetDateTime, String)>>;
     async fn set_comment_ips(&self, ips: &[(CommentId, String)]) -> StoreResult<()>;
     /// Deletes spam older than `before`, moving any replies up; returns how many.
     async fn purge_spam_before(&self, before: OffsetDateTime) -> StoreResult<u64>;

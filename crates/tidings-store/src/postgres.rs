@@ -907,26 +907,21 @@ impl Store for PostgresStore {
         })
     }
 
-    async fn comment_ips_between(
+    async fn comment_ips_after(
         &self,
-        after: (OffsetDateTime, CommentId),
-        before: OffsetDateTime,
+        after: CommentId,
         limit: u32,
-    ) -> StoreResult<Vec<((OffsetDateTime, CommentId), String)>> {
+    ) -> StoreResult<Vec<(CommentId, OffsetDateTime, String)>> {
         let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-            "SELECT created_at, id, ip FROM comments
-             WHERE (created_at, id) > ($1, $2) AND created_at < $3 AND ip <> ''
-             ORDER BY created_at, id LIMIT $4",
+            "SELECT id, created_at, ip FROM comments WHERE id > $1 ORDER BY id LIMIT $2",
         )
-        .bind(timestamp(after.0))
-        .bind(after.1.0)
-        .bind(timestamp(before))
+        .bind(after.0)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await
         .map_err(from_sqlx)?;
         rows.into_iter()
-            .map(|(at, id, ip)| Ok(((moment(at)?, CommentId(id)), ip)))
+            .map(|(id, at, ip)| Ok((CommentId(id), moment(at)?, ip)))
             .collect()
     }
 

@@ -1055,26 +1055,21 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn comment_ips_between(
+    async fn comment_ips_after(
         &self,
-        after: (OffsetDateTime, CommentId),
-        before: OffsetDateTime,
+        after: CommentId,
         limit: u32,
-    ) -> StoreResult<Vec<((OffsetDateTime, CommentId), String)>> {
+    ) -> StoreResult<Vec<(CommentId, OffsetDateTime, String)>> {
         let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-            "SELECT created_at, id, ip FROM comments
-             WHERE (created_at, id) > (?, ?) AND created_at < ? AND ip <> ''
-             ORDER BY created_at, id LIMIT ?",
+            "SELECT id, created_at, ip FROM comments WHERE id > ? ORDER BY id LIMIT ?",
         )
-        .bind(timestamp(after.0))
-        .bind(after.1.0)
-        .bind(timestamp(before))
+        .bind(after.0)
         .bind(i64::from(limit))
         .fetch_all(&self.readers)
         .await
         .map_err(from_sqlx)?;
         rows.into_iter()
-            .map(|(at, id, ip)| Ok(((moment(at)?, CommentId(id)), ip)))
+            .map(|(id, at, ip)| Ok((CommentId(id), moment(at)?, ip)))
             .collect()
     }
 

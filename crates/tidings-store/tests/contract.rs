@@ -797,9 +797,12 @@ async fn the_public_site_reads_through_indexes() {
     assert!(plans.len() >= 11, "{plans:?}");
     for (name, steps) in plans {
         for step in &steps {
-            // "SCAN CONSTANT ROW" is a SELECT without FROM: no table at all.
-            let full_scan =
-                step.starts_with("SCAN") && !step.contains("USING") && step != "SCAN CONSTANT ROW";
+            // "SCAN CONSTANT ROW" is a SELECT without FROM, and "SCAN (subquery-N)" reads
+            // the rows a bounded subquery produced: neither reads a table.
+            let full_scan = step.starts_with("SCAN")
+                && !step.contains("USING")
+                && step != "SCAN CONSTANT ROW"
+                && !step.starts_with("SCAN (subquery");
             assert!(!full_scan, "{name} scans a whole table: {steps:?}");
             assert!(
                 !step.contains("TEMP B-TREE"),
@@ -1182,35 +1185,30 @@ async fn personal_data_is_erased_and_old_data_purged(store: &dyn Store) {
         ("Anonymous", "", "", "", "mine")
     );
 
-    // The walk through old comments, in the order they were written, a page at a time.
-    let start = (OffsetDateTime::UNIX_EPOCH, CommentId(0));
-    let before = NOW - time::Duration::days(7);
-    let first = store.comment_ips_between(start, before, 1).await.unwrap();
+    // The walk through comments in the order they were stored, a page at a time.
+    let first = store.comment_ips_after(CommentId(0), 1).await.unwrap();
     assert_eq!(
         first,
-        vec![(
-            (NOW - time::Duration::days(30), old_spam),
-            "2001:db8:1:2::5".to_owned()
-        )]
+        vec![(mine, NOW, String::new())],
+        "erased: no address left"
     );
-    let rest = store
-        .comment_ips_between(first[0].0, before, 10)
-        .await
-        .unwrap();
+    let rest = store.comment_ips_after(mine, 10).await.unwrap();
     assert_eq!(
         rest,
-        vec![(
-            (NOW - time::Duration::days(29), reply),
-            "203.0.113.1".to_owned()
-        )]
+        vec![
+            (
+                old_spam,
+                NOW - time::Duration::days(30),
+                "2001:db8:1:2::5".to_owned()
+            ),
+            (
+                reply,
+                NOW - time::Duration::days(29),
+                "203.0.113.1".to_owned()
+            )
+        ]
     );
-    assert!(
-        store
-            .comment_ips_between(rest[0].0, before, 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(store.comment_ips_after(reply, 10).await.unwrap().is_empty());
     store
         .set_comment_ips(&[(reply, "203.0.113.0".to_owned())])
         .await

@@ -7,8 +7,7 @@ ALTER TABLE comments ADD COLUMN trained_as TEXT CHECK (trained_as IN ('spam', 'h
 ALTER TABLE comments ADD COLUMN proof TEXT;
 ALTER TABLE comments ADD COLUMN edited_at BIGINT;
 ALTER TABLE comments ADD COLUMN avatar_key TEXT;
-CREATE UNIQUE INDEX comments_by_proof ON comments (proof);
-CREATE INDEX comments_by_time ON comments (created_at, id);
+CREATE UNIQUE INDEX comments_by_proof ON comments (proof) WHERE proof IS NOT NULL;
 
 CREATE TABLE spam_tokens (
     token TEXT PRIMARY KEY,
