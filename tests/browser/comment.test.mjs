@@ -2,68 +2,21 @@
 // the real tidings binary serving a fresh data folder on 127.0.0.1.
 //
 // Run from the repository root after `cargo build`: node --test tests/browser/
-// TIDINGS_BIN names another binary; CHROMIUM another browser; SCREENSHOTS a folder to
-// keep screenshots in.
+// (see support.mjs for the environment variables).
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createInterface } from "node:readline";
-import { chromium } from "playwright-core";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const binary = process.env.TIDINGS_BIN ?? join(root, "target", "debug", "tidings");
-const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+import { launchBrowser, startSite, screenshot } from "./support.mjs";
 
 let browser;
 
 before(async () => {
-  assert.ok(existsSync(binary), `${binary} is missing: run cargo build first`);
-  browser = await chromium.launch({
-    executablePath,
-    // This machine has no network beyond loopback: keep Chromium from phoning home.
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
 });
-
-/** Starts tidings on a free port with a fresh data folder; resolves to {url, stop}. */
-async function startSite() {
-  const data = mkdtempSync(join(tmpdir(), "tidings-browser-"));
-  const child = spawn(binary, ["--data", data, "serve", "--listen", "127.0.0.1:0"], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, RUST_LOG: "warn" },
-  });
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`tidings exited with ${code}`)));
-    lines.on("line", (line) => {
-      const match = line.match(/^tidings is serving .* at (http:\/\/[^/]+)\//);
-      if (match) resolve(match[1]);
-    });
-  });
-  return {
-    url,
-    stop() {
-      child.kill("SIGTERM");
-      rmSync(data, { recursive: true, force: true });
-    },
-  };
-}
-
-async function screenshot(page, name) {
-  if (process.env.SCREENSHOTS) {
-    await page.screenshot({ path: join(process.env.SCREENSHOTS, `${name}.png`), fullPage: true });
-  }
-}
 
 test("a reader posts a comment and sees it awaiting moderation; others do not", async () => {
   const site = await startSite();

@@ -1,86 +1,34 @@
-// The comment form's script in a real browser: the proof of work it solves instead of a
-// captcha, what happens without JavaScript, and "Save my name, email, and website in this
-// browser". Same set-up as comment.test.mjs: the real binary, Debian's chromium.
+// The discussion's scripts in a real browser: the proof of work the comment form solves
+// instead of a captcha, what happens without JavaScript, "Save my name, email, and website
+// in this browser", and keyboard moderation in the admin.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createInterface } from "node:readline";
-import { chromium } from "playwright-core";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const binary = process.env.TIDINGS_BIN ?? join(root, "target", "debug", "tidings");
-const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+import { launchBrowser, startSite, createOwner, openWelcome, fillComment } from "./support.mjs";
 
 let browser;
 
 before(async () => {
-  assert.ok(existsSync(binary), `${binary} is missing: run cargo build first`);
-  browser = await chromium.launch({
-    executablePath,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
 });
 
-async function startSite() {
-  const data = mkdtempSync(join(tmpdir(), "tidings-browser-"));
-  const child = spawn(binary, ["--data", data, "serve", "--listen", "127.0.0.1:0"], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, RUST_LOG: "warn" },
-  });
-  const lines = createInterface({ input: child.stdout });
-  let setup;
-  const url = await new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`tidings exited with ${code}`)));
-    lines.on("line", (line) => {
-      const link = line.match(/(http:\/\/\S+\/admin\/setup\?token=\w+)/);
-      if (link) setup = link[1];
-      const match = line.match(/^tidings is serving .* at (http:\/\/[^/]+)\//);
-      if (match) resolve(match[1]);
-    });
-  });
-  return {
-    url,
-    setup,
-    stop() {
-      child.kill("SIGTERM");
-      rmSync(data, { recursive: true, force: true });
-    },
-  };
-}
-
 /**
- * What a site owner does first: creates the administrator account with the printed link,
- * then, in the discussion settings, lets comments appear without a previous approved
- * comment, so that only the spam defences can hold one.
+ * The owner creates the administrator account, then, in the discussion settings, lets
+ * comments appear without a previous approved comment, so that only the spam defences
+ * can hold one.
  */
 async function ownerOpensTheDiscussion(site) {
   const page = await (await browser.newContext()).newPage();
-  await page.goto(site.setup);
-  await page.getByLabel("Your name").fill("Olive Owner");
-  await page.getByLabel("Email").fill("olive@newsroom.example");
-  await page.getByLabel("Password (at least 8 characters)").fill("a long enough password");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await createOwner(page, site);
   await page.goto(`${site.url}/admin/settings/discussion`);
   await page.getByLabel("Comment author must have a previously approved comment").uncheck();
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.getByText("Settings saved.").waitFor();
   await page.context().close();
-}
-
-async function openWelcome(page, url) {
-  await page.goto(`${url}/`);
-  await page.getByRole("link", { name: "Welcome to tidings", exact: true }).click();
-  await page.getByRole("heading", { name: "Leave a Reply" }).waitFor();
 }
 
 test("the browser solves the proof of work and the comment appears at once", async () => {
@@ -94,9 +42,7 @@ test("the browser solves the proof of work and the comment appears at once", asy
     await page.waitForSelector("#commentform[data-pow='solved']", { timeout: 30000 });
     assert.match(await page.locator("input[name=tidings_answer]").inputValue(), /^\d+$/);
 
-    await page.getByLabel("Comment *").fill("Solved in the browser, no captcha.");
-    await page.getByLabel("Name *").fill("Nia Newcomer");
-    await page.getByLabel("Email *").fill("nia@readers.example");
+    await fillComment(page, "Solved in the browser, no captcha.", "Nia Newcomer", "nia@readers.example");
     // A person takes more than the site's three seconds to write a comment.
     await page.waitForTimeout(3200);
     await page.getByRole("button", { name: "Post Comment" }).click();
@@ -131,9 +77,7 @@ test("a submit before the proof is ready waits for it instead of failing", async
     });
     const page = await context.newPage();
     await openWelcome(page, site.url);
-    await page.getByLabel("Comment *").fill("Clicked before the proof was ready.");
-    await page.getByLabel("Name *").fill("Nia Newcomer");
-    await page.getByLabel("Email *").fill("nia@readers.example");
+    await fillComment(page, "Clicked before the proof was ready.", "Nia Newcomer", "nia@readers.example");
     await page.waitForTimeout(3200);
     await page.getByRole("button", { name: "Post Comment" }).click();
     assert.equal(await page.locator("#submit").inputValue(), "Posting…");
@@ -152,9 +96,7 @@ test("without JavaScript a reader is not refused: the comment waits for a modera
     await ownerOpensTheDiscussion(site);
     const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
     await openWelcome(page, site.url);
-    await page.getByLabel("Comment *").fill("No scripts in my browser.");
-    await page.getByLabel("Name *").fill("Nia Newcomer");
-    await page.getByLabel("Email *").fill("nia@readers.example");
+    await fillComment(page, "No scripts in my browser.", "Nia Newcomer", "nia@readers.example");
     await page.getByRole("button", { name: "Post Comment" }).click();
     await page.waitForURL(/unapproved=\d+/);
     await page.getByText("Your comment is awaiting moderation.").waitFor();
@@ -172,9 +114,7 @@ test("the browser remembers the commenter only when asked, and forgets on reques
     await openWelcome(page, site.url);
     const consent = page.getByLabel("Save my name, email, and website in this browser for the next time I comment.");
     assert.equal(await consent.isChecked(), false);
-    await page.getByLabel("Comment *").fill("Remember me, please.");
-    await page.getByLabel("Name *").fill("Mia Memory");
-    await page.getByLabel("Email *").fill("mia@readers.example");
+    await fillComment(page, "Remember me, please.", "Mia Memory", "mia@readers.example");
     await page.getByLabel("Website", { exact: true }).fill("https://mia.example/");
     await consent.check();
     await page.getByRole("button", { name: "Post Comment" }).click();
@@ -236,11 +176,7 @@ test("a moderator approves and trashes from the keyboard", async () => {
   const site = await startSite();
   try {
     const page = await (await browser.newContext()).newPage();
-    await page.goto(site.setup);
-    await page.getByLabel("Your name").fill("Olive Owner");
-    await page.getByLabel("Email").fill("olive@newsroom.example");
-    await page.getByLabel("Password (at least 8 characters)").fill("a long enough password");
-    await page.getByRole("button", { name: "Create account" }).click();
+    await createOwner(page, site);
     // Both test comments come from 127.0.0.1 within seconds: no flood interval here.
     await page.goto(`${site.url}/admin/settings/discussion`);
     await page.getByLabel("Minimum time between comments from one IP address or email").fill("0");
@@ -251,9 +187,7 @@ test("a moderator approves and trashes from the keyboard", async () => {
     const reader = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
     for (const [text, email] of [["Keyboard one.", "k1@readers.example"], ["Keyboard two.", "k2@readers.example"]]) {
       await openWelcome(reader, site.url);
-      await reader.getByLabel("Comment *").fill(text);
-      await reader.getByLabel("Name *").fill("Kim Keys");
-      await reader.getByLabel("Email *").fill(email);
+      await fillComment(reader, text, "Kim Keys", email);
       await reader.getByRole("button", { name: "Post Comment" }).click();
       await reader.waitForURL(/unapproved=\d+/);
     }

@@ -774,3 +774,23 @@ pub async fn erase_personal_data(
     }
     Ok(erased)
 }
+
+/// The comments of one email address that wait for a moderator (a thousand at most): a
+/// commenter's history offers to approve them all at once.
+pub async fn waiting_from(app: &App, email: &str) -> Result<Vec<CommentId>, StoreError> {
+    let waiting = app
+        .store
+        .find_comments(
+            &tidings_store::CommentQuery {
+                status: Some(CommentStatus::Pending),
+                email: Some(email.to_owned()),
+                ..tidings_store::CommentQuery::default()
+            },
+            tidings_store::Page {
+                number: 1,
+                size: 1000,
+            },
+        )
+        .await?;
+    Ok(waiting.iter().map(|queued| queued.comment.id).collect())
+}

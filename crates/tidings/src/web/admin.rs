@@ -440,20 +440,7 @@ pub async fn list_comments(
     let commenter_pending = if email.is_empty() {
         0
     } else {
-        app.store
-            .find_comments(
-                &CommentQuery {
-                    status: Some(CommentStatus::Pending),
-                    email: Some(email.clone()),
-                    ..CommentQuery::default()
-                },
-                Page {
-                    number: 1,
-                    size: 1000,
-                },
-            )
-            .await?
-            .len() as u64
+        comments::waiting_from(&app, &email).await?.len() as u64
     };
     let rows = queued
         .into_iter()
@@ -534,44 +521,29 @@ pub async fn moderate_comments(
     form: FormFields,
 ) -> Result<Response, AppError> {
     admin.check_csrf(&form)?;
-    // One button per row posts `single=ACTION:ID`; the bulk form posts `bulk_action` and `ids`.
-    let everyone_from = form.get("approve_all_from").to_owned();
-    let pending_from: Vec<String> = if everyone_from.is_empty() {
-        Vec::new()
-    } else {
-        app.store
-            .find_comments(
-                &CommentQuery {
-                    status: Some(CommentStatus::Pending),
-                    email: Some(everyone_from.clone()),
-                    ..CommentQuery::default()
-                },
-                Page {
-                    number: 1,
-                    size: 1000,
-                },
-            )
-            .await?
-            .iter()
-            .map(|queued| queued.comment.id.0.to_string())
-            .collect()
-    };
-    let (action, ids): (&str, Vec<&str>) = if !everyone_from.is_empty() {
-        ("approve", pending_from.iter().map(String::as_str).collect())
-    } else {
-        match form.get("single").split_once(':') {
+    // One button per row posts `single=ACTION:ID`; the bulk form posts `bulk_action` and
+    // `ids`; a commenter's history posts `approve_all_from=EMAIL`.
+    let everyone_from = form.get("approve_all_from");
+    let (action, ids) = if everyone_from.is_empty() {
+        let (action, ids): (&str, Vec<&str>) = match form.get("single").split_once(':') {
             Some((action, id)) => (action, vec![id]),
             None => (form.get("bulk_action"), form.all("ids").collect()),
-        }
+        };
+        let action = ModerationAction::parse(action).ok_or_else(|| {
+            AppError::BadRequest("Choose what to do with the selected comments.".into())
+        })?;
+        let ids: Vec<CommentId> = ids
+            .into_iter()
+            .map(|id| id.parse::<i64>().map(CommentId))
+            .collect::<Result<_, _>>()
+            .map_err(|_| AppError::BadRequest("The selected comments are not valid.".into()))?;
+        (action, ids)
+    } else {
+        (
+            ModerationAction::Approve,
+            comments::waiting_from(&app, everyone_from).await?,
+        )
     };
-    let action = ModerationAction::parse(action).ok_or_else(|| {
-        AppError::BadRequest("Choose what to do with the selected comments.".into())
-    })?;
-    let ids: Vec<CommentId> = ids
-        .into_iter()
-        .map(|id| id.parse::<i64>().map(CommentId))
-        .collect::<Result<_, _>>()
-        .map_err(|_| AppError::BadRequest("The selected comments are not valid.".into()))?;
     let status = form.get("status");
     let status = if status == "all" || CommentStatus::parse(status).is_some() {
         status
