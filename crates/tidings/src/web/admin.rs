@@ -307,6 +307,8 @@ struct QueueRow {
     spam_score: Option<u32>,
     reports: u64,
     history_url: String,
+    /// Every comment on the same article.
+    article_comments_url: String,
     actions: Vec<ActionButton>,
 }
 
@@ -454,6 +456,13 @@ pub async fn list_comments(
                     queued.article_permalink
                 },
                 history_url: queue_url("all", "", &comment.author_email, "", 1),
+                article_comments_url: queue_url(
+                    "all",
+                    "",
+                    "",
+                    &comment.article_id.0.to_string(),
+                    1,
+                ),
                 author_name: comment.author_name,
                 author_email: comment.author_email,
                 author_url: comment.author_url,

@@ -433,6 +433,12 @@ async fn moderators_search_filter_edit_reply_and_approve_a_commenters_history() 
     let moderator = site.moderator().await;
     let search = body(moderator.get("/admin/comments?q=127.0.0.44").await).await;
     assert!(search.contains("first from Bea") && search.contains("second from Bea"));
+    let all = body(moderator.get("/admin/comments?status=pending").await).await;
+    let on_other = format!("/admin/comments?status=all&amp;article={}", other.id.0);
+    assert!(
+        all.contains(&on_other),
+        "each row links to its article's comments"
+    );
     let filtered = body(
         moderator
             .get(&format!(
@@ -653,5 +659,117 @@ async fn the_form_offers_what_the_settings_allow_and_mail_follows_them() {
             .await
             .unwrap()
             .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn the_discussions_addresses_answer_nonsense_with_clear_errors() {
+    let site = TestApp::spawn().await;
+    site.open_discussion().await;
+    let article = site.article("Sturdy").await;
+    let id = post(&site.reader(), &article, "a comment", 0).await;
+    let reader = site.reader_from("127.0.0.61".parse().unwrap());
+    let permalink = article.permalink();
+    let token = "a".repeat(64);
+    for (path, expected) in [
+        (format!("{permalink}comment-page-0/"), StatusCode::NOT_FOUND),
+        (
+            format!("{permalink}comment-page-99999999999/"),
+            StatusCode::NOT_FOUND,
+        ),
+        (format!("{permalink}comment-page-/"), StatusCode::NOT_FOUND),
+        (format!("{permalink}anything/"), StatusCode::NOT_FOUND),
+        (
+            "/2026/01/sturdy/feed/".to_owned(),
+            StatusCode::MOVED_PERMANENTLY,
+        ),
+        ("/comments/0/".to_owned(), StatusCode::NOT_FOUND),
+        ("/comments/-1/".to_owned(), StatusCode::NOT_FOUND),
+        ("/comments/abc/".to_owned(), StatusCode::NOT_FOUND),
+        ("/comments/999999/".to_owned(), StatusCode::NOT_FOUND),
+        ("/comments/999999/report".to_owned(), StatusCode::NOT_FOUND),
+        (format!("/comments/{id}/edit"), StatusCode::FORBIDDEN),
+        (
+            format!("/comments/{id}/edit?expires=x&signature=y"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "/avatars/../../etc/passwd".to_owned(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            format!("/avatars/{}.svg", "g".repeat(32)),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/subscriptions/short/confirm".to_owned(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            format!("/subscriptions/{token}/explode"),
+            StatusCode::NOT_FOUND,
+        ),
+        (format!("/moderate/{id}/approve"), StatusCode::FORBIDDEN),
+        (
+            format!("/moderate/{id}/delete?expires=1&signature=x"),
+            StatusCode::NOT_FOUND,
+        ),
+        ("/moderate/abc/approve".to_owned(), StatusCode::NOT_FOUND),
+    ] {
+        let response = reader.get(&path).await;
+        assert_eq!(response.status(), expected, "GET {path}");
+        if expected.is_client_error() {
+            let page = body(response).await;
+            assert!(page.contains("<h1>"), "GET {path} explains itself: {page}");
+        }
+    }
+    for (path, form, expected) in [
+        (
+            format!("/comments/{id}/report"),
+            vec![("reason", "x".repeat(501))],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            format!("/comments/{id}/edit"),
+            vec![("comment", "new".to_owned())],
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            format!("/subscriptions/{token}/confirm"),
+            Vec::new(),
+            StatusCode::OK,
+        ),
+        (
+            format!("/moderate/{id}/trash"),
+            vec![
+                ("expires", "99999999999".to_owned()),
+                ("signature", "f".repeat(64)),
+            ],
+            StatusCode::FORBIDDEN,
+        ),
+    ] {
+        let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let response = reader.post(&path, &borrowed).await;
+        assert_eq!(response.status(), expected, "POST {path}");
+    }
+    // A confirmation for a subscription that does not exist says so, and changes nothing.
+    let page = body(
+        reader
+            .post(&format!("/subscriptions/{token}/confirm"), &[])
+            .await,
+    )
+    .await;
+    assert!(page.contains("no longer exists"));
+    let stored = site
+        .app
+        .store
+        .comment_by_id(tidings_domain::CommentId(id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.status,
+        CommentStatus::Approved,
+        "nothing above changed it"
     );
 }
