@@ -170,7 +170,9 @@ async fn replies_nest_under_their_parent_with_the_reply_heading() {
         parent_at < children_at && children_at < reply_at,
         "the reply sits in the parent's children list"
     );
-    assert!(page.contains(&format!("id=\"comment-{reply}\" class=\"comment depth-2\"")));
+    assert!(page.contains(&format!(
+        "id=\"comment-{reply}\" class=\"comment depth-2 has-avatar\""
+    )));
     assert!(page.contains("2 Comments"));
 }
 
