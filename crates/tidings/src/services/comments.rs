@@ -772,6 +772,13 @@ pub async fn erase_personal_data(
     if erased.comments > 0 {
         site::all_pages_changed(app).await?;
     }
+    // Mail to the address this node still keeps goes too; the database holds the rest.
+    match app.mailer.forget_recipient(email).await {
+        Ok(forgotten) => tracing::info!(forgotten, "erased mail to an address"),
+        Err(error) => {
+            tracing::error!(error = %format!("{error:#}"), "could not erase mail to an address");
+        }
+    }
     Ok(erased)
 }
 

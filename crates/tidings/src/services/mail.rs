@@ -101,6 +101,36 @@ impl Mailer {
         })
     }
 
+    /// Deletes every message to `address` this node still holds: queued, set aside as
+    /// failed, or written to the outbox. Part of erasing a person's data. Returns how many.
+    pub async fn forget_recipient(&self, address: &str) -> anyhow::Result<u64> {
+        let _no_delivery_meanwhile = self.sending.lock().await;
+        let wanted = address.trim().to_lowercase();
+        let mut forgotten = 0;
+        for folder in [&self.queue, &self.failed, &self.outbox] {
+            for entry in std::fs::read_dir(folder)?.filter_map(Result::ok) {
+                let path = entry.path();
+                let text = String::from_utf8_lossy(&tokio::fs::read(&path).await?).into_owned();
+                let to = if path.extension().is_some_and(|ext| ext == "json") {
+                    serde_json::from_str::<Queued>(&text)
+                        .map(|queued| queued.mail.to)
+                        .unwrap_or_default()
+                } else {
+                    text.lines()
+                        .take_while(|line| !line.is_empty() && *line != "\r")
+                        .find_map(|line| line.strip_prefix("To:"))
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                if to.to_lowercase().contains(&wanted) {
+                    tokio::fs::remove_file(&path).await?;
+                    forgotten += 1;
+                }
+            }
+        }
+        Ok(forgotten)
+    }
+
     /// Queues a message for the sending task. Returns once the message is on disk.
     pub async fn enqueue(&self, mail: Mail, now: OffsetDateTime) -> anyhow::Result<()> {
         let queued = Queued {

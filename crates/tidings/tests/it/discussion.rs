@@ -554,6 +554,7 @@ async fn personal_data_is_exported_and_erased_and_old_data_tidied() {
                 ("author", "Cy"),
                 ("email", "cy@readers.example"),
                 ("url", "https://cy.example/"),
+                ("subscribe", "all"),
             ],
         )
         .await;
@@ -569,6 +570,7 @@ async fn personal_data_is_exported_and_erased_and_old_data_tidied() {
     let export: serde_json::Value = serde_json::from_str(&body(export).await).unwrap();
     assert_eq!(export["comments"][0]["text"], "my words");
     assert_eq!(export["comments"][0]["ip_address"], "127.0.0.77");
+    assert_eq!(export["subscriptions"][0]["confirmed"], false);
     assert_eq!(
         moderator
             .post("/admin/privacy", &[("email", "nobody"), ("do", "export")])
@@ -591,6 +593,16 @@ async fn personal_data_is_exported_and_erased_and_old_data_tidied() {
         "{queue}"
     );
 
+    // The confirmation mail Cy asked for is in the outbox (no SMTP here).
+    let outbox = site.data.path().join("mail/outbox");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::fs::read_dir(&outbox).unwrap().count() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the confirmation mail"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let response = moderator
         .post(
             "/admin/privacy",
@@ -599,9 +611,14 @@ async fn personal_data_is_exported_and_erased_and_old_data_tidied() {
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(
-        location(&response).contains("1+comment"),
+        location(&response).contains("1+comment%28s%29+anonymised%2C+1+subscription"),
         "{}",
         location(&response)
+    );
+    assert_eq!(
+        std::fs::read_dir(&outbox).unwrap().count(),
+        0,
+        "mail to the address is erased too"
     );
     let page = body(site.reader().get(&article.permalink()).await).await;
     assert!(page.contains("my words") && !page.contains(">Cy<") && !page.contains("cy.example"));
