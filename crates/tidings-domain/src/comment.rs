@@ -400,6 +400,13 @@ pub struct ThreadNode<'a> {
     pub replies: Vec<ThreadNode<'a>>,
 }
 
+impl ThreadNode<'_> {
+    /// Whether comment `id` is this one or among its replies, at any depth.
+    pub fn holds(&self, id: CommentId) -> bool {
+        self.comment.id == id || self.replies.iter().any(|reply| reply.holds(id))
+    }
+}
+
 /// Arranges comments into threads, oldest first at every level. Replies deeper than
 /// `max_depth` are shown at `max_depth`, after the comment they answer, so nothing
 /// disappears when a site lowers its depth. A reply whose parent is not in `comments`
@@ -665,6 +672,39 @@ mod tests {
             content_html: None,
             avatar_key: None,
         }
+    }
+
+    #[test]
+    fn a_comment_is_on_the_page_of_its_thread() {
+        use crate::discussion::DiscussionSettings;
+        // Threads 1, 2 (with replies 5 and 6 under it, 6 a reply to 5), 3, 4.
+        let comments: Vec<Comment> = [
+            (1, None),
+            (2, None),
+            (3, None),
+            (4, None),
+            (5, Some(2)),
+            (6, Some(5)),
+        ]
+        .into_iter()
+        .map(|(id, parent)| comment(id, parent))
+        .collect();
+        let threads = thread(&comments, 5);
+        let paged = DiscussionSettings {
+            page_comments: true,
+            comments_per_page: 2,
+            ..DiscussionSettings::default()
+        };
+        assert!(threads[1].holds(CommentId(6)) && !threads[0].holds(CommentId(6)));
+        assert_eq!(paged.page_holding(&threads, CommentId(6)), 1);
+        assert_eq!(paged.page_holding(&threads, CommentId(4)), 2);
+        assert_eq!(
+            paged.page_holding(&threads, CommentId(99)),
+            2,
+            "a comment that is not there: the default (last) page"
+        );
+        let unpaged = DiscussionSettings::default();
+        assert_eq!(unpaged.page_holding(&threads, CommentId(4)), 1);
     }
 
     fn shape(nodes: &[ThreadNode<'_>]) -> String {

@@ -4,7 +4,8 @@
 //! commenter's history, and returns the reason with the status, which moderators see in the
 //! queue (WordPress decides silently).
 
-use crate::comment::{CommentStatus, NewComment};
+use crate::comment::{CommentStatus, NewComment, ThreadNode};
+use crate::ids::CommentId;
 use crate::spam_filter::{SPAM_SCORE, UNSURE_SCORE};
 use crate::text::{SafeHtml, strip_tags};
 use serde::{Deserialize, Serialize};
@@ -155,6 +156,17 @@ impl DiscussionSettings {
             return 1;
         }
         u32::try_from(index / self.per_page() + 1).unwrap_or(u32::MAX)
+    }
+
+    /// The page holding comment `id` among `threads` (oldest first), or the default page
+    /// when it is not there.
+    pub fn page_holding(&self, threads: &[ThreadNode<'_>], id: CommentId) -> u32 {
+        threads
+            .iter()
+            .position(|thread| thread.holds(id))
+            .map_or(self.default_comment_page(threads.len()), |index| {
+                self.page_of_thread(index)
+            })
     }
 
     /// The range of thread indexes (oldest first) on `page`.

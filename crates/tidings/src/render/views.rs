@@ -273,14 +273,6 @@ pub struct ArticlePageInput<'a> {
 #[derive(Debug)]
 pub struct NoSuchCommentPage;
 
-/// The index (oldest first) of the thread holding `id`.
-pub fn thread_holding(threads: &[ThreadNode<'_>], id: CommentId) -> Option<usize> {
-    fn holds(node: &ThreadNode<'_>, id: CommentId) -> bool {
-        node.comment.id == id || node.replies.iter().any(|reply| holds(reply, id))
-    }
-    threads.iter().position(|node| holds(node, id))
-}
-
 pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCommentPage> {
     let article = input.article;
     let settings = input.settings;
@@ -302,10 +294,7 @@ pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCo
         (Some(page), _) if page == 0 || page > page_count => return Err(NoSuchCommentPage),
         (Some(page), _) => page,
         // The author's link lands on the page that holds their comment.
-        (None, Some(id)) => thread_holding(&threads, id)
-            .map_or(settings.default_comment_page(threads.len()), |index| {
-                settings.page_of_thread(index)
-            }),
+        (None, Some(id)) => settings.page_holding(&threads, id),
         (None, None) => settings.default_comment_page(threads.len()),
     };
     let range = settings.threads_on_page(page, threads.len());

@@ -197,6 +197,7 @@ pub async fn submit_comment(
             if verdict.status != CommentStatus::Spam {
                 notify::subscribe(
                     app,
+                    &settings,
                     &article,
                     &record.author_email,
                     comment_id,
@@ -211,9 +212,9 @@ pub async fn submit_comment(
                 || (verdict.status == CommentStatus::Pending && !verdict.reason.suggests_a_bot());
             if mail_due && let Some(stored) = app.store.comment_by_id(comment_id).await? {
                 if verdict.status == CommentStatus::Approved {
-                    notify::comment_published(app, &article, &stored).await?;
+                    notify::comment_published(app, &settings, &article, &stored).await?;
                 } else {
-                    notify::comment_waiting(app, &article, &stored).await?;
+                    notify::comment_waiting(app, &settings, &article, &stored).await?;
                 }
             }
             Ok(SubmitOutcome::Accepted {
@@ -285,6 +286,30 @@ fn pending_message(comment_id: CommentId, expires: i64) -> String {
     format!("pending-comment:{comment_id}:{expires}")
 }
 
+/// Where a comment is shown: its article, on the comment page that holds it when comments
+/// are paged, at its anchor.
+pub async fn comment_address(
+    app: &App,
+    settings: &DiscussionSettings,
+    article: &Article,
+    comment_id: CommentId,
+) -> Result<String, StoreError> {
+    let permalink = article.permalink();
+    let page = if settings.page_comments {
+        let approved = app.store.approved_comments(article.id).await?;
+        settings.page_holding(
+            &tidings_domain::thread(&approved, settings.thread_depth),
+            comment_id,
+        )
+    } else {
+        1
+    };
+    Ok(format!(
+        "{}#comment-{comment_id}",
+        settings.comment_page_url(&permalink, page)
+    ))
+}
+
 /// How long a comment's author link works: long enough to see it wait, and to the end of
 /// the window for editing it.
 fn author_link_lifetime(settings: &DiscussionSettings) -> time::Duration {
@@ -347,16 +372,24 @@ pub async fn authored_comment(
     app.store.comment_by_id(comment_id).await
 }
 
+/// Until when the author of `comment` may change it; `None` when they never may (no edit
+/// window, or the comment is in the trash).
+pub fn edit_deadline(
+    comment: &Comment,
+    settings: &DiscussionSettings,
+) -> Option<time::OffsetDateTime> {
+    (settings.edit_window_minutes > 0 && comment.status != CommentStatus::Trash).then(|| {
+        comment.created_at + time::Duration::minutes(i64::from(settings.edit_window_minutes))
+    })
+}
+
 /// Whether the author of `comment` may still change it at `now`.
 pub fn editable(
     comment: &Comment,
     settings: &DiscussionSettings,
     now: time::OffsetDateTime,
 ) -> bool {
-    settings.edit_window_minutes > 0
-        && !matches!(comment.status, CommentStatus::Trash)
-        && now
-            < comment.created_at + time::Duration::minutes(i64::from(settings.edit_window_minutes))
+    edit_deadline(comment, settings).is_some_and(|until| now < until)
 }
 
 /// The comment an author link names, if the link is genuine, unexpired, for this article,
@@ -364,6 +397,7 @@ pub fn editable(
 /// edited.
 pub async fn pending_preview(
     app: &App,
+    settings: &DiscussionSettings,
     article: &Article,
     comment_id: &str,
     expires: &str,
@@ -372,8 +406,7 @@ pub async fn pending_preview(
     let Some(comment) = authored_comment(app, comment_id, expires, signature).await? else {
         return Ok(None);
     };
-    let settings = site::discussion_settings(app).await?;
-    let can_edit = editable(&comment, &settings, app.now());
+    let can_edit = editable(&comment, settings, app.now());
     let shown = comment.article_id == article.id
         && (matches!(comment.status, CommentStatus::Pending | CommentStatus::Spam)
             || (comment.status == CommentStatus::Approved && can_edit));
@@ -402,12 +435,12 @@ pub enum EditOutcome {
 /// approved comment send it back to the queue), never release one.
 pub async fn edit_own_comment(
     app: &App,
+    settings: &DiscussionSettings,
     comment: &Comment,
     content: &str,
     commenter: &Commenter,
 ) -> Result<EditOutcome, StoreError> {
-    let settings = site::discussion_settings(app).await?;
-    if !editable(comment, &settings, app.now()) {
+    if !editable(comment, settings, app.now()) {
         return Ok(EditOutcome::TooLate);
     }
     let raw = RawSubmission {
@@ -473,9 +506,12 @@ pub async fn edit_own_comment(
 
 /// A commenter deletes their comment inside the edit window: it goes to the trash, where
 /// moderators can still see it until it is emptied.
-pub async fn delete_own_comment(app: &App, comment: &Comment) -> Result<bool, StoreError> {
-    let settings = site::discussion_settings(app).await?;
-    if !editable(comment, &settings, app.now()) {
+pub async fn delete_own_comment(
+    app: &App,
+    settings: &DiscussionSettings,
+    comment: &Comment,
+) -> Result<bool, StoreError> {
+    if !editable(comment, settings, app.now()) {
         return Ok(false);
     }
     app.store
@@ -573,6 +609,13 @@ pub async fn moderate(
 ) -> Result<ModerationSummary, StoreError> {
     let mut summary = ModerationSummary::default();
     let mut changed_pages = vec![Tag::Lists];
+    // Only these actions can make a comment appear, which is when readers are mailed.
+    let settings = match action {
+        ModerationAction::Approve | ModerationAction::NotSpam => {
+            Some(site::discussion_settings(app).await?)
+        }
+        _ => None,
+    };
     let outcome = async {
         for id in ids {
             let Some(comment) = app.store.comment_by_id(*id).await? else {
@@ -601,9 +644,10 @@ pub async fn moderate(
                     let first_appearance = status == CommentStatus::Approved
                         && matches!(comment.status, CommentStatus::Pending | CommentStatus::Spam);
                     if first_appearance
+                        && let Some(settings) = &settings
                         && let Some(article) = app.store.article_by_id(comment.article_id).await?
                     {
-                        notify::comment_published(app, &article, &comment).await?;
+                        notify::comment_published(app, settings, &article, &comment).await?;
                     }
                 }
                 // Deleting moves replies up, which changes the page too.
@@ -710,7 +754,8 @@ pub async fn reply_as_staff(
         app.store.article_by_id(parent.article_id).await?,
         app.store.comment_by_id(id).await?,
     ) {
-        notify::comment_published(app, &article, &stored).await?;
+        let settings = site::discussion_settings(app).await?;
+        notify::comment_published(app, &settings, &article, &stored).await?;
     }
     Ok(Ok(id))
 }

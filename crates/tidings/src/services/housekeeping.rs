@@ -4,7 +4,6 @@
 //! three groups: enough to spot a flood from one network, not to name a household).
 
 use crate::app::App;
-use crate::cache::Tag;
 use crate::services::site;
 use tidings_domain::CommentId;
 use tidings_store::StoreError;
@@ -40,8 +39,7 @@ pub async fn run_once(app: &App) -> Result<Tidied, StoreError> {
         let before = now - time::Duration::days(i64::from(settings.purge_spam_after_days));
         tidied.spam_purged = app.store.purge_spam_before(before).await?;
         if tidied.spam_purged > 0 {
-            // Replies to purged spam moved up a level.
-            site::pages_changed(app, &[Tag::Lists]).await?;
+            // Replies to purged spam moved up a level, on whichever articles they are.
             site::all_pages_changed(app).await?;
         }
     }

@@ -9,8 +9,7 @@
 use crate::app::App;
 use crate::security::random_token;
 use crate::services::mail::Mail;
-use crate::services::site;
-use tidings_domain::{Article, Comment, CommentId, ModerationAction};
+use tidings_domain::{Article, Comment, CommentId, DiscussionSettings, ModerationAction};
 use tidings_store::{StoreError, Subscription};
 
 /// How long the links in a moderator's mail keep working.
@@ -85,10 +84,10 @@ pub fn moderation_link_is_valid(
 /// A comment waits: the moderators hear of it, with links that act on it in one click.
 pub async fn comment_waiting(
     app: &App,
+    settings: &DiscussionSettings,
     article: &Article,
     comment: &Comment,
 ) -> Result<(), StoreError> {
-    let settings = site::discussion_settings(app).await?;
     if !settings.notify_moderators {
         return Ok(());
     }
@@ -135,10 +134,10 @@ pub async fn comment_waiting(
 /// it (never the commenter themself).
 pub async fn comment_published(
     app: &App,
+    settings: &DiscussionSettings,
     article: &Article,
     comment: &Comment,
 ) -> Result<(), StoreError> {
-    let settings = site::discussion_settings(app).await?;
     let commenter = comment.author_email.to_lowercase();
     let mut told = vec![commenter.clone()];
     let text = quoted(&comment.content);
@@ -214,6 +213,7 @@ fn unsubscribe_link(app: &App, token: &str) -> String {
 /// the address until they do, so nobody can sign up someone else.
 pub async fn subscribe(
     app: &App,
+    settings: &DiscussionSettings,
     article: &Article,
     email: &str,
     comment_id: CommentId,
@@ -225,7 +225,7 @@ pub async fn subscribe(
         SubscribeTo::WholeArticle => None,
     };
     let email = email.trim().to_lowercase();
-    if email.is_empty() || !site::discussion_settings(app).await?.subscriptions {
+    if email.is_empty() || !settings.subscriptions {
         return Ok(());
     }
     // One subscription (and one confirmation mail) per address and thing subscribed to:

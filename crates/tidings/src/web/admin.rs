@@ -708,9 +708,11 @@ pub async fn preview_article(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let article = find_article(&app, &id).await?;
+    let settings = site::discussion_settings(&app).await?;
     let page = crate::web::public::article_page_html(
         &app,
         &article,
+        &settings,
         crate::web::public::ArticleExtras::default(),
         FormValues::default(),
         FormErrors::default(),

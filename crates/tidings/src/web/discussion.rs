@@ -11,13 +11,15 @@ use crate::services::{notify, site, spam};
 use crate::web::error::AppError;
 use crate::web::extract::FormFields;
 use crate::web::page_cache::CacheTags;
-use crate::web::public::{comment_permalink, html, redirect};
+use crate::web::public::{html, redirect};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tidings_domain::text::{render_comment, strip_tags};
-use tidings_domain::{Article, Comment, CommentId, CommentStatus, ModerationAction};
+use tidings_domain::{
+    Article, Comment, CommentId, CommentStatus, DiscussionSettings, ModerationAction,
+};
 use tidings_store::{CommentQuery, Page};
 
 const PRIVATE: &str = "private, no-store";
@@ -139,7 +141,7 @@ pub async fn comment_link(
     let comment = visible_comment(&app, parse_id(&id)?).await?;
     let article = public_article(&app, comment.article_id).await?;
     let settings = site::discussion_settings(&app).await?;
-    let target = comment_permalink(&app, &settings, &article, comment.id).await?;
+    let target = comments::comment_address(&app, &settings, &article, comment.id).await?;
     Ok(redirect(StatusCode::FOUND, &target))
 }
 
@@ -177,28 +179,43 @@ struct EditPage {
 }
 
 /// The comment an edit link names, while its window is open.
+const EDIT_LINK_INVALID: &str = "This link to edit a comment has expired, or is not valid. \
+     Comments can be changed for a short while after posting; after that, please ask the \
+     site’s moderators.";
+
+/// A comment an edit link names, while its window is open.
+struct Editable {
+    comment: Comment,
+    article: Article,
+    settings: DiscussionSettings,
+    /// When the window closes.
+    until: time::OffsetDateTime,
+}
+
 async fn editable_comment(
     app: &App,
     id: &str,
     expires: &str,
     signature: &str,
-) -> Result<(Comment, Article), AppError> {
-    let too_late = || {
-        AppError::Forbidden {
-        message: "This link to edit a comment has expired, or is not valid. Comments can be changed for a short while after posting; after that, please ask the site’s moderators."
-            .into(),
+) -> Result<Editable, AppError> {
+    let too_late = || AppError::Forbidden {
+        message: EDIT_LINK_INVALID.into(),
         kept_text: None,
-    }
     };
     let comment = comments::authored_comment(app, id, expires, signature)
         .await?
         .ok_or_else(too_late)?;
     let settings = site::discussion_settings(app).await?;
-    if !comments::editable(&comment, &settings, app.now()) {
-        return Err(too_late());
-    }
+    let until = comments::edit_deadline(&comment, &settings)
+        .filter(|until| app.now() < *until)
+        .ok_or_else(too_late)?;
     let article = public_article(app, comment.article_id).await?;
-    Ok((comment, article))
+    Ok(Editable {
+        comment,
+        article,
+        settings,
+        until,
+    })
 }
 
 /// The signed link's two halves, carried through the edit form.
@@ -234,10 +251,6 @@ fn edit_page(
     )?)
 }
 
-fn edit_deadline(comment: &Comment, minutes: u32) -> time::OffsetDateTime {
-    comment.created_at + time::Duration::minutes(i64::from(minutes))
-}
-
 pub async fn show_edit(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -248,16 +261,15 @@ pub async fn show_edit(
         query_value(&pairs, "expires"),
         query_value(&pairs, "signature"),
     );
-    let (comment, article) = editable_comment(&app, &id, expires, signature).await?;
-    let settings = site::discussion_settings(&app).await?;
+    let editable = editable_comment(&app, &id, expires, signature).await?;
     let body = edit_page(
         &app,
-        &comment,
-        &article,
+        &editable.comment,
+        &editable.article,
         EditLink { expires, signature },
-        comment.content.clone(),
+        editable.comment.content.clone(),
         None,
-        edit_deadline(&comment, settings.edit_window_minutes),
+        editable.until,
     )?;
     Ok(html(StatusCode::OK, body, PRIVATE))
 }
@@ -269,7 +281,12 @@ pub async fn save_edit(
     form: FormFields,
 ) -> Result<Response, AppError> {
     let (expires, signature) = (form.get("expires"), form.get("signature"));
-    let (comment, article) = match editable_comment(&app, &id, expires, signature).await {
+    let Editable {
+        comment,
+        article,
+        settings,
+        until,
+    } = match editable_comment(&app, &id, expires, signature).await {
         Ok(found) => found,
         Err(AppError::Forbidden { message, .. }) => {
             return Err(AppError::Forbidden {
@@ -279,9 +296,8 @@ pub async fn save_edit(
         }
         Err(other) => return Err(other),
     };
-    let settings = site::discussion_settings(&app).await?;
     if form.get("do") == "delete" {
-        comments::delete_own_comment(&app, &comment).await?;
+        comments::delete_own_comment(&app, &settings, &comment).await?;
         let mut page = message(
             &app,
             "Your comment was deleted",
@@ -291,7 +307,9 @@ pub async fn save_edit(
         page.back_label = format!("Back to “{}”", article.title);
         return show(&app, StatusCode::OK, &page);
     }
-    match comments::edit_own_comment(&app, &comment, form.get("comment"), &commenter).await? {
+    match comments::edit_own_comment(&app, &settings, &comment, form.get("comment"), &commenter)
+        .await?
+    {
         EditOutcome::Saved { .. } => {
             let target = format!(
                 "{}?{}#comment-{}",
@@ -313,7 +331,7 @@ pub async fn save_edit(
                 EditLink { expires, signature },
                 form.get("comment").to_owned(),
                 Some(error),
-                edit_deadline(&comment, settings.edit_window_minutes),
+                until,
             )?;
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body, PRIVATE))
         }

@@ -16,7 +16,9 @@ use crate::web::page_cache::CacheTags;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, RawSubmission};
+use tidings_domain::{
+    Article, ArticleId, Comment, CommentId, CommentStatus, DiscussionSettings, RawSubmission,
+};
 use tidings_store::Page;
 
 /// Public pages are the same for every visitor but may change at any write, so browsers
@@ -243,7 +245,7 @@ async fn article_at(
         query.get("signature"),
     ) {
         (Some(id), Some(expires), Some(signature)) => {
-            comments::pending_preview(app, &article, id, expires, signature).await?
+            comments::pending_preview(app, &settings, &article, id, expires, signature).await?
         }
         _ => None,
     };
@@ -251,6 +253,7 @@ async fn article_at(
     let body = article_page_html(
         app,
         &article,
+        &settings,
         ArticleExtras {
             own: own.as_ref(),
             reply_to: reply_to.as_ref(),
@@ -295,6 +298,7 @@ pub(super) struct ArticleExtras<'a> {
 pub(super) async fn article_page_html(
     app: &App,
     article: &Article,
+    settings: &DiscussionSettings,
     extras: ArticleExtras<'_>,
     values: FormValues,
     errors: FormErrors,
@@ -310,18 +314,14 @@ pub(super) async fn article_page_html(
             None => Ok(None),
         }
     };
-    let (settings, approved, author) = tokio::try_join!(
-        site::discussion_settings(app),
-        app.store.approved_comments(article.id),
-        author,
-    )?;
+    let (approved, author) = tokio::try_join!(app.store.approved_comments(article.id), author)?;
     let page = views::article_page(ArticlePageInput {
         site: app.site_view(),
         article,
         author,
         comments: &approved,
         own: extras.own,
-        settings: &settings,
+        settings,
         reply_to: extras.reply_to,
         comment_page: extras.comment_page,
         values,
@@ -364,7 +364,7 @@ pub async fn post_comment(
             // The author's signed link, when there is something only they may see: their
             // waiting comment, or the link that edits it.
             let target = if status == CommentStatus::Approved && settings.edit_window_minutes == 0 {
-                comment_permalink(&app, &settings, &article, comment_id).await?
+                comments::comment_address(&app, &settings, &article, comment_id).await?
             } else {
                 comments::pending_link(&app, &settings, &article, comment_id)
             };
@@ -424,9 +424,11 @@ pub async fn post_comment(
         subscribe: form.get("subscribe").to_owned(),
         remember: form.checked("wp-comment-cookies-consent"),
     };
+    let settings = site::discussion_settings(&app).await?;
     let body = article_page_html(
         &app,
         &article,
+        &settings,
         ArticleExtras {
             reply_to: reply_to.as_ref(),
             ..ArticleExtras::default()
@@ -454,30 +456,6 @@ pub async fn post_comment(
 
 /// The name of the field people never see and bots fill in.
 pub const HONEYPOT_FIELD: &str = "tidings_homepage";
-
-/// Where a comment is shown: its article, on the comment page that holds it when comments
-/// are paged, at its anchor.
-pub(super) async fn comment_permalink(
-    app: &App,
-    settings: &tidings_domain::DiscussionSettings,
-    article: &Article,
-    comment_id: CommentId,
-) -> Result<String, AppError> {
-    let permalink = article.permalink();
-    if !settings.page_comments {
-        return Ok(format!("{permalink}#comment-{comment_id}"));
-    }
-    let approved = app.store.approved_comments(article.id).await?;
-    let threads = tidings_domain::thread(&approved, settings.thread_depth);
-    let page = views::thread_holding(&threads, comment_id)
-        .map_or(settings.default_comment_page(threads.len()), |index| {
-            settings.page_of_thread(index)
-        });
-    Ok(format!(
-        "{}#comment-{comment_id}",
-        settings.comment_page_url(&permalink, page)
-    ))
-}
 
 pub async fn static_file(
     State(app): State<App>,
