@@ -677,6 +677,57 @@ async fn the_form_offers_what_the_settings_allow_and_mail_follows_them() {
             .unwrap()
             .is_empty()
     );
+
+    // With author mail off, an approved comment on an article with an author mails no one;
+    // turned back on, the author hears of the next.
+    site.open_discussion().await;
+    site.settings(|settings| {
+        settings.notify_author = false;
+        settings.flood_interval_seconds = 0;
+    })
+    .await;
+    let author = site
+        .app
+        .store
+        .user_by_email(ADMIN_EMAIL)
+        .await
+        .unwrap()
+        .unwrap();
+    let authored = tidings::services::articles::create_article(
+        &site.app,
+        tidings_domain::article::ArticleInput {
+            title: "Authored".into(),
+            body_markdown: "By the editor.".into(),
+            status: Some(tidings_domain::ArticleStatus::Published),
+            published_at: Some(site.clock_now() - time::Duration::hours(1)),
+            comments_open: true,
+            ..Default::default()
+        },
+        Some(author.id),
+    )
+    .await
+    .unwrap();
+    post(&reader, &authored, "no mail for this", 0).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(site.app.mailer.queued(), 0);
+    assert_eq!(
+        std::fs::read_dir(site.data.path().join("mail/outbox"))
+            .unwrap()
+            .count(),
+        0
+    );
+    site.settings(|settings| settings.notify_author = true)
+        .await;
+    post(&reader, &authored, "mail for this one", 0).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::fs::read_dir(site.data.path().join("mail/outbox"))
+        .unwrap()
+        .count()
+        == 0
+    {
+        assert!(std::time::Instant::now() < deadline, "the author's mail");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]
