@@ -278,6 +278,12 @@ def main():
             tidings.terminate()
             tidings.wait()
 
+    log("hostile bodies: the time to render each, as an article and as a comment")
+    hostile = subprocess.run(
+        ["cargo", "run", "--release", "--locked", "-q", "-p", "tidings-domain", "--example", "hostile_markup"],
+        cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    slowest = re.search(r"SLOWEST article ([\d.]+) ms \((.*?)\), comment ([\d.]+) ms \((.*?)\), of (\d+)", hostile)
+
     ratio = article["rps"] / static["rps"]
     figures.append("| what | requests/s | p50 ms | p99 ms | note |")
     figures.append("|---|---:|---:|---:|---|")
@@ -296,6 +302,7 @@ def main():
     print()
     print(f"- start-up to first page: {startup_ms:.0f} ms with 1,000 articles, {large_startup_ms:.0f} ms with {LARGE_ARTICLES:,} articles and {LARGE_COMMENTS:,} comments")
     print(f"- resident memory: {idle_mb:.1f} MB idle, {loaded_mb:.1f} MB after the load")
+    print(f"- hostile bodies: the slowest of {slowest.group(5)} renders in {float(slowest.group(1)):.1f} ms as an article ({slowest.group(2)}), {float(slowest.group(3)):.2f} ms as a comment ({slowest.group(4)})")
     print(f"- {SECONDS} s per measurement, {CONNECTIONS} connections (16 readers + 16 posters when mixed), wrk and both servers on this machine ({os.cpu_count()} cores)")
     lost = posting.get("acked", 0) - stored
     if lost > 0:

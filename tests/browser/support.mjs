@@ -60,7 +60,7 @@ export async function createOwner(page, site) {
   await page.goto(site.setup);
   await page.getByLabel("Your name").fill("Olive Owner");
   await page.getByLabel("Email").fill("olive@newsroom.example");
-  await page.getByLabel("Password (at least 8 characters)").fill("a long enough password");
+  await page.getByLabel("Password", { exact: true }).fill("a long enough password");
   await page.getByRole("button", { name: "Create account" }).click();
 }
 

@@ -192,8 +192,9 @@ pub struct InvalidArticle {
 impl ArticleInput {
     pub fn validate(self, now: OffsetDateTime) -> Result<ValidArticle, InvalidArticle> {
         let mut errors = InvalidArticle::default();
-        let title = self.title.trim().to_owned();
-        if title.is_empty() {
+        let title = text::clean_line(&self.title);
+        let body_markdown = text::clean_text(&self.body_markdown);
+        if text::is_invisible_text(&title) {
             errors
                 .fields
                 .push(("title", "Please give the article a title.".into()));
@@ -217,7 +218,7 @@ impl ArticleInput {
             };
             errors.fields.push(("slug", message.into()));
         }
-        if self.body_markdown.len() > MAX_BODY_BYTES {
+        if body_markdown.len() > MAX_BODY_BYTES {
             errors.fields.push((
                 "body",
                 format!(
@@ -225,13 +226,18 @@ impl ArticleInput {
                     MAX_BODY_BYTES / 1024
                 ),
             ));
+        } else if let Some(problem) = text::article_markup_problem(&body_markdown) {
+            errors.fields.push((
+                "body",
+                format!("The body has more structure than this site accepts: {problem}."),
+            ));
         }
         match (errors.fields.is_empty(), slug) {
             (true, Some(slug)) => Ok(ValidArticle {
                 title,
                 slug,
                 slug_from_title,
-                body_markdown: self.body_markdown.replace("\r\n", "\n"),
+                body_markdown,
                 status: self.status.unwrap_or(ArticleStatus::Draft),
                 published_at: self.published_at.unwrap_or(now),
                 comments_open: self.comments_open,

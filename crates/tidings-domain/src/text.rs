@@ -5,6 +5,12 @@
 //! survives. A mistake in a cosmetic pass can make ugly markup but never a script, which is
 //! the lesson of WordPress's comment XSS history (texturize, regex `rel` rewriting).
 
+mod characters;
+mod markup_shape;
+
+pub use characters::{clean_line, clean_text, is_invisible_text, xml_safe};
+pub use markup_shape::{ARTICLE_LIMITS, COMMENT_LIMITS, MarkupLimits, MarkupShape};
+
 use pulldown_cmark::{Event, Options, Parser, TagEnd};
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -83,16 +89,43 @@ static ARTICLE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(||
     builder
 });
 
-/// Renders an article body written in Markdown (CommonMark with tables, footnotes and
-/// strikethrough). Editors are trusted more than readers, but not with scripts.
-pub fn render_markdown(markdown: &str) -> SafeHtml {
+/// An article's Markdown as HTML, before sanitising: what the sanitiser's parser will see.
+fn markdown_to_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_SMART_PUNCTUATION;
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, Parser::new_ext(markdown, options));
+    html
+}
+
+/// Renders an article body written in Markdown (CommonMark with tables, footnotes and
+/// strikethrough). Editors are trusted more than readers, but not with scripts. A body with
+/// more structure than [`ARTICLE_LIMITS`] (possible only for rows stored before the limits,
+/// or imported) is shown flattened to plain paragraphs.
+pub fn render_markdown(markdown: &str) -> SafeHtml {
+    let html = markdown_to_html(markdown);
+    if MarkupShape::of(&html).over(&ARTICLE_LIMITS).is_some() {
+        return SafeHtml(markup_shape::flattened(&html));
+    }
     SafeHtml(ARTICLE_SANITIZER.clean(&html).to_string())
+}
+
+/// Why an article body has more structure than it may, if it does.
+pub fn article_markup_problem(markdown: &str) -> Option<String> {
+    MarkupShape::of(&markdown_to_html(markdown)).over(&ARTICLE_LIMITS)
+}
+
+/// Why a comment has more structure than it may, if it does.
+pub fn comment_markup_problem(text: &str) -> Option<String> {
+    MarkupShape::of(&comment_html(text)).over(&COMMENT_LIMITS)
+}
+
+/// Whether a comment shows nothing once rendered: no text, only markup the sanitiser removes
+/// (`<p></p>`), or only invisible characters (zero-width spaces, `&nbsp;`, Hangul fillers).
+pub fn shows_nothing(text: &str) -> bool {
+    is_invisible_text(&strip_tags(text))
 }
 
 /// The first `max_words` words of an article's text, for the front page and feeds.
@@ -124,14 +157,24 @@ pub fn excerpt_from_markdown(markdown: &str, max_words: usize) -> String {
 /// bare http(s) URLs made clickable, WordPress's small tag allow-list, and
 /// `rel="nofollow ugc"` on every link.
 pub fn render_comment(text: &str) -> SafeHtml {
-    let linked = link_bare_urls(text);
-    let paragraphs = paragraphs_from_blank_lines(&linked);
-    SafeHtml(COMMENT_SANITIZER.clean(&paragraphs).to_string())
+    let html = comment_html(text);
+    if MarkupShape::of(&html).over(&COMMENT_LIMITS).is_some() {
+        return SafeHtml(markup_shape::flattened(&html));
+    }
+    SafeHtml(COMMENT_SANITIZER.clean(&html).to_string())
+}
+
+/// A comment as HTML before sanitising: bare links made into anchors, paragraphs and breaks.
+fn comment_html(text: &str) -> String {
+    paragraphs_from_blank_lines(&link_bare_urls(text))
 }
 
 /// A pending comment shown to its author: plain text only, links not clickable, so a held
 /// comment cannot be used to publish links (WordPress's moderation-preview weakness).
 pub fn render_comment_preview(text: &str) -> SafeHtml {
+    if MarkupShape::of(text).over(&COMMENT_LIMITS).is_some() {
+        return SafeHtml(markup_shape::flattened(text));
+    }
     let plain = ammonia::Builder::empty().clean(text).to_string();
     // `plain` is escaped text now; only paragraphs and breaks are added back.
     let paragraphs = paragraphs_from_blank_lines(&plain);
@@ -140,7 +183,13 @@ pub fn render_comment_preview(text: &str) -> SafeHtml {
 
 /// Plain text of possibly-HTML input, for matching word lists against what a reader sees.
 pub fn strip_tags(text: &str) -> String {
-    let escaped = ammonia::Builder::empty().clean(text).to_string();
+    let escaped = if MarkupShape::of(text).over(&ARTICLE_LIMITS).is_some() {
+        markup_shape::flattened(text)
+            .replace("<p>", "")
+            .replace("</p>\n", "\n\n")
+    } else {
+        ammonia::Builder::empty().clean(text).to_string()
+    };
     escaped
         .replace("&lt;", "<")
         .replace("&gt;", ">")

@@ -42,21 +42,84 @@ pub struct User {
     pub password_hash: String,
 }
 
-/// Passwords: at least 8 characters, long ones welcome, no composition rules (OWASP ASVS).
+/// Passwords: at least 8 characters, long ones welcome, no composition rules (OWASP ASVS),
+/// and not one that a guesser tries early.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 1024;
 
-pub fn check_password(password: &str) -> Result<(), String> {
+/// The rule as the password field's hint says it.
+pub const PASSWORD_RULE: &str = "At least 8 characters. A common password (such as \
+     “password1” or “sunshine2020”) or one made of your name or email is refused; a few \
+     unrelated words make a good one.";
+
+/// Checks a new password. `about_the_user` (their email, their name) makes a password built
+/// from them count as easy to guess. zxcvbn's estimate only runs on passwords of a sane
+/// length: it grows with the length, and past 100 characters no guesser gets anywhere.
+pub fn check_password(password: &str, about_the_user: &[&str]) -> Result<(), String> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_CHARS {
-        Err(format!(
+        return Err(format!(
             "The password needs at least {MIN_PASSWORD_CHARS} characters."
-        ))
-    } else if length > MAX_PASSWORD_CHARS {
-        Err(format!(
+        ));
+    }
+    if length > MAX_PASSWORD_CHARS {
+        return Err(format!(
             "The password may have at most {MAX_PASSWORD_CHARS} characters."
-        ))
-    } else {
-        Ok(())
+        ));
+    }
+    // Each piece alone too: "edith" and "editor" from "edith.editor@example.com".
+    let words: Vec<String> = about_the_user
+        .iter()
+        .flat_map(|text| {
+            std::iter::once(text.to_lowercase()).chain(
+                text.split(|character: char| !character.is_alphanumeric())
+                    .filter(|word| word.chars().count() >= 3)
+                    .map(str::to_lowercase),
+            )
+        })
+        .collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    if length <= 100 && (zxcvbn::zxcvbn(password, &words).score() as u8) < 2 {
+        return Err(
+            "This password is among the first a guesser would try (a common password, a \
+             simple variation of one, or built from your name or email). Please choose \
+             another; a few unrelated words make a good one."
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_and_personal_passwords_are_refused() {
+        for weak in [
+            "password",
+            "12345678",
+            "password1",
+            "P@ssw0rd",
+            "sunshine2020",
+            "qwertyuiop",
+            "iloveyou",
+            "letmein!",
+        ] {
+            assert!(check_password(weak, &[]).is_err(), "{weak}");
+        }
+        let about = ["edith.editor@example.com", "Edith Editor"];
+        for personal in ["edith.editor@example.com", "EdithEditor", "editoredith"] {
+            assert!(check_password(personal, &about).is_err(), "{personal}");
+        }
+        for strong in [
+            "correct horse battery staple",
+            "a long passphrase",
+            "Gq8#vL2!mZ",
+        ] {
+            assert_eq!(check_password(strong, &[]), Ok(()), "{strong}");
+        }
+        assert!(check_password("short", &[]).is_err());
+        assert!(check_password(&"x".repeat(MAX_PASSWORD_CHARS + 1), &[]).is_err());
     }
 }

@@ -10,6 +10,7 @@ mod migrations;
 mod postgres;
 pub mod records;
 mod rows;
+mod sql;
 mod sqlite;
 
 pub use postgres::{PostgresOptions, PostgresStore, fresh_schema_url};
@@ -31,6 +32,13 @@ pub enum StoreError {
     /// The database cannot be reached or is too busy; worth retrying later.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    /// The disk holding the database is full: nothing was written. Recovers by itself once
+    /// space is freed.
+    #[error("the database's disk is full: {0}")]
+    Full(String),
+    /// The database file is damaged: SQLite found a page that makes no sense.
+    #[error("the database is damaged: {0}")]
+    Corrupt(String),
     /// The database holds a newer schema than this program knows.
     #[error(
         "the database schema is version {found}, newer than the {known} this program knows; upgrade tidings"
@@ -109,12 +117,15 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     /// Deletes a comment for good, moving its replies up to its parent.
     async fn delete_comment(&self, id: CommentId) -> StoreResult<()>;
-    /// Comments matching a query, newest first, with their article.
+    /// Comments matching a query, newest first, with their article: `size` of them from
+    /// `page` on, and whether more follow in that direction (older for `Newest` and
+    /// `OlderThan`, newer for `NewerThan`).
     async fn find_comments(
         &self,
         query: &CommentQuery,
-        page: Page,
-    ) -> StoreResult<Vec<QueuedComment>>;
+        page: KeysetPage,
+        size: u32,
+    ) -> StoreResult<Listed<QueuedComment>>;
     /// Replaces a comment's author fields and text; false when it does not exist.
     async fn edit_comment(
         &self,
@@ -155,7 +166,16 @@ pub trait Store: Send + Sync {
 
     // Subscriptions.
 
-    async fn insert_subscription(&self, subscription: &Subscription) -> StoreResult<()>;
+    /// Stores a reader's request for mail, unless the address has it already, and says
+    /// whether a confirmation mail is due: at most one is sent to an address while an
+    /// earlier one sent since `confirmations_since` waits unanswered. Decided in one
+    /// transaction per address, so racing requests cannot each send one.
+    async fn request_subscription(
+        &self,
+        subscription: &Subscription,
+        confirmations_since: OffsetDateTime,
+    ) -> StoreResult<SubscriptionRequest>;
+    async fn subscription_by_token(&self, token: &str) -> StoreResult<Option<Subscription>>;
     /// Confirms the subscription with this token and returns it.
     async fn confirm_subscription(&self, token: &str) -> StoreResult<Option<Subscription>>;
     /// Deletes the subscription with this token and returns what it was.
@@ -203,20 +223,26 @@ pub trait Store: Send + Sync {
         now: OffsetDateTime,
     ) -> StoreResult<Option<(Session, User)>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Records a failed sign-in; `device` is the key of a browser the account signed in
+    /// with before, or "" for any other browser.
     async fn record_failed_login(
         &self,
         email: &str,
         ip: &str,
+        device: &str,
         at: OffsetDateTime,
     ) -> StoreResult<()>;
-    /// Failed logins since `since` for this email, and for this IP address.
+    /// Failed sign-ins since `since`: for the account and for the IP address from unknown
+    /// browsers, and from the browser with this `device` key (when not "").
     async fn failed_logins_since(
         &self,
         email: &str,
         ip: &str,
+        device: &str,
         since: OffsetDateTime,
-    ) -> StoreResult<(u64, u64)>;
-    async fn clear_failed_logins(&self, email: &str) -> StoreResult<()>;
+    ) -> StoreResult<FailedLogins>;
+    /// Forgets the failed sign-ins of one known browser, after it signed in.
+    async fn clear_failed_logins(&self, device: &str) -> StoreResult<()>;
 
     // Page-cache coherence across nodes.
 
@@ -227,6 +253,23 @@ pub trait Store: Send + Sync {
     async fn page_changes_since(&self, epoch: i64) -> StoreResult<Vec<(i64, String)>>;
     /// The newest entry's epoch, or 0.
     async fn latest_page_change(&self) -> StoreResult<i64>;
+
+    // Outgoing mail.
+
+    /// Notes that a mail to `recipient` was handed to the mail server; rows older than a
+    /// day are forgotten.
+    async fn record_mail_delivery(&self, recipient: &str, at: OffsetDateTime) -> StoreResult<()>;
+    /// Mail handed over since `since`: to `recipient` (any case), and to anyone.
+    async fn mail_deliveries_since(
+        &self,
+        recipient: &str,
+        since: OffsetDateTime,
+    ) -> StoreResult<(u64, u64)>;
+
+    // Health.
+
+    /// A quick check of the database's own structure; `Some` describes what is damaged.
+    async fn check_integrity(&self) -> StoreResult<Option<String>>;
 
     // Settings.
 

@@ -28,6 +28,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "discussion",
         sql: include_str!("../migrations/sqlite/0004_discussion.sql"),
     },
+    Migration {
+        version: 5,
+        name: "hardening",
+        sql: include_str!("../migrations/sqlite/0005_hardening.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -50,6 +55,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 4,
         name: "discussion",
         sql: include_str!("../migrations/postgres/0004_discussion.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "hardening",
+        sql: include_str!("../migrations/postgres/0005_hardening.sql"),
     },
 ];
 

@@ -10,6 +10,7 @@
 use crate::migrations::{self, Migration};
 use crate::records::*;
 use crate::rows::*;
+use crate::sql;
 use crate::{Store, StoreError, StoreResult};
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -18,6 +19,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 use tidings_domain::article::ValidArticle;
+use tidings_domain::email::email_key;
 use tidings_domain::spam_filter::{self, Label, TokenCounts};
 use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, User, UserId};
 use time::OffsetDateTime;
@@ -210,9 +212,12 @@ fn from_sqlx(error: sqlx::Error) -> StoreError {
                 || code.starts_with("57P0")
                 || matches!(
                     code.as_ref(),
-                    "53300" | "57014" | "55P03" | "40001" | "40P01"
+                    "53200" | "53300" | "57014" | "55P03" | "40001" | "40P01"
                 );
-            if passing {
+            if code == "53100" {
+                // disk_full: nothing was written; it recovers once space is freed.
+                StoreError::Full(error.to_string())
+            } else if passing {
                 StoreError::Unavailable(error.to_string())
             } else {
                 StoreError::Other(error.to_string())
@@ -440,7 +445,10 @@ impl Store for PostgresStore {
         // checks below see each other's inserts. Keys are taken in a fixed order: no deadlock.
         let mut keys = vec![format!("comment-ip:{}", comment.ip)];
         if !comment.author_email.is_empty() {
-            keys.push(format!("comment-email:{}", comment.author_email));
+            keys.push(format!(
+                "comment-email:{}",
+                email_key(&comment.author_email)
+            ));
         }
         keys.sort();
         for key in &keys {
@@ -454,13 +462,13 @@ impl Store for PostgresStore {
             let duplicate: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM comments
                  WHERE article_id = $1 AND COALESCE(parent_id, 0) = $2 AND author_name = $3
-                   AND author_email = $4 AND content = $5 AND status <> 'trash'
+                   AND lower(author_email) = $4 AND content = $5 AND status <> 'trash'
                  LIMIT 1",
             )
             .bind(comment.article_id.0)
             .bind(comment.parent_id.map_or(0, |id| id.0))
             .bind(&comment.author_name)
-            .bind(&comment.author_email)
+            .bind(email_key(&comment.author_email))
             .bind(&comment.content)
             .fetch_optional(&mut *transaction)
             .await
@@ -473,12 +481,13 @@ impl Store for PostgresStore {
             let recent: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM comments WHERE ip = $1 AND created_at >= $2
                  UNION ALL
-                 SELECT id FROM comments WHERE author_email = $3 AND author_email <> '' AND created_at >= $2
+                 SELECT id FROM comments
+                 WHERE lower(author_email) = $3 AND author_email <> '' AND created_at >= $2
                  LIMIT 1",
             )
             .bind(&comment.ip)
             .bind(timestamp(since))
-            .bind(&comment.author_email)
+            .bind(email_key(&comment.author_email))
             .fetch_optional(&mut *transaction)
             .await
             .map_err(from_sqlx)?;
@@ -494,12 +503,13 @@ impl Store for PostgresStore {
                 "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM comments
                           WHERE ip = $1 AND created_at >= $2 LIMIT $4) AS by_ip),
                         (SELECT COUNT(*) FROM (SELECT 1 FROM comments
-                          WHERE author_email = $3 AND author_email <> '' AND created_at >= $2
+                          WHERE lower(author_email) = $3 AND author_email <> ''
+                            AND created_at >= $2
                           LIMIT $5) AS by_email)",
             )
             .bind(&comment.ip)
             .bind(timestamp(since))
-            .bind(&comment.author_email)
+            .bind(email_key(&comment.author_email))
             .bind(i64::from(guard.max_per_ip))
             .bind(i64::from(guard.max_per_email))
             .fetch_one(&mut *transaction)
@@ -597,9 +607,10 @@ impl Store for PostgresStore {
 
     async fn has_approved_comment_from(&self, name: &str, email: &str) -> StoreResult<bool> {
         let found: Option<i32> = sqlx::query_scalar(
-            "SELECT 1 FROM comments WHERE author_email = $1 AND author_name = $2 AND status = 'approved' LIMIT 1",
+            "SELECT 1 FROM comments
+             WHERE lower(author_email) = $1 AND author_name = $2 AND status = 'approved' LIMIT 1",
         )
-        .bind(email)
+        .bind(email_key(email))
         .bind(name)
         .fetch_optional(&self.pool)
         .await
@@ -654,30 +665,23 @@ impl Store for PostgresStore {
     async fn find_comments(
         &self,
         query: &CommentQuery,
-        page: Page,
-    ) -> StoreResult<Vec<QueuedComment>> {
-        let pattern = like_pattern(&query.search);
-        let rows = sqlx::query(&format!(
-            "SELECT {COMMENT_COLUMNS}, {QUEUE_COLUMNS}
-             FROM comments c JOIN articles a ON a.id = c.article_id
-             WHERE ($1::text IS NULL OR c.status = $1)
-               AND ($2::bigint IS NULL OR c.article_id = $2)
-               AND ($3::text IS NULL OR lower(c.author_email) = lower($3))
-               AND ($4 = '' OR c.content ILIKE $4 OR c.author_name ILIKE $4
-                    OR c.author_email ILIKE $4 OR c.ip ILIKE $4)
-             ORDER BY c.created_at DESC, c.id DESC
-             LIMIT $5 OFFSET $6"
-        ))
-        .bind(query.status.map(CommentStatus::as_str))
-        .bind(query.article_id.map(|id| id.0))
-        .bind(query.email.as_deref())
-        .bind(&pattern)
-        .bind(i64::from(page.size))
-        .bind(page.offset())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(from_sqlx)?;
-        rows.iter().map(queued_from_row).collect()
+        page: KeysetPage,
+        size: u32,
+    ) -> StoreResult<Listed<QueuedComment>> {
+        let statement = sql::find_comments(sql::Dialect::Postgres, query, page, size);
+        let mut bound = sqlx::query(&statement.sql);
+        for value in &statement.values {
+            bound = match value {
+                sql::Value::Text(text) => bound.bind(text),
+                sql::Value::Integer(number) => bound.bind(number),
+            };
+        }
+        let rows = bound.fetch_all(&self.pool).await.map_err(from_sqlx)?;
+        let mut items = rows
+            .iter()
+            .map(queued_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(listed_newest_first(&mut items, page, size))
     }
 
     async fn edit_comment(
@@ -815,21 +819,79 @@ impl Store for PostgresStore {
         Ok(Ok(()))
     }
 
-    async fn insert_subscription(&self, subscription: &Subscription) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO subscriptions (email, article_id, comment_id, token, confirmed, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+    async fn request_subscription(
+        &self,
+        subscription: &Subscription,
+        confirmations_since: OffsetDateTime,
+    ) -> StoreResult<SubscriptionRequest> {
+        let email = email_key(&subscription.email);
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        // One request per address at a time across every node, so two cannot both find no
+        // confirmation waiting and both send one.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("subscribe:{email}"))
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        let existing: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM subscriptions
+             WHERE email = $1 AND article_id = $2 AND COALESCE(comment_id, 0) = $3 LIMIT 1",
         )
-        .bind(&subscription.email)
+        .bind(&email)
+        .bind(subscription.article_id.0)
+        .bind(subscription.comment_id.map_or(0, |id| id.0))
+        .fetch_optional(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        if existing.is_some() {
+            transaction.commit().await.map_err(from_sqlx)?;
+            return Ok(SubscriptionRequest::AlreadyThere);
+        }
+        let waiting: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM subscriptions
+             WHERE email = $1 AND NOT confirmed AND confirmation_sent_at >= $2 LIMIT 1",
+        )
+        .bind(&email)
+        .bind(timestamp(confirmations_since))
+        .fetch_optional(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        let outcome = if waiting.is_some() {
+            SubscriptionRequest::Waiting
+        } else {
+            SubscriptionRequest::MailConfirmation
+        };
+        sqlx::query(
+            "INSERT INTO subscriptions (email, article_id, comment_id, token, confirmed, created_at,
+                confirmation_sent_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&email)
         .bind(subscription.article_id.0)
         .bind(subscription.comment_id.map(|id| id.0))
         .bind(&subscription.token)
         .bind(subscription.confirmed)
         .bind(timestamp(subscription.created_at))
-        .execute(&self.pool)
+        .bind(
+            (outcome == SubscriptionRequest::MailConfirmation)
+                .then(|| timestamp(subscription.created_at)),
+        )
+        .execute(&mut *transaction)
         .await
         .map_err(from_sqlx)?;
-        Ok(())
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(outcome)
+    }
+
+    async fn subscription_by_token(&self, token: &str) -> StoreResult<Option<Subscription>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE token = $1"
+        ))
+        .bind(token)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        row.as_ref().map(subscription_from_row).transpose()
     }
 
     async fn confirm_subscription(&self, token: &str) -> StoreResult<Option<Subscription>> {
@@ -874,7 +936,7 @@ impl Store for PostgresStore {
         let rows = sqlx::query(&format!(
             "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE email = $1 ORDER BY id"
         ))
-        .bind(email.to_lowercase())
+        .bind(email_key(email))
         .fetch_all(&self.pool)
         .await
         .map_err(from_sqlx)?;
@@ -887,15 +949,15 @@ impl Store for PostgresStore {
             "UPDATE comments
              SET author_name = 'Anonymous', author_email = '', author_url = '', ip = '',
                  user_agent = ''
-             WHERE lower(author_email) = lower($1)",
+             WHERE lower(author_email) = $1",
         )
-        .bind(email)
+        .bind(email_key(email))
         .execute(&mut *transaction)
         .await
         .map_err(from_sqlx)?
         .rows_affected();
         let subscriptions = sqlx::query("DELETE FROM subscriptions WHERE email = $1")
-            .bind(email.to_lowercase())
+            .bind(email_key(email))
             .execute(&mut *transaction)
             .await
             .map_err(from_sqlx)?
@@ -1072,6 +1134,7 @@ impl Store for PostgresStore {
         &self,
         email: &str,
         ip: &str,
+        device: &str,
         at: OffsetDateTime,
     ) -> StoreResult<()> {
         let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
@@ -1080,9 +1143,10 @@ impl Store for PostgresStore {
             .execute(&mut *transaction)
             .await
             .map_err(from_sqlx)?;
-        sqlx::query("INSERT INTO failed_logins (email, ip, at) VALUES ($1, $2, $3)")
+        sqlx::query("INSERT INTO failed_logins (email, ip, device, at) VALUES ($1, $2, $3, $4)")
             .bind(email)
             .bind(ip)
+            .bind(device)
             .bind(timestamp(at))
             .execute(&mut *transaction)
             .await
@@ -1094,28 +1158,81 @@ impl Store for PostgresStore {
         &self,
         email: &str,
         ip: &str,
+        device: &str,
         since: OffsetDateTime,
-    ) -> StoreResult<(u64, u64)> {
-        let (by_email, by_ip): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM failed_logins WHERE lower(email) = lower($1) AND at >= $3),
-                    (SELECT COUNT(*) FROM failed_logins WHERE ip = $2 AND at >= $3)",
+    ) -> StoreResult<FailedLogins> {
+        let counts: (i64, Option<i64>, i64, Option<i64>, i64, Option<i64>) = sqlx::query_as(
+            "SELECT a.n, a.oldest, i.n, i.oldest, d.n, d.oldest FROM
+                (SELECT COUNT(*) AS n, MIN(at) AS oldest FROM failed_logins
+                  WHERE lower(email) = lower($1) AND device = '' AND at >= $4) a,
+                (SELECT COUNT(*) AS n, MIN(at) AS oldest FROM failed_logins
+                  WHERE ip = $2 AND device = '' AND at >= $4) i,
+                (SELECT COUNT(*) AS n, MIN(at) AS oldest FROM failed_logins
+                  WHERE device = $3 AND device <> '' AND at >= $4) d",
         )
         .bind(email)
         .bind(ip)
+        .bind(device)
         .bind(timestamp(since))
         .fetch_one(&self.pool)
         .await
         .map_err(from_sqlx)?;
-        Ok((to_u64(by_email), to_u64(by_ip)))
+        Ok(FailedLogins {
+            account: attempts(counts.0, counts.1)?,
+            ip: attempts(counts.2, counts.3)?,
+            device: attempts(counts.4, counts.5)?,
+        })
     }
 
-    async fn clear_failed_logins(&self, email: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM failed_logins WHERE lower(email) = lower($1)")
-            .bind(email)
+    async fn clear_failed_logins(&self, device: &str) -> StoreResult<()> {
+        if device.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("DELETE FROM failed_logins WHERE device = $1")
+            .bind(device)
             .execute(&self.pool)
             .await
             .map_err(from_sqlx)?;
         Ok(())
+    }
+
+    async fn record_mail_delivery(&self, recipient: &str, at: OffsetDateTime) -> StoreResult<()> {
+        let mut transaction = self.pool.begin().await.map_err(from_sqlx)?;
+        sqlx::query("DELETE FROM mail_deliveries WHERE sent_at < $1")
+            .bind(timestamp(at) - 86_400)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        sqlx::query("INSERT INTO mail_deliveries (recipient, sent_at) VALUES ($1, $2)")
+            .bind(email_key(recipient))
+            .bind(timestamp(at))
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)
+    }
+
+    async fn mail_deliveries_since(
+        &self,
+        recipient: &str,
+        since: OffsetDateTime,
+    ) -> StoreResult<(u64, u64)> {
+        let (to_recipient, to_anyone): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM mail_deliveries WHERE recipient = $1 AND sent_at >= $2),
+                    (SELECT COUNT(*) FROM mail_deliveries WHERE sent_at >= $2)",
+        )
+        .bind(email_key(recipient))
+        .bind(timestamp(since))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        Ok((to_u64(to_recipient), to_u64(to_anyone)))
+    }
+
+    async fn check_integrity(&self) -> StoreResult<Option<String>> {
+        // PostgreSQL checks its own pages as it reads them (and with data checksums, if the
+        // cluster has them); nothing cheap to add here.
+        Ok(None)
     }
 
     async fn record_page_changes(&self, tags: &str, at: OffsetDateTime) -> StoreResult<i64> {

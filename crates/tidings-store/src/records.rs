@@ -22,12 +22,41 @@ impl Page {
     }
 }
 
+/// Where a page of a list ordered newest first begins: at the newest row, or next to a row
+/// the reader has seen (its time and id), so a page costs the same wherever it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KeysetPage {
+    #[default]
+    Newest,
+    /// The rows after this one: older.
+    OlderThan(OffsetDateTime, CommentId),
+    /// The rows before this one: newer.
+    NewerThan(OffsetDateTime, CommentId),
+}
+
 /// One page of a list, and whether another page follows: found by fetching one row more,
 /// which is far cheaper than counting a large table.
 #[derive(Clone, Debug)]
 pub struct Listed<T> {
     pub items: Vec<T>,
     pub more: bool,
+}
+
+/// A page read by [`KeysetPage`] (one row more than `size`), as a [`Listed`] newest first.
+pub(crate) fn listed_newest_first(
+    items: &mut Vec<QueuedComment>,
+    page: KeysetPage,
+    size: u32,
+) -> Listed<QueuedComment> {
+    let more = items.len() > size as usize;
+    items.truncate(size as usize);
+    if matches!(page, KeysetPage::NewerThan(..)) {
+        items.reverse();
+    }
+    Listed {
+        items: std::mem::take(items),
+        more,
+    }
 }
 
 /// Sorts article summaries newest first, as every list shows them.
@@ -127,6 +156,38 @@ pub struct Subscription {
     pub token: String,
     pub confirmed: bool,
     pub created_at: OffsetDateTime,
+    /// When its confirmation mail went out; `None` when none was sent for it (the address
+    /// had one waiting already), or for subscriptions from before this was kept.
+    pub confirmation_sent_at: Option<OffsetDateTime>,
+}
+
+/// What became of a reader's request for mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubscriptionRequest {
+    /// The address already has this subscription, confirmed or not: nothing changed.
+    AlreadyThere,
+    /// Stored; its confirmation mail is due now.
+    MailConfirmation,
+    /// Stored without a mail: the address was sent one recently that it has not acted on,
+    /// and the page that mail leads to lists this request too.
+    Waiting,
+}
+
+/// Failed sign-ins counted over a window, each with the moment its oldest one happened.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FailedLogins {
+    /// For the account, from browsers it never signed in with.
+    pub account: Attempts,
+    /// From the address, from browsers their accounts never signed in with.
+    pub ip: Attempts,
+    /// From the browser this account signed in with before (none for other browsers).
+    pub device: Attempts,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Attempts {
+    pub count: u64,
+    pub oldest: Option<OffsetDateTime>,
 }
 
 /// What erasing one email address's personal data changed.

@@ -42,6 +42,14 @@ pub(crate) fn to_u64(count: i64) -> u64 {
     u64::try_from(count).unwrap_or(0)
 }
 
+/// A count and the time of its oldest row, as `COUNT(*), MIN(at)` reads them.
+pub(crate) fn attempts(count: i64, oldest: Option<i64>) -> StoreResult<crate::records::Attempts> {
+    Ok(crate::records::Attempts {
+        count: to_u64(count),
+        oldest: oldest.map(moment).transpose()?,
+    })
+}
+
 pub(crate) fn status_from(value: &str) -> StoreResult<CommentStatus> {
     CommentStatus::parse(value).ok_or_else(|| corrupt("comment status", value))
 }
@@ -218,7 +226,7 @@ pub(crate) fn token_counts(
 }
 
 pub(crate) const SUBSCRIPTION_COLUMNS: &str =
-    "email, article_id, comment_id, token, confirmed, created_at";
+    "email, article_id, comment_id, token, confirmed, created_at, confirmation_sent_at";
 
 pub(crate) fn subscription_from_row(row: &impl Columns) -> StoreResult<Subscription> {
     Ok(Subscription {
@@ -228,5 +236,9 @@ pub(crate) fn subscription_from_row(row: &impl Columns) -> StoreResult<Subscript
         token: row.text("token")?,
         confirmed: row.flag("confirmed")?,
         created_at: moment(row.integer("created_at")?)?,
+        confirmation_sent_at: row
+            .optional_integer("confirmation_sent_at")?
+            .map(moment)
+            .transpose()?,
     })
 }

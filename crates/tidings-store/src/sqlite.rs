@@ -9,16 +9,19 @@
 use crate::migrations::{self, Migration};
 use crate::records::*;
 use crate::rows::*;
+use crate::sql;
 use crate::{Store, StoreError, StoreResult};
 use async_trait::async_trait;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::{Sqlite, SqliteConnection};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 use tidings_domain::article::ValidArticle;
+use tidings_domain::email::email_key;
 use tidings_domain::spam_filter::{self, Label, TokenCounts};
 use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, User, UserId};
 use time::OffsetDateTime;
@@ -47,13 +50,7 @@ impl SqliteStore {
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true)
             .pragma("trusted_schema", "OFF");
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options.clone())
-            .await
-            .map_err(from_sqlx)?;
+        let writer = connect_writer(&options).await?;
         apply_migrations(&writer, migrations::SQLITE).await?;
         let readers = SqlitePoolOptions::new()
             .max_connections(READER_CONNECTIONS)
@@ -84,14 +81,80 @@ impl SqliteStore {
     }
 }
 
-async fn current_version(pool: &SqlitePool) -> StoreResult<i64> {
+/// Opens the pool of the one writer connection. Turning a new database to WAL takes an
+/// exclusive lock that SQLite's busy timeout does not wait for, so when two processes
+/// create the same database at once (a `serve` and a `user add`), the second's first try
+/// fails with `SQLITE_BUSY`; it tries again for up to [`MIGRATION_WAIT`].
+async fn connect_writer(options: &SqliteConnectOptions) -> StoreResult<SqlitePool> {
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_millis(10);
+    loop {
+        let connected = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone())
+            .await
+            .map_err(from_sqlx);
+        match connected {
+            Err(StoreError::Unavailable(_)) if started.elapsed() < MIGRATION_WAIT => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(500));
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn current_version(connection: &mut SqliteConnection) -> StoreResult<i64> {
     sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-        .fetch_one(pool)
+        .fetch_one(connection)
         .await
         .map_err(from_sqlx)
 }
 
+/// How long a process waits for another one (a `serve` and a `user add` started together
+/// on a new data folder) to finish migrating, before it gives up.
+const MIGRATION_WAIT: Duration = Duration::from_secs(600);
+
+/// Brings the schema up to date. The version is read and every missing migration applied in
+/// one `BEGIN IMMEDIATE` transaction, which takes SQLite's write lock first: a second
+/// process starting at the same moment waits for it, then finds the schema current, as a
+/// second PostgreSQL node waits on the advisory lock. Foreign keys are off meanwhile (a
+/// migration that rebuilds a table must not cascade its drop) and checked before commit.
 async fn apply_migrations(pool: &SqlitePool, all: &[Migration]) -> StoreResult<()> {
+    let mut connection = pool.acquire().await.map_err(from_sqlx)?;
+    let setup = format!(
+        "PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = {}",
+        MIGRATION_WAIT.as_millis()
+    );
+    sqlx::raw_sql(&setup)
+        .execute(&mut *connection)
+        .await
+        .map_err(from_sqlx)?;
+    let outcome = apply_locked(&mut connection, all).await;
+    let restore = format!(
+        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}",
+        BUSY_TIMEOUT.as_millis()
+    );
+    let restored = sqlx::raw_sql(&restore).execute(&mut *connection).await;
+    if outcome.is_err() || restored.is_err() {
+        // Whatever state the connection is in, the next writer gets a fresh one.
+        connection.close_on_drop();
+    }
+    outcome?;
+    restored.map_err(from_sqlx)?;
+    Ok(())
+}
+
+async fn apply_locked(
+    connection: &mut PoolConnection<Sqlite>,
+    all: &[Migration],
+) -> StoreResult<()> {
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut **connection)
+        .await
+        .map_err(from_sqlx)?;
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version INTEGER PRIMARY KEY,
@@ -99,35 +162,105 @@ async fn apply_migrations(pool: &SqlitePool, all: &[Migration]) -> StoreResult<(
             applied_at INTEGER NOT NULL
         ) STRICT",
     )
-    .execute(pool)
+    .execute(&mut **connection)
     .await
     .map_err(from_sqlx)?;
-    let found = current_version(pool).await?;
+    let found = current_version(connection).await?;
     let known = migrations::latest(all);
     if found > known {
         return Err(StoreError::SchemaTooNew { found, known });
     }
     for migration in all.iter().filter(|migration| migration.version > found) {
-        let mut transaction = pool.begin().await.map_err(from_sqlx)?;
         sqlx::raw_sql(migration.sql)
-            .execute(&mut *transaction)
+            .execute(&mut **connection)
             .await
             .map_err(from_sqlx)?;
         sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
             .bind(migration.version)
             .bind(migration.name)
             .bind(OffsetDateTime::now_utc().unix_timestamp())
-            .execute(&mut *transaction)
+            .execute(&mut **connection)
             .await
             .map_err(from_sqlx)?;
-        transaction.commit().await.map_err(from_sqlx)?;
         tracing::info!(
             version = migration.version,
             name = migration.name,
             "applied migration"
         );
     }
+    let broken: Vec<(String, i64)> =
+        sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check")
+            .fetch_all(&mut **connection)
+            .await
+            .map_err(from_sqlx)?;
+    if !broken.is_empty() {
+        return Err(StoreError::Other(format!(
+            "a migration left rows pointing nowhere: {broken:?}"
+        )));
+    }
+    sqlx::query("COMMIT")
+        .execute(&mut **connection)
+        .await
+        .map_err(from_sqlx)?;
     Ok(())
+}
+
+/// A write transaction on the one writer connection: `BEGIN IMMEDIATE` … `COMMIT`, issued
+/// by us rather than through sqlx's `Transaction`.
+///
+/// SQLite rolls a transaction back by itself on some errors (`SQLITE_FULL`, `SQLITE_IOERR`,
+/// `SQLITE_BUSY`, `SQLITE_NOMEM`), and sqlx's transaction bookkeeping does not notice: its
+/// next `begin` became a `SAVEPOINT` inside a transaction that never committed, so every
+/// later comment was acknowledged and lost until a restart (found on a full disk). Here a
+/// transaction either commits, or its connection is closed, which rolls back whatever is
+/// left, and the pool opens a fresh one for the next writer.
+pub(crate) struct WriteTransaction {
+    connection: PoolConnection<Sqlite>,
+    committed: bool,
+}
+
+impl WriteTransaction {
+    pub(crate) async fn begin(pool: &SqlitePool) -> Result<WriteTransaction, sqlx::Error> {
+        let mut connection = pool.acquire().await?;
+        if let Err(error) = sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *connection)
+            .await
+        {
+            connection.close_on_drop();
+            return Err(error);
+        }
+        Ok(WriteTransaction {
+            connection,
+            committed: false,
+        })
+    }
+
+    pub(crate) async fn commit(mut self) -> Result<(), sqlx::Error> {
+        sqlx::query("COMMIT").execute(&mut *self.connection).await?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for WriteTransaction {
+    fn drop(&mut self) {
+        if !self.committed {
+            self.connection.close_on_drop();
+        }
+    }
+}
+
+impl std::ops::Deref for WriteTransaction {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        &self.connection
+    }
+}
+
+impl std::ops::DerefMut for WriteTransaction {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.connection
+    }
 }
 
 fn from_sqlx(error: sqlx::Error) -> StoreError {
@@ -146,11 +279,23 @@ fn from_sqlx(error: sqlx::Error) -> StoreError {
             };
             StoreError::Conflict { what }
         }
-        sqlx::Error::Database(database)
-            if matches!(database.code().as_deref(), Some("5" | "6" | "517")) =>
-        {
-            // SQLITE_BUSY, SQLITE_LOCKED and SQLITE_BUSY_SNAPSHOT: another process holds the lock.
-            StoreError::Unavailable(error.to_string())
+        sqlx::Error::Database(database) => {
+            // Extended result codes carry the primary code in their low byte.
+            let primary = database
+                .code()
+                .and_then(|code| code.parse::<i64>().ok())
+                .map_or(0, |code| code & 0xff);
+            match primary {
+                // SQLITE_FULL: the disk (or the file system's quota) is full.
+                13 => StoreError::Full(error.to_string()),
+                // SQLITE_CORRUPT and SQLITE_NOTADB: the file is damaged.
+                11 | 26 => StoreError::Corrupt(error.to_string()),
+                // SQLITE_BUSY and SQLITE_LOCKED (another process holds the lock),
+                // SQLITE_NOMEM, SQLITE_READONLY, SQLITE_IOERR and SQLITE_CANTOPEN: the
+                // database cannot be written now, which may pass.
+                5 | 6 | 7 | 8 | 10 | 14 => StoreError::Unavailable(error.to_string()),
+                _ => StoreError::Other(error.to_string()),
+            }
         }
         _ => StoreError::Other(error.to_string()),
     }
@@ -206,7 +351,7 @@ async fn insert_batch(
     writer: &SqlitePool,
     batch: &[CommentJob],
 ) -> StoreResult<Vec<Result<CommentId, Refusal>>> {
-    let mut transaction = writer.begin().await.map_err(from_sqlx)?;
+    let mut transaction = WriteTransaction::begin(writer).await.map_err(from_sqlx)?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for job in batch {
         outcomes.push(insert_one(&mut transaction, &job.comment, &job.guard).await?);
@@ -227,7 +372,7 @@ async fn insert_one(
             .bind(comment.article_id.0)
             .bind(comment.parent_id.map_or(0, |id| id.0))
             .bind(&comment.author_name)
-            .bind(&comment.author_email)
+            .bind(email_key(&comment.author_email))
             .bind(&comment.content)
             .fetch_optional(&mut *connection)
             .await
@@ -240,7 +385,7 @@ async fn insert_one(
         let recent: Option<i64> = sqlx::query_scalar(statements::RECENT_COMMENT)
             .bind(&comment.ip)
             .bind(timestamp(since))
-            .bind(&comment.author_email)
+            .bind(email_key(&comment.author_email))
             .bind(timestamp(since))
             .fetch_optional(&mut *connection)
             .await
@@ -258,7 +403,7 @@ async fn insert_one(
             .bind(&comment.ip)
             .bind(timestamp(since))
             .bind(i64::from(guard.max_per_ip))
-            .bind(&comment.author_email)
+            .bind(email_key(&comment.author_email))
             .bind(timestamp(since))
             .bind(i64::from(guard.max_per_email))
             .fetch_one(&mut *connection)
@@ -309,7 +454,7 @@ async fn insert_one(
 /// Anonymises one email address's comments, as WordPress's personal-data eraser does.
 const ERASE_COMMENTS: &str = "UPDATE comments
      SET author_name = 'Anonymous', author_email = '', author_url = '', ip = '', user_agent = ''
-     WHERE author_email = ? COLLATE NOCASE";
+     WHERE lower(author_email) = ?";
 
 /// Moves the replies of spam about to be purged up to the spam's own parent.
 const PURGE_SPAM_REPARENT: &str = "UPDATE comments
@@ -358,24 +503,26 @@ mod statements {
     }
 
     pub(super) const APPROVED_FROM: &str = "SELECT 1 FROM comments
-         WHERE author_email = ? AND author_name = ? AND status = 'approved' LIMIT 1";
+         WHERE lower(author_email) = ? AND author_name = ? AND status = 'approved' LIMIT 1";
 
     pub(super) const DUPLICATE_COMMENT: &str = "SELECT id FROM comments
          WHERE article_id = ? AND COALESCE(parent_id, 0) = ? AND author_name = ?
-           AND author_email = ? AND content = ? AND status <> 'trash'
+           AND lower(author_email) = ? AND content = ? AND status <> 'trash'
          LIMIT 1";
 
     pub(super) const RECENT_COMMENT: &str =
         "SELECT id FROM comments WHERE ip = ? AND created_at >= ?
          UNION ALL
-         SELECT id FROM comments WHERE author_email = ? AND author_email <> '' AND created_at >= ?
+         SELECT id FROM comments
+         WHERE lower(author_email) = ? AND author_email <> '' AND created_at >= ?
          LIMIT 1";
 
     /// Comments by one IP address and by one email since a moment: the hourly limits.
     pub(super) const RECENT_COUNTS: &str = "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM comments
                   WHERE ip = ? AND created_at >= ? LIMIT ?)),
                 (SELECT COUNT(*) FROM (SELECT 1 FROM comments
-                  WHERE author_email = ? AND author_email <> '' AND created_at >= ? LIMIT ?))";
+                  WHERE lower(author_email) = ? AND author_email <> '' AND created_at >= ?
+                  LIMIT ?))";
 
     pub(super) const SESSION: &str =
         "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,
@@ -384,6 +531,28 @@ mod statements {
          WHERE s.token_hash = ? AND s.expires_at > ?";
 
     pub(super) const SETTING: &str = "SELECT value FROM settings WHERE name = ?";
+
+    /// The admin's comment list with some of its filters, deep in the list or at its start.
+    fn queue(
+        status: Option<tidings_domain::CommentStatus>,
+        email: Option<&str>,
+        deep: bool,
+    ) -> String {
+        let query = crate::records::CommentQuery {
+            status,
+            email: email.map(str::to_owned),
+            ..crate::records::CommentQuery::default()
+        };
+        let page = if deep {
+            crate::records::KeysetPage::OlderThan(
+                time::OffsetDateTime::UNIX_EPOCH,
+                tidings_domain::CommentId(1),
+            )
+        } else {
+            crate::records::KeysetPage::Newest
+        };
+        crate::sql::find_comments(crate::sql::Dialect::Sqlite, &query, page, 20).sql
+    }
 
     /// Every statement above, by name, with its placeholders filled.
     pub(super) fn all() -> Vec<(&'static str, String)> {
@@ -400,6 +569,15 @@ mod statements {
             ("recent counts", RECENT_COUNTS.to_owned()),
             ("session", SESSION.to_owned()),
             ("setting", SETTING.to_owned()),
+            (
+                "comment queue, one status, deep page",
+                queue(Some(tidings_domain::CommentStatus::Pending), None, true),
+            ),
+            ("comment queue, every status", queue(None, None, false)),
+            (
+                "a commenter's history",
+                queue(None, Some("ada@example.com"), true),
+            ),
         ]
     }
 }
@@ -469,7 +647,7 @@ impl SqliteStore {
     }
 
     async fn write_article(
-        transaction: &mut Transaction<'static, Sqlite>,
+        transaction: &mut WriteTransaction,
         id: Option<ArticleId>,
         article: &ValidArticle,
         author_id: Option<UserId>,
@@ -535,7 +713,8 @@ enum ArticleKey<'a> {
 #[async_trait]
 impl Store for SqliteStore {
     async fn schema_version(&self) -> StoreResult<i64> {
-        current_version(&self.readers).await
+        let mut connection = self.readers.acquire().await.map_err(from_sqlx)?;
+        current_version(&mut connection).await
     }
 
     async fn insert_article(
@@ -544,7 +723,9 @@ impl Store for SqliteStore {
         author_id: Option<UserId>,
         now: OffsetDateTime,
     ) -> StoreResult<Article> {
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
         let id =
             SqliteStore::write_article(&mut transaction, None, article, author_id, now).await?;
         let id = id.ok_or_else(|| StoreError::Other("insert returned no row".into()))?;
@@ -566,10 +747,13 @@ impl Store for SqliteStore {
         article: &ValidArticle,
         now: OffsetDateTime,
     ) -> StoreResult<Option<Article>> {
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
         let Some(id) =
             SqliteStore::write_article(&mut transaction, Some(id), article, None, now).await?
         else {
+            transaction.commit().await.map_err(from_sqlx)?;
             return Ok(None);
         };
         let row = sqlx::query(&format!(
@@ -670,7 +854,9 @@ impl Store for SqliteStore {
     }
 
     async fn store_comment_html(&self, rendered: &[(CommentId, String)]) -> StoreResult<()> {
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
         for (id, html) in rendered {
             sqlx::query("UPDATE comments SET content_html = ? WHERE id = ?")
                 .bind(html)
@@ -743,7 +929,7 @@ impl Store for SqliteStore {
 
     async fn has_approved_comment_from(&self, name: &str, email: &str) -> StoreResult<bool> {
         let found: Option<i64> = sqlx::query_scalar(statements::APPROVED_FROM)
-            .bind(email)
+            .bind(email_key(email))
             .bind(name)
             .fetch_optional(&self.readers)
             .await
@@ -787,7 +973,9 @@ impl Store for SqliteStore {
     }
 
     async fn delete_comment(&self, id: CommentId) -> StoreResult<()> {
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
         sqlx::query(
             "UPDATE comments SET parent_id = (SELECT parent_id FROM comments WHERE id = ?)
              WHERE parent_id = ?",
@@ -808,30 +996,23 @@ impl Store for SqliteStore {
     async fn find_comments(
         &self,
         query: &CommentQuery,
-        page: Page,
-    ) -> StoreResult<Vec<QueuedComment>> {
-        let pattern = like_pattern(&query.search);
-        let rows = sqlx::query(&format!(
-            "SELECT {COMMENT_COLUMNS}, {QUEUE_COLUMNS}
-             FROM comments c JOIN articles a ON a.id = c.article_id
-             WHERE (?1 IS NULL OR c.status = ?1)
-               AND (?2 IS NULL OR c.article_id = ?2)
-               AND (?3 IS NULL OR c.author_email = ?3 COLLATE NOCASE)
-               AND (?4 = '' OR c.content LIKE ?4 ESCAPE '\\' OR c.author_name LIKE ?4 ESCAPE '\\'
-                    OR c.author_email LIKE ?4 ESCAPE '\\' OR c.ip LIKE ?4 ESCAPE '\\')
-             ORDER BY c.created_at DESC, c.id DESC
-             LIMIT ?5 OFFSET ?6"
-        ))
-        .bind(query.status.map(CommentStatus::as_str))
-        .bind(query.article_id.map(|id| id.0))
-        .bind(query.email.as_deref())
-        .bind(&pattern)
-        .bind(i64::from(page.size))
-        .bind(page.offset())
-        .fetch_all(&self.readers)
-        .await
-        .map_err(from_sqlx)?;
-        rows.iter().map(queued_from_row).collect()
+        page: KeysetPage,
+        size: u32,
+    ) -> StoreResult<Listed<QueuedComment>> {
+        let statement = sql::find_comments(sql::Dialect::Sqlite, query, page, size);
+        let mut bound = sqlx::query(&statement.sql);
+        for value in &statement.values {
+            bound = match value {
+                sql::Value::Text(text) => bound.bind(text),
+                sql::Value::Integer(number) => bound.bind(number),
+            };
+        }
+        let rows = bound.fetch_all(&self.readers).await.map_err(from_sqlx)?;
+        let mut items = rows
+            .iter()
+            .map(queued_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(listed_newest_first(&mut items, page, size))
     }
 
     async fn edit_comment(
@@ -887,7 +1068,9 @@ impl Store for SqliteStore {
         tokens: &[String],
         label: Option<Label>,
     ) -> StoreResult<()> {
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
         let before: Option<Option<String>> =
             sqlx::query_scalar("SELECT trained_as FROM comments WHERE id = ?")
                 .bind(id.0)
@@ -895,11 +1078,11 @@ impl Store for SqliteStore {
                 .await
                 .map_err(from_sqlx)?;
         let Some(before) = before else {
-            return Ok(());
+            return transaction.commit().await.map_err(from_sqlx);
         };
         let before = before.as_deref().and_then(Label::parse);
         if before == label {
-            return Ok(());
+            return transaction.commit().await.map_err(from_sqlx);
         }
         for (change, delta) in [(before, -1i64), (label, 1)] {
             let Some(change) = change else { continue };
@@ -943,7 +1126,9 @@ impl Store for SqliteStore {
         since: OffsetDateTime,
         max_per_ip: u32,
     ) -> StoreResult<Result<(), Refusal>> {
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
         let sent: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM comment_reports WHERE ip = ? AND created_at >= ?",
         )
@@ -953,6 +1138,7 @@ impl Store for SqliteStore {
         .await
         .map_err(from_sqlx)?;
         if sent >= i64::from(max_per_ip) {
+            transaction.commit().await.map_err(from_sqlx)?;
             return Ok(Err(Refusal::RateLimited));
         }
         sqlx::query(
@@ -969,21 +1155,74 @@ impl Store for SqliteStore {
         Ok(Ok(()))
     }
 
-    async fn insert_subscription(&self, subscription: &Subscription) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO subscriptions (email, article_id, comment_id, token, confirmed, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+    async fn request_subscription(
+        &self,
+        subscription: &Subscription,
+        confirmations_since: OffsetDateTime,
+    ) -> StoreResult<SubscriptionRequest> {
+        let email = email_key(&subscription.email);
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
+        let existing: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM subscriptions
+             WHERE email = ? AND article_id = ? AND COALESCE(comment_id, 0) = ? LIMIT 1",
         )
-        .bind(&subscription.email)
+        .bind(&email)
+        .bind(subscription.article_id.0)
+        .bind(subscription.comment_id.map_or(0, |id| id.0))
+        .fetch_optional(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        if existing.is_some() {
+            transaction.commit().await.map_err(from_sqlx)?;
+            return Ok(SubscriptionRequest::AlreadyThere);
+        }
+        let waiting: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM subscriptions
+             WHERE email = ? AND confirmed = 0 AND confirmation_sent_at >= ? LIMIT 1",
+        )
+        .bind(&email)
+        .bind(timestamp(confirmations_since))
+        .fetch_optional(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+        let outcome = if waiting.is_some() {
+            SubscriptionRequest::Waiting
+        } else {
+            SubscriptionRequest::MailConfirmation
+        };
+        sqlx::query(
+            "INSERT INTO subscriptions (email, article_id, comment_id, token, confirmed, created_at,
+                confirmation_sent_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&email)
         .bind(subscription.article_id.0)
         .bind(subscription.comment_id.map(|id| id.0))
         .bind(&subscription.token)
         .bind(subscription.confirmed)
         .bind(timestamp(subscription.created_at))
-        .execute(&self.writer)
+        .bind(
+            (outcome == SubscriptionRequest::MailConfirmation)
+                .then(|| timestamp(subscription.created_at)),
+        )
+        .execute(&mut *transaction)
         .await
         .map_err(from_sqlx)?;
-        Ok(())
+        transaction.commit().await.map_err(from_sqlx)?;
+        Ok(outcome)
+    }
+
+    async fn subscription_by_token(&self, token: &str) -> StoreResult<Option<Subscription>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE token = ?"
+        ))
+        .bind(token)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        row.as_ref().map(subscription_from_row).transpose()
     }
 
     async fn confirm_subscription(&self, token: &str) -> StoreResult<Option<Subscription>> {
@@ -1027,7 +1266,7 @@ impl Store for SqliteStore {
         let rows = sqlx::query(&format!(
             "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE email = ? ORDER BY id"
         ))
-        .bind(email.to_lowercase())
+        .bind(email_key(email))
         .fetch_all(&self.readers)
         .await
         .map_err(from_sqlx)?;
@@ -1035,15 +1274,17 @@ impl Store for SqliteStore {
     }
 
     async fn erase_personal_data(&self, email: &str) -> StoreResult<Erased> {
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
         let comments = sqlx::query(ERASE_COMMENTS)
-            .bind(email)
+            .bind(email_key(email))
             .execute(&mut *transaction)
             .await
             .map_err(from_sqlx)?
             .rows_affected();
         let subscriptions = sqlx::query("DELETE FROM subscriptions WHERE email = ?")
-            .bind(email.to_lowercase())
+            .bind(email_key(email))
             .execute(&mut *transaction)
             .await
             .map_err(from_sqlx)?
@@ -1074,7 +1315,9 @@ impl Store for SqliteStore {
     }
 
     async fn set_comment_ips(&self, ips: &[(CommentId, String)]) -> StoreResult<()> {
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
         for (id, ip) in ips {
             sqlx::query("UPDATE comments SET ip = ? WHERE id = ?")
                 .bind(ip)
@@ -1087,7 +1330,9 @@ impl Store for SqliteStore {
     }
 
     async fn purge_spam_before(&self, before: OffsetDateTime) -> StoreResult<u64> {
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
         sqlx::query(PURGE_SPAM_REPARENT)
             .bind(timestamp(before))
             .execute(&mut *transaction)
@@ -1162,7 +1407,9 @@ impl Store for SqliteStore {
     }
 
     async fn insert_session(&self, session: &Session) -> StoreResult<()> {
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
         // Sign-in is a fine moment to forget sessions that ran out.
         sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
             .bind(timestamp(session.created_at))
@@ -1213,18 +1460,22 @@ impl Store for SqliteStore {
         &self,
         email: &str,
         ip: &str,
+        device: &str,
         at: OffsetDateTime,
     ) -> StoreResult<()> {
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
         // Only the last day matters to the throttle; older rows would only grow the table.
         sqlx::query("DELETE FROM failed_logins WHERE at < ?")
             .bind(timestamp(at) - 86_400)
             .execute(&mut *transaction)
             .await
             .map_err(from_sqlx)?;
-        sqlx::query("INSERT INTO failed_logins (email, ip, at) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO failed_logins (email, ip, device, at) VALUES (?, ?, ?, ?)")
             .bind(email)
             .bind(ip)
+            .bind(device)
             .bind(timestamp(at))
             .execute(&mut *transaction)
             .await
@@ -1236,34 +1487,101 @@ impl Store for SqliteStore {
         &self,
         email: &str,
         ip: &str,
+        device: &str,
         since: OffsetDateTime,
-    ) -> StoreResult<(u64, u64)> {
-        let (by_email, by_ip): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM failed_logins WHERE email = ? AND at >= ?),
-                    (SELECT COUNT(*) FROM failed_logins WHERE ip = ? AND at >= ?)",
+    ) -> StoreResult<FailedLogins> {
+        // `email` compares without case (its column is COLLATE NOCASE).
+        let counts: (i64, Option<i64>, i64, Option<i64>, i64, Option<i64>) = sqlx::query_as(
+            "SELECT a.n, a.oldest, i.n, i.oldest, d.n, d.oldest FROM
+                (SELECT COUNT(*) AS n, MIN(at) AS oldest FROM failed_logins
+                  WHERE email = ? AND device = '' AND at >= ?) a,
+                (SELECT COUNT(*) AS n, MIN(at) AS oldest FROM failed_logins
+                  WHERE ip = ? AND device = '' AND at >= ?) i,
+                (SELECT COUNT(*) AS n, MIN(at) AS oldest FROM failed_logins
+                  WHERE device = ? AND device <> '' AND at >= ?) d",
         )
         .bind(email)
         .bind(timestamp(since))
         .bind(ip)
         .bind(timestamp(since))
+        .bind(device)
+        .bind(timestamp(since))
         .fetch_one(&self.readers)
         .await
         .map_err(from_sqlx)?;
-        Ok((to_u64(by_email), to_u64(by_ip)))
+        Ok(FailedLogins {
+            account: attempts(counts.0, counts.1)?,
+            ip: attempts(counts.2, counts.3)?,
+            device: attempts(counts.4, counts.5)?,
+        })
     }
 
-    async fn clear_failed_logins(&self, email: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM failed_logins WHERE email = ?")
-            .bind(email)
+    async fn clear_failed_logins(&self, device: &str) -> StoreResult<()> {
+        if device.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("DELETE FROM failed_logins WHERE device = ?")
+            .bind(device)
             .execute(&self.writer)
             .await
             .map_err(from_sqlx)?;
         Ok(())
     }
 
+    async fn record_mail_delivery(&self, recipient: &str, at: OffsetDateTime) -> StoreResult<()> {
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
+        sqlx::query("DELETE FROM mail_deliveries WHERE sent_at < ?")
+            .bind(timestamp(at) - 86_400)
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        sqlx::query("INSERT INTO mail_deliveries (recipient, sent_at) VALUES (?, ?)")
+            .bind(email_key(recipient))
+            .bind(timestamp(at))
+            .execute(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        transaction.commit().await.map_err(from_sqlx)
+    }
+
+    async fn mail_deliveries_since(
+        &self,
+        recipient: &str,
+        since: OffsetDateTime,
+    ) -> StoreResult<(u64, u64)> {
+        let (to_recipient, to_anyone): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM mail_deliveries WHERE recipient = ? AND sent_at >= ?),
+                    (SELECT COUNT(*) FROM mail_deliveries WHERE sent_at >= ?)",
+        )
+        .bind(email_key(recipient))
+        .bind(timestamp(since))
+        .bind(timestamp(since))
+        .fetch_one(&self.readers)
+        .await
+        .map_err(from_sqlx)?;
+        Ok((to_u64(to_recipient), to_u64(to_anyone)))
+    }
+
+    async fn check_integrity(&self) -> StoreResult<Option<String>> {
+        let checked: Result<Vec<String>, _> = sqlx::query_scalar("PRAGMA quick_check")
+            .fetch_all(&self.readers)
+            .await
+            .map_err(from_sqlx);
+        match checked {
+            Ok(problems) => Ok((problems != ["ok"]).then(|| problems.join("; "))),
+            // So damaged that the check itself cannot read it.
+            Err(StoreError::Corrupt(problem)) => Ok(Some(problem)),
+            Err(other) => Err(other),
+        }
+    }
+
     async fn record_page_changes(&self, tags: &str, at: OffsetDateTime) -> StoreResult<i64> {
         // The single writer connection already puts entries in commit order.
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
         let epoch: i64 = sqlx::query_scalar(
             "INSERT INTO page_invalidations (epoch, tags, at)
              SELECT COALESCE(MAX(epoch), 0) + 1, ?, ? FROM page_invalidations
@@ -1321,7 +1639,9 @@ impl Store for SqliteStore {
     }
 
     async fn setting_or_insert(&self, name: &str, value: &str) -> StoreResult<String> {
-        let mut transaction = self.writer.begin().await.map_err(from_sqlx)?;
+        let mut transaction = WriteTransaction::begin(&self.writer)
+            .await
+            .map_err(from_sqlx)?;
         sqlx::query(
             "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
         )

@@ -72,6 +72,9 @@ mod cases {
         racing_submissions_from_one_address_let_one_through,
         hourly_limits_and_spent_proofs_refuse_comments,
         comments_are_found_by_status_article_email_and_words,
+        comment_lists_page_by_key_both_ways,
+        ids_are_never_reused,
+        mail_deliveries_are_counted_per_address_and_in_all,
         the_spam_filter_learns_and_unlearns,
         reports_are_counted_and_rate_limited,
         subscriptions_are_confirmed_listed_and_deleted,
@@ -336,13 +339,12 @@ async fn the_submission_guard_refuses_floods_and_duplicates_in_the_insert(store:
                 status: Some(CommentStatus::Approved),
                 ..CommentQuery::default()
             },
-            Page {
-                number: 1,
-                size: 10,
-            },
+            KeysetPage::Newest,
+            10,
         )
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     let first_id = trashed
         .iter()
         .find(|queued| queued.comment.content == "first")
@@ -501,36 +503,58 @@ async fn users_sessions_and_failed_logins(store: &dyn Store) {
             .is_none()
     );
 
+    // Unknown browsers count against the account and the address; a known browser (the
+    // device key of an earlier sign-in) only against itself.
     for _ in 0..3 {
         store
-            .record_failed_login("ed@example.com", "198.51.100.1", NOW)
+            .record_failed_login("ed@example.com", "198.51.100.1", "", NOW)
             .await
             .unwrap();
     }
     store
         .record_failed_login(
+            "ed@example.com",
+            "198.51.100.1",
+            "device-1",
+            NOW - time::Duration::minutes(5),
+        )
+        .await
+        .unwrap();
+    store
+        .record_failed_login(
             "other@example.com",
             "198.51.100.1",
+            "",
             NOW - time::Duration::hours(1),
         )
         .await
         .unwrap();
     let since = NOW - time::Duration::minutes(15);
+    let failed = store
+        .failed_logins_since("ED@example.com", "198.51.100.1", "device-1", since)
+        .await
+        .unwrap();
     assert_eq!(
-        store
-            .failed_logins_since("ED@example.com", "198.51.100.1", since)
-            .await
-            .unwrap(),
-        (3, 3)
+        (failed.account.count, failed.ip.count, failed.device.count),
+        (3, 3, 1)
     );
-    store.clear_failed_logins("ed@example.com").await.unwrap();
+    assert_eq!(failed.account.oldest, Some(NOW));
+    assert_eq!(failed.device.oldest, Some(NOW - time::Duration::minutes(5)));
+    store.clear_failed_logins("device-1").await.unwrap();
+    let failed = store
+        .failed_logins_since("ed@example.com", "198.51.100.2", "device-1", since)
+        .await
+        .unwrap();
     assert_eq!(
-        store
-            .failed_logins_since("ed@example.com", "198.51.100.2", since)
-            .await
-            .unwrap(),
-        (0, 0)
+        (failed.account.count, failed.ip.count, failed.device.count),
+        (3, 0, 0),
+        "a known browser's sign-in forgets only its own failures"
     );
+    let nobody = store
+        .failed_logins_since("ed@example.com", "198.51.100.1", "", since)
+        .await
+        .unwrap();
+    assert_eq!(nobody.device, Attempts::default());
 }
 
 async fn settings_keep_the_first_of_competing_values(store: &dyn Store) {
@@ -555,7 +579,7 @@ async fn a_database_from_a_newer_version_is_refused() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("test.db");
     let store = SqliteStore::open(&path).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 4);
+    assert_eq!(store.schema_version().await.unwrap(), 5);
     store.put_setting("probe", "x").await.unwrap();
     store.close().await;
     // Stand in for a newer binary having migrated the file.
@@ -572,7 +596,7 @@ async fn a_database_from_a_newer_version_is_refused() {
     match SqliteStore::open(&path).await {
         Err(StoreError::SchemaTooNew {
             found: 999,
-            known: 4,
+            known: 5,
         }) => {}
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer schema was accepted"),
@@ -754,7 +778,7 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     let store = PostgresStore::open(&url, &PostgresOptions::default())
         .await
         .unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 4);
+    assert_eq!(store.schema_version().await.unwrap(), 5);
     store.close().await;
     let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
     sqlx::query(
@@ -766,7 +790,7 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     match PostgresStore::open(&url, &PostgresOptions::default()).await {
         Err(StoreError::SchemaTooNew {
             found: 999,
-            known: 4,
+            known: 5,
         }) => {}
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer schema was accepted"),
@@ -892,6 +916,128 @@ async fn hourly_limits_and_spent_proofs_refuse_comments(store: &dyn Store) {
     );
 }
 
+/// A deleted row's id never comes back: signed links name ids.
+async fn ids_are_never_reused(store: &dyn Store) {
+    let article = store
+        .insert_article(&article("Ids", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let first = insert(store, &comment(article.id, "first", |_| {})).await;
+    let newest = insert(store, &comment(article.id, "newest", |_| {})).await;
+    store.delete_comment(newest).await.unwrap();
+    let next = insert(store, &comment(article.id, "next", |_| {})).await;
+    assert!(next > newest && newest > first, "{first} {newest} {next}");
+}
+
+async fn mail_deliveries_are_counted_per_address_and_in_all(store: &dyn Store) {
+    for (recipient, minutes_ago) in [
+        ("Victim@Example.com", 10),
+        ("victim@example.com", 20),
+        ("VICTIM@EXAMPLE.COM", 70),
+        ("other@example.com", 5),
+    ] {
+        store
+            .record_mail_delivery(recipient, NOW - time::Duration::minutes(minutes_ago))
+            .await
+            .unwrap();
+    }
+    let hour_ago = NOW - time::Duration::hours(1);
+    assert_eq!(
+        store
+            .mail_deliveries_since("vIcTiM@example.com", hour_ago)
+            .await
+            .unwrap(),
+        (2, 3)
+    );
+    // A day later, the old rows are gone with the next delivery.
+    let tomorrow = NOW + time::Duration::days(1) + time::Duration::hours(2);
+    store
+        .record_mail_delivery("new@example.com", tomorrow)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .mail_deliveries_since("victim@example.com", NOW - time::Duration::days(2))
+            .await
+            .unwrap(),
+        (0, 1)
+    );
+    assert_eq!(store.check_integrity().await.unwrap(), None);
+}
+
+/// The admin's list pages by key: every comment once, in order, both ways, however many
+/// share a second.
+async fn comment_lists_page_by_key_both_ways(store: &dyn Store) {
+    let article = store
+        .insert_article(&article("Busy", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let mut expected = Vec::new();
+    for number in 0..23_i64 {
+        // Three to a second, so pages split inside one moment.
+        let at = NOW - time::Duration::seconds(100 - number / 3);
+        expected.push(
+            insert(
+                store,
+                &comment(article.id, &format!("comment {number}"), |record| {
+                    record.created_at = at;
+                    record.status = CommentStatus::Pending;
+                }),
+            )
+            .await,
+        );
+    }
+    expected.reverse();
+    let query = CommentQuery {
+        status: Some(CommentStatus::Pending),
+        ..CommentQuery::default()
+    };
+    let mut seen = Vec::new();
+    let mut page = KeysetPage::Newest;
+    let mut pages = Vec::new();
+    loop {
+        let listed = store.find_comments(&query, page, 5).await.unwrap();
+        assert!(listed.items.len() <= 5);
+        pages.push(
+            listed
+                .items
+                .iter()
+                .map(|queued| queued.comment.id)
+                .collect::<Vec<_>>(),
+        );
+        seen.extend(listed.items.iter().map(|queued| queued.comment.id));
+        let last = &listed.items.last().unwrap().comment;
+        if !listed.more {
+            break;
+        }
+        page = KeysetPage::OlderThan(last.created_at, last.id);
+    }
+    assert_eq!(seen, expected, "every comment once, newest first");
+    assert_eq!(pages.len(), 5);
+    // Back from the last page to the first.
+    let mut back = pages.len() - 1;
+    let mut first_on_page = store.comment_by_id(pages[back][0]).await.unwrap().unwrap();
+    while back > 0 {
+        let listed = store
+            .find_comments(
+                &query,
+                KeysetPage::NewerThan(first_on_page.created_at, first_on_page.id),
+                5,
+            )
+            .await
+            .unwrap();
+        back -= 1;
+        let ids: Vec<_> = listed
+            .items
+            .iter()
+            .map(|queued| queued.comment.id)
+            .collect();
+        assert_eq!(ids, pages[back]);
+        assert_eq!(listed.more, back > 0);
+        first_on_page = listed.items[0].comment.clone();
+    }
+}
+
 async fn comments_are_found_by_status_article_email_and_words(store: &dyn Store) {
     let first = store
         .insert_article(&article("First", |_| {}), None, NOW)
@@ -917,15 +1063,16 @@ async fn comments_are_found_by_status_article_email_and_words(store: &dyn Store)
         }),
     )
     .await;
-    let page = Page {
-        number: 1,
-        size: 10,
-    };
     let ids = |found: Vec<QueuedComment>| -> Vec<CommentId> {
         found.iter().map(|queued| queued.comment.id).collect()
     };
-    let find =
-        |query: CommentQuery| async move { store.find_comments(&query, page).await.unwrap() };
+    let find = |query: CommentQuery| async move {
+        store
+            .find_comments(&query, KeysetPage::Newest, 10)
+            .await
+            .unwrap()
+            .items
+    };
     assert_eq!(ids(find(CommentQuery::default()).await), vec![bob, ada]);
     let pending = find(CommentQuery {
         status: Some(CommentStatus::Pending),
@@ -1057,15 +1204,10 @@ async fn reports_are_counted_and_rate_limited(store: &dyn Store) {
         Err(Refusal::RateLimited)
     );
     let queued = store
-        .find_comments(
-            &CommentQuery::default(),
-            Page {
-                number: 1,
-                size: 10,
-            },
-        )
+        .find_comments(&CommentQuery::default(), KeysetPage::Newest, 10)
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     assert_eq!(queued[0].reports, 2);
 }
 
@@ -1076,21 +1218,81 @@ async fn subscriptions_are_confirmed_listed_and_deleted(store: &dyn Store) {
         .unwrap();
     let parent = insert(store, &comment(article.id, "parent", |_| {})).await;
     let subscription = |token: &str, comment_id| Subscription {
-        email: "reader@example.com".into(),
+        email: "Reader@Example.com".into(),
         article_id: article.id,
         comment_id,
         token: token.into(),
         confirmed: false,
         created_at: NOW,
+        confirmation_sent_at: None,
     };
-    store
-        .insert_subscription(&subscription("t-article", None))
+    let day_ago = NOW - time::Duration::days(1);
+    assert_eq!(
+        store
+            .request_subscription(&subscription("t-article", None), day_ago)
+            .await
+            .unwrap(),
+        SubscriptionRequest::MailConfirmation
+    );
+    // A second request while the first mail waits unanswered: stored, no second mail.
+    assert_eq!(
+        store
+            .request_subscription(&subscription("t-replies", Some(parent)), day_ago)
+            .await
+            .unwrap(),
+        SubscriptionRequest::Waiting
+    );
+    // The same thing again, in another case: nothing new at all.
+    let mut again = subscription("t-again", None);
+    again.email = "READER@example.COM".into();
+    assert_eq!(
+        store.request_subscription(&again, day_ago).await.unwrap(),
+        SubscriptionRequest::AlreadyThere
+    );
+    // A day after the first mail, another may go.
+    let other = store
+        .insert_article(&self::article("Other", |_| {}), None, NOW)
         .await
         .unwrap();
-    store
-        .insert_subscription(&subscription("t-replies", Some(parent)))
+    let mut later = subscription("t-later", None);
+    later.article_id = other.id;
+    assert_eq!(
+        store.request_subscription(&later, NOW).await.unwrap(),
+        SubscriptionRequest::Waiting,
+        "the first mail was sent at NOW"
+    );
+    assert_eq!(
+        store
+            .request_subscription(
+                &Subscription {
+                    token: "t-next-day".into(),
+                    comment_id: Some(parent),
+                    article_id: other.id,
+                    ..later.clone()
+                },
+                NOW + time::Duration::seconds(1),
+            )
+            .await
+            .unwrap(),
+        SubscriptionRequest::MailConfirmation
+    );
+    let stored = store
+        .subscriptions_by_email("reader@example.com")
         .await
         .unwrap();
+    assert_eq!(stored.len(), 4);
+    assert!(
+        stored
+            .iter()
+            .all(|stored| stored.email == "reader@example.com")
+    );
+    assert_eq!(
+        stored
+            .iter()
+            .filter(|stored| stored.confirmation_sent_at.is_some())
+            .count(),
+        2
+    );
     assert!(
         store
             .subscriptions_for_article(article.id)
@@ -1109,14 +1311,6 @@ async fn subscriptions_are_confirmed_listed_and_deleted(store: &dyn Store) {
     assert_eq!(store.confirm_subscription("nope").await.unwrap(), None);
     let listed = store.subscriptions_for_article(article.id).await.unwrap();
     assert_eq!(listed, vec![confirmed.clone()]);
-    assert_eq!(
-        store
-            .subscriptions_by_email("Reader@Example.com")
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
     assert_eq!(
         store.delete_subscription("t-replies").await.unwrap(),
         Some(confirmed)
@@ -1155,14 +1349,18 @@ async fn personal_data_is_erased_and_old_data_purged(store: &dyn Store) {
     )
     .await;
     store
-        .insert_subscription(&Subscription {
-            email: "me@example.com".into(),
-            article_id: article.id,
-            comment_id: None,
-            token: "mine".into(),
-            confirmed: true,
-            created_at: NOW,
-        })
+        .request_subscription(
+            &Subscription {
+                email: "me@example.com".into(),
+                article_id: article.id,
+                comment_id: None,
+                token: "mine".into(),
+                confirmed: true,
+                created_at: NOW,
+                confirmation_sent_at: None,
+            },
+            NOW - time::Duration::days(1),
+        )
         .await
         .unwrap();
     let erased = store.erase_personal_data("me@example.com").await.unwrap();
@@ -1229,4 +1427,107 @@ async fn personal_data_is_erased_and_old_data_purged(store: &dyn Store) {
     let orphan = store.comment_by_id(reply).await.unwrap().unwrap();
     assert_eq!(orphan.parent_id, None, "the reply moved up");
     assert_eq!(store.all_users().await.unwrap().len(), 0);
+}
+
+/// A site created before ids stopped being reused keeps every row through the table
+/// rebuild of migration 5, references included, and from then on never reuses an id.
+#[tokio::test]
+async fn an_existing_sqlite_database_is_rebuilt_without_losing_a_row() {
+    use sqlx::Connection;
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("old.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let mut old = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    sqlx::raw_sql(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+            applied_at INTEGER NOT NULL) STRICT",
+    )
+    .execute(&mut old)
+    .await
+    .unwrap();
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    for (version, file) in [
+        (1, "0001_initial.sql"),
+        (2, "0002_page_invalidations.sql"),
+        (3, "0003_comment_html.sql"),
+        (4, "0004_discussion.sql"),
+    ] {
+        let sql = std::fs::read_to_string(migrations.join(file)).unwrap();
+        sqlx::raw_sql(&sql).execute(&mut old).await.unwrap();
+        sqlx::query("INSERT INTO schema_migrations VALUES (?, ?, 0)")
+            .bind(version)
+            .bind(file)
+            .execute(&mut old)
+            .await
+            .unwrap();
+    }
+    sqlx::raw_sql(
+        "INSERT INTO users (id, email, display_name, role, password_hash, created_at)
+            VALUES (1, 'ed@example.com', 'Ed', 'editor', 'hash', 0);
+         INSERT INTO articles (id, slug, title, body_markdown, status, published_at, updated_at,
+            author_id, comments_open) VALUES (7, 'old', 'Old', 'body', 'published', 0, 0, 1, 1);
+         INSERT INTO comments (id, article_id, parent_id, author_name, author_email, author_url,
+            content, status, moderation_reason, ip, user_agent, created_at, content_html,
+            avatar_key)
+            VALUES (1, 7, NULL, 'A', 'a@example.com', '', 'one', 'approved', '', '', '', 10,
+                    '<p>one</p>', 'k'),
+                   (2, 7, 1, 'B', 'b@example.com', '', 'two', 'pending', '', '', '', 20,
+                    NULL, NULL),
+                   (3, 7, NULL, 'C', 'c@example.com', '', 'three', 'spam', '', '', '', 30,
+                    NULL, NULL);
+         INSERT INTO comment_reports (comment_id, reason, ip, created_at)
+            VALUES (1, 'rude', '198.51.100.1', 40);
+         INSERT INTO subscriptions (email, article_id, comment_id, token, confirmed, created_at)
+            VALUES ('a@example.com', 7, 1, 'token', 1, 50);
+         INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+            VALUES ('h', 1, 'c', 0, 99999999999);
+         DELETE FROM comments WHERE id = 3;",
+    )
+    .execute(&mut old)
+    .await
+    .unwrap();
+    old.close().await.unwrap();
+
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 5);
+    let article = store.article_by_id(ArticleId(7)).await.unwrap().unwrap();
+    assert_eq!(article.author_id, Some(UserId(1)));
+    let approved = store.approved_comments(ArticleId(7)).await.unwrap();
+    assert_eq!(approved.len(), 1);
+    assert_eq!(
+        approved[0].content_html.as_ref().map(|html| html.as_str()),
+        Some("<p>one</p>")
+    );
+    let reply = store.comment_by_id(CommentId(2)).await.unwrap().unwrap();
+    assert_eq!(reply.parent_id, Some(CommentId(1)));
+    assert!(
+        store
+            .session_by_token_hash("h", NOW)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        store
+            .subscriptions_for_article(ArticleId(7))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let queued = store
+        .find_comments(&CommentQuery::default(), KeysetPage::Newest, 10)
+        .await
+        .unwrap();
+    assert_eq!(queued.items.iter().map(|q| q.reports).sum::<u64>(), 1);
+    assert_eq!(store.integrity_check().await.unwrap(), "ok");
+    // From here on, a deleted id stays retired.
+    let next = insert(&store, &comment(ArticleId(7), "after", |_| {})).await;
+    store.delete_comment(next).await.unwrap();
+    let after = insert(&store, &comment(ArticleId(7), "after again", |_| {})).await;
+    assert!(after > next, "{next} came back as {after}");
 }

@@ -11,7 +11,7 @@ use crate::services::mail::Mailer;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tidings_store::{PostgresOptions, PostgresStore, SqliteStore, Store};
+use tidings_store::{PostgresOptions, PostgresStore, SqliteStore, Store, StoreError};
 use time::OffsetDateTime;
 
 /// The database file's name inside the data folder.
@@ -71,18 +71,103 @@ pub async fn open_store(data_dir: &Path, config: &Config) -> anyhow::Result<Arc<
             let database = match configured {
                 Some(path) => PathBuf::from(path.strip_prefix("sqlite://").unwrap_or(path)),
                 None => {
-                    std::fs::create_dir_all(data_dir).with_context(|| {
-                        format!("creating the data folder {}", data_dir.display())
-                    })?;
+                    private_folder(data_dir)?;
                     data_dir.join(DATABASE_FILE)
                 }
             };
-            let store = SqliteStore::open(&database)
-                .await
-                .with_context(|| format!("opening the database {}", database.display()))?;
+            private_file(&database)?;
+            let damaged = |damage: &str| {
+                anyhow::anyhow!(
+                    "the database {} is damaged ({damage}); tidings will not serve from it. \
+                     Restore it from a backup, or try `sqlite3 {} .recover` on a copy",
+                    database.display(),
+                    database.display()
+                )
+            };
+            let store = match SqliteStore::open(&database).await {
+                Ok(store) => store,
+                Err(StoreError::Corrupt(damage)) => return Err(damaged(&damage)),
+                Err(error) => {
+                    return Err(error)
+                        .with_context(|| format!("opening the database {}", database.display()));
+                }
+            };
+            if let Some(damage) = store.check_integrity().await? {
+                return Err(damaged(&damage));
+            }
             Ok(Arc::new(store))
         }
     }
+}
+
+/// Creates `folder` (and its parents) readable by this user alone, or, when it exists
+/// already, warns if others can read it: it holds the signing key, password hashes,
+/// commenters' emails and IP addresses, and queued mail.
+pub fn private_folder(folder: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        if let Ok(metadata) = std::fs::metadata(folder) {
+            let mode = metadata.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                tracing::warn!(
+                    folder = %folder.display(),
+                    mode = format!("{mode:o}"),
+                    "the data folder can be read by other users of this machine; `chmod 700` it"
+                );
+            }
+            return Ok(());
+        }
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(folder)
+            .with_context(|| format!("creating the folder {}", folder.display()))
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(folder)
+        .with_context(|| format!("creating the folder {}", folder.display()))
+}
+
+/// Creates `file` empty and readable by this user alone if it does not exist (SQLite then
+/// gives its journal files the same permissions), or warns if others can read it.
+fn private_file(file: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::metadata(file) {
+            Ok(metadata) => {
+                let mode = metadata.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    tracing::warn!(
+                        file = %file.display(),
+                        mode = format!("{mode:o}"),
+                        "the database can be read by other users of this machine; `chmod 600` it"
+                    );
+                }
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(file)
+                    .or_else(|error| {
+                        // Another process created it a moment ago.
+                        if error.kind() == std::io::ErrorKind::AlreadyExists {
+                            std::fs::File::open(file)
+                        } else {
+                            Err(error)
+                        }
+                    })
+                    .with_context(|| format!("creating the database {}", file.display()))?;
+            }
+            Err(error) => {
+                return Err(error).with_context(|| format!("reading {}", file.display()));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A database URL fit for a log or an error message.
@@ -102,8 +187,7 @@ impl App {
     /// Opens the site in `data_dir`: creates the folder and database if needed, brings the
     /// schema up to date, and gives a fresh site its welcome article.
     pub async fn open(data_dir: &Path, config: Config, options: AppOptions) -> anyhow::Result<App> {
-        std::fs::create_dir_all(data_dir)
-            .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+        private_folder(data_dir)?;
         let store = open_store(data_dir, &config).await?;
         // Every node of a site must sign with the same key, so it lives in the database.
         let signing_key = store

@@ -288,6 +288,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(data: PathBuf, mut config: Config) -> anyhow::Result<()> {
+    // Each connection costs a file descriptor; a soft limit of 1,024 would stop accepting
+    // before the connection cap could do its work.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) if limit < u64::from(config.max_connections) + 64 => tracing::warn!(
+            limit,
+            max_connections = config.max_connections,
+            "the open-file limit is below max_connections; raise it (ulimit -n) or lower the setting"
+        ),
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "cannot raise the open-file limit"),
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;

@@ -50,6 +50,19 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of the site's mail.
     pub mail_from: String,
+    /// The most mail sent to one address in an hour; the rest waits in the queue for the
+    /// next hour. 0: no cap.
+    pub mail_per_address_per_hour: u32,
+    /// The most mail the site sends in an hour, to everyone; 0: no cap.
+    pub mail_per_hour: u32,
+    /// Seconds a client has to send a request's head once it has begun.
+    pub header_timeout_seconds: u64,
+    /// Seconds a request's body may take to arrive, plus one for each 16 KB it declares.
+    pub body_timeout_seconds: u64,
+    /// Seconds a connection may stay open with no request in flight and nothing received.
+    pub idle_timeout_seconds: u64,
+    /// Connections open at once; at the cap, a new one closes the one idle longest.
+    pub max_connections: u32,
 }
 
 impl Default for Config {
@@ -68,6 +81,12 @@ impl Default for Config {
             cache_megabytes: 64,
             smtp_url: None,
             mail_from: "tidings <tidings@localhost>".into(),
+            mail_per_address_per_hour: 20,
+            mail_per_hour: 1000,
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 20,
+            idle_timeout_seconds: 30,
+            max_connections: 1024,
         }
     }
 }
@@ -122,7 +141,31 @@ impl Config {
             (1..=3600).contains(&self.database_statement_timeout_seconds),
             "database_statement_timeout_seconds must be between 1 and 3600"
         );
+        for (name, value) in [
+            ("header_timeout_seconds", self.header_timeout_seconds),
+            ("body_timeout_seconds", self.body_timeout_seconds),
+            ("idle_timeout_seconds", self.idle_timeout_seconds),
+        ] {
+            anyhow::ensure!(
+                (1..=3600).contains(&value),
+                "{name} must be between 1 and 3600"
+            );
+        }
+        anyhow::ensure!(
+            (1..=1_000_000).contains(&self.max_connections),
+            "max_connections must be between 1 and 1000000"
+        );
         Ok(())
+    }
+
+    /// The limits of the HTTP server.
+    pub fn connection_limits(&self) -> crate::web::server::Limits {
+        crate::web::server::Limits {
+            header_timeout: std::time::Duration::from_secs(self.header_timeout_seconds),
+            body_timeout: std::time::Duration::from_secs(self.body_timeout_seconds),
+            idle_timeout: std::time::Duration::from_secs(self.idle_timeout_seconds),
+            max_connections: self.max_connections as usize,
+        }
     }
 
     /// The public address without a trailing slash.

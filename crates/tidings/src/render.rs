@@ -155,20 +155,28 @@ impl Templates {
     }
 }
 
-/// HTML-escapes the five characters that matter and nothing else. minijinja's default also
-/// escapes `/`, which is valid but turns every URL in a page into `&#x2f;` soup.
+/// HTML-escapes the five characters that matter and nothing else (minijinja's default also
+/// escapes `/`, which is valid but turns every URL in a page into `&#x2f;` soup), and drops
+/// from every printed string, escaped or marked safe, the characters XML 1.0 cannot carry:
+/// one stored title with a NUL in it must not make a feed unreadable for everyone.
 fn escape_less(
     output: &mut minijinja::Output<'_>,
     state: &minijinja::State<'_, '_>,
     value: &minijinja::Value,
 ) -> Result<(), minijinja::Error> {
+    let fail = |error: std::fmt::Error| {
+        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, error.to_string())
+    };
     match value.as_str() {
         Some(text)
-            if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) =>
+            if value.is_safe() || !matches!(state.auto_escape(), minijinja::AutoEscape::Html) =>
         {
-            let fail = |error: std::fmt::Error| {
-                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, error.to_string())
-            };
+            output
+                .write_str(&tidings_domain::text::xml_safe(text))
+                .map_err(fail)
+        }
+        Some(text) => {
+            let text = tidings_domain::text::xml_safe(text);
             let mut plain_from = 0;
             for (index, character) in text.char_indices() {
                 let entity = match character {
@@ -198,17 +206,71 @@ fn embedded_template(name: &str) -> Option<&'static str> {
 }
 
 /// `dir/name`, unless `name` tries to leave `dir`.
+/// The file `name` inside `dir`, if it is a regular file that really is inside it: the
+/// name has no `..` or root, and after following every symbolic link the file's real path
+/// still starts with the folder's real path. A link out of the theme folder (to
+/// `/etc/passwd`, say) is not served, and neither is a folder or a device.
 fn contained_path(dir: &Path, name: &str) -> Option<PathBuf> {
     let relative = Path::new(name);
-    relative
+    if !relative
         .components()
         .all(|component| matches!(component, Component::Normal(_)))
-        .then(|| dir.join(relative))
+    {
+        return None;
+    }
+    let real_dir = dir.canonicalize().ok()?;
+    let real_file = dir.join(relative).canonicalize().ok()?;
+    let is_file = std::fs::metadata(&real_file).is_ok_and(|metadata| metadata.is_file());
+    (is_file && real_file.starts_with(&real_dir)).then_some(real_file)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn theme_files_stay_inside_the_theme_folder() {
+        let folder = tempfile::tempdir().unwrap();
+        let secret = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(secret.path(), "root:x:0:0").unwrap();
+        let statics = folder.path().join("static");
+        std::fs::create_dir_all(statics.join("sub")).unwrap();
+        std::os::unix::fs::symlink(secret.path(), statics.join("style.css")).unwrap();
+        std::os::unix::fs::symlink("/", statics.join("admin.css")).unwrap();
+        std::fs::write(statics.join("sub/real.css"), "a{}").unwrap();
+        std::os::unix::fs::symlink(statics.join("sub/real.css"), statics.join("reply.js")).unwrap();
+        let templates = Templates::new(Some(folder.path().to_path_buf()));
+        // A link out of the folder and a link to a folder fall back to the embedded files.
+        let (style, _) = templates.static_file("style.css").unwrap();
+        assert!(!String::from_utf8_lossy(&style).contains("root:"));
+        assert_eq!(style, include_bytes!("../theme/static/style.css"));
+        let (admin, _) = templates.static_file("admin.css").unwrap();
+        assert_eq!(admin, include_bytes!("../theme/static/admin.css"));
+        // A link that stays inside is followed.
+        assert_eq!(templates.static_file("reply.js").unwrap().0, b"a{}");
+        // Templates obey the same rule.
+        std::fs::create_dir_all(folder.path().join("templates")).unwrap();
+        std::os::unix::fs::symlink(secret.path(), folder.path().join("templates/robots.txt"))
+            .unwrap();
+        let robots = templates
+            .render("robots.txt", minijinja::context! { base_url => "http://x" })
+            .unwrap();
+        assert!(!robots.contains("root:"), "{robots}");
+    }
+
+    #[test]
+    fn printed_text_never_carries_what_xml_forbids() {
+        let templates = Templates::new(None);
+        let printed = templates.render_str_for_test(
+            "{{ plain }}|{{ safe }}",
+            minijinja::context! {
+                plain => "a\u{0}b\u{0B}<c>\u{FFFE}",
+                safe => minijinja::Value::from_safe_string("<p>x\u{0C}y\u{FFFF}</p>".into()),
+            },
+        );
+        assert_eq!(printed, "ab&lt;c&gt;|<p>xy</p>");
+    }
 
     #[test]
     fn embedded_templates_parse() {

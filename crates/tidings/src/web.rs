@@ -8,13 +8,13 @@ mod extract;
 pub mod page_cache;
 mod public;
 mod router;
+pub mod server;
 
 pub use error::AppError;
 pub use router::router;
 
 use crate::app::App;
 use std::future::Future;
-use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 /// Serves the site on `listener` until `shutdown` completes, then finishes the requests in
@@ -25,14 +25,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     // Work no request waits for: sending queued mail, and hourly housekeeping.
-    let mail = tokio::spawn(app.mailer.clone().run(app.clock.clone()));
+    let mail = tokio::spawn(app.mailer.clone().run(app.clock.clone(), app.store.clone()));
     let housekeeping = tokio::spawn(crate::services::housekeeping::run(app.clone()));
-    let served = axum::serve(
-        listener,
-        router(app).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let limits = app.config.connection_limits();
+    let served = server::serve(listener, router(app), limits, shutdown).await;
     mail.abort();
     housekeeping.abort();
     served

@@ -4,20 +4,30 @@
 use crate::app::App;
 use crate::security::{hash_password, random_token, sha256_hex, verify_password};
 use crate::services::site;
-use tidings_domain::comment::is_valid_email;
+use tidings_domain::email::{is_valid_email, normalise_email};
+use tidings_domain::text::{clean_line, is_invisible_text};
 use tidings_domain::user::check_password;
 use tidings_domain::{Role, User};
 use tidings_store::{NewUser, Session, StoreError};
 
 /// How long a sign-in lasts.
 pub const SESSION_LIFETIME: time::Duration = time::Duration::days(14);
-/// Failed sign-ins counted over this window…
+/// How long a browser stays known to an account after signing in with it.
+pub const DEVICE_LIFETIME: time::Duration = time::Duration::days(365);
+
+/// Failed sign-ins are counted over this window. Three allowances, in the way OWASP's
+/// "device cookies" describe: browsers an account never signed in with share one allowance
+/// per account and one per IP address; a browser the account signed in with before carries a
+/// signed cookie and has an allowance of its own, which failures elsewhere cannot spend.
+/// So an attacker can slow down strangers' guesses at an account, never lock its owner out
+/// of the browsers they use.
 pub const THROTTLE_WINDOW: time::Duration = time::Duration::minutes(15);
-/// …may be this many for one email before it is refused for the rest of the window. The
-/// window is short so an attacker can slow the owner down but never lock them out for good.
+/// Failures for one account from unknown browsers, per window.
 pub const MAX_FAILURES_PER_EMAIL: u64 = 5;
-/// …and this many from one IP address, across all emails.
+/// Failures from one IP address from unknown browsers, across all accounts, per window.
 pub const MAX_FAILURES_PER_IP: u64 = 20;
+/// Failures from one known browser, per window.
+pub const MAX_FAILURES_PER_DEVICE: u64 = 10;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -26,8 +36,8 @@ pub enum AccountError {
     Invalid(&'static str, String),
     #[error("the email or password is not right")]
     WrongCredentials,
-    #[error("too many failed sign-ins; try again in {minutes} minutes")]
-    Throttled { minutes: i64 },
+    #[error("too many failed sign-ins; try again in {seconds} seconds")]
+    Throttled { seconds: i64 },
     #[error("the setup link is not valid; it works once, while no account exists")]
     BadSetupToken,
     #[error(transparent)]
@@ -44,25 +54,21 @@ pub struct NewAccount {
 }
 
 pub async fn add_user(app: &App, account: NewAccount) -> Result<User, AccountError> {
-    let email = account.email.trim().to_owned();
-    let display_name = account
-        .display_name
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if !is_valid_email(&email) || email.len() > 100 {
+    let email = normalise_email(&account.email);
+    let display_name = clean_line(&account.display_name);
+    if !is_valid_email(&email) {
         return Err(AccountError::Invalid(
             "email",
             "Please enter a valid email address.".into(),
         ));
     }
-    if display_name.is_empty() || display_name.chars().count() > 100 {
+    if is_invisible_text(&display_name) || display_name.chars().count() > 100 {
         return Err(AccountError::Invalid(
             "name",
             "Please enter a name of 1 to 100 characters.".into(),
         ));
     }
-    check_password(&account.password)
+    check_password(&account.password, &[&email, &display_name])
         .map_err(|message| AccountError::Invalid("password", message))?;
     let password_hash = hash_password(account.password, app.password_cost).await?;
     let user = NewUser {
@@ -101,10 +107,37 @@ pub async fn complete_setup(
     Ok(user)
 }
 
-/// A signed-in session: the token goes in the cookie, only its hash in the database.
+/// A signed-in session: the token goes in the cookie, only its hash in the database; and
+/// the cookie that makes this browser known to the account next time.
 pub struct SignedIn {
     pub token: String,
     pub session: Session,
+    pub device_cookie: Option<String>,
+}
+
+fn device_message(email: &str, key: &str) -> String {
+    format!("device:{}:{key}", tidings_domain::email::email_key(email))
+}
+
+/// The device key in a browser's cookie, when the cookie was issued to this account.
+fn known_device(app: &App, email: &str, cookie: Option<&str>) -> Option<String> {
+    let (key, signature) = cookie?.split_once('.')?;
+    (key.len() == 32 && app.signer.verify(&device_message(email, key), signature))
+        .then(|| key.to_owned())
+}
+
+fn device_cookie(app: &App, email: &str, key: &str) -> String {
+    format!("{key}.{}", app.signer.sign(&device_message(email, key)))
+}
+
+/// Seconds until the oldest of `attempts` leaves the window: when a retry may succeed.
+fn retry_after(attempts: tidings_store::Attempts, now: time::OffsetDateTime) -> i64 {
+    attempts
+        .oldest
+        .map_or(THROTTLE_WINDOW.whole_seconds(), |oldest| {
+            (oldest + THROTTLE_WINDOW - now).whole_seconds()
+        })
+        .max(1)
 }
 
 pub async fn sign_in(
@@ -112,16 +145,28 @@ pub async fn sign_in(
     email: &str,
     password: &str,
     ip: &str,
+    device: Option<&str>,
 ) -> Result<SignedIn, AccountError> {
     let now = app.now();
     let email = email.trim();
-    let (by_email, by_ip) = app
+    let device = known_device(app, email, device);
+    let failed = app
         .store
-        .failed_logins_since(email, ip, now - THROTTLE_WINDOW)
+        .failed_logins_since(
+            email,
+            ip,
+            device.as_deref().unwrap_or(""),
+            now - THROTTLE_WINDOW,
+        )
         .await?;
-    if by_email >= MAX_FAILURES_PER_EMAIL || by_ip >= MAX_FAILURES_PER_IP {
+    let throttled = match &device {
+        Some(_) => (failed.device.count >= MAX_FAILURES_PER_DEVICE).then_some(failed.device),
+        None if failed.account.count >= MAX_FAILURES_PER_EMAIL => Some(failed.account),
+        None => (failed.ip.count >= MAX_FAILURES_PER_IP).then_some(failed.ip),
+    };
+    if let Some(attempts) = throttled {
         return Err(AccountError::Throttled {
-            minutes: THROTTLE_WINDOW.whole_minutes(),
+            seconds: retry_after(attempts, now),
         });
     }
     let user = app.store.user_by_email(email).await?;
@@ -135,11 +180,23 @@ pub async fn sign_in(
         }
     };
     let Some(user) = user.filter(|_| verified) else {
-        app.store.record_failed_login(email, ip, now).await?;
+        app.store
+            .record_failed_login(email, ip, device.as_deref().unwrap_or(""), now)
+            .await?;
         return Err(AccountError::WrongCredentials);
     };
-    app.store.clear_failed_logins(email).await?;
-    Ok(start_session(app, &user).await?)
+    // Only this browser's own failures are forgiven: the ones strangers made against the
+    // account still count against strangers.
+    let key = match device {
+        Some(key) => {
+            app.store.clear_failed_logins(&key).await?;
+            key
+        }
+        None => random_token()[..32].to_owned(),
+    };
+    let mut signed_in = start_session(app, &user).await?;
+    signed_in.device_cookie = Some(device_cookie(app, &user.email, &key));
+    Ok(signed_in)
 }
 
 /// Signs `user` in without a password: right after they proved who they are another way
@@ -155,7 +212,11 @@ pub async fn start_session(app: &App, user: &User) -> Result<SignedIn, StoreErro
         expires_at: now + SESSION_LIFETIME,
     };
     app.store.insert_session(&session).await?;
-    Ok(SignedIn { token, session })
+    Ok(SignedIn {
+        token,
+        session,
+        device_cookie: None,
+    })
 }
 
 pub async fn session_for_token(

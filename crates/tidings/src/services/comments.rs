@@ -54,6 +54,8 @@ pub enum SubmitOutcome {
     Accepted {
         article: Article,
         comment_id: CommentId,
+        /// When it was stored: its author link names it.
+        created_at: time::OffsetDateTime,
         status: CommentStatus,
         /// The settings it was judged under, for the answer's link.
         settings: Box<DiscussionSettings>,
@@ -220,6 +222,7 @@ pub async fn submit_comment(
             Ok(SubmitOutcome::Accepted {
                 article,
                 comment_id,
+                created_at: now,
                 status: verdict.status,
                 settings: Box::new(settings),
             })
@@ -245,6 +248,7 @@ pub async fn submit_comment(
                 Ok(comment_id) => Ok(SubmitOutcome::Accepted {
                     article,
                     comment_id,
+                    created_at: now,
                     status: CommentStatus::Pending,
                     settings: Box::new(settings),
                 }),
@@ -282,8 +286,17 @@ fn flood_window_start(
     })
 }
 
-fn pending_message(comment_id: CommentId, expires: i64) -> String {
-    format!("pending-comment:{comment_id}:{expires}")
+/// What an author link signs: the comment's id and its creation time (an id freed before
+/// ids stopped being reused could come back; the pair cannot), and the expiry.
+fn pending_message(
+    comment_id: CommentId,
+    created_at: time::OffsetDateTime,
+    expires: i64,
+) -> String {
+    format!(
+        "pending-comment:{comment_id}:{}:{expires}",
+        created_at.unix_timestamp()
+    )
 }
 
 /// Where a comment is shown: its article, on the comment page that holds it when comments
@@ -322,9 +335,16 @@ fn author_link_lifetime(settings: &DiscussionSettings) -> time::Duration {
 /// signature=…`, WordPress's parameter name, so the page shows the author their waiting
 /// comment and, while the site allows it, a link to edit or delete it. Only a URL with it
 /// differs from the page everybody else sees (and the page cache never stores it).
-pub fn author_query(app: &App, settings: &DiscussionSettings, comment_id: CommentId) -> String {
+pub fn author_query(
+    app: &App,
+    settings: &DiscussionSettings,
+    comment_id: CommentId,
+    created_at: time::OffsetDateTime,
+) -> String {
     let expires = (app.now() + author_link_lifetime(settings)).unix_timestamp();
-    let signature = app.signer.sign(&pending_message(comment_id, expires));
+    let signature = app
+        .signer
+        .sign(&pending_message(comment_id, created_at, expires));
     format!("unapproved={comment_id}&expires={expires}&signature={signature}")
 }
 
@@ -334,11 +354,12 @@ pub fn pending_link(
     settings: &DiscussionSettings,
     article: &Article,
     comment_id: CommentId,
+    created_at: time::OffsetDateTime,
 ) -> String {
     format!(
         "{}?{}#comment-{comment_id}",
         article.permalink(),
-        author_query(app, settings, comment_id)
+        author_query(app, settings, comment_id, created_at)
     )
 }
 
@@ -362,14 +383,16 @@ pub async fn authored_comment(
         return Ok(None);
     };
     let comment_id = CommentId(comment_id);
-    if expires < app.now().unix_timestamp()
-        || !app
-            .signer
-            .verify(&pending_message(comment_id, expires), signature)
-    {
+    if expires < app.now().unix_timestamp() {
         return Ok(None);
     }
-    app.store.comment_by_id(comment_id).await
+    let comment = app.store.comment_by_id(comment_id).await?;
+    Ok(comment.filter(|comment| {
+        app.signer.verify(
+            &pending_message(comment_id, comment.created_at, expires),
+            signature,
+        )
+    }))
 }
 
 /// Until when the author of `comment` may change it; `None` when they never may (no edit
@@ -762,19 +785,24 @@ pub async fn reply_as_staff(
 
 /// Everything stored about one email address, as JSON, for the person it belongs to.
 pub async fn export_personal_data(app: &App, email: &str) -> Result<String, StoreError> {
-    let comments = app
-        .store
-        .find_comments(
-            &tidings_store::CommentQuery {
-                email: Some(email.to_owned()),
-                ..tidings_store::CommentQuery::default()
-            },
-            tidings_store::Page {
-                number: 1,
-                size: 100_000,
-            },
-        )
-        .await?;
+    // Every comment of the address, a thousand at a time.
+    let query = tidings_store::CommentQuery {
+        email: Some(email.to_owned()),
+        ..tidings_store::CommentQuery::default()
+    };
+    let mut comments = Vec::new();
+    let mut page = tidings_store::KeysetPage::Newest;
+    loop {
+        let listed = app.store.find_comments(&query, page, 1000).await?;
+        let last = listed.items.last().map(|queued| {
+            tidings_store::KeysetPage::OlderThan(queued.comment.created_at, queued.comment.id)
+        });
+        comments.extend(listed.items);
+        match last {
+            Some(next) if listed.more => page = next,
+            _ => break,
+        }
+    }
     let subscriptions = app.store.subscriptions_by_email(email).await?;
     let base = app.config.base_url();
     let export = serde_json::json!({
@@ -838,11 +866,13 @@ pub async fn waiting_from(app: &App, email: &str) -> Result<Vec<CommentId>, Stor
                 email: Some(email.to_owned()),
                 ..tidings_store::CommentQuery::default()
             },
-            tidings_store::Page {
-                number: 1,
-                size: 1000,
-            },
+            tidings_store::KeysetPage::Newest,
+            1000,
         )
         .await?;
-    Ok(waiting.iter().map(|queued| queued.comment.id).collect())
+    Ok(waiting
+        .items
+        .iter()
+        .map(|queued| queued.comment.id)
+        .collect())
 }

@@ -23,6 +23,10 @@ use tokio::sync::Notify;
 pub const MAX_ATTEMPTS: u32 = 12;
 /// The longest pause between two attempts.
 const MAX_PAUSE_SECONDS: i64 = 6 * 3600;
+/// How long a message held back by an hourly cap waits before it is looked at again.
+const CAP_PAUSE_SECONDS: i64 = 10 * 60;
+/// The most messages held in memory while the disk is full.
+const MAX_UNWRITTEN: usize = 10_000;
 
 /// One message to one reader: plain text, as notification mail should be.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +49,12 @@ struct Queued {
 }
 
 pub struct Mailer {
+    /// Mail that could not be written to the queue (a full disk), held here and written
+    /// as soon as there is room; at most [`MAX_UNWRITTEN`] messages.
+    unwritten: std::sync::Mutex<Vec<(PathBuf, Vec<u8>)>>,
+    /// Mail to one address, and mail in all, handed over per hour at most; 0: no cap.
+    per_address_per_hour: u32,
+    per_hour: u32,
     queue: PathBuf,
     outbox: PathBuf,
     failed: PathBuf,
@@ -65,8 +75,7 @@ impl Mailer {
             folder.join("failed"),
         );
         for path in [&queue, &outbox, &failed] {
-            std::fs::create_dir_all(path)
-                .with_context(|| format!("creating the mail folder {}", path.display()))?;
+            crate::app::private_folder(path)?;
         }
         let transport = match config.smtp_url.as_deref().filter(|url| !url.is_empty()) {
             Some(url) => Some(
@@ -78,6 +87,9 @@ impl Mailer {
             None => None,
         };
         Ok(Mailer {
+            unwritten: std::sync::Mutex::new(Vec::new()),
+            per_address_per_hour: config.mail_per_address_per_hour,
+            per_hour: config.mail_per_hour,
             queue,
             outbox,
             failed,
@@ -131,7 +143,9 @@ impl Mailer {
         Ok(forgotten)
     }
 
-    /// Queues a message for the sending task. Returns once the message is on disk.
+    /// Queues a message for the sending task. Returns once the message is on disk; when the
+    /// disk cannot take it (it is full), the message is held in memory and written by the
+    /// sending task once there is room, and the error is returned for the log.
     pub async fn enqueue(&self, mail: Mail, now: OffsetDateTime) -> anyhow::Result<()> {
         let queued = Queued {
             mail,
@@ -144,14 +158,59 @@ impl Mailer {
             now.unix_timestamp_nanos(),
             &crate::security::random_token()[..12]
         );
-        write_whole(&self.queue.join(name), &serde_json::to_vec(&queued)?).await?;
+        let path = self.queue.join(name);
+        let bytes = serde_json::to_vec(&queued)?;
+        if let Err(error) = write_whole(&path, &bytes).await {
+            let mut unwritten = self
+                .unwritten
+                .lock()
+                .map_err(|_| anyhow::anyhow!("the held mail's lock is poisoned"))?;
+            if unwritten.len() >= MAX_UNWRITTEN {
+                return Err(error.context(
+                    "the queue and the memory for held mail are full; the message is lost",
+                ));
+            }
+            unwritten.push((path, bytes));
+            return Err(error.context("the mail is held in memory until the disk has room"));
+        }
         self.wake.notify_one();
         Ok(())
     }
 
-    /// Sends every queued message that is due at `now`; returns how many went out.
-    pub async fn deliver_due(&self, now: OffsetDateTime) -> usize {
+    /// Messages held in memory because the disk was full.
+    pub fn held_in_memory(&self) -> usize {
+        self.unwritten.lock().map_or(0, |held| held.len())
+    }
+
+    /// Writes the messages held in memory to the queue, as many as the disk takes.
+    async fn write_held(&self) {
+        let held = match self.unwritten.lock() {
+            Ok(mut held) => std::mem::take(&mut *held),
+            Err(_) => return,
+        };
+        let mut still_held = Vec::new();
+        for (path, bytes) in held {
+            if !still_held.is_empty() || write_whole(&path, &bytes).await.is_err() {
+                still_held.push((path, bytes));
+            }
+        }
+        if !still_held.is_empty()
+            && let Ok(mut held) = self.unwritten.lock()
+        {
+            still_held.append(&mut held);
+            *held = still_held;
+        }
+    }
+
+    /// Sends every queued message that is due at `now`, within the hourly caps; returns how
+    /// many went out.
+    pub async fn deliver_due(
+        &self,
+        store: &dyn tidings_store::Store,
+        now: OffsetDateTime,
+    ) -> usize {
         let _one_pass = self.sending.lock().await;
+        self.write_held().await;
         let mut names = match std::fs::read_dir(&self.queue) {
             Ok(entries) => entries
                 .filter_map(Result::ok)
@@ -166,7 +225,7 @@ impl Mailer {
         names.sort();
         let mut sent = 0;
         for path in names {
-            match self.deliver_one(&path, now).await {
+            match self.deliver_one(store, &path, now).await {
                 Ok(true) => sent += 1,
                 Ok(false) => {}
                 Err(error) => {
@@ -177,7 +236,29 @@ impl Mailer {
         sent
     }
 
-    async fn deliver_one(&self, path: &Path, now: OffsetDateTime) -> anyhow::Result<bool> {
+    /// Whether a message to `to` would go over an hourly cap now.
+    async fn over_cap(
+        &self,
+        store: &dyn tidings_store::Store,
+        to: &str,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<bool> {
+        if self.per_address_per_hour == 0 && self.per_hour == 0 {
+            return Ok(false);
+        }
+        let (to_address, to_anyone) = store
+            .mail_deliveries_since(to, now - time::Duration::hours(1))
+            .await?;
+        let over = |count: u64, cap: u32| cap > 0 && count >= u64::from(cap);
+        Ok(over(to_address, self.per_address_per_hour) || over(to_anyone, self.per_hour))
+    }
+
+    async fn deliver_one(
+        &self,
+        store: &dyn tidings_store::Store,
+        path: &Path,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<bool> {
         let bytes = tokio::fs::read(path).await?;
         let mut queued: Queued = match serde_json::from_slice(&bytes) {
             Ok(queued) => queued,
@@ -187,6 +268,13 @@ impl Mailer {
             }
         };
         if queued.next_attempt_at > now.unix_timestamp() {
+            return Ok(false);
+        }
+        // Over a cap, the message waits in the queue (it is not an attempt that failed).
+        if self.over_cap(store, &queued.mail.to, now).await? {
+            tracing::info!(to = %queued.mail.to, "mail held back by the hourly cap");
+            queued.next_attempt_at = now.unix_timestamp() + CAP_PAUSE_SECONDS;
+            write_whole(path, &serde_json::to_vec(&queued)?).await?;
             return Ok(false);
         }
         let message = match self.message(&queued.mail, now) {
@@ -219,6 +307,9 @@ impl Mailer {
             Ok(()) => {
                 tokio::fs::remove_file(path).await?;
                 tracing::info!(to = %queued.mail.to, subject = %queued.mail.subject, "mail sent");
+                if let Err(error) = store.record_mail_delivery(&queued.mail.to, now).await {
+                    tracing::warn!(%error, "a sent mail could not be counted against the hourly caps");
+                }
                 Ok(true)
             }
             Err(error) => {
@@ -270,9 +361,13 @@ impl Mailer {
 
     /// The sending task: delivers what is due whenever a message is queued, and every few
     /// seconds for retries.
-    pub async fn run(self: std::sync::Arc<Self>, clock: std::sync::Arc<dyn crate::clock::Clock>) {
+    pub async fn run(
+        self: std::sync::Arc<Self>,
+        clock: std::sync::Arc<dyn crate::clock::Clock>,
+        store: std::sync::Arc<dyn tidings_store::Store>,
+    ) {
         loop {
-            self.deliver_due(clock.now()).await;
+            self.deliver_due(store.as_ref(), clock.now()).await;
             tokio::select! {
                 () = self.wake.notified() => {}
                 () = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
@@ -288,7 +383,12 @@ async fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let (temporary_path, final_path) = (temporary.clone(), path.to_path_buf());
     tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         use std::io::Write;
-        let mut file = std::fs::File::create(&temporary_path)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        // Mail holds readers' addresses and one-click links: for this user's eyes only.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temporary_path)?;
         file.write_all(&bytes)?;
         file.sync_all()?;
         std::fs::rename(&temporary_path, &final_path)?;

@@ -9,11 +9,15 @@
 use crate::app::App;
 use crate::security::random_token;
 use crate::services::mail::Mail;
-use tidings_domain::{Article, Comment, CommentId, DiscussionSettings, ModerationAction};
-use tidings_store::{StoreError, Subscription};
+use tidings_domain::{
+    Article, Comment, CommentId, CommentStatus, DiscussionSettings, ModerationAction,
+};
+use tidings_store::{StoreError, Subscription, SubscriptionRequest};
 
 /// How long the links in a moderator's mail keep working.
 pub const MODERATION_LINK_DAYS: i64 = 7;
+/// The least time between two confirmation mails to an address that answered neither.
+pub const CONFIRMATION_PAUSE: time::Duration = time::Duration::days(1);
 
 /// What a reader asked for with the form's subscription choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,35 +54,67 @@ fn quoted(text: &str) -> String {
         .join("\n")
 }
 
-fn moderation_message(id: CommentId, action: &str, expires: i64) -> String {
-    format!("moderate:{id}:{action}:{expires}")
-}
-
-/// A link that applies `action` to a comment without signing in, until it expires.
-pub fn moderation_link(app: &App, id: CommentId, action: ModerationAction) -> String {
-    let expires = (app.now() + time::Duration::days(MODERATION_LINK_DAYS)).unix_timestamp();
-    let name = action.as_str();
-    let signature = app.signer.sign(&moderation_message(id, name, expires));
+/// What a moderation link signs: the comment (its id, and its creation time, which a
+/// reused id cannot share), the state it was sent for, the action and the expiry.
+fn moderation_message(
+    comment: &Comment,
+    from: CommentStatus,
+    action: &str,
+    expires: i64,
+) -> String {
     format!(
-        "{}/moderate/{id}/{name}?expires={expires}&signature={signature}",
-        app.config.base_url()
+        "moderate:{}:{}:{}:{action}:{expires}",
+        comment.id,
+        comment.created_at.unix_timestamp(),
+        from.as_str()
     )
 }
 
+/// A link that applies `action` to a comment without signing in, until it expires, and
+/// only while the comment is in the state it is in now.
+pub fn moderation_link(app: &App, comment: &Comment, action: ModerationAction) -> String {
+    format!(
+        "{}/moderate/{}/{}?{}",
+        app.config.base_url(),
+        comment.id,
+        action.as_str(),
+        moderation_query(app, comment, action)
+    )
+}
+
+/// The signed query of a moderation link: `from=STATUS&expires=T&signature=S`.
+pub fn moderation_query(app: &App, comment: &Comment, action: ModerationAction) -> String {
+    let expires = (app.now() + time::Duration::days(MODERATION_LINK_DAYS)).unix_timestamp();
+    let signature = app.signer.sign(&moderation_message(
+        comment,
+        comment.status,
+        action.as_str(),
+        expires,
+    ));
+    format!(
+        "from={}&expires={expires}&signature={signature}",
+        comment.status.as_str()
+    )
+}
+
+/// Whether a moderation link is genuine and unexpired for this comment, sent while it was
+/// `from`.
 pub fn moderation_link_is_valid(
     app: &App,
-    id: CommentId,
+    comment: &Comment,
     action: ModerationAction,
+    from: &str,
     expires: &str,
     signature: &str,
 ) -> bool {
-    let Ok(expires) = expires.parse::<i64>() else {
+    let (Ok(expires), Some(from)) = (expires.parse::<i64>(), CommentStatus::parse(from)) else {
         return false;
     };
     expires >= app.now().unix_timestamp()
-        && app
-            .signer
-            .verify(&moderation_message(id, action.as_str(), expires), signature)
+        && app.signer.verify(
+            &moderation_message(comment, from, action.as_str(), expires),
+            signature,
+        )
 }
 
 /// A comment waits: the moderators hear of it, with links that act on it in one click.
@@ -108,9 +144,9 @@ pub async fn comment_waiting(
         },
         reason = comment.moderation_reason,
         text = quoted(&comment.content),
-        approve = moderation_link(app, comment.id, ModerationAction::Approve),
-        spam = moderation_link(app, comment.id, ModerationAction::Spam),
-        trash = moderation_link(app, comment.id, ModerationAction::Trash),
+        approve = moderation_link(app, comment, ModerationAction::Approve),
+        spam = moderation_link(app, comment, ModerationAction::Spam),
+        trash = moderation_link(app, comment, ModerationAction::Trash),
     );
     for user in app.store.all_users().await? {
         send(
@@ -224,21 +260,13 @@ pub async fn subscribe(
         SubscribeTo::RepliesToMe => Some(comment_id),
         SubscribeTo::WholeArticle => None,
     };
-    let email = email.trim().to_lowercase();
+    let email = tidings_domain::email::email_key(email);
     if email.is_empty() || !settings.subscriptions {
         return Ok(());
     }
-    // One subscription (and one confirmation mail) per address and thing subscribed to:
-    // nobody can fill a stranger's inbox by subscribing them again and again.
-    let already = app
-        .store
-        .subscriptions_by_email(&email)
-        .await?
-        .iter()
-        .any(|existing| existing.article_id == article.id && existing.comment_id == comment_id);
-    if already {
-        return Ok(());
-    }
+    // One subscription per address and thing subscribed to, and at most one confirmation
+    // mail a day to an address that has not answered the last: nobody can fill a
+    // stranger's inbox by subscribing them again and again, from any number of addresses.
     let subscription = Subscription {
         email: email.clone(),
         article_id: article.id,
@@ -246,8 +274,15 @@ pub async fn subscribe(
         token: random_token(),
         confirmed: false,
         created_at: app.now(),
+        confirmation_sent_at: None,
     };
-    app.store.insert_subscription(&subscription).await?;
+    let request = app
+        .store
+        .request_subscription(&subscription, app.now() - CONFIRMATION_PAUSE)
+        .await?;
+    if request != SubscriptionRequest::MailConfirmation {
+        return Ok(());
+    }
     let what = if comment_id.is_some() {
         "replies to your comment"
     } else {
@@ -273,4 +308,70 @@ pub async fn subscribe(
     )
     .await;
     Ok(())
+}
+
+/// A confirmation link's subscription, with the other requests of the same address that
+/// wait without a mail of their own (one mail a day goes to an address that has not
+/// answered), each with its article's title.
+pub struct ConfirmationRequest {
+    pub subscription: Subscription,
+    pub article_title: Option<String>,
+    pub also_waiting: Vec<(Subscription, String)>,
+}
+
+/// What a confirmation link asks, if its token names a subscription.
+pub async fn confirmation_request(
+    app: &App,
+    token: &str,
+) -> Result<Option<ConfirmationRequest>, StoreError> {
+    let Some(subscription) = app.store.subscription_by_token(token).await? else {
+        return Ok(None);
+    };
+    let mut also_waiting = Vec::new();
+    for other in app
+        .store
+        .subscriptions_by_email(&subscription.email)
+        .await?
+    {
+        if other.confirmed || other.token == subscription.token {
+            continue;
+        }
+        if let Some(article) = app.store.article_by_id(other.article_id).await? {
+            also_waiting.push((other, article.title));
+        }
+    }
+    let article_title = app
+        .store
+        .article_by_id(subscription.article_id)
+        .await?
+        .map(|article| article.title);
+    Ok(Some(ConfirmationRequest {
+        subscription,
+        article_title,
+        also_waiting,
+    }))
+}
+
+/// Confirms the subscription of `token`, and those of `also` that belong to the same
+/// address and were chosen on its page. Returns the first, and how many were confirmed.
+pub async fn confirm(
+    app: &App,
+    token: &str,
+    also: &[&str],
+) -> Result<Option<(Subscription, usize)>, StoreError> {
+    let Some(confirmed) = app.store.confirm_subscription(token).await? else {
+        return Ok(None);
+    };
+    let mut count = 1;
+    for other in also {
+        let same_address = app
+            .store
+            .subscription_by_token(other)
+            .await?
+            .is_some_and(|other| other.email == confirmed.email);
+        if same_address && app.store.confirm_subscription(other).await?.is_some() {
+            count += 1;
+        }
+    }
+    Ok(Some((confirmed, count)))
 }

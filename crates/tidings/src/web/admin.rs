@@ -9,7 +9,9 @@ use crate::services::articles::{self, ArticleError};
 use crate::services::comments::{self, Commenter};
 use crate::services::site;
 use crate::web::error::AppError;
-use crate::web::extract::{Admin, FormFields, SESSION_COOKIE, cookie};
+use crate::web::extract::{
+    Admin, FormFields, cookie, device_cookie_name, session_cookie_name, set_cookie,
+};
 use crate::web::public::{html, redirect};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -23,7 +25,7 @@ use tidings_domain::{
     Article, ArticleId, ArticleStatus, CommentId, CommentStatus, DiscussionSettings,
     ModerationAction, Role,
 };
-use tidings_store::{CommentQuery, Page};
+use tidings_store::{CommentQuery, KeysetPage, Page};
 use time::PrimitiveDateTime;
 use time::macros::format_description;
 
@@ -76,26 +78,32 @@ fn render(
 }
 
 fn session_cookie(app: &App, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if app.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
-    ))
-    .unwrap_or(HeaderValue::from_static(
-        "tidings_session=; Path=/; Max-Age=0",
-    ))
+    set_cookie(
+        &app.config,
+        session_cookie_name(&app.config),
+        value,
+        max_age,
+    )
 }
 
 fn signed_in_redirect(app: &App, signed_in: &SignedIn, target: &str) -> Response {
     let mut response = redirect(StatusCode::SEE_OTHER, target);
     let max_age = (signed_in.session.expires_at - signed_in.session.created_at).whole_seconds();
-    response.headers_mut().insert(
+    response.headers_mut().append(
         header::SET_COOKIE,
         session_cookie(app, &signed_in.token, max_age),
     );
+    if let Some(device) = &signed_in.device_cookie {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(
+                &app.config,
+                device_cookie_name(&app.config),
+                device,
+                accounts::DEVICE_LIFETIME.whole_seconds(),
+            ),
+        );
+    }
     response
 }
 
@@ -109,6 +117,7 @@ pub async fn dashboard(_admin: Admin) -> Response {
 struct SetupPage {
     site: SiteView,
     noindex: bool,
+    password_rule: &'static str,
     token: String,
     email: String,
     name: String,
@@ -134,6 +143,7 @@ pub async fn show_setup(
     let page = SetupPage {
         site: app.site_view(),
         noindex: true,
+        password_rule: tidings_domain::user::PASSWORD_RULE,
         token,
         email: String::new(),
         name: String::new(),
@@ -163,6 +173,7 @@ pub async fn complete_setup(
             let page = SetupPage {
                 site: app.site_view(),
                 noindex: true,
+                password_rule: tidings_domain::user::PASSWORD_RULE,
                 token: form.get("token").to_owned(),
                 email: form.get("email").to_owned(),
                 name: form.get("name").to_owned(),
@@ -214,7 +225,7 @@ pub async fn show_login(
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let next = query_value(&query, "next").unwrap_or_default();
-    let token = cookie(&headers, SESSION_COOKIE).unwrap_or_default();
+    let token = cookie(&headers, session_cookie_name(&app.config)).unwrap_or_default();
     if accounts::session_for_token(&app, &token).await?.is_some() {
         return Ok(redirect(StatusCode::SEE_OTHER, safe_next(&next)));
     }
@@ -231,23 +242,38 @@ pub async fn show_login(
 pub async fn sign_in(
     State(app): State<App>,
     commenter: Commenter,
+    headers: HeaderMap,
     form: FormFields,
 ) -> Result<Response, AppError> {
     let next = safe_next(form.get("next")).to_owned();
-    let (status, message) =
-        match accounts::sign_in(&app, form.get("email"), form.get("password"), &commenter.ip).await
-        {
-            Ok(signed_in) => return Ok(signed_in_redirect(&app, &signed_in, &next)),
-            Err(AccountError::WrongCredentials) => (
-                StatusCode::UNAUTHORIZED,
-                "The email or password is not right.".to_owned(),
-            ),
-            Err(AccountError::Throttled { minutes }) => (
+    let device = cookie(&headers, device_cookie_name(&app.config));
+    let mut retry_after = None;
+    let (status, message) = match accounts::sign_in(
+        &app,
+        form.get("email"),
+        form.get("password"),
+        &commenter.ip,
+        device.as_deref(),
+    )
+    .await
+    {
+        Ok(signed_in) => return Ok(signed_in_redirect(&app, &signed_in, &next)),
+        Err(AccountError::WrongCredentials) => (
+            StatusCode::UNAUTHORIZED,
+            "The email or password is not right.".to_owned(),
+        ),
+        Err(AccountError::Throttled { seconds }) => {
+            retry_after = Some(seconds);
+            let minutes = (seconds + 59) / 60;
+            (
                 StatusCode::TOO_MANY_REQUESTS,
-                format!("Too many failed sign-ins. Please wait {minutes} minutes and try again."),
-            ),
-            Err(other) => return Err(account_error(other)),
-        };
+                format!(
+                    "Too many failed sign-ins from browsers this account has not used before. Please wait {minutes} minute(s) and try again, or sign in from a browser you have signed in with before."
+                ),
+            )
+        }
+        Err(other) => return Err(account_error(other)),
+    };
     let page = LoginPage {
         site: app.site_view(),
         noindex: true,
@@ -255,7 +281,13 @@ pub async fn sign_in(
         email: form.get("email").to_owned(),
         error: Some(message),
     };
-    render(&app, status, "admin/login.html", page)
+    let mut response = render(&app, status, "admin/login.html", page)?;
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Ok(response)
 }
 
 pub async fn sign_out(
@@ -321,7 +353,6 @@ struct QueuePage {
     tabs: Vec<StatusTab>,
     rows: Vec<QueueRow>,
     bulk_actions: Vec<ActionButton>,
-    page: u32,
     newer_url: Option<String>,
     older_url: Option<String>,
     search: String,
@@ -364,8 +395,15 @@ fn buttons(status: CommentStatus) -> Vec<ActionButton> {
 
 const QUEUE_PAGE_SIZE: u32 = 20;
 
-/// The comment list's address for a status and filters.
-fn queue_url(status: &str, search: &str, email: &str, article: &str, page: u32) -> String {
+/// The comment list's address for a status and filters, from a place in the list
+/// (`before=TIME.ID` for older comments, `after=TIME.ID` for newer ones).
+fn queue_url(
+    status: &str,
+    search: &str,
+    email: &str,
+    article: &str,
+    from: Option<(&str, String)>,
+) -> String {
     let mut url = form_urlencoded::Serializer::new(String::new());
     url.append_pair("status", status);
     for (name, value) in [("q", search), ("email", email), ("article", article)] {
@@ -373,10 +411,21 @@ fn queue_url(status: &str, search: &str, email: &str, article: &str, page: u32) 
             url.append_pair(name, value);
         }
     }
-    if page > 1 {
-        url.append_pair("page", &page.to_string());
+    if let Some((name, key)) = from {
+        url.append_pair(name, &key);
     }
     format!("/admin/comments?{}", url.finish())
+}
+
+/// A row's place in the list, as the `before`/`after` parameters carry it.
+fn list_key(comment: &tidings_domain::Comment) -> String {
+    format!("{}.{}", comment.created_at.unix_timestamp(), comment.id)
+}
+
+fn parse_list_key(value: &str) -> Option<(time::OffsetDateTime, CommentId)> {
+    let (at, id) = value.split_once('.')?;
+    let at = time::OffsetDateTime::from_unix_timestamp(at.parse().ok()?).ok()?;
+    Some((at, CommentId(id.parse().ok()?)))
 }
 
 pub async fn list_comments(
@@ -404,10 +453,18 @@ pub async fn list_comments(
         None => Some(CommentStatus::Pending),
     };
     let status_name = status.map_or("all", CommentStatus::as_str);
-    let number = query_value(&query, "page")
-        .and_then(|page| page.parse().ok())
-        .unwrap_or(1_u32)
-        .max(1);
+    let page = match (
+        query_value(&query, "before")
+            .as_deref()
+            .and_then(parse_list_key),
+        query_value(&query, "after")
+            .as_deref()
+            .and_then(parse_list_key),
+    ) {
+        (Some((at, id)), _) => KeysetPage::OlderThan(at, id),
+        (None, Some((at, id))) => KeysetPage::NewerThan(at, id),
+        (None, None) => KeysetPage::Newest,
+    };
     let notice = query_value(&query, "notice");
     let counts = app.store.comment_counts().await?;
     let filter = CommentQuery {
@@ -416,29 +473,36 @@ pub async fn list_comments(
         email: (!email.is_empty()).then(|| email.clone()),
         search: search.clone(),
     };
-    let queued = app
+    let listed = app
         .store
-        .find_comments(
-            &filter,
-            Page {
-                number,
-                size: QUEUE_PAGE_SIZE,
-            },
-        )
+        .find_comments(&filter, page, QUEUE_PAGE_SIZE)
         .await?;
-    // Whether another page follows: the one comment after this page, if any.
-    let more = queued.len() == QUEUE_PAGE_SIZE as usize
-        && !app
-            .store
-            .find_comments(
-                &filter,
-                Page {
-                    number: number * QUEUE_PAGE_SIZE + 1,
-                    size: 1,
-                },
-            )
-            .await?
-            .is_empty();
+    // Older comments follow when the store says so, or when these came from paging back;
+    // newer ones precede when this page was reached by paging on.
+    let (has_older, has_newer) = match page {
+        KeysetPage::Newest => (listed.more, false),
+        KeysetPage::OlderThan(..) => (listed.more, true),
+        KeysetPage::NewerThan(..) => (true, listed.more),
+    };
+    let newer_url = listed.items.first().filter(|_| has_newer).map(|first| {
+        queue_url(
+            status_name,
+            &search,
+            &email,
+            &article,
+            Some(("after", list_key(&first.comment))),
+        )
+    });
+    let older_url = listed.items.last().filter(|_| has_older).map(|last| {
+        queue_url(
+            status_name,
+            &search,
+            &email,
+            &article,
+            Some(("before", list_key(&last.comment))),
+        )
+    });
+    let queued = listed.items;
     let commenter_pending = if email.is_empty() {
         0
     } else {
@@ -455,13 +519,13 @@ pub async fn list_comments(
                 } else {
                     queued.article_permalink
                 },
-                history_url: queue_url("all", "", &comment.author_email, "", 1),
+                history_url: queue_url("all", "", &comment.author_email, "", None),
                 article_comments_url: queue_url(
                     "all",
                     "",
                     "",
                     &comment.article_id.0.to_string(),
-                    1,
+                    None,
                 ),
                 author_name: comment.author_name,
                 author_email: comment.author_email,
@@ -512,10 +576,8 @@ pub async fn list_comments(
             })
             .collect(),
         },
-        page: number,
-        newer_url: (number > 1)
-            .then(|| queue_url(status_name, &search, &email, &article, number - 1)),
-        older_url: more.then(|| queue_url(status_name, &search, &email, &article, number + 1)),
+        newer_url,
+        older_url,
         search,
         email,
         article,
@@ -579,7 +641,7 @@ pub async fn moderate_comments(
             form.get("q"),
             form.get("email"),
             form.get("article"),
-            1
+            None
         ),
         form_urlencoded::byte_serialize(notice.as_bytes()).collect::<String>()
     );

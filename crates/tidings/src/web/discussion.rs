@@ -20,7 +20,7 @@ use tidings_domain::text::{render_comment, strip_tags};
 use tidings_domain::{
     Article, Comment, CommentId, CommentStatus, DiscussionSettings, ModerationAction,
 };
-use tidings_store::{CommentQuery, Page};
+use tidings_store::{CommentQuery, KeysetPage};
 
 const PRIVATE: &str = "private, no-store";
 
@@ -40,6 +40,8 @@ struct MessagePage {
 struct MessageForm {
     action: String,
     fields: Vec<(String, String)>,
+    /// Checkboxes, each with its field name, value and label, unchecked.
+    choices: Vec<(String, String, String)>,
     button: String,
 }
 
@@ -314,7 +316,7 @@ pub async fn save_edit(
             let target = format!(
                 "{}?{}#comment-{}",
                 article.permalink(),
-                comments::author_query(&app, &settings, comment.id),
+                comments::author_query(&app, &settings, comment.id, comment.created_at),
                 comment.id
             );
             Ok(redirect(StatusCode::SEE_OTHER, &target))
@@ -456,9 +458,55 @@ pub async fn show_subscription_step(
             &["Stop the mail about new comments that this link was sent with."],
         )
     };
+    let mut choices = Vec::new();
+    if step == "confirm" {
+        let Some(request) = notify::confirmation_request(&app, &token).await? else {
+            let page = message(
+                &app,
+                "This subscription no longer exists",
+                &["It was cancelled, or the link is not complete."],
+            );
+            return show(&app, StatusCode::NOT_FOUND, &page);
+        };
+        let what = |subscription: &tidings_store::Subscription, title: &str| {
+            if subscription.comment_id.is_some() {
+                format!("replies to your comment on “{title}”")
+            } else {
+                format!("new comments on “{title}”")
+            }
+        };
+        page.paragraphs = vec![format!(
+            "Confirm that you want mail about {}.",
+            what(
+                &request.subscription,
+                request.article_title.as_deref().unwrap_or("an article")
+            )
+        )];
+        if !request.also_waiting.is_empty() {
+            page.paragraphs.push(
+                "This address also asked for the mail below, which waits for you to choose it (at most one confirmation mail a day is sent to an address):".into(),
+            );
+        }
+        choices = request
+            .also_waiting
+            .iter()
+            .map(|(subscription, title)| {
+                (
+                    "also".to_owned(),
+                    subscription.token.clone(),
+                    format!(
+                        "{} (asked {})",
+                        what(subscription, title),
+                        views::human_date_time(subscription.created_at)
+                    ),
+                )
+            })
+            .collect();
+    }
     page.form = Some(MessageForm {
         action: format!("/subscriptions/{token}/{step}"),
         fields: Vec::new(),
+        choices,
         button: if step == "confirm" {
             "Confirm my subscription".into()
         } else {
@@ -473,16 +521,29 @@ pub async fn show_subscription_step(
 pub async fn do_subscription_step(
     State(app): State<App>,
     Path((token, step)): Path<(String, String)>,
+    form: Option<FormFields>,
 ) -> Result<Response, AppError> {
     if !token_is_plausible(&token) {
         return Err(AppError::NotFound);
     }
+    let also: Vec<&str> = form
+        .as_ref()
+        .map(|form| {
+            form.all("also")
+                .filter(|token| token_is_plausible(token))
+                .collect()
+        })
+        .unwrap_or_default();
     let page = match step.as_str() {
-        "confirm" => match app.store.confirm_subscription(&token).await? {
-            Some(subscription) => {
+        "confirm" => match notify::confirm(&app, &token, &also).await? {
+            Some((subscription, count)) => {
                 let mut page = message(
                     &app,
-                    "Subscription confirmed",
+                    if count > 1 {
+                        "Subscriptions confirmed"
+                    } else {
+                        "Subscription confirmed"
+                    },
                     &["You will get mail about new comments. Every mail has a link to stop it."],
                 );
                 if let Some(article) = app.store.article_by_id(subscription.article_id).await? {
@@ -513,45 +574,83 @@ pub async fn do_subscription_step(
 
 // One-click moderation from mail.
 
+/// The words for what a moderation link does.
+fn moderation_verb(action: ModerationAction) -> &'static str {
+    match action {
+        ModerationAction::Approve => "Approve",
+        ModerationAction::Spam => "Mark as spam",
+        _ => "Move to the trash",
+    }
+}
+
+/// The page that offers a moderation link's action as one button, for a comment in the
+/// state the link was sent for; or, when it has moved on since (another moderator acted
+/// first), a page that says so and offers the action again from the state it is in now.
+fn moderation_page(
+    app: &App,
+    comment: &Comment,
+    action: ModerationAction,
+    from: CommentStatus,
+) -> MessagePage {
+    let verb = moderation_verb(action);
+    let mut page = if comment.status == from {
+        message(
+            app,
+            &format!("{verb}: the comment by {}", comment.author_name),
+            &[&format!("It is {} now.", comment.status.as_str())],
+        )
+    } else {
+        let mut page = message(
+            app,
+            "This comment changed since the mail was sent",
+            &[
+                &format!(
+                    "It was {} when the mail was sent, and is {} now: another moderator, or its author, acted on it since. Nothing was done.",
+                    from.as_str(),
+                    comment.status.as_str()
+                ),
+                &format!("{verb} it anyway?"),
+            ],
+        );
+        page.heading = format!("{} (the comment by {})", page.heading, comment.author_name);
+        page
+    };
+    page.quote = Some(strip_tags(&comment.content));
+    // A fresh signature for the state it is in now: this button acts only from there.
+    let query = notify::moderation_query(app, comment, action);
+    page.form = Some(MessageForm {
+        choices: Vec::new(),
+        action: format!("/moderate/{}/{}", comment.id, action.as_str()),
+        fields: form_urlencoded::parse(query.as_bytes())
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect(),
+        button: verb.to_owned(),
+    });
+    page.back_url = Some("/admin/comments".into());
+    page.back_label = "Open the moderation queue".into();
+    page
+}
+
 pub async fn show_moderation_link(
     State(app): State<App>,
     Path((id, action)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let pairs = query_pairs(query);
-    let (id, action, comment) = moderation_target(
+    let (action, comment, from) = moderation_target(
         &app,
         &id,
         &action,
+        query_value(&pairs, "from"),
         query_value(&pairs, "expires"),
         query_value(&pairs, "signature"),
     )
     .await?;
-    let verb = match action {
-        ModerationAction::Approve => "Approve",
-        ModerationAction::Spam => "Mark as spam",
-        _ => "Move to the trash",
-    };
-    let mut page = message(
+    show(
         &app,
-        &format!("{verb}: the comment by {}", comment.author_name),
-        &[&format!("It is {} now.", comment.status.as_str())],
-    );
-    page.quote = Some(strip_tags(&comment.content));
-    page.form = Some(MessageForm {
-        action: format!("/moderate/{id}/{}", action.as_str()),
-        fields: vec![
-            ("expires".into(), query_value(&pairs, "expires").to_owned()),
-            (
-                "signature".into(),
-                query_value(&pairs, "signature").to_owned(),
-            ),
-        ],
-        button: verb.to_owned(),
-    });
-    page.back_url = Some("/admin/comments".into());
-    page.back_label = "Open the moderation queue".into();
-    show(&app, StatusCode::OK, &page)
+        StatusCode::OK,
+        &moderation_page(&app, &comment, action, from),
+    )
 }
 
 pub async fn apply_moderation_link(
@@ -559,15 +658,23 @@ pub async fn apply_moderation_link(
     Path((id, action)): Path<(String, String)>,
     form: FormFields,
 ) -> Result<Response, AppError> {
-    let (id, action, _) = moderation_target(
+    let (action, comment, from) = moderation_target(
         &app,
         &id,
         &action,
+        form.get("from"),
         form.get("expires"),
         form.get("signature"),
     )
     .await?;
-    let summary = comments::moderate(&app, &[id], action).await?;
+    if comment.status != from {
+        return show(
+            &app,
+            StatusCode::CONFLICT,
+            &moderation_page(&app, &comment, action, from),
+        );
+    }
+    let summary = comments::moderate(&app, &[comment.id], action).await?;
     let done = if summary.changed == 1 {
         "Done."
     } else {
@@ -579,13 +686,16 @@ pub async fn apply_moderation_link(
     show(&app, StatusCode::OK, &page)
 }
 
+/// The action, the comment and the state a moderation link was sent for, if the link is
+/// genuine and unexpired for this very comment.
 async fn moderation_target(
     app: &App,
     id: &str,
     action: &str,
+    from: &str,
     expires: &str,
     signature: &str,
-) -> Result<(CommentId, ModerationAction, Comment), AppError> {
+) -> Result<(ModerationAction, Comment, CommentStatus), AppError> {
     let id = parse_id(id)?;
     let action = ModerationAction::parse(action)
         .filter(|action| {
@@ -595,18 +705,22 @@ async fn moderation_target(
             )
         })
         .ok_or(AppError::NotFound)?;
-    if !notify::moderation_link_is_valid(app, id, action, expires, signature) {
-        return Err(AppError::Forbidden {
-            message: "This moderation link has expired or is not valid. Sign in to the admin to moderate the comment.".into(),
-            kept_text: None,
-        });
+    let invalid = || {
+        AppError::Forbidden {
+        message: "This moderation link has expired or is not valid. Sign in to the admin to moderate the comment.".into(),
+        kept_text: None,
     }
+    };
     let comment = app
         .store
         .comment_by_id(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok((id, action, comment))
+    let from = CommentStatus::parse(from).ok_or_else(invalid)?;
+    if !notify::moderation_link_is_valid(app, &comment, action, from.as_str(), expires, signature) {
+        return Err(invalid());
+    }
+    Ok((action, comment, from))
 }
 
 // Comment feeds.
@@ -710,14 +824,12 @@ pub async fn site_comment_feed(State(app): State<App>) -> Result<Response, AppEr
                 status: Some(CommentStatus::Approved),
                 ..CommentQuery::default()
             },
-            Page {
-                number: 1,
-                size: 50,
-            },
+            KeysetPage::Newest,
+            50,
         )
         .await?;
     let mut items = Vec::new();
-    for queued in recent {
+    for queued in recent.items {
         if items.len() == FEED_ITEMS {
             break;
         }

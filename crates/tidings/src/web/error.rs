@@ -3,7 +3,7 @@
 //! | layer | error type | becomes |
 //! |---|---|---|
 //! | domain | small enums (`InvalidArticle`, `FieldErrors`) | a form shown again with messages beside fields |
-//! | store | `StoreError` | 409 for a conflict, 503 when unavailable, 500 otherwise |
+//! | store | `StoreError` | 409 for a conflict, 503 when unavailable or the disk is full, 500 otherwise |
 //! | services | one enum per use case (`SubmitError`, `AccountError`) | mapped by the handler that called it |
 //! | web | [`AppError`] | the theme's error page, with a stable snake_case code |
 //! | startup and CLI | `anyhow::Error` with context | a message on standard error and exit code 1 |
@@ -16,6 +16,9 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tidings_store::StoreError;
+
+/// Seconds a client is asked to wait after a 503.
+pub const RETRY_UNAVAILABLE: &str = "30";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -37,6 +40,9 @@ pub enum AppError {
     /// 409: the change clashes with what is stored.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// 408: the request's body did not arrive in time.
+    #[error("request timeout")]
+    RequestTimeout,
     /// 413: the body is larger than this route accepts.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -46,6 +52,12 @@ pub enum AppError {
     /// 503: the database is unavailable; retrying later may work.
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// 503: the disk is full, so nothing could be saved; it passes once space is freed.
+    #[error("storage full: {0}")]
+    StorageFull(String),
+    /// 503 that shows a reader's comment back: it could not be stored for now.
+    #[error("unavailable, with a reader's text kept")]
+    UnavailableWithText { kept_text: String },
     /// 500: a bug or a broken environment; logged, never shown.
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
@@ -80,6 +92,10 @@ impl ErrorPage {
                 "unsupported_media_type",
                 "This address expects a form submission.",
             ),
+            StatusCode::REQUEST_TIMEOUT => (
+                "request_timeout",
+                "What you sent arrived too slowly and was not read.",
+            ),
             status if status.is_server_error() => (
                 "internal",
                 "Something went wrong on our side. Please try again in a moment.",
@@ -109,6 +125,12 @@ impl AppError {
             AppError::Forbidden { message, kept_text } => page(StatusCode::FORBIDDEN, "forbidden", message, kept_text),
             AppError::GoneWithText { message, kept_text } => page(StatusCode::NOT_FOUND, "not_found", message, Some(kept_text)),
             AppError::Conflict(message) => page(StatusCode::CONFLICT, "conflict", message, None),
+            AppError::RequestTimeout => page(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "What you sent arrived too slowly and was not read. Nothing was saved; please send it again.".into(),
+                None,
+            ),
             AppError::PayloadTooLarge => page(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
@@ -125,6 +147,21 @@ impl AppError {
                     None,
                 )
             }
+            AppError::StorageFull(cause) => {
+                tracing::error!(%cause, "the disk is full: nothing can be saved until space is freed");
+                page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_full",
+                    "The site cannot save anything at the moment. Nothing you sent was saved; please try again in a few minutes.".into(),
+                    None,
+                )
+            }
+            AppError::UnavailableWithText { kept_text } => page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The site cannot save anything at the moment, so your comment was not saved. Its text is below: please keep it and post it again in a few minutes.".into(),
+                Some(kept_text),
+            ),
             AppError::Internal(cause) => {
                 tracing::error!(cause = %format!("{cause:#}"), "internal error");
                 ErrorPage::for_status(StatusCode::INTERNAL_SERVER_ERROR)
@@ -140,6 +177,12 @@ impl IntoResponse for AppError {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if page.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_UNAVAILABLE),
+            );
+        }
         response.extensions_mut().insert(page);
         response
     }
@@ -152,6 +195,7 @@ impl From<StoreError> for AppError {
                 AppError::Conflict(format!("That {what} is already taken."))
             }
             StoreError::Unavailable(cause) => AppError::Unavailable(cause),
+            StoreError::Full(cause) => AppError::StorageFull(cause),
             other => AppError::Internal(other.into()),
         }
     }

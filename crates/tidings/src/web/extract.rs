@@ -41,14 +41,27 @@ impl<S: Send + Sync> FromRequest<S> for FormFields {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_form = request
+        let content_type = request
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
-        if !is_form {
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let mut parameters = content_type.split(';').map(str::trim);
+        if parameters.next() != Some("application/x-www-form-urlencoded") {
             return Err(AppError::BadRequest(
                 "This address expects a form submission.".into(),
+            ));
+        }
+        // Browsers send forms in the page's encoding, UTF-8 here; a form declaring another
+        // would be read as the wrong text, so it is refused rather than guessed at.
+        let charset = parameters
+            .filter_map(|parameter| parameter.strip_prefix("charset="))
+            .map(|charset| charset.trim_matches('"'))
+            .next();
+        if charset.is_some_and(|charset| charset != "utf-8" && charset != "utf8") {
+            return Err(AppError::BadRequest(
+                "This site reads forms as UTF-8 text only, and this one declared another encoding. Nothing was saved; please send it again from the site's own page.".into(),
             ));
         }
         let body = axum::body::Bytes::from_request(request, state)
@@ -56,13 +69,59 @@ impl<S: Send + Sync> FromRequest<S> for FormFields {
             .map_err(|rejection| {
                 if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     AppError::PayloadTooLarge
+                } else if crate::web::server::timed_out(&rejection) {
+                    AppError::RequestTimeout
                 } else {
                     AppError::BadRequest("The form could not be read.".into())
                 }
             })?;
-        Ok(FormFields(
-            form_urlencoded::parse(&body).into_owned().collect(),
-        ))
+        parse_form(&body).map(FormFields).ok_or_else(|| {
+            AppError::BadRequest(
+                "The form contained bytes that are not UTF-8 text, so it could not be read. Nothing was saved; please send it again from the site's own page.".into(),
+            )
+        })
+    }
+}
+
+/// A form body as name/value pairs: `+` is a space, `%XX` a byte, and the bytes of every
+/// name and value must be UTF-8 (`None` otherwise: nothing is replaced or dropped silently).
+fn parse_form(body: &[u8]) -> Option<Vec<(String, String)>> {
+    let decode = |part: &[u8]| -> Option<String> {
+        let spaced: Vec<u8> = part
+            .iter()
+            .map(|byte| if *byte == b'+' { b' ' } else { *byte })
+            .collect();
+        let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+        String::from_utf8(bytes).ok()
+    };
+    body.split(|byte| *byte == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let mut halves = pair.splitn(2, |byte| *byte == b'=');
+            let name = decode(halves.next().unwrap_or_default())?;
+            let value = decode(halves.next().unwrap_or_default())?;
+            Some((name, value))
+        })
+        .collect()
+}
+
+/// A body that may be absent: a POST without a form (an RFC 8058 one-click unsubscribe from
+/// a mail client that sends none, say) reads as `None`.
+impl<S: Send + Sync> axum::extract::OptionalFromRequest<S> for FormFields {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        let is_form = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Ok(None);
+        }
+        <FormFields as FromRequest<S>>::from_request(request, state)
+            .await
+            .map(Some)
     }
 }
 
@@ -115,7 +174,59 @@ fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAd
     peer
 }
 
+/// The admin's session cookie. Over HTTPS it carries the `__Host-` prefix, which makes the
+/// browser refuse it unless it is `Secure`, for the whole site and this host alone: a
+/// sibling subdomain cannot plant one.
 pub const SESSION_COOKIE: &str = "tidings_session";
+pub const SECURE_SESSION_COOKIE: &str = "__Host-tidings_session";
+/// The cookie that makes a browser known to the account that signed in with it (see
+/// `services::accounts`).
+pub const DEVICE_COOKIE: &str = "tidings_device";
+pub const SECURE_DEVICE_COOKIE: &str = "__Host-tidings_device";
+
+/// The session cookie's name for this site.
+pub fn session_cookie_name(config: &crate::config::Config) -> &'static str {
+    if config.secure_cookies() {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The device cookie's name for this site.
+pub fn device_cookie_name(config: &crate::config::Config) -> &'static str {
+    if config.secure_cookies() {
+        SECURE_DEVICE_COOKIE
+    } else {
+        DEVICE_COOKIE
+    }
+}
+
+/// Whether a request carries a session cookie of either name: such a request is someone's
+/// admin session, never served from or stored in the page cache.
+pub fn has_session_cookie(headers: &HeaderMap) -> bool {
+    cookie(headers, SESSION_COOKIE).is_some() || cookie(headers, SECURE_SESSION_COOKIE).is_some()
+}
+
+/// A `Set-Cookie` value: HTTP-only, same-site strict, the whole site, `Secure` over HTTPS.
+pub fn set_cookie(
+    config: &crate::config::Config,
+    name: &str,
+    value: &str,
+    max_age: i64,
+) -> axum::http::HeaderValue {
+    let secure = if config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    axum::http::HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or(axum::http::HeaderValue::from_static(
+        "tidings_invalid=; Path=/; Max-Age=0",
+    ))
+}
 
 /// A cookie's value from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -156,7 +267,7 @@ impl FromRequestParts<App> for Admin {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        let token = cookie(&parts.headers, SESSION_COOKIE).unwrap_or_default();
+        let token = cookie(&parts.headers, session_cookie_name(&app.config)).unwrap_or_default();
         match accounts::session_for_token(app, &token).await {
             Ok(Some((session, user))) => Ok(Admin {
                 user,
@@ -181,5 +292,34 @@ impl FromRequestParts<App> for Admin {
             }
             Err(error) => Err(AppError::from(error).into_response()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_form;
+
+    #[test]
+    fn forms_are_utf8_or_refused() {
+        let pairs = |body: &str| parse_form(body.as_bytes());
+        assert_eq!(
+            pairs("a=1&b=caf%C3%A9+au+lait&c=&d&e=%2B%26"),
+            Some(vec![
+                ("a".into(), "1".into()),
+                ("b".into(), "café au lait".into()),
+                ("c".into(), String::new()),
+                ("d".into(), String::new()),
+                ("e".into(), "+&".into()),
+            ])
+        );
+        assert_eq!(pairs("comment=caf%E9"), None, "Latin-1");
+        assert_eq!(pairs("comment=%FF%FEh%00i%00"), None, "UTF-16");
+        assert_eq!(
+            pairs("comment=%C3"),
+            None,
+            "cut in the middle of a character"
+        );
+        assert_eq!(parse_form(b"comment=\xe9t\xe9"), None, "raw bytes");
+        assert_eq!(pairs("%zz=1"), Some(vec![("%zz".into(), "1".into())]));
     }
 }

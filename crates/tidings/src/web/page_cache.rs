@@ -10,9 +10,9 @@
 use crate::app::App;
 use crate::cache::{CachedPage, Tag, parse_http_date};
 use crate::services::site;
-use crate::web::extract::{SESSION_COOKIE, cookie};
+use crate::web::extract::has_session_cookie;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -24,15 +24,35 @@ pub struct CacheTags(pub Vec<Tag>, pub Option<time::OffsetDateTime>);
 
 pub async fn serve_cached(State(app): State<App>, request: Request, next: Next) -> Response {
     let cacheable_request = matches!(*request.method(), Method::GET | Method::HEAD)
-        && cookie(request.headers(), SESSION_COOKIE).is_none()
+        && !has_session_cookie(request.headers())
         && !request
             .uri()
             .query()
             .is_some_and(|query| query.contains("unapproved="));
+    if has_session_cookie(request.headers()) {
+        // A signed-in editor's view of a public page may differ from everyone's (and come
+        // before a write is public): it is kept by nobody.
+        let mut response = next.run(request).await;
+        if response
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .is_some_and(|value| value == "no-cache")
+        {
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+        }
+        return with_cache_status(response, "BYPASS");
+    }
     if !cacheable_request || app.config.cache_megabytes == 0 {
         return with_cache_status(next.run(request).await, "BYPASS");
     }
-    let key = cache_key(request.uri());
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("", |matched| matched.as_str());
+    let key = cache_key(request.uri(), significant_parameters(route));
     // On a shared database, first apply what other nodes' writes made stale.
     if app.shared_database
         && let Err(error) = site::sync_page_changes(&app).await
@@ -97,15 +117,24 @@ pub async fn serve_cached(State(app): State<App>, request: Request, next: Next) 
     }
 }
 
-/// The query parameters a public page reads; any other (`utm_source`, a cache-buster) does
-/// not change the page, so it does not make another copy of it.
-const SIGNIFICANT_PARAMETERS: &[&str] = &["p", "paged", "replytocom"];
+/// The query parameters a route's page reads; any other (`utm_source`, a cache-buster, a
+/// parameter another route reads) does not change the page, so it makes no other copy of
+/// it. The front page reads WordPress's `p` and `paged` (to redirect them); an article,
+/// `replytocom`, and only for an approved comment of its own (anything else is redirected
+/// to the plain page, so random values cannot fill the cache).
+fn significant_parameters(route: &str) -> &'static [&'static str] {
+    match route {
+        "/" => &["p", "paged"],
+        "/{year}/{month}/{slug}/" | "/{year}/{month}/{slug}/{part}/" => &["replytocom"],
+        _ => &[],
+    }
+}
 
 /// The path, plus the significant query parameters in a fixed order.
-fn cache_key(uri: &axum::http::Uri) -> String {
+fn cache_key(uri: &axum::http::Uri, significant_parameters: &[&str]) -> String {
     let mut significant: Vec<(String, String)> =
         form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
-            .filter(|(name, _)| SIGNIFICANT_PARAMETERS.contains(&name.as_ref()))
+            .filter(|(name, _)| significant_parameters.contains(&name.as_ref()))
             .map(|(name, value)| (name.into_owned(), value.into_owned()))
             .collect();
     significant.sort();
@@ -220,21 +249,35 @@ fn respond(page: &CachedPage, request: &HeaderMap, cache_status: &'static str) -
 
 #[cfg(test)]
 mod tests {
-    use super::cache_key;
+    use super::{cache_key, significant_parameters};
 
     #[test]
-    fn only_significant_parameters_make_a_new_key() {
-        let key = |uri: &str| cache_key(&uri.parse().unwrap());
-        assert_eq!(key("/2026/06/story/"), "/2026/06/story/");
+    fn only_the_parameters_a_route_reads_make_a_new_key() {
+        let article = |uri: &str| {
+            cache_key(
+                &uri.parse().unwrap(),
+                significant_parameters("/{year}/{month}/{slug}/"),
+            )
+        };
+        let front = |uri: &str| cache_key(&uri.parse().unwrap(), significant_parameters("/"));
+        assert_eq!(article("/2026/06/story/"), "/2026/06/story/");
         assert_eq!(
-            key("/2026/06/story/?utm_source=mail&fbclid=x"),
+            article("/2026/06/story/?utm_source=mail&fbclid=x"),
             "/2026/06/story/"
         );
         assert_eq!(
-            key("/2026/06/story/?replytocom=5&utm=1"),
+            article("/2026/06/story/?replytocom=5&utm=1"),
             "/2026/06/story/?replytocom=5"
         );
-        assert_eq!(key("/?paged=2&p=7"), key("/?p=7&paged=2"));
-        assert_ne!(key("/?p=7"), key("/"));
+        // What only the front page reads makes no copy of an article.
+        assert_eq!(article("/2026/06/story/?p=1&paged=9"), "/2026/06/story/");
+        assert_eq!(front("/?paged=2&p=7"), front("/?p=7&paged=2"));
+        assert_ne!(front("/?p=7"), front("/"));
+        assert_eq!(front("/?replytocom=3"), "/");
+        let feed = cache_key(
+            &"/feed/?replytocom=1&p=2".parse().unwrap(),
+            significant_parameters("/feed/"),
+        );
+        assert_eq!(feed, "/feed/");
     }
 }

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use tidings_domain::{
     Article, ArticleId, Comment, CommentId, CommentStatus, DiscussionSettings, RawSubmission,
 };
-use tidings_store::Page;
+use tidings_store::{Page, StoreError};
 
 /// Public pages are the same for every visitor but may change at any write, so browsers
 /// revalidate instead of keeping a copy.
@@ -250,6 +250,15 @@ async fn article_at(
         _ => None,
     };
     let reply_to = reply_target(app, &article, query.get("replytocom").unwrap_or("")).await?;
+    // Only an approved comment of this article may make another version of the page: any
+    // other value gets the plain page, so random values cannot crowd the page cache.
+    if query.get("replytocom").is_some() && reply_to.is_none() && own.is_none() {
+        let plain = match comment_page {
+            Some(page) => settings.comment_page_url(&permalink, page),
+            None => permalink,
+        };
+        return Ok(redirect(StatusCode::FOUND, &format!("{plain}#respond")));
+    }
     let body = article_page_html(
         app,
         &article,
@@ -265,6 +274,13 @@ async fn article_at(
     .await?;
     let cache_control = if own.is_some() { PRIVATE } else { PUBLIC };
     let mut response = html(StatusCode::OK, body, cache_control);
+    if own.is_some() {
+        // The address carries the author's signed link: it goes to no other site.
+        response.headers_mut().insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+    }
     // An article whose comments close with age is stale from that moment.
     let closes = article
         .comments_close_at(settings.close_after_days)
@@ -358,6 +374,7 @@ pub async fn post_comment(
         Ok(SubmitOutcome::Accepted {
             article,
             comment_id,
+            created_at,
             status,
             settings,
         }) => {
@@ -366,7 +383,7 @@ pub async fn post_comment(
             let target = if status == CommentStatus::Approved && settings.edit_window_minutes == 0 {
                 comments::comment_address(&app, &settings, &article, comment_id).await?
             } else {
-                comments::pending_link(&app, &settings, &article, comment_id)
+                comments::pending_link(&app, &settings, &article, comment_id, created_at)
             };
             return Ok(redirect(StatusCode::SEE_OTHER, &target));
         }
@@ -384,6 +401,11 @@ pub async fn post_comment(
                 message: format!("Comments are closed on this article. {TEXT_KEPT}"),
                 kept_text: Some(raw.content),
             });
+        }
+        // Nothing could be stored (the database is down, or its disk is full): the article
+        // again with the comment in the form, so the reader can post it in a moment.
+        Err(SubmitError::Store(error @ (StoreError::Unavailable(_) | StoreError::Full(_)))) => {
+            return unsaved_comment(&app, &raw, &form, error).await;
         }
         Err(SubmitError::Store(error)) => return Err(error.into()),
     };
@@ -451,6 +473,64 @@ pub async fn post_comment(
         }
         _ => {}
     }
+    Ok(response)
+}
+
+/// The answer to a comment the site could not store for now: 503 with `Retry-After`, the
+/// article with the comment still in its form when the article can be read, and otherwise
+/// the error page with the comment's text.
+async fn unsaved_comment(
+    app: &App,
+    raw: &RawSubmission,
+    form: &FormFields,
+    error: StoreError,
+) -> Result<Response, AppError> {
+    let kept = |error: StoreError| match AppError::from(error) {
+        AppError::StorageFull(_) | AppError::Unavailable(_) => AppError::UnavailableWithText {
+            kept_text: raw.content.clone(),
+        },
+        other => other,
+    };
+    tracing::warn!(%error, "a comment could not be stored; it was shown back to its author");
+    let article_id = raw.article_id.trim().parse::<i64>().unwrap_or(0);
+    let article = match app.store.article_by_id(ArticleId(article_id)).await {
+        Ok(Some(article)) if article.is_public(app.now()) => article,
+        Ok(_) => return Err(kept(error)),
+        Err(_) => return Err(kept(error)),
+    };
+    let settings = match site::discussion_settings(app).await {
+        Ok(settings) => settings,
+        Err(_) => return Err(kept(error)),
+    };
+    let values = FormValues {
+        comment: raw.content.clone(),
+        author: raw.author_name.clone(),
+        email: raw.author_email.clone(),
+        url: raw.author_url.clone(),
+        subscribe: form.get("subscribe").to_owned(),
+        remember: form.checked("wp-comment-cookies-consent"),
+    };
+    let errors = FormErrors::general(
+        "Your comment could not be saved just now: the site cannot store anything for the moment. It is still in the form below; please post it again in a minute.",
+    );
+    let body = match article_page_html(
+        app,
+        &article,
+        &settings,
+        ArticleExtras::default(),
+        values,
+        errors,
+    )
+    .await
+    {
+        Ok(body) => body,
+        Err(_) => return Err(kept(error)),
+    };
+    let mut response = html(StatusCode::SERVICE_UNAVAILABLE, body, PRIVATE);
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from_static(crate::web::error::RETRY_UNAVAILABLE),
+    );
     Ok(response)
 }
 

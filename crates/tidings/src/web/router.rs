@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::render::views::ErrorPage as ErrorView;
-use crate::web::error::ErrorPage;
+use crate::web::error::{AppError, ErrorPage};
 use crate::web::{admin, discussion, page_cache, public};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -34,6 +34,9 @@ pub fn router(app: App) -> Router {
         .route("/feed/", get(public::show_feed))
         .route("/feed", get(|| async { Redirect::permanent("/feed/") }))
         .layer(DefaultBodyLimit::max(COMMENT_BODY_LIMIT))
+        .route_layer(middleware::from_fn(
+            refuse_large_bodies::<COMMENT_BODY_LIMIT>,
+        ))
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
             page_cache::serve_cached,
@@ -59,7 +62,11 @@ pub fn router(app: App) -> Router {
             "/moderate/{id}/{action}",
             get(discussion::show_moderation_link).post(discussion::apply_moderation_link),
         )
-        .layer(DefaultBodyLimit::max(COMMENT_BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(COMMENT_BODY_LIMIT))
+        .route_layer(middleware::from_fn(
+            refuse_large_bodies::<COMMENT_BODY_LIMIT>,
+        ))
+        .layer(middleware::map_response(no_referrer));
     let admin = Router::new()
         .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
         .route("/admin/", get(admin::dashboard))
@@ -97,7 +104,9 @@ pub fn router(app: App) -> Router {
             "/admin/settings/discussion",
             get(admin::show_discussion_settings).post(admin::save_discussion_settings),
         )
-        .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
+        .route_layer(middleware::from_fn(refuse_large_bodies::<ADMIN_BODY_LIMIT>))
+        .layer(middleware::map_response(no_referrer));
     public
         .merge(discussion)
         .merge(admin)
@@ -107,7 +116,53 @@ pub fn router(app: App) -> Router {
             render_error_pages,
         ))
         .layer(middleware::map_response(security_headers))
+        .layer(middleware::from_fn(require_one_host))
         .with_state(app)
+}
+
+/// HTTP/1.1 requires exactly one `Host` header (RFC 9112, 3.2): a request without one, or
+/// with two, is answered 400 before anything else looks at it.
+async fn require_one_host(request: Request, next: Next) -> Response {
+    let hosts = request.headers().get_all(header::HOST).iter().count();
+    let needs_host = request.version() >= axum::http::Version::HTTP_11;
+    if (needs_host && hosts == 0) || hosts > 1 {
+        let mut response = StatusCode::BAD_REQUEST.into_response();
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return response;
+    }
+    next.run(request).await
+}
+
+/// A body declared larger than the route accepts is refused before any of it is read: a
+/// 413 at once, with no `100 Continue` to a client that asked, and the connection closed
+/// (its body is never read). Chunked bodies, which declare no length, meet the same limit
+/// as they are read.
+async fn refuse_large_bodies<const LIMIT: usize>(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > LIMIT as u64) {
+        let mut response = AppError::PayloadTooLarge.into_response();
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return response;
+    }
+    next.run(request).await
+}
+
+/// Pages of the admin and the signed links (edit, moderate, subscriptions) send no
+/// `Referer` anywhere: their addresses carry secrets.
+async fn no_referrer(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
 }
 
 /// Renders the theme's error page for errors from handlers and for axum's bare answers

@@ -445,7 +445,7 @@ async fn editors_write_publish_edit_and_close_articles() {
     let page = body(site.reader().get(draft_permalink).await).await;
     assert!(
         page.contains("<strong>budget</strong>")
-            && page.contains("by Edith Editor")
+            && page.contains("by <bdi>Edith Editor</bdi>")
             && page.contains("id=\"commentform\"")
     );
     assert!(

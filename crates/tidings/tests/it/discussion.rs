@@ -55,7 +55,10 @@ async fn comment_pages_follow_the_settings_and_permalinks_find_their_page() {
     let first = body(reader.get(&format!("{permalink}comment-page-1/")).await).await;
     assert!(first.contains("thread number 1") && first.contains("thread number 2"));
     assert!(first.contains("a reply to the first"));
-    assert!(first.contains(&format!("href=\"#comment-{}\">in reply to Ada", ids[0])));
+    assert!(first.contains(&format!(
+        "href=\"#comment-{}\">in reply to <bdi>Ada</bdi>",
+        ids[0]
+    )));
     assert_eq!(
         reader
             .get(&format!("{permalink}comment-page-4/"))
@@ -484,10 +487,12 @@ async fn moderators_search_filter_edit_reply_and_approve_a_commenters_history() 
                 search: "first from".into(),
                 ..Default::default()
             },
-            tidings_store::Page { number: 1, size: 5 },
+            tidings_store::KeysetPage::Newest,
+            5,
         )
         .await
-        .unwrap()[0]
+        .unwrap()
+        .items[0]
         .comment
         .id
         .0;
@@ -537,7 +542,9 @@ async fn moderators_search_filter_edit_reply_and_approve_a_commenters_history() 
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let page = body(site.reader().get(&article.permalink()).await).await;
     assert!(page.contains("Thanks, Bea."));
-    assert!(page.contains(&format!("href=\"#comment-{id}\">in reply to Bea")));
+    assert!(page.contains(&format!(
+        "href=\"#comment-{id}\">in reply to <bdi>Bea</bdi>"
+    )));
 }
 
 #[tokio::test]

@@ -344,7 +344,13 @@ async fn mail_waits_for_a_server_that_is_down_and_survives_a_restart() {
         assert!(Instant::now() < deadline, "the mail was queued");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(site.app.mailer.deliver_due(site.clock_now()).await, 0);
+    assert_eq!(
+        site.app
+            .mailer
+            .deliver_due(site.app.store.as_ref(), site.clock_now())
+            .await,
+        0
+    );
     assert_eq!(site.app.mailer.queued(), 1);
     let queued = read_folder(&site.data.path().join("mail/queue"));
     assert!(queued[0].contains("\"attempts\":"), "{queued:?}");

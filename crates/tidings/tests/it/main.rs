@@ -17,6 +17,10 @@ mod comment_rules;
 /// Acknowledged comments survive SIGKILL.
 mod crash;
 mod discussion;
+/// A full disk, slow clients, malformed HTTP, racing processes, a damaged database.
+mod faults;
+/// The attacks of the hardening review, replayed.
+mod hardening;
 /// Script and markup in every field come out inert.
 mod hostile_input;
 mod mail;

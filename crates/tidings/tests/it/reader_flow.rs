@@ -144,7 +144,7 @@ async fn replies_nest_under_their_parent_with_the_reply_heading() {
             .await,
     )
     .await;
-    assert!(reply_page.contains("Leave a Reply to Ann"));
+    assert!(reply_page.contains("Leave a Reply to <bdi>Ann</bdi>"));
     assert!(reply_page.contains("id=\"cancel-comment-reply-link\""));
     assert!(reply_page.contains(&format!(
         "name=\"comment_parent\" id=\"comment_parent\" value=\"{parent}\""
