@@ -26,7 +26,16 @@ impl SafeHtml {
     /// a store may call this: it is how rendering once, at write time, stays compatible
     /// with "only the renderers make `SafeHtml`".
     pub fn trusting_storage(html: String) -> SafeHtml {
-        SafeHtml(html)
+        SafeHtml::new(html)
+    }
+
+    /// Every `SafeHtml` is also free of the characters XML forbids, so templates can print
+    /// it into a feed as it is: cleaned here once rather than at every print.
+    fn new(html: String) -> SafeHtml {
+        match xml_safe(&html) {
+            std::borrow::Cow::Borrowed(_) => SafeHtml(html),
+            std::borrow::Cow::Owned(cleaned) => SafeHtml(cleaned),
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -107,9 +116,9 @@ fn markdown_to_html(markdown: &str) -> String {
 pub fn render_markdown(markdown: &str) -> SafeHtml {
     let html = markdown_to_html(markdown);
     if MarkupShape::of(&html).over(&ARTICLE_LIMITS).is_some() {
-        return SafeHtml(markup_shape::flattened(&html));
+        return SafeHtml::new(markup_shape::flattened(&html));
     }
-    SafeHtml(ARTICLE_SANITIZER.clean(&html).to_string())
+    SafeHtml::new(ARTICLE_SANITIZER.clean(&html).to_string())
 }
 
 /// Why an article body has more structure than it may, if it does.
@@ -159,9 +168,9 @@ pub fn excerpt_from_markdown(markdown: &str, max_words: usize) -> String {
 pub fn render_comment(text: &str) -> SafeHtml {
     let html = comment_html(text);
     if MarkupShape::of(&html).over(&COMMENT_LIMITS).is_some() {
-        return SafeHtml(markup_shape::flattened(&html));
+        return SafeHtml::new(markup_shape::flattened(&html));
     }
-    SafeHtml(COMMENT_SANITIZER.clean(&html).to_string())
+    SafeHtml::new(COMMENT_SANITIZER.clean(&html).to_string())
 }
 
 /// A comment as HTML before sanitising: bare links made into anchors, paragraphs and breaks.
@@ -173,12 +182,12 @@ fn comment_html(text: &str) -> String {
 /// comment cannot be used to publish links (WordPress's moderation-preview weakness).
 pub fn render_comment_preview(text: &str) -> SafeHtml {
     if MarkupShape::of(text).over(&COMMENT_LIMITS).is_some() {
-        return SafeHtml(markup_shape::flattened(text));
+        return SafeHtml::new(markup_shape::flattened(text));
     }
     let plain = ammonia::Builder::empty().clean(text).to_string();
     // `plain` is escaped text now; only paragraphs and breaks are added back.
     let paragraphs = paragraphs_from_blank_lines(&plain);
-    SafeHtml(COMMENT_SANITIZER.clean(&paragraphs).to_string())
+    SafeHtml::new(COMMENT_SANITIZER.clean(&paragraphs).to_string())
 }
 
 /// Plain text of possibly-HTML input, for matching word lists against what a reader sees.
@@ -386,6 +395,17 @@ mod tests {
         assert_eq!(
             excerpt_from_markdown("see [the admin](/admin/).", 55),
             "see the admin."
+        );
+    }
+
+    #[test]
+    fn safe_html_never_carries_what_xml_forbids() {
+        let hostile = "a\u{0}b\u{0C}c\u{FFFE}d";
+        assert_eq!(render_comment(hostile).as_str(), "<p>abcd</p>\n");
+        assert!(!render_markdown(hostile).as_str().contains('\u{FFFE}'));
+        assert_eq!(
+            SafeHtml::trusting_storage(format!("<p>{hostile}</p>")).as_str(),
+            "<p>abcd</p>"
         );
     }
 

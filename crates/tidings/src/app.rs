@@ -17,8 +17,20 @@ use time::OffsetDateTime;
 /// The database file's name inside the data folder.
 pub const DATABASE_FILE: &str = "tidings.db";
 
+/// The shared state, behind one `Arc`: every request clones it into each layer that needs
+/// it, and one reference count is far cheaper to touch from every core than ten (the clones
+/// and drops of a wider `App` took a fifth of a cached page's time).
 #[derive(Clone)]
-pub struct App {
+pub struct App(Arc<AppState>);
+
+impl std::ops::Deref for App {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.0
+    }
+}
+
+pub struct AppState {
     pub config: Arc<Config>,
     pub store: Arc<dyn Store>,
     pub templates: Arc<Templates>,
@@ -32,6 +44,7 @@ pub struct App {
     /// be checked against the database's content epoch.
     pub shared_database: bool,
     pub mailer: Arc<Mailer>,
+    pub health: Arc<Health>,
 }
 
 /// What tests change about an app; production uses [`AppOptions::default`].
@@ -76,14 +89,7 @@ pub async fn open_store(data_dir: &Path, config: &Config) -> anyhow::Result<Arc<
                 }
             };
             private_file(&database)?;
-            let damaged = |damage: &str| {
-                anyhow::anyhow!(
-                    "the database {} is damaged ({damage}); tidings will not serve from it. \
-                     Restore it from a backup, or try `sqlite3 {} .recover` on a copy",
-                    database.display(),
-                    database.display()
-                )
-            };
+            let damaged = |damage: &str| damaged_database(&database.display().to_string(), damage);
             let store = match SqliteStore::open(&database).await {
                 Ok(store) => store,
                 Err(StoreError::Corrupt(damage)) => return Err(damaged(&damage)),
@@ -92,9 +98,6 @@ pub async fn open_store(data_dir: &Path, config: &Config) -> anyhow::Result<Arc<
                         .with_context(|| format!("opening the database {}", database.display()));
                 }
             };
-            if let Some(damage) = store.check_integrity().await? {
-                return Err(damaged(&damage));
-            }
             Ok(Arc::new(store))
         }
     }
@@ -170,6 +173,43 @@ fn private_file(file: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The message for a database SQLite found damaged: which file, and what to do.
+fn damaged_database(database: &str, damage: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "the database {database} is damaged ({damage}); tidings will not serve from it. \
+         Restore it from a backup, or try `sqlite3 {database} .recover` on a copy"
+    )
+}
+
+/// SQLite's quick check of the whole database (PostgreSQL checks its own pages as it reads
+/// them): an error that says which file is damaged and what to do. It reads every page, so
+/// on a large site it takes a second or two: the command line runs it before anything
+/// else, `serve` beside its first requests (see `Health`).
+pub async fn check_database(
+    store: &dyn Store,
+    config: &Config,
+    data_dir: &Path,
+) -> anyhow::Result<()> {
+    match store.check_integrity().await? {
+        None => Ok(()),
+        Some(damage) => {
+            let database = match config.database_url.as_deref().filter(|url| !url.is_empty()) {
+                Some(url) => url.strip_prefix("sqlite://").unwrap_or(url).to_owned(),
+                None => data_dir.join(DATABASE_FILE).display().to_string(),
+            };
+            Err(damaged_database(&database, &damage))
+        }
+    }
+}
+
+/// What the running site knows of its own health. A database found damaged after `serve`
+/// started (its check runs beside the first requests) makes every request a 503 that says
+/// so, rather than errors page by page.
+#[derive(Default)]
+pub struct Health {
+    pub damaged: std::sync::OnceLock<String>,
+}
+
 /// A database URL fit for a log or an error message.
 fn without_password(url: &str) -> String {
     match url::Url::parse(url) {
@@ -206,7 +246,8 @@ impl App {
             config.cache_megabytes as usize * 1024 * 1024,
         ));
         let mailer = Arc::new(Mailer::new(data_dir, &config)?);
-        let app = App {
+        let app = App(Arc::new(AppState {
+            health: Arc::new(Health::default()),
             mailer,
             cache,
             shared_database,
@@ -216,7 +257,7 @@ impl App {
             clock: options.clock,
             signer: Arc::new(Signer::new(&signing_key)),
             password_cost: options.password_cost,
-        };
+        }));
         if app.shared_database {
             // The cache starts empty: no earlier invalidation concerns it.
             let latest = app.store.latest_page_change().await?;

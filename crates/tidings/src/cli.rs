@@ -167,6 +167,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             let store = crate::app::open_store(&cli.data, &config).await?;
+            crate::app::check_database(store.as_ref(), &config, &cli.data).await?;
             println!(
                 "the database in {} is at schema version {}",
                 cli.data.display(),
@@ -192,6 +193,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']).to_owned();
             let app = App::open(&cli.data, config, AppOptions::default()).await?;
+            crate::app::check_database(app.store.as_ref(), &app.config, &cli.data).await?;
             match accounts::add_user(
                 &app,
                 NewAccount {
@@ -243,6 +245,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 })
                 .transpose()?;
             let app = App::open(&cli.data, config, AppOptions::default()).await?;
+            crate::app::check_database(app.store.as_ref(), &app.config, &cli.data).await?;
             let author_id = match author {
                 Some(email) => Some(
                     app.store
@@ -305,6 +308,18 @@ async fn serve(data: PathBuf, mut config: Config) -> anyhow::Result<()> {
     // With port 0 the system picks one; links must name the real one.
     config.listen = listener.local_addr()?;
     let app = App::open(&data, config, AppOptions::default()).await?;
+    // The whole-database check reads every page: beside the first requests, not before.
+    let checked = app.clone();
+    let checked_folder = data.clone();
+    tokio::spawn(async move {
+        if let Err(error) =
+            crate::app::check_database(checked.store.as_ref(), &checked.config, &checked_folder)
+                .await
+        {
+            tracing::error!(error = %format!("{error:#}"), "the site now answers every request with 503");
+            let _ = checked.health.damaged.set(format!("{error:#}"));
+        }
+    });
     let base_url = app.config.base_url();
     if let Some(token) = site::issue_setup_token(&app).await? {
         println!(

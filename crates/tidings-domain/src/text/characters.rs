@@ -54,9 +54,33 @@ fn allowed_in_xml(character: char) -> bool {
         || (character >= ' ' && !matches!(character, '\u{FFFE}' | '\u{FFFF}'))
 }
 
+/// Whether `text` holds a character XML 1.0 forbids, found from its bytes in one pass: a
+/// C0 control other than tab, line feed and carriage return, or the UTF-8 of U+FFFE or
+/// U+FFFF (`EF BF BE`, `EF BF BF`). Templates print large fragments (a whole comment thread
+/// is one macro's output, printed again by the macro around it), so this must cost no more
+/// than reading the bytes.
+fn has_xml_forbidden(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r') {
+            return true;
+        }
+        if byte == 0xEF
+            && bytes.get(index + 1) == Some(&0xBF)
+            && matches!(bytes.get(index + 2), Some(0xBE | 0xBF))
+        {
+            return true;
+        }
+        index += 1;
+    }
+    false
+}
+
 /// `text` without the characters XML 1.0 forbids: the last step before any XML output.
 pub fn xml_safe(text: &str) -> Cow<'_, str> {
-    if text.chars().all(allowed_in_xml) {
+    if !has_xml_forbidden(text) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(
@@ -136,6 +160,16 @@ mod tests {
         assert_eq!(xml_safe("a\0b\u{0B}c\u{0C}d\u{FFFE}e\u{FFFF}f"), "abcdef");
         assert_eq!(xml_safe("tab\tline\nreturn\r"), "tab\tline\nreturn\r");
         assert_eq!(xml_safe("\u{10FFFD}\u{E000}"), "\u{10FFFD}\u{E000}");
+        // Near misses of U+FFFE in UTF-8 stay: U+FFFD and U+EFBF.
+        assert!(matches!(
+            xml_safe("\u{FFFD}\u{EFBF}\u{FFBF}"),
+            Cow::Borrowed(_)
+        ));
+        for code in 0..0x20_u32 {
+            let text = format!("a{}b", char::from_u32(code).unwrap());
+            let kept = matches!(code, 0x09 | 0x0A | 0x0D);
+            assert_eq!(xml_safe(&text) == text.as_str(), kept, "U+{code:04X}");
+        }
     }
 
     #[test]

@@ -21,7 +21,8 @@ pub struct SiteView {
     pub base_url: String,
 }
 
-fn safe(html: &SafeHtml) -> Value {
+/// `SafeHtml` as a value templates print unescaped.
+pub fn safe(html: &SafeHtml) -> Value {
     Value::from_safe_string(html.as_str().to_owned())
 }
 

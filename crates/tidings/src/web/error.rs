@@ -55,6 +55,9 @@ pub enum AppError {
     /// 503: the disk is full, so nothing could be saved; it passes once space is freed.
     #[error("storage full: {0}")]
     StorageFull(String),
+    /// 503: the database was found damaged; the site serves nothing until it is restored.
+    #[error("the database is damaged")]
+    DatabaseDamaged,
     /// 503 that shows a reader's comment back: it could not be stored for now.
     #[error("unavailable, with a reader's text kept")]
     UnavailableWithText { kept_text: String },
@@ -156,6 +159,12 @@ impl AppError {
                     None,
                 )
             }
+            AppError::DatabaseDamaged => page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_damaged",
+                "The site is closed while its database is repaired. Please come back later.".into(),
+                None,
+            ),
             AppError::UnavailableWithText { kept_text } => page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",

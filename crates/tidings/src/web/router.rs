@@ -112,25 +112,41 @@ pub fn router(app: App) -> Router {
         .merge(admin)
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(middleware::from_fn_with_state(
+            app.health.clone(),
+            front_door,
+        ))
+        .layer(middleware::from_fn_with_state(
             app.clone(),
             render_error_pages,
         ))
         .layer(middleware::map_response(security_headers))
-        .layer(middleware::from_fn(require_one_host))
         .with_state(app)
 }
 
-/// HTTP/1.1 requires exactly one `Host` header (RFC 9112, 3.2): a request without one, or
-/// with two, is answered 400 before anything else looks at it.
-async fn require_one_host(request: Request, next: Next) -> Response {
+/// What every request meets first, in one layer (each layer costs a little on every
+/// request): HTTP/1.1 requires exactly one `Host` header (RFC 9112, 3.2), so a request with
+/// none or two is answered 400; and once the start-up check found the database damaged,
+/// every request gets a 503 that says so (the log says which file and what to do) instead
+/// of errors page by page.
+async fn front_door(
+    State(health): State<std::sync::Arc<crate::app::Health>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let hosts = request.headers().get_all(header::HOST).iter().count();
     let needs_host = request.version() >= axum::http::Version::HTTP_11;
     if (needs_host && hosts == 0) || hosts > 1 {
-        let mut response = StatusCode::BAD_REQUEST.into_response();
+        let mut response = AppError::BadRequest(
+            "A request must name the site it is for in exactly one Host header.".into(),
+        )
+        .into_response();
         response
             .headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         return response;
+    }
+    if health.damaged.get().is_some() {
+        return AppError::DatabaseDamaged.into_response();
     }
     next.run(request).await
 }
