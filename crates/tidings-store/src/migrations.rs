@@ -7,63 +7,70 @@ pub(crate) struct Migration {
     pub sql: &'static str,
 }
 
-pub(crate) const SQLITE: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "initial",
-        sql: include_str!("../migrations/sqlite/0001_initial.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "page_invalidations",
-        sql: include_str!("../migrations/sqlite/0002_page_invalidations.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "comment_html",
-        sql: include_str!("../migrations/sqlite/0003_comment_html.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "discussion",
-        sql: include_str!("../migrations/sqlite/0004_discussion.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "hardening",
-        sql: include_str!("../migrations/sqlite/0005_hardening.sql"),
-    },
-];
+/// The migrations of one dialect's folder, by number, name and file.
+macro_rules! migrations {
+    ($dialect:literal: $($version:literal $name:literal $file:literal),* $(,)?) => {
+        &[$(Migration {
+            version: $version,
+            name: $name,
+            sql: include_str!(concat!("../migrations/", $dialect, "/", $file)),
+        }),*]
+    };
+}
 
-pub(crate) const POSTGRES: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "initial",
-        sql: include_str!("../migrations/postgres/0001_initial.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "page_invalidations",
-        sql: include_str!("../migrations/postgres/0002_page_invalidations.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "comment_html",
-        sql: include_str!("../migrations/postgres/0003_comment_html.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "discussion",
-        sql: include_str!("../migrations/postgres/0004_discussion.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "hardening",
-        sql: include_str!("../migrations/postgres/0005_hardening.sql"),
-    },
-];
+pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
+    1 "initial" "0001_initial.sql",
+    2 "page_invalidations" "0002_page_invalidations.sql",
+    3 "comment_html" "0003_comment_html.sql",
+    4 "discussion" "0004_discussion.sql",
+    5 "hardening" "0005_hardening.sql",
+);
+
+pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
+    1 "initial" "0001_initial.sql",
+    2 "page_invalidations" "0002_page_invalidations.sql",
+    3 "comment_html" "0003_comment_html.sql",
+    4 "discussion" "0004_discussion.sql",
+    5 "hardening" "0005_hardening.sql",
+);
 
 /// The newest schema version this program knows.
 pub(crate) fn latest(migrations: &[Migration]) -> i64 {
     migrations.last().map_or(0, |migration| migration.version)
+}
+
+/// The version a database is at.
+pub(crate) const CURRENT_VERSION: &str = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+
+/// The migrations a database at `found` still needs, or the refusal of a database newer
+/// than this program (a forgotten old node must not write to a schema it does not know).
+pub(crate) fn pending(
+    all: &'static [Migration],
+    found: i64,
+) -> crate::StoreResult<impl Iterator<Item = &'static Migration>> {
+    let known = latest(all);
+    if found > known {
+        return Err(crate::StoreError::SchemaTooNew { found, known });
+    }
+    Ok(all
+        .iter()
+        .filter(move |migration| migration.version > found))
+}
+
+/// The row that says a migration was applied.
+pub(crate) fn record(migration: &Migration) -> crate::database::Statement {
+    crate::database::statement!(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+        migration.version,
+        migration.name,
+        time::OffsetDateTime::now_utc().unix_timestamp(),
+    )
+}
+
+pub(crate) fn log_applied(migration: &Migration) {
+    tracing::info!(
+        version = migration.version,
+        name = migration.name,
+        "applied migration"
+    );
 }

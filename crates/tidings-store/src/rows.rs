@@ -10,19 +10,35 @@ use tidings_domain::{
 };
 use time::OffsetDateTime;
 
-pub(crate) const ARTICLE_COLUMNS: &str = "a.id, a.slug, a.title, a.body_markdown, a.status, \
-     a.published_at, a.updated_at, a.author_id, a.comments_open";
+/// An article's columns, for `article_from_row` (macros, so statements can `concat!` them
+/// into one constant).
+macro_rules! article_columns {
+    () => {
+        "a.id, a.slug, a.title, a.body_markdown, a.status, a.published_at, a.updated_at, \
+         a.author_id, a.comments_open"
+    };
+}
+pub(crate) use article_columns;
 
 /// A comment's columns for public pages: the private ones (email, IP address, user agent,
 /// the moderation reason) come back empty, so a page cannot show what it never loaded.
-pub(crate) const PUBLIC_COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, \
-     c.author_name, '' AS author_email, c.author_url, c.content, c.status, c.status_before, \
-     '' AS moderation_reason, '' AS ip, '' AS user_agent, c.created_at, c.content_html, \
-     c.avatar_key";
+macro_rules! public_comment_columns {
+    () => {
+        "c.id, c.article_id, c.parent_id, c.author_name, '' AS author_email, c.author_url, \
+         c.content, c.status, c.status_before, '' AS moderation_reason, '' AS ip, \
+         '' AS user_agent, c.created_at, c.content_html, c.avatar_key"
+    };
+}
+pub(crate) use public_comment_columns;
 
-pub(crate) const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, c.author_name, \
-     c.author_email, c.author_url, c.content, c.status, c.status_before, c.moderation_reason, \
-     c.ip, c.user_agent, c.created_at, c.content_html, c.avatar_key";
+macro_rules! comment_columns {
+    () => {
+        "c.id, c.article_id, c.parent_id, c.author_name, c.author_email, c.author_url, \
+         c.content, c.status, c.status_before, c.moderation_reason, c.ip, c.user_agent, \
+         c.created_at, c.content_html, c.avatar_key"
+    };
+}
+pub(crate) use comment_columns;
 
 pub(crate) fn timestamp(moment: OffsetDateTime) -> i64 {
     moment.unix_timestamp()
@@ -187,9 +203,14 @@ pub(crate) fn queued_from_row(row: &impl Columns) -> StoreResult<QueuedComment> 
 
 /// What the moderation queue shows beside a comment: its article, the spam filter's score
 /// and the number of reports. For `queued_from_row`.
-pub(crate) const QUEUE_COLUMNS: &str = "a.title AS article_title, a.slug AS article_slug, \
-     a.published_at AS article_published_at, c.spam_score, \
-     (SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id) AS reports";
+macro_rules! queue_columns {
+    () => {
+        "a.title AS article_title, a.slug AS article_slug, \
+         a.published_at AS article_published_at, c.spam_score, \
+         (SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id) AS reports"
+    };
+}
+pub(crate) use queue_columns;
 
 /// `%words%` for a LIKE that finds `search` anywhere, with `\` escaping LIKE's wildcards;
 /// empty for an empty search.
@@ -225,8 +246,12 @@ pub(crate) fn token_counts(
         .collect()
 }
 
-pub(crate) const SUBSCRIPTION_COLUMNS: &str =
-    "email, article_id, comment_id, token, confirmed, created_at, confirmation_sent_at";
+macro_rules! subscription_columns {
+    () => {
+        "email, article_id, comment_id, token, confirmed, created_at, confirmation_sent_at"
+    };
+}
+pub(crate) use subscription_columns;
 
 pub(crate) fn subscription_from_row(row: &impl Columns) -> StoreResult<Subscription> {
     Ok(Subscription {

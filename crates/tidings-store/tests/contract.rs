@@ -820,13 +820,21 @@ async fn the_public_site_reads_through_indexes() {
     let plans = store.query_plans().await.unwrap();
     assert!(plans.len() >= 11, "{plans:?}");
     for (name, steps) in plans {
+        // A subquery's rows, produced by a co-routine (bounded by its own LIMIT).
+        let subqueries: Vec<String> = steps
+            .iter()
+            .filter_map(|step| step.strip_prefix("CO-ROUTINE "))
+            .map(|subquery| format!("SCAN {subquery}"))
+            .collect();
         for step in &steps {
-            // "SCAN CONSTANT ROW" is a SELECT without FROM, and "SCAN (subquery-N)" reads
-            // the rows a bounded subquery produced: neither reads a table.
+            // "SCAN CONSTANT ROW" is a SELECT without FROM, and "SCAN (subquery-N)" or the
+            // scan of a named co-routine reads the rows a bounded subquery produced: none
+            // reads a table.
             let full_scan = step.starts_with("SCAN")
                 && !step.contains("USING")
                 && step != "SCAN CONSTANT ROW"
-                && !step.starts_with("SCAN (subquery");
+                && !step.starts_with("SCAN (subquery")
+                && !subqueries.contains(step);
             assert!(!full_scan, "{name} scans a whole table: {steps:?}");
             assert!(
                 !step.contains("TEMP B-TREE"),

@@ -176,26 +176,37 @@ fn escape_less(
             .write_str(&tidings_domain::text::xml_safe(text))
             .map_err(fail),
         Some(text) => {
-            // One pass: escape what HTML needs escaped, drop what XML cannot carry.
-            let mut plain_from = 0;
-            for (index, character) in text.char_indices() {
-                let replacement = match character {
-                    '&' => "&amp;",
-                    '<' => "&lt;",
-                    '>' => "&gt;",
-                    '"' => "&quot;",
-                    '\'' => "&#39;",
-                    '\t' | '\n' | '\r' => continue,
-                    character
-                        if character < ' ' || matches!(character, '\u{FFFE}' | '\u{FFFF}') =>
-                    {
-                        ""
+            // One pass over the bytes: escape what HTML needs escaped, drop what XML cannot
+            // carry (C0 controls but tab and line breaks; U+FFFE and U+FFFF, whose UTF-8
+            // is EF BF BE and EF BF BF). Every stop is at a character boundary.
+            let bytes = text.as_bytes();
+            let (mut index, mut plain_from) = (0, 0);
+            while index < bytes.len() {
+                let (replacement, width) = match bytes[index] {
+                    b'&' => ("&amp;", 1),
+                    b'<' => ("&lt;", 1),
+                    b'>' => ("&gt;", 1),
+                    b'"' => ("&quot;", 1),
+                    b'\'' => ("&#39;", 1),
+                    b'\t' | b'\n' | b'\r' => {
+                        index += 1;
+                        continue;
                     }
-                    _ => continue,
+                    0..=0x1F => ("", 1),
+                    0xEF if bytes.get(index + 1) == Some(&0xBF)
+                        && matches!(bytes.get(index + 2), Some(0xBE | 0xBF)) =>
+                    {
+                        ("", 3)
+                    }
+                    _ => {
+                        index += 1;
+                        continue;
+                    }
                 };
                 output.write_str(&text[plain_from..index]).map_err(fail)?;
                 output.write_str(replacement).map_err(fail)?;
-                plain_from = index + character.len_utf8();
+                index += width;
+                plain_from = index;
             }
             output.write_str(&text[plain_from..]).map_err(fail)?;
             Ok(())

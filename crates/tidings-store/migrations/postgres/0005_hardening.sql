@@ -12,6 +12,10 @@ CREATE INDEX comments_by_status ON comments (status, created_at, id);
 
 ALTER TABLE subscriptions ADD COLUMN confirmation_sent_at BIGINT;
 
+-- Failed sign-ins are stored under the lower-cased address, so one plain index serves
+-- both dialects' `email = ?`.
+DROP INDEX failed_logins_by_email;
+CREATE INDEX failed_logins_by_email ON failed_logins (email, at);
 ALTER TABLE failed_logins ADD COLUMN device TEXT NOT NULL DEFAULT '';
 CREATE INDEX failed_logins_by_device ON failed_logins (device, at);
 

@@ -247,7 +247,7 @@ async fn comments_without_stored_html_are_rendered_and_migrate_fills_them_in() {
         "{stdout}"
     );
     let store = tidings_store::SqliteStore::open(&database).await.unwrap();
-    let comment = tidings_store::Store::comment_by_id(&store, tidings_domain::CommentId(id))
+    let comment = tidings_store::CommentStore::comment_by_id(&store, tidings_domain::CommentId(id))
         .await
         .unwrap()
         .unwrap();

@@ -1,0 +1,243 @@
+//! The people who run the site: accounts, sessions, and the sign-in throttle's record of
+//! failures. Every statement here is the same in both dialects.
+
+use crate::StoreResult;
+use crate::database::{SqlStore, statement};
+use crate::records::{Attempts, FailedLogins, NewUser, Session};
+use crate::rows::{Columns, attempts, session_from_row, timestamp, to_u64, user_from_row};
+use async_trait::async_trait;
+use tidings_domain::email::email_key;
+use tidings_domain::{User, UserId};
+use time::OffsetDateTime;
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Inserts a user; a taken email is a `Conflict { what: "email" }`.
+    async fn insert_user(&self, user: &NewUser, now: OffsetDateTime) -> StoreResult<User>;
+    async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>>;
+    /// The account of this email, in any case.
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    async fn count_users(&self) -> StoreResult<u64>;
+    /// Every account, oldest first: the people who run the site and moderate it.
+    async fn all_users(&self) -> StoreResult<Vec<User>>;
+    async fn insert_session(&self, session: &Session) -> StoreResult<()>;
+    /// The session and its user, if the session exists and has not expired at `now`.
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(Session, User)>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Records a failed sign-in; `device` is the key of a browser the account signed in
+    /// with before, or "" for any other browser.
+    async fn record_failed_login(
+        &self,
+        email: &str,
+        ip: &str,
+        device: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Failed sign-ins since `since`: for the account and for the IP address from unknown
+    /// browsers, and from the browser with this `device` key (when not "").
+    async fn failed_logins_since(
+        &self,
+        email: &str,
+        ip: &str,
+        device: &str,
+        since: OffsetDateTime,
+    ) -> StoreResult<FailedLogins>;
+    /// Forgets the failed sign-ins of one known browser, after it signed in.
+    async fn clear_failed_logins(&self, device: &str) -> StoreResult<()>;
+}
+
+const USER_COLUMNS: &str = "id, email, display_name, role, password_hash";
+
+pub(crate) const SESSION: &str =
+    "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,
+            u.id, u.email, u.display_name, u.role, u.password_hash
+     FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = ? AND s.expires_at > ?";
+
+/// Failures in one allowance: how many since a moment, and the oldest of them.
+const FAILED: &str = "SELECT a.n AS account, a.oldest AS account_oldest,
+        i.n AS ip, i.oldest AS ip_oldest, d.n AS device, d.oldest AS device_oldest
+     FROM (SELECT COUNT(*) AS n, MIN(at) AS oldest FROM failed_logins
+            WHERE email = ? AND device = '' AND at >= ?) a,
+          (SELECT COUNT(*) AS n, MIN(at) AS oldest FROM failed_logins
+            WHERE ip = ? AND device = '' AND at >= ?) i,
+          (SELECT COUNT(*) AS n, MIN(at) AS oldest FROM failed_logins
+            WHERE device = ? AND device <> '' AND at >= ?) d";
+
+#[async_trait]
+impl AccountStore for SqlStore {
+    async fn insert_user(&self, user: &NewUser, now: OffsetDateTime) -> StoreResult<User> {
+        let mut transaction = self.begin().await?;
+        let row = transaction
+            .fetch_one(statement!(
+                "INSERT INTO users (email, display_name, role, password_hash, created_at)
+                 VALUES (?, ?, ?, ?, ?) RETURNING id",
+                &user.email,
+                &user.display_name,
+                user.role.as_str(),
+                &user.password_hash,
+                timestamp(now),
+            ))
+            .await?;
+        transaction.commit().await?;
+        Ok(User {
+            id: UserId(row.integer("id")?),
+            email: user.email.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role,
+            password_hash: user.password_hash.clone(),
+        })
+    }
+
+    async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?");
+        self.fetch_optional(statement!(sql, id.0))
+            .await?
+            .as_ref()
+            .map(user_from_row)
+            .transpose()
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE lower(email) = ?");
+        self.fetch_optional(statement!(sql, email_key(email)))
+            .await?
+            .as_ref()
+            .map(user_from_row)
+            .transpose()
+    }
+
+    async fn count_users(&self) -> StoreResult<u64> {
+        let row = self
+            .fetch_one(statement!("SELECT COUNT(*) AS count FROM users"))
+            .await?;
+        Ok(to_u64(row.integer("count")?))
+    }
+
+    async fn all_users(&self) -> StoreResult<Vec<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY id");
+        self.fetch_all(statement!(sql))
+            .await?
+            .iter()
+            .map(user_from_row)
+            .collect()
+    }
+
+    async fn insert_session(&self, session: &Session) -> StoreResult<()> {
+        let mut transaction = self.begin().await?;
+        // Sign-in is a fine moment to forget sessions that ran out.
+        transaction
+            .execute(statement!(
+                "DELETE FROM sessions WHERE expires_at < ?",
+                timestamp(session.created_at)
+            ))
+            .await?;
+        transaction
+            .execute(statement!(
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+                 VALUES (?, ?, ?, ?, ?)",
+                &session.token_hash,
+                session.user_id.0,
+                &session.csrf_token,
+                timestamp(session.created_at),
+                timestamp(session.expires_at),
+            ))
+            .await?;
+        transaction.commit().await
+    }
+
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(Session, User)>> {
+        let Some(row) = self
+            .fetch_optional(statement!(SESSION, token_hash, timestamp(now)))
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some((session_from_row(&row)?, user_from_row(&row)?)))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        self.execute(statement!(
+            "DELETE FROM sessions WHERE token_hash = ?",
+            token_hash
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn record_failed_login(
+        &self,
+        email: &str,
+        ip: &str,
+        device: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let mut transaction = self.begin().await?;
+        // Only the last day matters to the throttle; older rows would only grow the table.
+        transaction
+            .execute(statement!(
+                "DELETE FROM failed_logins WHERE at < ?",
+                timestamp(at) - 86_400
+            ))
+            .await?;
+        transaction
+            .execute(statement!(
+                "INSERT INTO failed_logins (email, ip, device, at) VALUES (?, ?, ?, ?)",
+                email_key(email),
+                ip,
+                device,
+                timestamp(at),
+            ))
+            .await?;
+        transaction.commit().await
+    }
+
+    async fn failed_logins_since(
+        &self,
+        email: &str,
+        ip: &str,
+        device: &str,
+        since: OffsetDateTime,
+    ) -> StoreResult<FailedLogins> {
+        let since = timestamp(since);
+        let row = self
+            .fetch_one(statement!(
+                FAILED,
+                email_key(email),
+                since,
+                ip,
+                since,
+                device,
+                since
+            ))
+            .await?;
+        let allowance = |count: &str, oldest: &str| -> StoreResult<Attempts> {
+            attempts(row.integer(count)?, row.optional_integer(oldest)?)
+        };
+        Ok(FailedLogins {
+            account: allowance("account", "account_oldest")?,
+            ip: allowance("ip", "ip_oldest")?,
+            device: allowance("device", "device_oldest")?,
+        })
+    }
+
+    async fn clear_failed_logins(&self, device: &str) -> StoreResult<()> {
+        if device.is_empty() {
+            return Ok(());
+        }
+        self.execute(statement!(
+            "DELETE FROM failed_logins WHERE device = ?",
+            device
+        ))
+        .await?;
+        Ok(())
+    }
+}
