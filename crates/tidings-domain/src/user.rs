@@ -31,6 +31,15 @@ impl Role {
     pub fn can_change_settings(self) -> bool {
         self == Role::Administrator
     }
+
+    /// Whether this role may do what `needed` may: an administrator may do everything an
+    /// editor may.
+    pub fn can_act_as(self, needed: Role) -> bool {
+        match needed {
+            Role::Administrator => self == Role::Administrator,
+            Role::Editor => true,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,7 +11,7 @@ mod router;
 pub mod server;
 
 pub use error::AppError;
-pub use router::router;
+pub use router::{admin_routes, router};
 
 use crate::app::App;
 use std::future::Future;

@@ -208,7 +208,8 @@ async fn editable_comment(
         .await?
         .ok_or_else(too_late)?;
     let settings = site::discussion_settings(app).await?;
-    let until = comments::edit_deadline(&comment, &settings)
+    let until = settings
+        .edit_deadline(&comment)
         .filter(|until| app.now() < *until)
         .ok_or_else(too_late)?;
     let article = public_article(app, comment.article_id).await?;

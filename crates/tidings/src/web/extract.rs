@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::{IpAddr, SocketAddr};
-use tidings_domain::User;
+use tidings_domain::{Role, User};
 use tidings_store::Session;
 
 /// A submitted form as name/value pairs in order, keeping repeated names (`ids=1&ids=2`).
@@ -251,7 +251,7 @@ pub struct Admin {
 impl Admin {
     /// Every state-changing admin form carries the session's CSRF token; a form posted from
     /// another site cannot know it.
-    pub fn check_csrf(&self, form: &FormFields) -> Result<(), AppError> {
+    fn check_csrf(&self, form: &FormFields) -> Result<(), AppError> {
         if crate::security::same_secret(&self.session.csrf_token, form.get("csrf")) {
             Ok(())
         } else {
@@ -260,6 +260,79 @@ impl Admin {
                 kept_text: None,
             })
         }
+    }
+
+    fn require(&self, role: Role) -> Result<(), AppError> {
+        if self.user.role.can_act_as(role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden {
+                message: format!(
+                    "This needs an {} account; yours is an {} account.",
+                    role.as_str(),
+                    self.user.role.as_str()
+                ),
+                kept_text: None,
+            })
+        }
+    }
+}
+
+/// A signed-in user's form with its CSRF token checked: the only way an admin handler gets
+/// a posted form, so none can forget the check. A form without the session's token is a
+/// 403; a request without a session goes to sign in, as for `Admin`.
+pub struct AdminForm {
+    pub admin: Admin,
+    pub form: FormFields,
+}
+
+impl FromRequest<App> for AdminForm {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, app: &App) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let admin = Admin::from_request_parts(&mut parts, app).await?;
+        let form =
+            <FormFields as FromRequest<App>>::from_request(Request::from_parts(parts, body), app)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        admin
+            .check_csrf(&form)
+            .map_err(IntoResponse::into_response)?;
+        Ok(AdminForm { admin, form })
+    }
+}
+
+/// A signed-in administrator: anyone else gets a 403.
+pub struct Administrator(pub Admin);
+
+impl FromRequestParts<App> for Administrator {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let admin = Admin::from_request_parts(parts, app).await?;
+        admin
+            .require(Role::Administrator)
+            .map_err(IntoResponse::into_response)?;
+        Ok(Administrator(admin))
+    }
+}
+
+/// An administrator's form, its CSRF token checked.
+pub struct AdministratorForm {
+    pub admin: Admin,
+    pub form: FormFields,
+}
+
+impl FromRequest<App> for AdministratorForm {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, app: &App) -> Result<Self, Self::Rejection> {
+        let AdminForm { admin, form } = AdminForm::from_request(request, app).await?;
+        admin
+            .require(Role::Administrator)
+            .map_err(IntoResponse::into_response)?;
+        Ok(AdministratorForm { admin, form })
     }
 }
 

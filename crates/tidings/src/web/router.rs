@@ -6,6 +6,7 @@ use crate::web::error::{AppError, ErrorPage};
 use crate::web::{admin, discussion, page_cache, public};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::handler::Handler;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -67,43 +68,8 @@ pub fn router(app: App) -> Router {
             refuse_large_bodies::<COMMENT_BODY_LIMIT>,
         ))
         .layer(middleware::map_response(no_referrer));
-    let admin = Router::new()
-        .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
-        .route("/admin/", get(admin::dashboard))
-        .route(
-            "/admin/setup",
-            get(admin::show_setup).post(admin::complete_setup),
-        )
-        .route("/admin/login", get(admin::show_login).post(admin::sign_in))
-        .route("/admin/logout", post(admin::sign_out))
-        .route("/admin/status", get(admin::show_status))
-        .route(
-            "/admin/comments",
-            get(admin::list_comments).post(admin::moderate_comments),
-        )
-        .route(
-            "/admin/articles",
-            get(admin::list_articles).post(admin::create_article),
-        )
-        .route("/admin/articles/new", get(admin::new_article))
-        .route(
-            "/admin/articles/{id}",
-            get(admin::edit_article).post(admin::update_article),
-        )
-        .route("/admin/articles/{id}/preview", get(admin::preview_article))
-        .route(
-            "/admin/comments/{id}/edit",
-            get(admin::edit_comment).post(admin::update_comment),
-        )
-        .route("/admin/comments/{id}/reply", post(admin::reply_to_comment))
-        .route(
-            "/admin/privacy",
-            get(admin::show_privacy).post(admin::privacy_request),
-        )
-        .route(
-            "/admin/settings/discussion",
-            get(admin::show_discussion_settings).post(admin::save_discussion_settings),
-        )
+    let admin = admin_routes()
+        .router
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route_layer(middleware::from_fn(refuse_large_bodies::<ADMIN_BODY_LIMIT>))
         .layer(middleware::map_response(no_referrer));
@@ -179,6 +145,99 @@ async fn no_referrer(mut response: Response) -> Response {
         HeaderValue::from_static("no-referrer"),
     );
     response
+}
+
+/// The admin's routes, and the addresses among them where a signed-in user posts a form, as
+/// they are registered: the test that every such form checks its CSRF token walks that
+/// list, so a new form cannot be left out of it.
+pub struct AdminRoutes {
+    router: Router<App>,
+    pub posts: Vec<&'static str>,
+}
+
+impl AdminRoutes {
+    fn get<H: Handler<T, App>, T: 'static>(mut self, path: &'static str, page: H) -> Self {
+        self.router = self.router.route(path, get(page));
+        self
+    }
+
+    /// A route with a form: registered and recorded in one step.
+    fn post<H: Handler<T, App>, T: 'static>(mut self, path: &'static str, form: H) -> Self {
+        self.router = self.router.route(path, post(form));
+        self.posts.push(path);
+        self
+    }
+
+    /// A form posted before there is a session (the first administrator's setup, signing
+    /// in): it carries its own proof, the setup token or the password, not a CSRF token.
+    fn before_session<G, TG, P, TP>(mut self, path: &'static str, page: G, form: P) -> Self
+    where
+        G: Handler<TG, App>,
+        P: Handler<TP, App>,
+        TG: 'static,
+        TP: 'static,
+    {
+        self.router = self.router.route(path, get(page).post(form));
+        self
+    }
+
+    fn get_post<G, TG, P, TP>(mut self, path: &'static str, page: G, form: P) -> Self
+    where
+        G: Handler<TG, App>,
+        P: Handler<TP, App>,
+        TG: 'static,
+        TP: 'static,
+    {
+        self.router = self.router.route(path, get(page).post(form));
+        self.posts.push(path);
+        self
+    }
+}
+
+pub fn admin_routes() -> AdminRoutes {
+    AdminRoutes {
+        router: Router::new(),
+        posts: Vec::new(),
+    }
+    .get("/admin", || async { Redirect::permanent("/admin/") })
+    .get("/admin/", admin::dashboard)
+    .before_session("/admin/setup", admin::show_setup, admin::complete_setup)
+    .before_session("/admin/login", admin::show_login, admin::sign_in)
+    .post("/admin/logout", admin::sign_out)
+    .get("/admin/status", admin::show_status)
+    .get_post(
+        "/admin/comments",
+        admin::list_comments,
+        admin::moderate_comments,
+    )
+    .get_post(
+        "/admin/articles",
+        admin::list_articles,
+        admin::create_article,
+    )
+    .get("/admin/articles/new", admin::new_article)
+    .get_post(
+        "/admin/articles/{id}",
+        admin::edit_article,
+        admin::update_article,
+    )
+    .get("/admin/articles/{id}/preview", admin::preview_article)
+    .get_post(
+        "/admin/comments/{id}/edit",
+        admin::edit_comment,
+        admin::update_comment,
+    )
+    .post("/admin/comments/{id}/reply", admin::reply_to_comment)
+    .get_post(
+        "/admin/privacy",
+        admin::show_privacy,
+        admin::privacy_request,
+    )
+    .get_post(
+        "/admin/settings/discussion",
+        admin::show_discussion_settings,
+        admin::save_discussion_settings,
+    )
 }
 
 /// Renders the theme's error page for errors from handlers and for axum's bare answers

@@ -152,33 +152,69 @@ async fn failed_logins_are_throttled_per_email_for_a_while() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
 
+/// What the site holds that a forged form could change.
+async fn state(site: &TestApp) -> String {
+    let store = &site.app.store;
+    let comment = store
+        .comment_by_id(tidings_domain::CommentId(1))
+        .await
+        .unwrap()
+        .unwrap();
+    let article = store
+        .article_by_id(tidings_domain::ArticleId(1))
+        .await
+        .unwrap()
+        .unwrap();
+    format!(
+        "{:?} {} {} {} {:?} {:?}",
+        store.comment_counts().await.unwrap(),
+        store.count_all_articles().await.unwrap(),
+        comment.content,
+        comment.author_name,
+        (article.title, article.status),
+        store.setting("discussion").await.unwrap(),
+    )
+}
+
+/// Every form a signed-in user posts, taken from the router as it registers them, refuses
+/// a post without the session's CSRF token and one with another session's token, and
+/// changes nothing.
 #[tokio::test]
-async fn every_state_change_needs_the_csrf_token() {
+async fn every_admin_form_needs_its_sessions_csrf_token() {
     let site = TestApp::spawn().await;
     let moderator = site.moderator().await;
-    let forged = [
-        (
-            "/admin/comments",
-            vec![("bulk_action", "trash"), ("ids", "1")],
-        ),
-        (
-            "/admin/articles",
-            vec![("title", "Forged"), ("status", "published")],
-        ),
-        (
-            "/admin/articles/1",
-            vec![("title", "Forged"), ("status", "draft")],
-        ),
-        ("/admin/settings/discussion", vec![("thread_depth", "3")]),
-        ("/admin/logout", vec![]),
+    site.create_user(
+        "other@newsroom.example",
+        tidings_domain::Role::Administrator,
+    )
+    .await;
+    let other = site.sign_in("other@newsroom.example").await;
+    assert_ne!(other.csrf, moderator.csrf);
+    let before = state(&site).await;
+    // A form that would change something on every one of those addresses if accepted.
+    let fields = [
+        ("bulk_action", "trash"),
+        ("ids", "1"),
+        ("title", "Forged"),
+        ("slug", "forged"),
+        ("body", "Forged body"),
+        ("status", "draft"),
+        ("thread_depth", "3"),
+        ("author", "Forged"),
+        ("email", "reader@example.com"),
+        ("comment", "Forged text"),
+        ("do", "erase"),
     ];
-    for (path, form) in forged {
-        for csrf in [None, Some("0123456789abcdef")] {
-            let mut form = form.clone();
+    let posts = tidings::web::admin_routes().posts;
+    assert!(posts.len() >= 8, "{posts:?}");
+    for route in posts {
+        let path = route.replace("{id}", "1");
+        for csrf in [None, Some(other.csrf.as_str())] {
+            let mut form = fields.to_vec();
             if let Some(csrf) = csrf {
                 form.push(("csrf", csrf));
             }
-            let response = moderator.reader.post(path, &form).await;
+            let response = moderator.reader.post(&path, &form).await;
             assert_eq!(
                 response.status(),
                 StatusCode::FORBIDDEN,
@@ -187,8 +223,7 @@ async fn every_state_change_needs_the_csrf_token() {
             assert!(body(response).await.contains("did not come from this site"));
         }
     }
-    assert_eq!(site.app.store.comment_counts().await.unwrap().approved, 1);
-    assert_eq!(site.app.store.count_all_articles().await.unwrap(), 1);
+    assert_eq!(state(&site).await, before, "nothing changed");
     assert_eq!(
         moderator.get("/admin/comments").await.status(),
         StatusCode::OK,

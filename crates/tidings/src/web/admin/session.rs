@@ -1,0 +1,244 @@
+//! First-run setup (the one-time link that creates the first administrator), signing in
+//! and signing out.
+
+use crate::app::App;
+use crate::render::views::SiteView;
+use crate::services::accounts::{self, AccountError, NewAccount, SignedIn};
+use crate::services::comments::Commenter;
+use crate::services::site;
+use crate::web::error::AppError;
+use crate::web::extract::{
+    Admin, FormFields, cookie, device_cookie_name, session_cookie_name, set_cookie,
+};
+use crate::web::public::redirect;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde::Serialize;
+use tidings_domain::Role;
+
+use super::{query_value, render};
+use crate::web::extract::AdminForm;
+
+pub async fn dashboard(_admin: Admin) -> Response {
+    redirect(StatusCode::SEE_OTHER, "/admin/comments")
+}
+
+fn session_cookie(app: &App, value: &str, max_age: i64) -> HeaderValue {
+    set_cookie(
+        &app.config,
+        session_cookie_name(&app.config),
+        value,
+        max_age,
+    )
+}
+
+fn signed_in_redirect(app: &App, signed_in: &SignedIn, target: &str) -> Response {
+    let mut response = redirect(StatusCode::SEE_OTHER, target);
+    let max_age = (signed_in.session.expires_at - signed_in.session.created_at).whole_seconds();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session_cookie(app, &signed_in.token, max_age),
+    );
+    if let Some(device) = &signed_in.device_cookie {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(
+                &app.config,
+                device_cookie_name(&app.config),
+                device,
+                accounts::DEVICE_LIFETIME.whole_seconds(),
+            ),
+        );
+    }
+    response
+}
+
+#[derive(Serialize)]
+struct SetupPage {
+    site: SiteView,
+    noindex: bool,
+    password_rule: &'static str,
+    token: String,
+    email: String,
+    name: String,
+    error: Option<String>,
+    error_field: Option<&'static str>,
+}
+
+fn bad_setup_link() -> AppError {
+    AppError::Forbidden {
+        message: "This setup link is not valid. It works once, while the site has no account; `tidings serve` prints a fresh one at each start until then, and `tidings user add` creates an account from the command line.".into(),
+        kept_text: None,
+    }
+}
+
+pub async fn show_setup(
+    State(app): State<App>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let token = query_value(&query, "token").unwrap_or_default();
+    if !site::setup_token_is_valid(&app, &token).await? {
+        return Err(bad_setup_link());
+    }
+    let page = SetupPage {
+        site: app.site_view(),
+        noindex: true,
+        password_rule: tidings_domain::user::PASSWORD_RULE,
+        token,
+        email: String::new(),
+        name: String::new(),
+        error: None,
+        error_field: None,
+    };
+    render(&app, StatusCode::OK, "admin/setup.html", page)
+}
+
+pub async fn complete_setup(
+    State(app): State<App>,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    let account = NewAccount {
+        email: form.get("email").to_owned(),
+        display_name: form.get("name").to_owned(),
+        role: Role::Administrator,
+        password: form.get("password").to_owned(),
+    };
+    match accounts::complete_setup(&app, form.get("token"), account).await {
+        Ok(user) => {
+            let signed_in = accounts::start_session(&app, &user).await?;
+            tracing::info!(user = %user.id, "first administrator created");
+            Ok(signed_in_redirect(&app, &signed_in, "/admin/"))
+        }
+        Err(AccountError::Invalid(field, message)) => {
+            let page = SetupPage {
+                site: app.site_view(),
+                noindex: true,
+                password_rule: tidings_domain::user::PASSWORD_RULE,
+                token: form.get("token").to_owned(),
+                email: form.get("email").to_owned(),
+                name: form.get("name").to_owned(),
+                error: Some(message),
+                error_field: Some(field),
+            };
+            render(
+                &app,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "admin/setup.html",
+                page,
+            )
+        }
+        Err(AccountError::BadSetupToken) => Err(bad_setup_link()),
+        Err(other) => Err(account_error(other)),
+    }
+}
+
+fn account_error(error: AccountError) -> AppError {
+    match error {
+        AccountError::Store(error) => error.into(),
+        other => AppError::Internal(other.into()),
+    }
+}
+
+// Signing in and out.
+
+#[derive(Serialize)]
+struct LoginPage {
+    site: SiteView,
+    noindex: bool,
+    next: String,
+    email: String,
+    error: Option<String>,
+}
+
+/// Only addresses inside the admin; anything else could send a moderator to another site.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with("/admin") && !next.contains("//") && !next.contains('\\') {
+        next
+    } else {
+        "/admin/"
+    }
+}
+
+pub async fn show_login(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let next = query_value(&query, "next").unwrap_or_default();
+    let token = cookie(&headers, session_cookie_name(&app.config)).unwrap_or_default();
+    if accounts::session_for_token(&app, &token).await?.is_some() {
+        return Ok(redirect(StatusCode::SEE_OTHER, safe_next(&next)));
+    }
+    let page = LoginPage {
+        site: app.site_view(),
+        noindex: true,
+        next: safe_next(&next).to_owned(),
+        email: String::new(),
+        error: None,
+    };
+    render(&app, StatusCode::OK, "admin/login.html", page)
+}
+
+pub async fn sign_in(
+    State(app): State<App>,
+    commenter: Commenter,
+    headers: HeaderMap,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    let next = safe_next(form.get("next")).to_owned();
+    let device = cookie(&headers, device_cookie_name(&app.config));
+    let mut retry_after = None;
+    let (status, message) = match accounts::sign_in(
+        &app,
+        form.get("email"),
+        form.get("password"),
+        &commenter.ip,
+        device.as_deref(),
+    )
+    .await
+    {
+        Ok(signed_in) => return Ok(signed_in_redirect(&app, &signed_in, &next)),
+        Err(AccountError::WrongCredentials) => (
+            StatusCode::UNAUTHORIZED,
+            "The email or password is not right.".to_owned(),
+        ),
+        Err(AccountError::Throttled { seconds }) => {
+            retry_after = Some(seconds);
+            let minutes = (seconds + 59) / 60;
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "Too many failed sign-ins from browsers this account has not used before. Please wait {minutes} minute(s) and try again, or sign in from a browser you have signed in with before."
+                ),
+            )
+        }
+        Err(other) => return Err(account_error(other)),
+    };
+    let page = LoginPage {
+        site: app.site_view(),
+        noindex: true,
+        next,
+        email: form.get("email").to_owned(),
+        error: Some(message),
+    };
+    let mut response = render(&app, status, "admin/login.html", page)?;
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Ok(response)
+}
+
+pub async fn sign_out(
+    State(app): State<App>,
+    AdminForm { admin, form: _ }: AdminForm,
+) -> Result<Response, AppError> {
+    accounts::sign_out(&app, &admin.token).await?;
+    let mut response = redirect(StatusCode::SEE_OTHER, "/admin/login");
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&app, "", 0));
+    Ok(response)
+}
