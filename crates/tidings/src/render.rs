@@ -41,6 +41,14 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "admin/status.html",
     "admin/comment_edit.html",
     "admin/privacy.html",
+    "mail/comment_waiting.subject.txt",
+    "mail/comment_waiting.txt",
+    "mail/comment_to_author.subject.txt",
+    "mail/comment_to_author.txt",
+    "mail/comment_to_subscriber.subject.txt",
+    "mail/comment_to_subscriber.txt",
+    "mail/confirm_subscription.subject.txt",
+    "mail/confirm_subscription.txt",
 );
 
 /// The default theme's static files, served under `/static/`.
@@ -88,6 +96,7 @@ impl Templates {
         let mut environment = Environment::new();
         environment.set_undefined_behavior(UndefinedBehavior::Strict);
         environment.set_formatter(escape_less);
+        environment.add_filter("quote", quote);
         let override_dir = theme_dir.as_ref().map(|dir| dir.join("templates"));
         environment.set_loader(move |name| {
             if let Some(default_name) = name.strip_prefix("default/") {
@@ -117,6 +126,23 @@ impl Templates {
 
     pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, minijinja::Error> {
         self.environment.get_template(name)?.render(context)
+    }
+
+    /// A mail of `kind`: its subject (`mail/KIND.subject.txt`, on one line) and its body
+    /// (`mail/KIND.txt`), both plain text.
+    pub fn render_mail(
+        &self,
+        kind: &str,
+        context: impl Serialize,
+    ) -> Result<(String, String), minijinja::Error> {
+        let context = minijinja::Value::from_serialize(&context);
+        let subject = self.render(&format!("mail/{kind}.subject.txt"), &context)?;
+        let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut body = self.render(&format!("mail/{kind}.txt"), &context)?;
+        if !body.ends_with('\n') {
+            body.push('\n');
+        }
+        Ok((subject, body))
     }
 
     #[cfg(test)]
@@ -153,6 +179,14 @@ impl Templates {
         }
         Ok(())
     }
+}
+
+/// `{{ text|quote }}`: each line of a text prefixed with `> `, as mail quotes.
+fn quote(text: String) -> String {
+    text.lines()
+        .map(|line| format!("> {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// HTML-escapes the five characters that matter and nothing else (minijinja's default also
@@ -289,6 +323,106 @@ mod tests {
             },
         );
         assert_eq!(printed, "ab&lt;c&gt;|<p>xy</p>");
+    }
+
+    fn site() -> views::SiteView {
+        views::SiteView {
+            title: "The Daily Test".into(),
+            tagline: "News".into(),
+            base_url: "https://news.example".into(),
+        }
+    }
+
+    /// Each mail the site sends, as the embedded theme renders it: subject, blank line, body.
+    #[test]
+    fn every_mail_renders_as_its_snapshot() {
+        use views::mail::*;
+        let templates = Templates::new(None);
+        let text = "First line of the comment.\nSecond line, with a <tag> & an ampersand.";
+        let mails: Vec<(&str, minijinja::Value)> = vec![
+            (
+                "comment_waiting",
+                minijinja::Value::from_serialize(CommentWaitingMail {
+                    site: site(),
+                    article_title: "Council approves the bridge".into(),
+                    article_url: "https://news.example/2026/06/bridge/".into(),
+                    author_name: "Ada Reader".into(),
+                    author_url: None,
+                    reason: "first comment from this name and email".into(),
+                    text: text.into(),
+                    approve_url: "https://news.example/moderate/7/approve?signed".into(),
+                    spam_url: "https://news.example/moderate/7/spam?signed".into(),
+                    trash_url: "https://news.example/moderate/7/trash?signed".into(),
+                    waiting: 3,
+                    queue_url: "https://news.example/admin/comments".into(),
+                }),
+            ),
+            (
+                "comment_to_author",
+                minijinja::Value::from_serialize(CommentToAuthorMail {
+                    site: site(),
+                    article_title: "Council approves the bridge".into(),
+                    author_name: "Ada Reader".into(),
+                    text: text.into(),
+                    comment_url: "https://news.example/comments/7/".into(),
+                    queue_url: "https://news.example/admin/comments".into(),
+                }),
+            ),
+            (
+                "comment_to_subscriber",
+                minijinja::Value::from_serialize(CommentToSubscriberMail {
+                    site: site(),
+                    article_title: "Council approves the bridge".into(),
+                    author_name: "Ada Reader".into(),
+                    text: text.into(),
+                    comment_url: "https://news.example/comments/7/".into(),
+                    replies_only: true,
+                    unsubscribe_url: "https://news.example/subscriptions/t/unsubscribe".into(),
+                }),
+            ),
+            (
+                "confirm_subscription",
+                minijinja::Value::from_serialize(ConfirmSubscriptionMail {
+                    site: site(),
+                    article_title: "Council approves the bridge".into(),
+                    replies_only: false,
+                    confirm_url: "https://news.example/subscriptions/t/confirm".into(),
+                    unsubscribe_url: "https://news.example/subscriptions/t/unsubscribe".into(),
+                }),
+            ),
+        ];
+        for (kind, context) in mails {
+            let (subject, body) = templates.render_mail(kind, context).unwrap();
+            insta::assert_snapshot!(kind, format!("{subject}\n\n{body}"));
+        }
+    }
+
+    #[test]
+    fn a_theme_folder_can_rewrite_a_mail() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(folder.path().join("templates/mail")).unwrap();
+        std::fs::write(
+            folder
+                .path()
+                .join("templates/mail/confirm_subscription.subject.txt"),
+            "Bitte bestätigen: {{ article_title }}",
+        )
+        .unwrap();
+        let templates = Templates::new(Some(folder.path().to_path_buf()));
+        let (subject, body) = templates
+            .render_mail(
+                "confirm_subscription",
+                views::mail::ConfirmSubscriptionMail {
+                    site: site(),
+                    article_title: "Brücke".into(),
+                    replies_only: true,
+                    confirm_url: "https://news.example/c".into(),
+                    unsubscribe_url: "https://news.example/u".into(),
+                },
+            )
+            .unwrap();
+        assert_eq!(subject, "Bitte bestätigen: Brücke");
+        assert!(body.contains("replies to your comment"), "{body}");
     }
 
     #[test]

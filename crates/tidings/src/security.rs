@@ -37,8 +37,9 @@ pub fn same_secret(left: &str, right: &str) -> bool {
     left.len() == right.len() && bool::from(left.as_bytes().ct_eq(right.as_bytes()))
 }
 
-/// Signs short messages (links that show a pending comment to its author) with the site's
-/// key, which lives in the database so every node of a site shares it.
+/// Signs short messages with the site's key, which lives in the database so every node of a
+/// site shares it: a commenter's link to their own comment, the moderation links in mail,
+/// proof-of-work challenges, avatar keys and the device cookie of a browser that signed in.
 #[derive(Clone)]
 pub struct Signer {
     key: Vec<u8>,

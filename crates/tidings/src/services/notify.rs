@@ -7,6 +7,9 @@
 //! rather than failing the comment: the comment is what must not be lost.
 
 use crate::app::App;
+use crate::render::views::mail::{
+    CommentToAuthorMail, CommentToSubscriberMail, CommentWaitingMail, ConfirmSubscriptionMail,
+};
 use crate::security::random_token;
 use crate::services::mail::Mail;
 use tidings_domain::{
@@ -43,15 +46,35 @@ async fn send(app: &App, mail: Mail) {
     }
 }
 
-fn comment_link(app: &App, comment_id: CommentId) -> String {
-    format!("{}/comments/{comment_id}/", app.config.base_url())
+/// Renders the mail of `kind` from the theme's templates (`mail/KIND.subject.txt` and
+/// `mail/KIND.txt`) and queues it to `to`. A template that fails is logged, as a mail that
+/// cannot be queued is: the comment that caused it is what must not be lost.
+async fn send_mail(
+    app: &App,
+    to: &str,
+    kind: &str,
+    context: impl serde::Serialize,
+    unsubscribe_url: Option<String>,
+) {
+    match app.templates.render_mail(kind, context) {
+        Ok((subject, body)) => {
+            send(
+                app,
+                Mail {
+                    to: to.to_owned(),
+                    subject,
+                    body,
+                    unsubscribe_url,
+                },
+            )
+            .await
+        }
+        Err(error) => tracing::error!(%error, kind, "a mail template failed"),
+    }
 }
 
-fn quoted(text: &str) -> String {
-    text.lines()
-        .map(|line| format!("> {line}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+fn comment_link(app: &App, comment_id: CommentId) -> String {
+    format!("{}/comments/{comment_id}/", app.config.base_url())
 }
 
 /// What a moderation link signs: the comment (its id, and its creation time, which a
@@ -128,40 +151,23 @@ pub async fn comment_waiting(
         return Ok(());
     }
     let waiting = app.store.comment_counts().await?.pending;
-    let body = format!(
-        "A new comment on “{title}” is waiting for your approval.\n{base}{permalink}\n\n\
-         Author: {name}\nWebsite: {url}\nWhy it waits: {reason}\n\n{text}\n\n\
-         Approve it: {approve}\nMark it as spam: {spam}\nMove it to the trash: {trash}\n\n\
-         {waiting} comment(s) are waiting in the queue: {base}/admin/comments\n",
-        title = article.title,
-        base = app.config.base_url(),
-        permalink = article.permalink(),
-        name = comment.author_name,
-        url = if comment.author_url.is_empty() {
-            "(none)"
-        } else {
-            &comment.author_url
-        },
-        reason = comment.moderation_reason,
-        text = quoted(&comment.content),
-        approve = moderation_link(app, comment, ModerationAction::Approve),
-        spam = moderation_link(app, comment, ModerationAction::Spam),
-        trash = moderation_link(app, comment, ModerationAction::Trash),
-    );
+    let base = app.config.base_url();
+    let mail = CommentWaitingMail {
+        site: app.site_view(),
+        article_title: article.title.clone(),
+        article_url: format!("{base}{}", article.permalink()),
+        author_name: comment.author_name.clone(),
+        author_url: (!comment.author_url.is_empty()).then(|| comment.author_url.clone()),
+        reason: comment.moderation_reason.clone(),
+        text: comment.content.clone(),
+        approve_url: moderation_link(app, comment, ModerationAction::Approve),
+        spam_url: moderation_link(app, comment, ModerationAction::Spam),
+        trash_url: moderation_link(app, comment, ModerationAction::Trash),
+        waiting,
+        queue_url: format!("{base}/admin/comments"),
+    };
     for user in app.store.all_users().await? {
-        send(
-            app,
-            Mail {
-                to: user.email.clone(),
-                subject: format!(
-                    "[{}] Please moderate: “{}”",
-                    app.config.title, article.title
-                ),
-                body: body.clone(),
-                unsubscribe_url: None,
-            },
-        )
-        .await;
+        send_mail(app, &user.email, "comment_waiting", &mail, None).await;
     }
     Ok(())
 }
@@ -176,7 +182,6 @@ pub async fn comment_published(
 ) -> Result<(), StoreError> {
     let commenter = comment.author_email.to_lowercase();
     let mut told = vec![commenter.clone()];
-    let text = quoted(&comment.content);
     let link = comment_link(app, comment.id);
     if settings.notify_author
         && let Some(author_id) = article.author_id
@@ -184,22 +189,15 @@ pub async fn comment_published(
         && !told.contains(&author.email.to_lowercase())
     {
         told.push(author.email.to_lowercase());
-        send(
-            app,
-            Mail {
-                to: author.email,
-                subject: format!("[{}] Comment: “{}”", app.config.title, article.title),
-                body: format!(
-                    "{name} commented on your article “{title}”:\n\n{text}\n\n\
-                     See it in place: {link}\nAll comments awaiting moderation: {base}/admin/comments\n",
-                    name = comment.author_name,
-                    title = article.title,
-                    base = app.config.base_url(),
-                ),
-                unsubscribe_url: None,
-            },
-        )
-        .await;
+        let mail = CommentToAuthorMail {
+            site: app.site_view(),
+            article_title: article.title.clone(),
+            author_name: comment.author_name.clone(),
+            text: comment.content.clone(),
+            comment_url: link.clone(),
+            queue_url: format!("{}/admin/comments", app.config.base_url()),
+        };
+        send_mail(app, &author.email, "comment_to_author", &mail, None).await;
     }
     if !settings.subscriptions {
         return Ok(());
@@ -213,25 +211,22 @@ pub async fn comment_published(
             continue;
         }
         told.push(subscription.email.clone());
-        let why = if subscription.comment_id.is_some() {
-            "You asked to hear about replies to your comment."
-        } else {
-            "You asked to hear about new comments on this article."
-        };
         let unsubscribe = unsubscribe_link(app, &subscription.token);
-        send(
+        let mail = CommentToSubscriberMail {
+            site: app.site_view(),
+            article_title: article.title.clone(),
+            author_name: comment.author_name.clone(),
+            text: comment.content.clone(),
+            comment_url: link.clone(),
+            replies_only: subscription.comment_id.is_some(),
+            unsubscribe_url: unsubscribe.clone(),
+        };
+        send_mail(
             app,
-            Mail {
-                to: subscription.email.clone(),
-                subject: format!("[{}] New comment on “{}”", app.config.title, article.title),
-                body: format!(
-                    "{name} wrote on “{title}”:\n\n{text}\n\nRead it and reply: {link}\n\n\
-                     {why} Stop these mails with one click: {unsubscribe}\n",
-                    name = comment.author_name,
-                    title = article.title,
-                ),
-                unsubscribe_url: Some(unsubscribe),
-            },
+            &subscription.email,
+            "comment_to_subscriber",
+            &mail,
+            Some(unsubscribe),
         )
         .await;
     }
@@ -283,28 +278,24 @@ pub async fn subscribe(
     if request != SubscriptionRequest::MailConfirmation {
         return Ok(());
     }
-    let what = if comment_id.is_some() {
-        "replies to your comment"
-    } else {
-        "new comments"
+    let unsubscribe = unsubscribe_link(app, &subscription.token);
+    let mail = ConfirmSubscriptionMail {
+        site: app.site_view(),
+        article_title: article.title.clone(),
+        replies_only: comment_id.is_some(),
+        confirm_url: format!(
+            "{}/subscriptions/{}/confirm",
+            app.config.base_url(),
+            subscription.token
+        ),
+        unsubscribe_url: unsubscribe.clone(),
     };
-    let base = app.config.base_url();
-    send(
+    send_mail(
         app,
-        Mail {
-            to: email,
-            subject: format!("[{}] Please confirm your subscription", app.config.title),
-            body: format!(
-                "Someone, hopefully you, asked to receive mail about {what} on “{title}”.\n\n\
-                 Confirm with one click: {base}/subscriptions/{token}/confirm\n\n\
-                 If it was not you, ignore this mail: nothing more will be sent. \
-                 Cancel: {unsubscribe}\n",
-                title = article.title,
-                token = subscription.token,
-                unsubscribe = unsubscribe_link(app, &subscription.token),
-            ),
-            unsubscribe_url: Some(unsubscribe_link(app, &subscription.token)),
-        },
+        &email,
+        "confirm_subscription",
+        &mail,
+        Some(unsubscribe),
     )
     .await;
     Ok(())

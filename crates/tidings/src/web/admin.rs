@@ -3,7 +3,7 @@
 //! token; every page is private to the signed-in user.
 
 use crate::app::App;
-use crate::render::views::SiteView;
+use crate::render::views::admin::Chrome;
 
 use crate::web::error::AppError;
 use crate::web::extract::Admin;
@@ -37,19 +37,6 @@ fn query_value(query: &Option<String>, name: &str) -> Option<String> {
     form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
         .find(|(key, _)| key == name)
         .map(|(_, value)| value.into_owned())
-}
-
-/// What every admin page shows around its content.
-#[derive(Serialize)]
-struct Chrome {
-    site: SiteView,
-    noindex: bool,
-    user_name: String,
-    is_administrator: bool,
-    csrf: String,
-    pending_count: u64,
-    section: &'static str,
-    notice: Option<String>,
 }
 
 async fn chrome(

@@ -167,15 +167,25 @@ fn public_article(app: &App, article: Option<Article>) -> Result<Article, AppErr
         .ok_or(AppError::NotFound)
 }
 
+/// `/YYYY/MM/slug` without its slash: the article's address, as WordPress redirects it.
+/// Only what can be an article's address is redirected (a four-digit year and a month);
+/// anything else with three parts (`/api/v1/articles`) is not found here.
 pub async fn add_trailing_slash(
     Path((year, month, slug)): Path<(String, String, String)>,
     RawQuery(query): RawQuery,
-) -> Response {
+) -> Result<Response, AppError> {
+    let digits = |part: &str, length: usize| {
+        part.len() == length && part.bytes().all(|byte| byte.is_ascii_digit())
+    };
+    let month_number = month.parse::<u8>().unwrap_or(0);
+    if !digits(&year, 4) || !digits(&month, 2) || !(1..=12).contains(&month_number) {
+        return Err(AppError::NotFound);
+    }
     let query = query.map(|query| format!("?{query}")).unwrap_or_default();
-    redirect(
+    Ok(redirect(
         StatusCode::MOVED_PERMANENTLY,
         &format!("/{year}/{month}/{slug}/{query}"),
-    )
+    ))
 }
 
 pub async fn show_article(

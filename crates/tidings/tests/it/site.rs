@@ -131,6 +131,10 @@ async fn unknown_addresses_get_a_friendly_404_and_pages_carry_security_headers()
     for path in [
         "/nothing-here",
         "/2026/06/missing/",
+        // Three parts without a slash are redirected only when they can be an article.
+        "/api/v1/articles",
+        "/2026/13/story",
+        "/26/06/story",
         "/static/missing.css",
         "/admin/nope",
     ] {

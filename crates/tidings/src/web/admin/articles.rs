@@ -1,6 +1,7 @@
 //! The article list and the editor: new, edit, preview, save.
 
 use crate::app::App;
+use crate::render::views::admin::{ArticleRow, ArticlesPage, EditorPage, EditorValues};
 use crate::render::views::{FormErrors, FormValues, human_date_time};
 use crate::services::articles::{self, ArticleError};
 use crate::services::site;
@@ -10,34 +11,14 @@ use crate::web::public::{html, redirect};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Serialize;
 use tidings_domain::article::{ArticleInput, InvalidArticle};
 use tidings_domain::{Article, ArticleId, ArticleStatus};
 use tidings_store::Page;
 use time::PrimitiveDateTime;
 use time::macros::format_description;
 
-use super::{Chrome, PRIVATE, chrome, query_value, render};
+use super::{PRIVATE, chrome, query_value, render};
 use crate::web::extract::AdminForm;
-
-#[derive(Serialize)]
-struct ArticleRow {
-    id: i64,
-    title: String,
-    status: &'static str,
-    date: String,
-    comments: u64,
-    permalink: String,
-}
-
-#[derive(Serialize)]
-struct ArticlesPage {
-    #[serde(flatten)]
-    chrome: Chrome,
-    rows: Vec<ArticleRow>,
-    page: u32,
-    pages: u32,
-}
 
 const ARTICLES_PAGE_SIZE: u32 = 50;
 
@@ -75,27 +56,6 @@ pub async fn list_articles(
         pages: Page::count(total, ARTICLES_PAGE_SIZE),
     };
     render(&app, StatusCode::OK, "admin/articles.html", page)
-}
-
-#[derive(Default, Serialize)]
-struct EditorValues {
-    title: String,
-    slug: String,
-    body: String,
-    status: String,
-    published_at: String,
-    comments_open: bool,
-}
-
-#[derive(Serialize)]
-struct EditorPage {
-    #[serde(flatten)]
-    chrome: Chrome,
-    /// `None` for a new article.
-    id: Option<i64>,
-    permalink: Option<String>,
-    values: EditorValues,
-    errors: Vec<(String, String)>,
 }
 
 const DATE_INPUT: &[time::format_description::FormatItem<'static>] =

@@ -1,6 +1,7 @@
 //! One comment: a moderator corrects it, or answers it from the queue.
 
 use crate::app::App;
+use crate::render::views::admin::CommentEditPage;
 use crate::services::comments::{self};
 use crate::web::error::AppError;
 use crate::web::extract::Admin;
@@ -8,27 +9,11 @@ use crate::web::public::redirect;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Serialize;
 use tidings_domain::CommentId;
 use tidings_domain::RawSubmission;
 
-use super::{Chrome, chrome, render};
+use super::{chrome, render};
 use crate::web::extract::AdminForm;
-
-#[derive(Serialize)]
-struct CommentEditPage {
-    #[serde(flatten)]
-    chrome: Chrome,
-    id: i64,
-    article_title: String,
-    article_url: String,
-    status: &'static str,
-    author: String,
-    email: String,
-    url: String,
-    content: String,
-    error: Option<String>,
-}
 
 async fn find_comment(app: &App, id: &str) -> Result<tidings_domain::Comment, AppError> {
     let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;

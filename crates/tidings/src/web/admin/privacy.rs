@@ -1,24 +1,16 @@
 //! Personal data: everything stored about one email address, exported or erased.
 
 use crate::app::App;
+use crate::render::views::admin::PrivacyPage;
 use crate::services::comments::{self};
 use crate::web::error::AppError;
 use crate::web::public::redirect;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
-use super::{Chrome, chrome, query_value, render};
+use super::{chrome, query_value, render};
 use crate::web::extract::{Administrator, AdministratorForm};
-
-#[derive(Serialize)]
-struct PrivacyPage {
-    #[serde(flatten)]
-    chrome: Chrome,
-    email: String,
-    error: Option<String>,
-}
 
 pub async fn show_privacy(
     State(app): State<App>,

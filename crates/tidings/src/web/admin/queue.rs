@@ -2,6 +2,7 @@
 //! actions on one or many.
 
 use crate::app::App;
+use crate::render::views::admin::{ActionButton, QueuePage, QueueRow, StatusTab};
 use crate::render::views::{human_date_time, iso_date};
 use crate::services::comments::{self};
 use crate::web::error::AppError;
@@ -10,69 +11,12 @@ use crate::web::public::redirect;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Serialize;
 use tidings_domain::text::render_comment_preview;
 use tidings_domain::{CommentId, CommentStatus, ModerationAction};
 use tidings_store::{CommentQuery, KeysetPage};
 
-use super::{Chrome, chrome, query_value, render};
+use super::{chrome, query_value, render};
 use crate::web::extract::AdminForm;
-
-#[derive(Serialize)]
-struct StatusTab {
-    status: &'static str,
-    label: &'static str,
-    count: u64,
-    current: bool,
-}
-
-#[derive(Serialize)]
-struct ActionButton {
-    value: &'static str,
-    label: &'static str,
-}
-
-#[derive(Serialize)]
-struct QueueRow {
-    id: i64,
-    author_name: String,
-    author_email: String,
-    author_url: String,
-    ip: String,
-    user_agent: String,
-    article_title: String,
-    link: String,
-    content_html: minijinja::Value,
-    date: String,
-    date_iso: String,
-    reason: String,
-    status: &'static str,
-    /// The spam filter's score as a percentage, when it judged.
-    spam_score: Option<u32>,
-    reports: u64,
-    history_url: String,
-    /// Every comment on the same article.
-    article_comments_url: String,
-    actions: Vec<ActionButton>,
-}
-
-#[derive(Serialize)]
-struct QueuePage {
-    #[serde(flatten)]
-    chrome: Chrome,
-    /// The status shown, or "all".
-    status: &'static str,
-    tabs: Vec<StatusTab>,
-    rows: Vec<QueueRow>,
-    bulk_actions: Vec<ActionButton>,
-    newer_url: Option<String>,
-    older_url: Option<String>,
-    search: String,
-    email: String,
-    article: String,
-    /// The commenter whose history this is, with how many of their comments wait.
-    commenter_pending: u64,
-}
 
 fn status_label(status: CommentStatus) -> &'static str {
     match status {

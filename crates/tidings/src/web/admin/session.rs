@@ -2,7 +2,7 @@
 //! and signing out.
 
 use crate::app::App;
-use crate::render::views::SiteView;
+use crate::render::views::admin::{LoginPage, SetupPage};
 use crate::services::accounts::{self, AccountError, NewAccount, SignedIn};
 use crate::services::comments::Commenter;
 use crate::services::site;
@@ -14,7 +14,6 @@ use crate::web::public::redirect;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use serde::Serialize;
 use tidings_domain::Role;
 
 use super::{query_value, render};
@@ -52,18 +51,6 @@ fn signed_in_redirect(app: &App, signed_in: &SignedIn, target: &str) -> Response
         );
     }
     response
-}
-
-#[derive(Serialize)]
-struct SetupPage {
-    site: SiteView,
-    noindex: bool,
-    password_rule: &'static str,
-    token: String,
-    email: String,
-    name: String,
-    error: Option<String>,
-    error_field: Option<&'static str>,
 }
 
 fn bad_setup_link() -> AppError {
@@ -141,15 +128,6 @@ fn account_error(error: AccountError) -> AppError {
 }
 
 // Signing in and out.
-
-#[derive(Serialize)]
-struct LoginPage {
-    site: SiteView,
-    noindex: bool,
-    next: String,
-    email: String,
-    error: Option<String>,
-}
 
 /// Only addresses inside the admin; anything else could send a moderator to another site.
 fn safe_next(next: &str) -> &str {

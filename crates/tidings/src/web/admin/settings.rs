@@ -1,28 +1,18 @@
 //! The discussion settings, for administrators.
 
 use crate::app::App;
+use crate::render::views::admin::DiscussionPage;
 use crate::services::site;
 use crate::web::error::AppError;
 use crate::web::public::redirect;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Serialize;
-use tidings_domain::DiscussionSettings;
 use tidings_domain::discussion::MAX_THREAD_DEPTH;
 
-use super::{Chrome, chrome, query_value, render};
+use super::{chrome, query_value, render};
 use crate::web::extract::{Administrator, AdministratorForm};
 use tidings_domain::discussion::settings_from_form;
-
-#[derive(Serialize)]
-struct DiscussionPage {
-    #[serde(flatten)]
-    chrome: Chrome,
-    settings: DiscussionSettings,
-    errors: Vec<(String, String)>,
-    max_thread_depth: u32,
-}
 
 pub async fn show_discussion_settings(
     State(app): State<App>,

@@ -1,30 +1,14 @@
 //! How the site is doing: the database and the page cache.
 
 use crate::app::App;
+use crate::render::views::admin::StatusPage;
 use crate::web::error::AppError;
 use crate::web::extract::Admin;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Serialize;
 
-use super::{Chrome, chrome, render};
-
-#[derive(Serialize)]
-struct StatusPage {
-    #[serde(flatten)]
-    chrome: Chrome,
-    backend: &'static str,
-    schema_version: i64,
-    cache_pages: usize,
-    cache_megabytes: String,
-    cache_limit_megabytes: String,
-    cache_hits: u64,
-    cache_misses: u64,
-    cache_hit_ratio: String,
-    cache_invalidations: u64,
-    cache_evictions: u64,
-}
+use super::{chrome, render};
 
 /// How the site is doing: the database, and the page cache's hit ratio.
 pub async fn show_status(State(app): State<App>, admin: Admin) -> Result<Response, AppError> {

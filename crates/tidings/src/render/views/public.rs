@@ -1,0 +1,421 @@
+//! What the public pages receive: the front page, an article with its comments and the
+//! comment form, and error pages.
+
+use super::{SiteView, comments_label, human_date, human_date_time, iso_date, safe};
+use crate::services::comments::PendingPreview;
+use minijinja::Value;
+use serde::Serialize;
+use tidings_domain::comment::{self, ThreadNode};
+use tidings_domain::discussion::CommentOrder;
+use tidings_domain::text::{render_comment, render_comment_preview};
+use tidings_domain::{Article, Comment, CommentId, DiscussionSettings, FieldErrors};
+use time::OffsetDateTime;
+
+#[derive(Debug, Serialize)]
+pub struct ArticleListItem {
+    pub title: String,
+    pub permalink: String,
+    pub date: String,
+    pub date_iso: String,
+    pub author: Option<String>,
+    pub excerpt: String,
+    pub comment_count: u64,
+    pub comments_label: String,
+    /// `#comments` when there are comments, `#respond` when there are none (WordPress).
+    pub comments_link: String,
+}
+
+impl ArticleListItem {
+    pub fn new(article: &Article, author: Option<String>, comment_count: u64) -> Self {
+        let permalink = article.permalink();
+        let anchor = if comment_count > 0 {
+            "#comments"
+        } else {
+            "#respond"
+        };
+        ArticleListItem {
+            title: article.title.clone(),
+            comments_link: format!("{permalink}{anchor}"),
+            permalink,
+            date: human_date(article.published_at),
+            date_iso: iso_date(article.published_at),
+            author,
+            excerpt: article.excerpt(),
+            comment_count,
+            comments_label: comments_label(comment_count),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct FrontPage {
+    pub site: SiteView,
+    pub noindex: bool,
+    pub articles: Vec<ArticleListItem>,
+    pub page: u32,
+    pub newer_url: Option<String>,
+    pub older_url: Option<String>,
+}
+
+pub fn page_url(page: u32) -> String {
+    if page <= 1 {
+        "/".into()
+    } else {
+        format!("/page/{page}/")
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArticleView {
+    pub id: i64,
+    pub title: String,
+    pub permalink: String,
+    pub date: String,
+    pub date_iso: String,
+    pub author: Option<String>,
+    pub body_html: Value,
+    pub comments_open: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommentView {
+    pub id: i64,
+    pub author_name: String,
+    /// The commenter's website, or empty; linked with `rel="external nofollow ugc"`.
+    pub author_url: String,
+    /// `/avatars/KEY.svg`, or `None` when the site shows no avatars.
+    pub avatar_url: Option<String>,
+    pub date: String,
+    pub date_iso: String,
+    /// The comment's address: its comment page and anchor.
+    pub permalink: String,
+    pub content_html: Value,
+    pub depth: u32,
+    /// What it answers, for "in reply to NAME" (linked) on replies.
+    pub in_reply_to: Option<ReplyTarget>,
+    /// `None` at the deepest level, or when comments are closed.
+    pub reply_url: Option<String>,
+    pub report_url: Option<String>,
+    /// Shown only to its author, through a signed link.
+    pub awaiting_moderation: bool,
+    /// The signed link that lets its author edit or delete it, while the window is open.
+    pub edit_url: Option<String>,
+    pub replies: Vec<CommentView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReplyTarget {
+    pub id: i64,
+    pub author_name: String,
+}
+
+/// What the reader typed, echoed back into the form after a failed submission.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FormValues {
+    pub comment: String,
+    pub author: String,
+    pub email: String,
+    pub url: String,
+    /// "", "replies" or "all".
+    pub subscribe: String,
+    pub remember: bool,
+}
+
+/// One message per field, or none; every field is always present so themes can test it.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FormErrors {
+    pub comment: Option<String>,
+    pub author: Option<String>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+    /// A problem with the submission as a whole (too fast, a duplicate, a vanished parent).
+    pub general: Option<String>,
+}
+
+impl FormErrors {
+    pub fn from_fields(errors: &FieldErrors) -> FormErrors {
+        let message = |field: &str| errors.get(field).map(str::to_owned);
+        FormErrors {
+            comment: message("comment"),
+            author: message("author"),
+            email: message("email"),
+            url: message("url"),
+            general: message("comment_parent").or_else(|| message("comment_post_ID")),
+        }
+    }
+
+    pub fn general(message: impl Into<String>) -> FormErrors {
+        FormErrors {
+            general: Some(message.into()),
+            ..FormErrors::default()
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        self.comment.is_some()
+            || self.author.is_some()
+            || self.email.is_some()
+            || self.url.is_some()
+            || self.general.is_some()
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommentFormView {
+    pub action: &'static str,
+    pub article_id: i64,
+    pub parent_id: i64,
+    pub reply_to_name: Option<String>,
+    pub cancel_url: String,
+    pub values: FormValues,
+    pub errors: FormErrors,
+    pub has_errors: bool,
+    pub require_name_email: bool,
+    /// Show "Save my name, email, and website in this browser…".
+    pub remember_opt_in: bool,
+    /// Offer mail about replies and new comments.
+    pub subscriptions: bool,
+    /// Leading zero bits the browser's proof of work must reach; 0 when none is asked.
+    pub proof_of_work_bits: u32,
+    pub max_comment: usize,
+    pub max_author: usize,
+    pub max_email: usize,
+    pub max_url: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArticlePage {
+    pub site: SiteView,
+    pub noindex: bool,
+    pub article: ArticleView,
+    pub comments: Vec<CommentView>,
+    pub comment_count: u64,
+    pub comments_label: String,
+    /// Links between comment pages, when comments are paged and there is more than one.
+    pub comment_pages: Option<CommentPagesView>,
+    /// `None` when comments are closed.
+    pub form: Option<CommentFormView>,
+    /// The article's comment feed.
+    pub comments_feed_url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommentPagesView {
+    pub current: u32,
+    pub count: u32,
+    /// Links to the page of older and of newer comments.
+    pub older_url: Option<String>,
+    pub newer_url: Option<String>,
+}
+
+/// Everything that decides how an article page looks.
+pub struct ArticlePageInput<'a> {
+    pub site: SiteView,
+    pub article: &'a Article,
+    pub author: Option<String>,
+    /// The approved comments, oldest first.
+    pub comments: &'a [Comment],
+    /// The reader's own comment, through its signed link.
+    pub own: Option<&'a PendingPreview>,
+    pub settings: &'a DiscussionSettings,
+    pub reply_to: Option<&'a Comment>,
+    /// The comment page asked for (`comment-page-N/`), or `None` for the default one.
+    pub comment_page: Option<u32>,
+    pub values: FormValues,
+    pub errors: FormErrors,
+    pub now: OffsetDateTime,
+}
+
+/// A comment page that does not exist.
+#[derive(Debug)]
+pub struct NoSuchCommentPage;
+
+pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCommentPage> {
+    let article = input.article;
+    let settings = input.settings;
+    let permalink = article.permalink();
+    let comments_open = article.accepts_comments(input.now, settings.close_after_days);
+    let own_id = input.own.map(|own| own.comment.id);
+    // The list is copied only to add the reader's own waiting comment to it.
+    let shown: std::borrow::Cow<'_, [Comment]> = match input.own {
+        Some(own) if !input.comments.iter().any(|c| c.id == own.comment.id) => {
+            let mut with_own = input.comments.to_vec();
+            with_own.push(own.comment.clone());
+            with_own.into()
+        }
+        _ => input.comments.into(),
+    };
+    let threads = comment::thread(&shown, settings.thread_depth);
+    let page_count = settings.comment_page_count(threads.len());
+    let page = match (input.comment_page, own_id) {
+        (Some(page), _) if page == 0 || page > page_count => return Err(NoSuchCommentPage),
+        (Some(page), _) => page,
+        // The author's link lands on the page that holds their comment.
+        (None, Some(id)) => settings.page_holding(&threads, id),
+        (None, None) => settings.default_comment_page(threads.len()),
+    };
+    let range = settings.threads_on_page(page, threads.len());
+    let mut on_page: Vec<&ThreadNode<'_>> = threads[range].iter().collect();
+    if settings.comment_order == CommentOrder::NewestFirst {
+        on_page.reverse();
+    }
+    let names: std::collections::HashMap<CommentId, &str> = shown
+        .iter()
+        .map(|comment| (comment.id, comment.author_name.as_str()))
+        .collect();
+    let page_url = settings.comment_page_url(&permalink, page);
+    let context = CommentContext {
+        permalink: &permalink,
+        page_url: &page_url,
+        comments_open,
+        max_depth: settings.thread_depth,
+        own: input.own,
+        show_avatars: settings.show_avatars,
+        names: &names,
+    };
+    let comments = on_page
+        .into_iter()
+        .map(|node| comment_view(node, &context))
+        .collect();
+    let comment_count = input.comments.len() as u64;
+    let comment_pages = (page_count > 1).then(|| CommentPagesView {
+        current: page,
+        count: page_count,
+        older_url: (page > 1)
+            .then(|| settings.comment_page_url(&permalink, page - 1) + "#comments"),
+        newer_url: (page < page_count)
+            .then(|| settings.comment_page_url(&permalink, page + 1) + "#comments"),
+    });
+    let form = comments_open.then(|| {
+        let has_errors = input.errors.any();
+        CommentFormView {
+            action: "/wp-comments-post.php",
+            article_id: article.id.0,
+            parent_id: input.reply_to.map_or(0, |parent| parent.id.0),
+            reply_to_name: input
+                .reply_to
+                .map(|parent| display_name(&parent.author_name)),
+            cancel_url: format!("{permalink}#respond"),
+            values: input.values,
+            errors: input.errors,
+            has_errors,
+            require_name_email: settings.require_name_email,
+            remember_opt_in: settings.remember_commenter_opt_in,
+            subscriptions: settings.subscriptions,
+            proof_of_work_bits: settings.proof_of_work_bits,
+            max_comment: comment::MAX_COMMENT_CHARS,
+            max_author: comment::MAX_NAME_CHARS,
+            max_email: comment::MAX_EMAIL_CHARS,
+            max_url: comment::MAX_URL_CHARS,
+        }
+    });
+    Ok(ArticlePage {
+        site: input.site,
+        // A page showing a pending comment or a reply form is a variant of the article, not
+        // something for search engines.
+        noindex: input.own.is_some() || input.reply_to.is_some(),
+        article: ArticleView {
+            id: article.id.0,
+            title: article.title.clone(),
+            permalink: permalink.clone(),
+            date: human_date(article.published_at),
+            date_iso: iso_date(article.published_at),
+            author: input.author,
+            body_html: safe(&article.body_html()),
+            comments_open,
+        },
+        comments,
+        comment_count,
+        comments_label: comments_label(comment_count),
+        comment_pages,
+        form,
+        comments_feed_url: format!("{permalink}feed/"),
+    })
+}
+
+struct CommentContext<'a> {
+    permalink: &'a str,
+    /// The address of the comment page being shown.
+    page_url: &'a str,
+    comments_open: bool,
+    max_depth: u32,
+    own: Option<&'a PendingPreview>,
+    show_avatars: bool,
+    names: &'a std::collections::HashMap<CommentId, &'a str>,
+}
+
+fn display_name(name: &str) -> String {
+    if name.is_empty() {
+        "Anonymous".into()
+    } else {
+        name.to_owned()
+    }
+}
+
+pub fn avatar_url(comment: &Comment) -> String {
+    match &comment.avatar_key {
+        Some(key) => format!("/avatars/{key}.svg"),
+        None => "/static/avatar.svg".into(),
+    }
+}
+
+fn comment_view(node: &ThreadNode<'_>, context: &CommentContext<'_>) -> CommentView {
+    let comment = node.comment;
+    let own = context.own.filter(|own| own.comment.id == comment.id);
+    let awaiting_moderation =
+        own.is_some() && comment.status != tidings_domain::CommentStatus::Approved;
+    let can_reply = context.comments_open && !awaiting_moderation && node.depth < context.max_depth;
+    CommentView {
+        id: comment.id.0,
+        author_name: display_name(&comment.author_name),
+        // A held comment is shown without its links, so holding it publishes nothing.
+        author_url: if awaiting_moderation {
+            String::new()
+        } else {
+            comment.author_url.clone()
+        },
+        avatar_url: context.show_avatars.then(|| avatar_url(comment)),
+        date: human_date_time(comment.created_at),
+        date_iso: iso_date(comment.created_at),
+        permalink: format!("{}#comment-{}", context.page_url, comment.id),
+        content_html: safe(&if awaiting_moderation {
+            render_comment_preview(&comment.content)
+        } else {
+            // Rendered once when it was written; older rows are rendered here.
+            comment
+                .content_html
+                .clone()
+                .unwrap_or_else(|| render_comment(&comment.content))
+        }),
+        depth: node.depth,
+        in_reply_to: comment.parent_id.and_then(|parent| {
+            context.names.get(&parent).map(|name| ReplyTarget {
+                id: parent.0,
+                author_name: display_name(name),
+            })
+        }),
+        reply_url: can_reply
+            .then(|| format!("{}?replytocom={}#respond", context.permalink, comment.id)),
+        report_url: (!awaiting_moderation).then(|| format!("/comments/{}/report", comment.id)),
+        awaiting_moderation,
+        edit_url: own.and_then(|own| own.edit_url.clone()),
+        replies: node
+            .replies
+            .iter()
+            .map(|reply| comment_view(reply, context))
+            .collect(),
+    }
+}
+
+/// An error page; `kept_text` is a comment the reader typed that could not be accepted,
+/// shown back so it is never lost.
+#[derive(Debug, Serialize)]
+pub struct ErrorPage {
+    pub site: SiteView,
+    pub noindex: bool,
+    pub status: u16,
+    pub code: &'static str,
+    pub title: String,
+    pub message: String,
+    pub kept_text: Option<String>,
+}
