@@ -366,3 +366,9 @@ pub async fn confirm(
     }
     Ok(Some((confirmed, count)))
 }
+
+/// Ends the subscription of `token`. Ending one that is already gone is not an error: the
+/// reader gets what they asked for either way.
+pub async fn unsubscribe(app: &App, token: &str) -> Result<(), StoreError> {
+    app.store.delete_subscription(token).await.map(drop)
+}

@@ -137,8 +137,7 @@ pub async fn do_subscription_step(
             ),
         },
         "unsubscribe" => {
-            // Unsubscribing twice is not an error: the reader gets what they wanted.
-            app.store.delete_subscription(&token).await?;
+            notify::unsubscribe(&app, &token).await?;
             message(
                 &app,
                 "You are unsubscribed",

@@ -1,0 +1,151 @@
+//! Articles: slugs, the public list and its counts.
+
+use crate::support::*;
+
+on_every_backend!(
+    slugs_are_unique_and_title_slugs_get_a_number,
+    only_published_past_articles_are_listed_newest_first_with_approved_counts,
+);
+
+async fn slugs_are_unique_and_title_slugs_get_a_number(store: &dyn Store) {
+    let first = store
+        .insert_article(&article("Same title", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    let second = store
+        .insert_article(&article("Same title", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.slug.as_str(), second.slug.as_str()),
+        ("same-title", "same-title-2")
+    );
+    let typed = store
+        .insert_article(
+            &article("Other", |input| input.slug = "same-title".into()),
+            None,
+            NOW,
+        )
+        .await;
+    assert!(
+        matches!(typed, Err(StoreError::Conflict { what: "slug" })),
+        "{typed:?}"
+    );
+    let updated = store
+        .update_article(second.id, &article("Renamed", |_| {}), NOW)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(updated.slug.as_str(), "renamed");
+    assert!(
+        store
+            .update_article(ArticleId(999), &article("Ghost", |_| {}), NOW)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store.article_by_slug("renamed").await.unwrap().unwrap().id,
+        second.id
+    );
+}
+
+async fn only_published_past_articles_are_listed_newest_first_with_approved_counts(
+    store: &dyn Store,
+) {
+    let old = store
+        .insert_article(
+            &article("Old", |input| {
+                input.published_at = Some(NOW - time::Duration::days(2))
+            }),
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    let new = store
+        .insert_article(&article("New", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    store
+        .insert_article(
+            &article("Draft", |input| input.status = Some(ArticleStatus::Draft)),
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    store
+        .insert_article(
+            &article("Future", |input| {
+                input.published_at = Some(NOW + time::Duration::days(1))
+            }),
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    insert(store, &comment(old.id, "approved", |_| {})).await;
+    insert(
+        store,
+        &comment(old.id, "pending", |record| {
+            record.status = CommentStatus::Pending
+        }),
+    )
+    .await;
+
+    let listed = store
+        .published_articles(
+            NOW,
+            Page {
+                number: 1,
+                size: 10,
+            },
+        )
+        .await
+        .unwrap();
+    let titles: Vec<&str> = listed
+        .items
+        .iter()
+        .map(|summary| summary.article.title.as_str())
+        .collect();
+    assert_eq!(titles, ["New", "Old"]);
+    assert!(!listed.more);
+    assert_eq!(listed.items[1].approved_comments, 1);
+    assert_eq!(
+        store.next_publication_after(NOW).await.unwrap(),
+        Some(NOW + time::Duration::days(1))
+    );
+    assert_eq!(
+        store
+            .next_publication_after(NOW + time::Duration::days(2))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.count_all_articles().await.unwrap(), 4);
+    let second_page = store
+        .published_articles(NOW, Page { number: 2, size: 1 })
+        .await
+        .unwrap();
+    assert_eq!(second_page.items[0].article.id, old.id);
+    assert!(!second_page.more);
+    let first_of_one = store
+        .published_articles(NOW, Page { number: 1, size: 1 })
+        .await
+        .unwrap();
+    assert_eq!(first_of_one.items.len(), 1);
+    assert!(first_of_one.more, "another page follows");
+    assert_eq!(
+        store
+            .all_articles(Page {
+                number: 1,
+                size: 10
+            })
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_ne!(new.id, old.id);
+}

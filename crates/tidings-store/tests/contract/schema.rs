@@ -1,0 +1,311 @@
+//! The schema itself: versions, the same shape on both dialects, index use, upgrades.
+
+use crate::support::*;
+
+#[tokio::test]
+async fn a_database_from_a_newer_version_is_refused() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("test.db");
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 5);
+    store.put_setting("probe", "x").await.unwrap();
+    store.close().await;
+    // Stand in for a newer binary having migrated the file.
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
+    let mut connection = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)",
+    )
+    .execute(&mut connection)
+    .await
+    .unwrap();
+    match SqliteStore::open(&path).await {
+        Err(StoreError::SchemaTooNew {
+            found: 999,
+            known: 5,
+        }) => {}
+        Err(other) => panic!("wrong error: {other}"),
+        Ok(_) => panic!("a newer schema was accepted"),
+    }
+}
+
+/// Tables with their columns (in order, with whether each may be null), and index names.
+type SchemaShape = (Vec<(String, Vec<(String, bool)>)>, Vec<String>);
+
+async fn sqlite_shape(path: &std::path::Path) -> SchemaShape {
+    use sqlx::Connection;
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+    let mut connection = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    let mut shape = Vec::new();
+    for table in tables {
+        // SQLite reports primary-key columns as nullable; they are not.
+        let columns: Vec<(String, bool)> = sqlx::query_as(
+            "SELECT name, \"notnull\" = 0 AND pk = 0 FROM pragma_table_info(?) ORDER BY cid",
+        )
+        .bind(&table)
+        .fetch_all(&mut connection)
+        .await
+        .unwrap();
+        shape.push((table, columns));
+    }
+    let indexes = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master
+         WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%' ORDER BY name",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    (shape, indexes)
+}
+
+async fn postgres_shape(url: &str) -> SchemaShape {
+    use sqlx::Connection;
+    let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables
+         WHERE table_schema = current_schema() ORDER BY table_name",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    let mut shape = Vec::new();
+    for table in tables {
+        let columns: Vec<(String, bool)> = sqlx::query_as(
+            "SELECT column_name::text, is_nullable = 'YES' FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+        )
+        .bind(&table)
+        .fetch_all(&mut connection)
+        .await
+        .unwrap();
+        shape.push((table, columns));
+    }
+    // Primary keys and unique constraints are SQLite's automatic indexes; leave them out.
+    let indexes = sqlx::query_scalar(
+        "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema()
+           AND indexname NOT LIKE '%\\_pkey' AND indexname NOT LIKE '%\\_key' ORDER BY indexname",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    (shape, indexes)
+}
+
+#[tokio::test]
+async fn both_dialects_describe_the_same_schema() {
+    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("skipped: needs TEST_DATABASE_URL (scripts/with-postgres sets it)");
+        return;
+    };
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("shape.db");
+    SqliteStore::open(&path).await.unwrap().close().await;
+    let url = fresh_schema_url(&url).await.unwrap();
+    PostgresStore::open(&url, &PostgresOptions::default())
+        .await
+        .unwrap()
+        .close()
+        .await;
+
+    let (sqlite_tables, sqlite_indexes) = sqlite_shape(&path).await;
+    let (postgres_tables, postgres_indexes) = postgres_shape(&url).await;
+    assert!(sqlite_tables.len() >= 7, "{sqlite_tables:?}");
+    assert_eq!(
+        sqlite_tables, postgres_tables,
+        "tables and columns differ between the dialects"
+    );
+    assert_eq!(
+        sqlite_indexes, postgres_indexes,
+        "indexes differ between the dialects"
+    );
+}
+
+#[tokio::test]
+async fn postgres_refuses_a_schema_newer_than_it_knows() {
+    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("skipped: needs TEST_DATABASE_URL (scripts/with-postgres sets it)");
+        return;
+    };
+    use sqlx::Connection;
+    let url = fresh_schema_url(&url).await.unwrap();
+    let store = PostgresStore::open(&url, &PostgresOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 5);
+    store.close().await;
+    let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)",
+    )
+    .execute(&mut connection)
+    .await
+    .unwrap();
+    match PostgresStore::open(&url, &PostgresOptions::default()).await {
+        Err(StoreError::SchemaTooNew {
+            found: 999,
+            known: 5,
+        }) => {}
+        Err(other) => panic!("wrong error: {other}"),
+        Ok(_) => panic!("a newer schema was accepted"),
+    }
+}
+
+/// Every statement behind a public page or a posted comment uses an index: no plan step
+/// scans a whole table, and none sorts in a temporary B-tree.
+#[tokio::test]
+async fn the_public_site_reads_through_indexes() {
+    let folder = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&folder.path().join("plans.db"))
+        .await
+        .unwrap();
+    // Statistics as on a real site, so the planner does not prefer scans of empty tables.
+    let article = store
+        .insert_article(&article("Planned", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    for number in 0..50 {
+        insert(
+            &store,
+            &comment(article.id, &format!("comment {number}"), |_| {}),
+        )
+        .await;
+    }
+    let plans = store.query_plans().await.unwrap();
+    assert!(plans.len() >= 11, "{plans:?}");
+    for (name, steps) in plans {
+        // A subquery's rows, produced by a co-routine (bounded by its own LIMIT).
+        let subqueries: Vec<String> = steps
+            .iter()
+            .filter_map(|step| step.strip_prefix("CO-ROUTINE "))
+            .map(|subquery| format!("SCAN {subquery}"))
+            .collect();
+        for step in &steps {
+            // "SCAN CONSTANT ROW" is a SELECT without FROM, and "SCAN (subquery-N)" or the
+            // scan of a named co-routine reads the rows a bounded subquery produced: none
+            // reads a table.
+            let full_scan = step.starts_with("SCAN")
+                && !step.contains("USING")
+                && step != "SCAN CONSTANT ROW"
+                && !step.starts_with("SCAN (subquery")
+                && !subqueries.contains(step);
+            assert!(!full_scan, "{name} scans a whole table: {steps:?}");
+            assert!(
+                !step.contains("TEMP B-TREE"),
+                "{name} sorts without an index: {steps:?}"
+            );
+        }
+    }
+}
+
+/// A site created before ids stopped being reused keeps every row through the table
+/// rebuild of migration 5, references included, and from then on never reuses an id.
+#[tokio::test]
+async fn an_existing_sqlite_database_is_rebuilt_without_losing_a_row() {
+    use sqlx::Connection;
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("old.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let mut old = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    sqlx::raw_sql(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+            applied_at INTEGER NOT NULL) STRICT",
+    )
+    .execute(&mut old)
+    .await
+    .unwrap();
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    for (version, file) in [
+        (1, "0001_initial.sql"),
+        (2, "0002_page_invalidations.sql"),
+        (3, "0003_comment_html.sql"),
+        (4, "0004_discussion.sql"),
+    ] {
+        let sql = std::fs::read_to_string(migrations.join(file)).unwrap();
+        sqlx::raw_sql(&sql).execute(&mut old).await.unwrap();
+        sqlx::query("INSERT INTO schema_migrations VALUES (?, ?, 0)")
+            .bind(version)
+            .bind(file)
+            .execute(&mut old)
+            .await
+            .unwrap();
+    }
+    sqlx::raw_sql(
+        "INSERT INTO users (id, email, display_name, role, password_hash, created_at)
+            VALUES (1, 'ed@example.com', 'Ed', 'editor', 'hash', 0);
+         INSERT INTO articles (id, slug, title, body_markdown, status, published_at, updated_at,
+            author_id, comments_open) VALUES (7, 'old', 'Old', 'body', 'published', 0, 0, 1, 1);
+         INSERT INTO comments (id, article_id, parent_id, author_name, author_email, author_url,
+            content, status, moderation_reason, ip, user_agent, created_at, content_html,
+            avatar_key)
+            VALUES (1, 7, NULL, 'A', 'a@example.com', '', 'one', 'approved', '', '', '', 10,
+                    '<p>one</p>', 'k'),
+                   (2, 7, 1, 'B', 'b@example.com', '', 'two', 'pending', '', '', '', 20,
+                    NULL, NULL),
+                   (3, 7, NULL, 'C', 'c@example.com', '', 'three', 'spam', '', '', '', 30,
+                    NULL, NULL);
+         INSERT INTO comment_reports (comment_id, reason, ip, created_at)
+            VALUES (1, 'rude', '198.51.100.1', 40);
+         INSERT INTO subscriptions (email, article_id, comment_id, token, confirmed, created_at)
+            VALUES ('a@example.com', 7, 1, 'token', 1, 50);
+         INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+            VALUES ('h', 1, 'c', 0, 99999999999);
+         DELETE FROM comments WHERE id = 3;",
+    )
+    .execute(&mut old)
+    .await
+    .unwrap();
+    old.close().await.unwrap();
+
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 5);
+    let article = store.article_by_id(ArticleId(7)).await.unwrap().unwrap();
+    assert_eq!(article.author_id, Some(UserId(1)));
+    let approved = store.approved_comments(ArticleId(7)).await.unwrap();
+    assert_eq!(approved.len(), 1);
+    assert_eq!(
+        approved[0].content_html.as_ref().map(|html| html.as_str()),
+        Some("<p>one</p>")
+    );
+    let reply = store.comment_by_id(CommentId(2)).await.unwrap().unwrap();
+    assert_eq!(reply.parent_id, Some(CommentId(1)));
+    assert!(
+        store
+            .session_by_token_hash("h", NOW)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        store
+            .subscriptions_for_article(ArticleId(7))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let queued = store
+        .find_comments(&CommentQuery::default(), KeysetPage::Newest, 10)
+        .await
+        .unwrap();
+    assert_eq!(queued.items.iter().map(|q| q.reports).sum::<u64>(), 1);
+    assert_eq!(store.integrity_check().await.unwrap(), "ok");
+    // From here on, a deleted id stays retired.
+    let next = insert(&store, &comment(ArticleId(7), "after", |_| {})).await;
+    store.delete_comment(next).await.unwrap();
+    let after = insert(&store, &comment(ArticleId(7), "after again", |_| {})).await;
+    assert!(after > next, "{next} came back as {after}");
+}
