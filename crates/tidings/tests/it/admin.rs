@@ -554,6 +554,38 @@ async fn editors_write_publish_edit_and_close_articles() {
         StatusCode::OK
     );
 
+    // A title in another script gives a readable Latin slug; a typed slug keeps its
+    // script, lower-cased, with hyphens for spaces.
+    for (title, slug, address) in [
+        (
+            "Лавров прибыл в Пекин",
+            "",
+            "/2026/05/lavrov-pribyl-v-pekin/",
+        ),
+        (
+            "Новости мира",
+            "Новости Мира",
+            "/2026/05/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8-%D0%BC%D0%B8%D1%80%D0%B0/",
+        ),
+    ] {
+        let response = moderator
+            .post(
+                "/admin/articles",
+                &[
+                    ("title", title),
+                    ("slug", slug),
+                    ("body", "text"),
+                    ("status", "published"),
+                    ("published_at", "2026-05-31T09:00"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{title}");
+        let page = site.reader().get(address).await;
+        assert_eq!(page.status(), StatusCode::OK, "{address}");
+        assert!(body(page).await.contains(title), "{address}");
+    }
+
     // Unpublished: gone from the public site.
     let mut draft = publish.to_vec();
     draft.retain(|(name, _)| *name != "status");

@@ -226,7 +226,7 @@ async fn a_site_owner_scripts_accounts_and_articles_then_serves() {
                 "--body-file",
                 body_path,
                 "--slug",
-                "Bad Slug",
+                "/-/",
             ],
             "slug:",
         ),
