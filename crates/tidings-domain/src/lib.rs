@@ -10,6 +10,7 @@ pub mod article;
 pub mod avatar;
 pub mod comment;
 pub mod discussion;
+pub mod editorial;
 pub mod email;
 pub mod ids;
 pub mod spam_filter;

@@ -17,6 +17,8 @@ mod comment_rules;
 /// Acknowledged comments survive SIGKILL.
 mod crash;
 mod discussion;
+/// The editorial checks, as the editor shows them.
+mod editorial;
 /// A full disk, slow clients, malformed HTTP, racing processes, a damaged database.
 mod faults;
 /// The attacks of the hardening review, replayed.

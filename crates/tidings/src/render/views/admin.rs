@@ -133,6 +133,8 @@ pub struct EditorPage {
     pub permalink: Option<String>,
     pub values: EditorValues,
     pub errors: Vec<(String, String)>,
+    /// What the editorial checks found in the body: warnings, never a refusal.
+    pub warnings: Vec<tidings_domain::editorial::Warning>,
 }
 
 #[derive(Serialize)]

@@ -81,8 +81,14 @@ async fn editor(
     errors: Vec<(String, String)>,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
+    let warnings = if values.body.trim().is_empty() {
+        Vec::new()
+    } else {
+        articles::editorial_warnings(app, &values.body).await?
+    };
     let page = EditorPage {
         chrome: chrome(app, admin, "articles", notice).await?,
+        warnings,
         id: article.map(|article| article.id.0),
         permalink: article
             .filter(|article| article.is_public(app.now()))

@@ -1,0 +1,73 @@
+use crate::support::*;
+use reqwest::StatusCode;
+
+/// The seed article's body: the paragraphs between its title and "Leave a Reply".
+fn seed_body() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/seed-article.txt"
+    );
+    std::fs::read_to_string(path)
+        .unwrap()
+        .split("\n\n")
+        .map(str::trim)
+        .skip(1)
+        .take_while(|paragraph| *paragraph != "Leave a Reply")
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Saves an article through the editor and returns the editor page it comes back to.
+async fn save(editor: &Moderator, title: &str, body: &str) -> String {
+    let response = editor
+        .post(
+            "/admin/articles",
+            &[
+                ("title", title),
+                ("body", body),
+                ("status", "published"),
+                ("published_at", "2026-04-08T09:00"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    crate::support::body(editor.get(&location(&response)).await).await
+}
+
+#[tokio::test]
+async fn the_editor_lists_what_the_editorial_checks_find() {
+    let site = TestApp::spawn().await;
+    let editor = site.moderator().await;
+
+    let page = save(&editor, "Lavrov visits China", &seed_body()).await;
+    assert!(page.contains("Editorial checks"), "{page}");
+    assert!(page.contains("Paragraphs 1, 2 and 3 may say the same thing"));
+    assert!(page.contains("Paragraph 6 ends in “matter.”"));
+    assert_eq!(
+        page.matches("<li class=\"warning-").count(),
+        2,
+        "exactly those two problems"
+    );
+
+    // A link to an article of the site that exists is fine; one to nothing is flagged, and
+    // an image needs its alt text.
+    let page = save(
+        &editor,
+        "Links",
+        "See [the visit](/2026/04/lavrov-visits-china/) and [this](/2026/04/no-such-story/).\n\n\
+         ![](/static/avatar.svg)",
+    )
+    .await;
+    assert!(page.contains("The link to /2026/04/no-such-story/ leads to no page of this site."));
+    assert!(!page.contains("/2026/04/lavrov-visits-china/ leads"));
+    assert!(page.contains("The image /static/avatar.svg has no alt text"));
+
+    // A clean article: no checks section at all.
+    let page = save(
+        &editor,
+        "Bridge closes",
+        "The city council voted on Tuesday to close the Elm Street bridge for repairs.",
+    )
+    .await;
+    assert!(page.contains("Saved.") && !page.contains("Editorial checks"));
+}
