@@ -8,7 +8,7 @@ use crate::rows::{
 use crate::{StoreError, StoreResult};
 use async_trait::async_trait;
 use tidings_domain::article::ValidArticle;
-use tidings_domain::{Article, ArticleId, UserId};
+use tidings_domain::{Article, ArticleId, ArticleStatus, UserId};
 use time::OffsetDateTime;
 
 #[async_trait]
@@ -21,7 +21,9 @@ pub trait ArticleStore: Send + Sync {
         author_id: Option<UserId>,
         now: OffsetDateTime,
     ) -> StoreResult<Article>;
-    /// Replaces an article's editable fields; `None` when it does not exist.
+    /// Replaces an article's editable fields; `None` when it does not exist. When a
+    /// published article's address changes (its slug or its month), the old address is
+    /// kept as a redirect to it, in the same transaction.
     async fn update_article(
         &self,
         id: ArticleId,
@@ -29,6 +31,8 @@ pub trait ArticleStore: Send + Sync {
         now: OffsetDateTime,
     ) -> StoreResult<Option<Article>>;
     async fn article_by_id(&self, id: ArticleId) -> StoreResult<Option<Article>>;
+    /// The article an old address (`/YYYY/MM/slug/`) belonged to, if it moved from there.
+    async fn redirect_for(&self, path: &str) -> StoreResult<Option<ArticleId>>;
     async fn article_by_slug(&self, slug: &str) -> StoreResult<Option<Article>>;
     /// Published articles dated no later than `now`, newest first, with approved comment counts.
     async fn published_articles(
@@ -188,13 +192,49 @@ impl ArticleStore for SqlStore {
         now: OffsetDateTime,
     ) -> StoreResult<Option<Article>> {
         let mut transaction = self.begin().await?;
+        let Some(before) = transaction.fetch_optional(statement!(BY_ID, id.0)).await? else {
+            transaction.commit().await?;
+            return Ok(None);
+        };
+        let before = article_from_row(&before)?;
         let Some(id) = write_article(&mut transaction, Some(id), article, None, now).await? else {
             transaction.commit().await?;
             return Ok(None);
         };
         let stored = article_from_row(&transaction.fetch_one(statement!(BY_ID, id)).await?)?;
+        let (old_address, new_address) = (before.permalink(), stored.permalink());
+        // The address it has now is no one's old address any more.
+        transaction
+            .execute(statement!(
+                "DELETE FROM redirects WHERE path = ?",
+                new_address.as_str()
+            ))
+            .await?;
+        if old_address != new_address && before.status == ArticleStatus::Published {
+            transaction
+                .execute(statement!(
+                    "INSERT INTO redirects (path, article_id, created_at) VALUES (?, ?, ?)
+                     ON CONFLICT (path) DO UPDATE SET article_id = excluded.article_id,
+                         created_at = excluded.created_at",
+                    old_address.as_str(),
+                    id,
+                    timestamp(now),
+                ))
+                .await?;
+        }
         transaction.commit().await?;
         Ok(Some(stored))
+    }
+
+    async fn redirect_for(&self, path: &str) -> StoreResult<Option<ArticleId>> {
+        let row = self
+            .fetch_optional(statement!(
+                "SELECT article_id FROM redirects WHERE path = ?",
+                path
+            ))
+            .await?;
+        row.map(|row| row.integer("article_id").map(ArticleId))
+            .transpose()
     }
 
     async fn article_by_id(&self, id: ArticleId) -> StoreResult<Option<Article>> {

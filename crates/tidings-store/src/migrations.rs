@@ -24,6 +24,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     3 "comment_html" "0003_comment_html.sql",
     4 "discussion" "0004_discussion.sql",
     5 "hardening" "0005_hardening.sql",
+    6 "redirects" "0006_redirects.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -32,6 +33,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     3 "comment_html" "0003_comment_html.sql",
     4 "discussion" "0004_discussion.sql",
     5 "hardening" "0005_hardening.sql",
+    6 "redirects" "0006_redirects.sql",
 );
 
 /// The newest schema version this program knows.

@@ -5,7 +5,97 @@ use crate::support::*;
 on_every_backend!(
     slugs_are_unique_and_title_slugs_get_a_number,
     only_published_past_articles_are_listed_newest_first_with_approved_counts,
+    a_published_articles_old_addresses_lead_to_it,
 );
+
+/// Issue #11: changing the slug or the date of a published article keeps every old
+/// address; a draft's do not count (no one could link to them); moving back to an old
+/// address frees it.
+async fn a_published_articles_old_addresses_lead_to_it(store: &dyn Store) {
+    let first_day = NOW - time::Duration::days(40);
+    let story = store
+        .insert_article(
+            &article("Bridge closes", |input| {
+                input.published_at = Some(first_day)
+            }),
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    let first_address = story.permalink();
+    let renamed = store
+        .update_article(
+            story.id,
+            &article("Bridge closes for repairs", |input| {
+                input.published_at = Some(first_day)
+            }),
+            NOW,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let redated = store
+        .update_article(story.id, &article("Bridge closes for repairs", |_| {}), NOW)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(first_address, renamed.permalink());
+    assert_ne!(renamed.permalink(), redated.permalink());
+    for old in [&first_address, &renamed.permalink()] {
+        assert_eq!(
+            store.redirect_for(old).await.unwrap(),
+            Some(story.id),
+            "{old}"
+        );
+    }
+    assert_eq!(
+        store.redirect_for(&redated.permalink()).await.unwrap(),
+        None
+    );
+
+    // Back to its first address: that one is no longer a redirect.
+    let back = store
+        .update_article(
+            story.id,
+            &article("Bridge closes", |input| {
+                input.published_at = Some(first_day)
+            }),
+            NOW,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.permalink(), first_address);
+    assert_eq!(store.redirect_for(&first_address).await.unwrap(), None);
+    assert_eq!(
+        store.redirect_for(&redated.permalink()).await.unwrap(),
+        Some(story.id)
+    );
+
+    // A draft renamed leaves nothing behind.
+    let draft = store
+        .insert_article(
+            &article("Draft one", |input| {
+                input.status = Some(ArticleStatus::Draft)
+            }),
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    store
+        .update_article(
+            draft.id,
+            &article("Draft two", |input| {
+                input.status = Some(ArticleStatus::Draft)
+            }),
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.redirect_for(&draft.permalink()).await.unwrap(), None);
+}
 
 async fn slugs_are_unique_and_title_slugs_get_a_number(store: &dyn Store) {
     let first = store

@@ -158,6 +158,35 @@ async fn front_page(app: &App, number: u32) -> Result<Response, AppError> {
     Ok(response)
 }
 
+/// The public article with `slug`; or, when none has it, a 301 to the article that used to
+/// live at `/year/month/slug/` (its slug or date changed since; `suffix` is kept); or a 404.
+async fn public_or_moved(
+    app: &App,
+    year: &str,
+    month: &str,
+    slug: &str,
+    suffix: &str,
+) -> Result<Result<Article, Response>, AppError> {
+    let now = app.now();
+    if let Some(article) = app.store.article_by_slug(slug).await?
+        && article.is_public(now)
+    {
+        return Ok(Ok(article));
+    }
+    let old_address = format!("/{year}/{month}/{slug}/");
+    let moved_to = match app.store.redirect_for(&old_address).await? {
+        Some(id) => app.store.article_by_id(id).await?,
+        None => None,
+    };
+    match moved_to.filter(|article| article.is_public(now)) {
+        Some(article) => Ok(Err(redirect(
+            StatusCode::MOVED_PERMANENTLY,
+            &format!("{}{suffix}", article.permalink()),
+        ))),
+        None => Err(AppError::NotFound),
+    }
+}
+
 fn public_article(app: &App, article: Option<Article>) -> Result<Article, AppError> {
     article
         .filter(|article| article.is_public(app.now()))
@@ -201,7 +230,10 @@ pub async fn show_article_part(
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     if part == "feed" {
-        let article = public_article(&app, app.store.article_by_slug(&slug).await?)?;
+        let article = match public_or_moved(&app, &year, &month, &slug, "feed/").await? {
+            Ok(article) => article,
+            Err(moved) => return Ok(moved),
+        };
         let permalink = article.permalink();
         if format!("/{year}/{month}/{slug}/") != permalink {
             return Ok(redirect(
@@ -227,7 +259,11 @@ async fn article_at(
     comment_page: Option<u32>,
     query: Option<String>,
 ) -> Result<Response, AppError> {
-    let article = public_article(app, app.store.article_by_slug(slug).await?)?;
+    let suffix = comment_page.map_or(String::new(), |page| format!("comment-page-{page}/"));
+    let article = match public_or_moved(app, year, month, slug, &suffix).await? {
+        Ok(article) => article,
+        Err(moved) => return Ok(moved),
+    };
     let permalink = article.permalink();
     if format!("/{year}/{month}/{slug}/") != permalink {
         // The right slug under the wrong date: the canonical address, as WordPress redirects.

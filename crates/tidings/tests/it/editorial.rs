@@ -71,3 +71,73 @@ async fn the_editor_lists_what_the_editorial_checks_find() {
     .await;
     assert!(page.contains("Saved.") && !page.contains("Editorial checks"));
 }
+
+/// Issue #11: changing a published article's slug or date leaves a permanent redirect
+/// from every old address, its comment pages and feed included, straight to the current
+/// one.
+#[tokio::test]
+async fn every_old_address_of_a_moved_article_leads_to_it() {
+    let site = TestApp::spawn().await;
+    let editor = site.moderator().await;
+    let response = editor
+        .post(
+            "/admin/articles",
+            &[
+                ("title", "Bridge closes"),
+                ("body", "The bridge closes."),
+                ("status", "published"),
+                ("published_at", "2026-04-08T09:00"),
+                ("comments_open", "1"),
+            ],
+        )
+        .await;
+    let edit_path = location(&response).split('?').next().unwrap().to_owned();
+    let mut addresses = vec!["/2026/04/bridge-closes/".to_owned()];
+    for (slug, date, address) in [
+        (
+            "bridge-closes-for-repairs",
+            "2026-04-08T09:00",
+            "/2026/04/bridge-closes-for-repairs/",
+        ),
+        (
+            "bridge-closes-for-repairs",
+            "2026-05-02T07:30",
+            "/2026/05/bridge-closes-for-repairs/",
+        ),
+    ] {
+        let saved = editor
+            .post(
+                &edit_path,
+                &[
+                    ("title", "Bridge closes"),
+                    ("slug", slug),
+                    ("body", "The bridge closes."),
+                    ("status", "published"),
+                    ("published_at", date),
+                    ("comments_open", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+        addresses.push(address.to_owned());
+    }
+    let current = addresses.pop().unwrap();
+    let reader = site.reader();
+    assert_eq!(reader.get(&current).await.status(), StatusCode::OK);
+    for old in &addresses {
+        for (suffix, expected) in [("", ""), ("feed/", "feed/")] {
+            let response = reader.get(&format!("{old}{suffix}")).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::MOVED_PERMANENTLY,
+                "{old}{suffix}"
+            );
+            assert_eq!(location(&response), format!("{current}{expected}"));
+        }
+    }
+    // An address that never was stays a 404.
+    assert_eq!(
+        reader.get("/2026/04/never-was/").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}

@@ -17,7 +17,7 @@ mod comment_rules;
 /// Acknowledged comments survive SIGKILL.
 mod crash;
 mod discussion;
-/// The editorial checks, as the editor shows them.
+/// The article editor's editorial checks, and the old addresses kept when an article moves.
 mod editorial;
 /// A full disk, slow clients, malformed HTTP, racing processes, a damaged database.
 mod faults;
