@@ -39,6 +39,25 @@ impl ArticleStatus {
     }
 }
 
+/// An article's state as the admin shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleState {
+    Draft,
+    Scheduled,
+    Published,
+}
+
+impl ArticleState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArticleState::Draft => "draft",
+            ArticleState::Scheduled => "scheduled",
+            ArticleState::Published => "published",
+        }
+    }
+}
+
 /// The last part of an article's URL: lowercase letters and digits joined by single
 /// hyphens. Made from a title, it is Latin (a title in any script is transliterated, so it
 /// stays readable in a link and a search result instead of percent-encoded); typed by an
@@ -137,6 +156,17 @@ impl Article {
     /// WordPress's default excerpt length is 55 words.
     pub fn excerpt(&self) -> String {
         text::excerpt_from_markdown(&self.body_markdown, 55)
+    }
+
+    /// Where it stands at `now`, as the admin lists it: a published article dated in the
+    /// future is scheduled, and becomes public at its minute on every node, with no job to
+    /// run (every read compares its date with the clock).
+    pub fn state(&self, now: OffsetDateTime) -> ArticleState {
+        match self.status {
+            ArticleStatus::Draft => ArticleState::Draft,
+            ArticleStatus::Published if self.published_at > now => ArticleState::Scheduled,
+            ArticleStatus::Published => ArticleState::Published,
+        }
     }
 
     /// Whether readers can see it at `now`: published, and not dated in the future.
@@ -308,6 +338,32 @@ mod tests {
         for empty in ["", "-", "--", "/", "   "] {
             assert_eq!(typed(empty), None, "{empty:?}");
         }
+    }
+
+    #[test]
+    fn a_published_article_dated_later_is_scheduled_until_its_minute() {
+        let now = datetime!(2026-04-08 09:00 UTC);
+        let article = |status, published_at| Article {
+            id: ArticleId(1),
+            slug: Slug::parse("x").unwrap(),
+            title: "X".into(),
+            body_markdown: String::new(),
+            status,
+            published_at,
+            updated_at: now,
+            author_id: None,
+            comments_open: true,
+        };
+        let later = now + time::Duration::minutes(1);
+        let scheduled = article(ArticleStatus::Published, later);
+        assert_eq!(scheduled.state(now), ArticleState::Scheduled);
+        assert!(!scheduled.is_public(now));
+        assert_eq!(scheduled.state(later), ArticleState::Published);
+        assert!(scheduled.is_public(later));
+        assert_eq!(
+            article(ArticleStatus::Draft, now).state(now),
+            ArticleState::Draft
+        );
     }
 
     #[test]

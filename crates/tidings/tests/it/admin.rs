@@ -596,7 +596,7 @@ async fn editors_write_publish_edit_and_close_articles() {
         StatusCode::NOT_FOUND
     );
     let list = body(moderator.get("/admin/articles").await).await;
-    assert!(list.contains("Budget passes: what it means") && list.contains("draft"));
+    assert!(list.contains("Budget passes: what it means") && list.contains("<td>Draft</td>"));
     assert_eq!(
         moderator.get("/admin/articles/99999").await.status(),
         StatusCode::NOT_FOUND

@@ -141,3 +141,46 @@ async fn every_old_address_of_a_moved_article_leads_to_it() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// Issue #11: a published article dated later is "Scheduled for …" in the admin, unseen by
+/// readers, and public at its minute without any job running.
+#[tokio::test]
+async fn a_scheduled_article_goes_public_at_its_minute() {
+    let site = TestApp::spawn().await;
+    let editor = site.moderator().await;
+    // The test clock starts at 2026-06-01 12:00 UTC.
+    let response = editor
+        .post(
+            "/admin/articles",
+            &[
+                ("title", "Election results"),
+                ("body", "The count is in."),
+                ("status", "published"),
+                ("published_at", "2026-06-01T12:30"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let list = crate::support::body(editor.get("/admin/articles").await).await;
+    assert!(list.contains("Scheduled for"), "{list}");
+    let address = "/2026/06/election-results/";
+    assert_eq!(
+        site.reader().get(address).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        !crate::support::body(site.reader().get("/").await)
+            .await
+            .contains("Election results")
+    );
+
+    site.clock.advance(time::Duration::minutes(30));
+    assert_eq!(site.reader().get(address).await.status(), StatusCode::OK);
+    assert!(
+        crate::support::body(site.reader().get("/").await)
+            .await
+            .contains("Election results")
+    );
+    let list = crate::support::body(editor.get("/admin/articles").await).await;
+    assert!(!list.contains("Scheduled for") && list.contains("Published"));
+}

@@ -39,6 +39,7 @@ pub async fn list_articles(
             size: ARTICLES_PAGE_SIZE,
         })
         .await?;
+    let now = app.now();
     let page = ArticlesPage {
         chrome: chrome(&app, &admin, "articles", query_value(&query, "notice")).await?,
         rows: summaries
@@ -46,7 +47,7 @@ pub async fn list_articles(
             .map(|summary| ArticleRow {
                 id: summary.article.id.0,
                 title: summary.article.title.clone(),
-                status: summary.article.status.as_str(),
+                status: summary.article.state(now).as_str(),
                 date: human_date_time(summary.article.published_at),
                 comments: summary.approved_comments,
                 permalink: summary.article.permalink(),
