@@ -267,10 +267,9 @@ async fn article_at(
     let permalink = article.permalink();
     if format!("/{year}/{month}/{slug}/") != permalink {
         // The right slug under the wrong date: the canonical address, as WordPress redirects.
-        let page = comment_page.map_or(String::new(), |page| format!("comment-page-{page}/"));
         return Ok(redirect(
             StatusCode::MOVED_PERMANENTLY,
-            &format!("{permalink}{page}"),
+            &format!("{permalink}{suffix}"),
         ));
     }
     let settings = site::discussion_settings(app).await?;

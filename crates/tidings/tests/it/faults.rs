@@ -106,14 +106,7 @@ async fn a_full_disk_acknowledges_nothing_it_did_not_store_and_recovers() {
         // Signing in writes a session: refused cleanly too.
         let response = site
             .reader()
-            .post(
-                "/admin/login",
-                &[
-                    ("email", ADMIN_EMAIL),
-                    ("password", ADMIN_PASSWORD),
-                    ("next", "/admin/"),
-                ],
-            )
+            .submit_sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
             .await;
         assert!(
             matches!(

@@ -423,18 +423,7 @@ async fn an_attacker_cannot_lock_the_owner_out_of_a_known_browser() {
     let attacker = site.reader_from("127.0.0.9".parse().unwrap());
     let mut last = None;
     for _ in 0..12 {
-        last = Some(
-            attacker
-                .post(
-                    "/admin/login",
-                    &[
-                        ("email", ADMIN_EMAIL),
-                        ("password", "guess"),
-                        ("next", "/admin/"),
-                    ],
-                )
-                .await,
-        );
+        last = Some(attacker.submit_sign_in(ADMIN_EMAIL, "guess").await);
     }
     let refused = last.unwrap();
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -442,43 +431,18 @@ async fn an_attacker_cannot_lock_the_owner_out_of_a_known_browser() {
     assert!((1..=900).contains(&wait), "{wait}");
     // Even the right password from an unknown browser waits…
     let stranger = site.reader_from("127.0.0.10".parse().unwrap());
-    let response = stranger
-        .post(
-            "/admin/login",
-            &[
-                ("email", ADMIN_EMAIL),
-                ("password", ADMIN_PASSWORD),
-                ("next", "/admin/"),
-            ],
-        )
-        .await;
+    let response = stranger.submit_sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     // …but the owner's browser signs in.
     owner.post("/admin/logout", &[]).await;
     let response = owner
         .reader
-        .post(
-            "/admin/login",
-            &[
-                ("email", ADMIN_EMAIL),
-                ("password", ADMIN_PASSWORD),
-                ("next", "/admin/"),
-            ],
-        )
+        .submit_sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     // Once the window has passed, strangers may try again.
     site.clock.advance(time::Duration::minutes(16));
-    let response = stranger
-        .post(
-            "/admin/login",
-            &[
-                ("email", ADMIN_EMAIL),
-                ("password", ADMIN_PASSWORD),
-                ("next", "/admin/"),
-            ],
-        )
-        .await;
+    let response = stranger.submit_sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }
 
@@ -639,16 +603,7 @@ async fn secrets_in_addresses_and_cookies_stay_put() {
     let reader = site.reader();
     let login = reader.get("/admin/login").await;
     assert_eq!(login.headers()["referrer-policy"], "no-referrer");
-    let response = reader
-        .post(
-            "/admin/login",
-            &[
-                ("email", ADMIN_EMAIL),
-                ("password", ADMIN_PASSWORD),
-                ("next", "/admin/"),
-            ],
-        )
-        .await;
+    let response = reader.submit_sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let cookies: Vec<&str> = response
         .headers()

@@ -229,16 +229,7 @@ impl TestApp {
 
     pub async fn sign_in(&self, email: &str) -> Moderator {
         let reader = self.reader();
-        let response = reader
-            .post(
-                "/admin/login",
-                &[
-                    ("email", email),
-                    ("password", ADMIN_PASSWORD),
-                    ("next", "/admin/"),
-                ],
-            )
-            .await;
+        let response = reader.submit_sign_in(email, ADMIN_PASSWORD).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "signing in");
         let page = reader
             .get("/admin/comments")
@@ -281,6 +272,19 @@ impl Reader {
             .send()
             .await
             .expect("POST answered")
+    }
+
+    /// Posts the sign-in form as a browser would, asking to land on `/admin/`.
+    pub async fn submit_sign_in(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/admin/login",
+            &[
+                ("email", email),
+                ("password", password),
+                ("next", "/admin/"),
+            ],
+        )
+        .await
     }
 
     /// Posts the comment form as a browser would, with every field present.
