@@ -28,6 +28,10 @@ id_type!(
     CommentId
 );
 id_type!(
+    /// A section's or tag's id.
+    TermId
+);
+id_type!(
     /// A user account's id (editors and moderators; commenters have no account).
     UserId
 );

@@ -14,15 +14,17 @@ pub mod editorial;
 pub mod email;
 pub mod ids;
 pub mod spam_filter;
+pub mod term;
 pub mod text;
 pub mod user;
 
-pub use article::{Article, ArticleInput, ArticleStatus, InvalidArticle, Slug};
+pub use article::{Article, ArticleInput, ArticleKind, ArticleStatus, InvalidArticle, Slug};
 pub use comment::{
     Comment, CommentStatus, FieldErrors, ModerationAction, NewComment, RawSubmission, Transition,
     thread,
 };
 pub use discussion::{DiscussionSettings, Verdict, VerdictReason, decide};
-pub use ids::{ArticleId, CommentId, UserId};
+pub use ids::{ArticleId, CommentId, TermId, UserId};
+pub use term::{Taxonomy, Term};
 pub use text::SafeHtml;
 pub use user::{Role, User};

@@ -315,13 +315,18 @@ impl Tx {
         &mut self,
         statement: Statement,
     ) -> Result<Option<Row>, StoreError> {
-        let rows = match self {
-            Tx::Sqlite(transaction) => sqlite_rows(&mut **transaction, &statement, false).await?,
-            Tx::Postgres(transaction) => {
-                postgres_rows(&mut **transaction, &statement, false).await?
-            }
-        };
-        Ok(first(rows))
+        Ok(first(self.rows(statement, false).await?))
+    }
+
+    pub(crate) async fn fetch_all(&mut self, statement: Statement) -> Result<Vec<Row>, StoreError> {
+        self.rows(statement, true).await
+    }
+
+    async fn rows(&mut self, statement: Statement, all: bool) -> Result<Vec<Row>, StoreError> {
+        match self {
+            Tx::Sqlite(transaction) => sqlite_rows(&mut **transaction, &statement, all).await,
+            Tx::Postgres(transaction) => postgres_rows(&mut **transaction, &statement, all).await,
+        }
     }
 
     pub(crate) async fn fetch_one(&mut self, statement: Statement) -> Result<Row, StoreError> {

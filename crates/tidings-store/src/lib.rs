@@ -6,7 +6,8 @@
 //! article"), not generic CRUD, and each implemented once, in its own module, for both
 //! dialects:
 //!
-//! - [`ArticleStore`] (`articles.rs`): articles and their lists.
+//! - [`ArticleStore`] (`articles.rs`): articles and pages, their lists and the trash.
+//! - [`TermStore`] (`terms.rs`): sections and tags.
 //! - [`CommentStore`] (`comments.rs`): comments, the moderation queue, personal data.
 //! - [`DiscussionStore`] (`discussion.rs`): the spam filter's counts and readers' reports.
 //! - [`MailStore`] (`mail.rs`): subscriptions and the ledger of mail sent.
@@ -30,6 +31,7 @@ pub mod records;
 mod rows;
 mod site;
 mod sqlite;
+mod terms;
 
 pub use accounts::AccountStore;
 pub use articles::ArticleStore;
@@ -41,6 +43,7 @@ pub use postgres::{PostgresOptions, PostgresStore, fresh_schema_url};
 pub use records::*;
 pub use site::SiteStore;
 pub use sqlite::SqliteStore;
+pub use terms::TermStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -82,14 +85,15 @@ impl From<sqlx::Error> for StoreError {
             _ => return StoreError::Other(error.to_string()),
         };
         if database.is_unique_violation() {
-            // PostgreSQL names the constraint (`articles_slug_key`); SQLite the column
-            // (`UNIQUE constraint failed: articles.slug`).
+            // PostgreSQL names the constraint or index (`articles_by_slug`); SQLite the
+            // column (`UNIQUE constraint failed: articles.slug`). A page's path is its slug
+            // under its parent.
             let named = format!(
                 "{} {}",
                 database.constraint().unwrap_or(""),
                 database.message()
             );
-            let what = if named.contains("slug") {
+            let what = if named.contains("slug") || named.contains("path") {
                 "slug"
             } else if named.contains("email") {
                 "email"
@@ -137,11 +141,17 @@ impl From<sqlx::Error> for StoreError {
 
 /// Everything the app asks of its database: one trait per concern.
 pub trait Store:
-    ArticleStore + CommentStore + DiscussionStore + MailStore + AccountStore + SiteStore
+    ArticleStore + TermStore + CommentStore + DiscussionStore + MailStore + AccountStore + SiteStore
 {
 }
 
 impl<T> Store for T where
-    T: ArticleStore + CommentStore + DiscussionStore + MailStore + AccountStore + SiteStore
+    T: ArticleStore
+        + TermStore
+        + CommentStore
+        + DiscussionStore
+        + MailStore
+        + AccountStore
+        + SiteStore
 {
 }

@@ -25,6 +25,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     4 "discussion" "0004_discussion.sql",
     5 "hardening" "0005_hardening.sql",
     6 "redirects" "0006_redirects.sql",
+    7 "newsroom" "0007_newsroom.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -34,6 +35,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     4 "discussion" "0004_discussion.sql",
     5 "hardening" "0005_hardening.sql",
     6 "redirects" "0006_redirects.sql",
+    7 "newsroom" "0007_newsroom.sql",
 );
 
 /// The newest schema version this program knows.

@@ -67,6 +67,28 @@ pub(crate) fn newest_first(summaries: &mut [ArticleSummary]) {
     });
 }
 
+/// Which articles (or pages) an admin list shows.
+#[derive(Clone, Debug)]
+pub struct ArticleFilter {
+    pub kind: tidings_domain::ArticleKind,
+    /// `None`: every state but the trash, as WordPress's "All".
+    pub state: Option<tidings_domain::article::ArticleState>,
+    pub author: Option<UserId>,
+    /// A section or a tag it carries.
+    pub term: Option<tidings_domain::TermId>,
+    /// Words its title contains, in any case.
+    pub title_contains: Option<String>,
+    /// The moment that tells scheduled from published.
+    pub now: OffsetDateTime,
+}
+
+/// A section or tag, with how many articles carry it.
+#[derive(Clone, Debug)]
+pub struct TermUse {
+    pub term: tidings_domain::Term,
+    pub articles: u64,
+}
+
 /// An article in a list, with what the list shows about its discussion.
 #[derive(Clone, Debug)]
 pub struct ArticleSummary {

@@ -5,8 +5,8 @@ use crate::records::{ArticleSummary, QueuedComment, Session, Subscription};
 use crate::{StoreError, StoreResult};
 use sqlx::Row;
 use tidings_domain::{
-    Article, ArticleId, ArticleStatus, Comment, CommentId, CommentStatus, Role, SafeHtml, Slug,
-    User, UserId,
+    Article, ArticleId, ArticleKind, ArticleStatus, Comment, CommentId, CommentStatus, Role,
+    SafeHtml, Slug, Taxonomy, Term, TermId, User, UserId,
 };
 use time::OffsetDateTime;
 
@@ -14,8 +14,9 @@ use time::OffsetDateTime;
 /// into one constant).
 macro_rules! article_columns {
     () => {
-        "a.id, a.slug, a.title, a.body_markdown, a.status, a.published_at, a.updated_at, \
-         a.author_id, a.comments_open"
+        "a.id, a.kind, a.slug, a.title, a.subtitle, a.excerpt, a.body_markdown, a.status, \
+         a.status_before_trash, a.trashed_at, a.published_at, a.updated_at, a.revised_at, \
+         a.author_id, a.comments_open, a.sticky, a.parent_id, a.page_path"
     };
 }
 pub(crate) use article_columns;
@@ -122,17 +123,49 @@ columns_for!(sqlx::sqlite::SqliteRow);
 columns_for!(sqlx::postgres::PgRow);
 
 pub(crate) fn article_from_row(row: &impl Columns) -> StoreResult<Article> {
-    let status = row.text("status")?;
+    let article_status =
+        |value: &str| ArticleStatus::parse(value).ok_or_else(|| corrupt("article status", value));
+    let kind = row.text("kind")?;
+    let trashed = match (
+        row.optional_integer("trashed_at")?,
+        row.optional_text("status_before_trash")?,
+    ) {
+        (Some(at), Some(before)) => Some((moment(at)?, article_status(&before)?)),
+        _ => None,
+    };
     Ok(Article {
         id: ArticleId(row.integer("id")?),
+        kind: ArticleKind::parse(&kind).ok_or_else(|| corrupt("article kind", &kind))?,
         slug: slug_from(&row.text("slug")?)?,
         title: row.text("title")?,
+        subtitle: row.text("subtitle")?,
+        excerpt: row.text("excerpt")?,
         body_markdown: row.text("body_markdown")?,
-        status: ArticleStatus::parse(&status).ok_or_else(|| corrupt("article status", &status))?,
+        status: article_status(&row.text("status")?)?,
         published_at: moment(row.integer("published_at")?)?,
         updated_at: moment(row.integer("updated_at")?)?,
+        revised_at: row
+            .optional_integer("revised_at")?
+            .map(moment)
+            .transpose()?,
+        trashed,
         author_id: row.optional_integer("author_id")?.map(UserId),
         comments_open: row.flag("comments_open")?,
+        sticky: row.flag("sticky")?,
+        parent_id: row.optional_integer("parent_id")?.map(ArticleId),
+        page_path: row.optional_text("page_path")?,
+    })
+}
+
+pub(crate) fn term_from_row(row: &impl Columns) -> StoreResult<Term> {
+    let taxonomy = row.text("taxonomy")?;
+    Ok(Term {
+        id: TermId(row.integer("id")?),
+        taxonomy: Taxonomy::parse(&taxonomy).ok_or_else(|| corrupt("taxonomy", &taxonomy))?,
+        slug: slug_from(&row.text("slug")?)?,
+        name: row.text("name")?,
+        description: row.text("description")?,
+        parent_id: row.optional_integer("parent_id")?.map(TermId),
     })
 }
 

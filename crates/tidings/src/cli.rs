@@ -270,6 +270,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     && site::discussion_settings(&app)
                         .await?
                         .comments_on_new_articles,
+                ..Default::default()
             };
             match articles::create_article(&app, input, author_id).await {
                 Ok(article) => {

@@ -37,6 +37,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "admin/comments.html",
     "admin/articles.html",
     "admin/article_edit.html",
+    "admin/terms.html",
     "admin/discussion.html",
     "admin/status.html",
     "admin/comment_edit.html",

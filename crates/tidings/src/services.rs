@@ -10,3 +10,4 @@ pub mod mail;
 pub mod notify;
 pub mod site;
 pub mod spam;
+pub mod terms;

@@ -213,7 +213,25 @@ async fn only_published_past_articles_are_listed_newest_first_with_approved_coun
             .unwrap(),
         None
     );
-    assert_eq!(store.count_all_articles().await.unwrap(), 4);
+    let everything = ArticleFilter {
+        kind: ArticleKind::Article,
+        state: None,
+        author: None,
+        term: None,
+        title_contains: None,
+        now: NOW,
+    };
+    let (all, total) = store
+        .list_articles(
+            &everything,
+            Page {
+                number: 1,
+                size: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((all.len(), total), (4, 4));
     let second_page = store
         .published_articles(NOW, Page { number: 2, size: 1 })
         .await
@@ -226,16 +244,5 @@ async fn only_published_past_articles_are_listed_newest_first_with_approved_coun
         .unwrap();
     assert_eq!(first_of_one.items.len(), 1);
     assert!(first_of_one.more, "another page follows");
-    assert_eq!(
-        store
-            .all_articles(Page {
-                number: 1,
-                size: 10
-            })
-            .await
-            .unwrap()
-            .len(),
-        4
-    );
     assert_ne!(new.id, old.id);
 }

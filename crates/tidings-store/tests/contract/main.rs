@@ -30,5 +30,6 @@ mod articles;
 mod comments;
 mod discussion;
 mod mail;
+mod newsroom;
 mod schema;
 mod site;

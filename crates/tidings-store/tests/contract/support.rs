@@ -2,7 +2,9 @@
 
 pub use std::sync::Arc;
 pub use tidings_domain::article::ArticleInput;
-pub use tidings_domain::{ArticleId, ArticleStatus, CommentId, CommentStatus, Role, UserId};
+pub use tidings_domain::{
+    ArticleId, ArticleKind, ArticleStatus, CommentId, CommentStatus, Role, Taxonomy, TermId, UserId,
+};
 pub use tidings_store::*;
 pub use time::OffsetDateTime;
 pub use time::macros::datetime;

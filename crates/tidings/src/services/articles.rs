@@ -5,7 +5,7 @@ use crate::cache::Tag;
 use crate::services::site;
 use tidings_domain::article::{ArticleInput, InvalidArticle};
 use tidings_domain::editorial;
-use tidings_domain::{Article, ArticleId, UserId};
+use tidings_domain::{Article, ArticleId, ArticleKind, Taxonomy, UserId};
 use tidings_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -18,15 +18,37 @@ pub enum ArticleError {
     Store(StoreError),
 }
 
+impl ArticleError {
+    /// A store error as the editor explains it: the clashes a save can meet are messages
+    /// beside their fields.
+    fn from_store(error: StoreError, kind: ArticleKind) -> Self {
+        let field = |field, message: &str| {
+            ArticleError::Invalid(InvalidArticle {
+                fields: vec![(field, message.to_owned())],
+            })
+        };
+        match (error, kind) {
+            // Only a slug the editor typed can clash; title-made slugs get a free `-N`.
+            (StoreError::Conflict { what: "slug" }, ArticleKind::Article) => {
+                field("slug", "Another article already uses this slug.")
+            }
+            (StoreError::Conflict { what: "slug" }, ArticleKind::Page) => field(
+                "slug",
+                "Another page under the same parent already uses this slug.",
+            ),
+            (StoreError::Conflict { what: "parent" }, _) => field(
+                "parent",
+                "That parent page is missing, or lies under this page: a page cannot be its \
+                 own ancestor.",
+            ),
+            (other, _) => ArticleError::Store(other),
+        }
+    }
+}
+
 impl From<StoreError> for ArticleError {
     fn from(error: StoreError) -> Self {
-        match error {
-            // Only a slug the editor typed can clash; title-made slugs get a free `-N`.
-            StoreError::Conflict { what: "slug" } => ArticleError::Invalid(InvalidArticle {
-                fields: vec![("slug", "Another article already uses this slug.".into())],
-            }),
-            other => ArticleError::Store(other),
-        }
+        ArticleError::Store(error)
     }
 }
 
@@ -37,7 +59,12 @@ pub async fn create_article(
 ) -> Result<Article, ArticleError> {
     let now = app.now();
     let article = input.validate(now)?;
-    let article = app.store.insert_article(&article, author_id, now).await?;
+    let kind = article.kind;
+    let article = app
+        .store
+        .insert_article(&article, author_id, now)
+        .await
+        .map_err(|error| ArticleError::from_store(error, kind))?;
     site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
     Ok(article)
 }
@@ -48,15 +75,69 @@ pub async fn update_article(
     input: ArticleInput,
 ) -> Result<Article, ArticleError> {
     let now = app.now();
-    let article = input.validate(now)?;
+    let before = app
+        .store
+        .article_by_id(id)
+        .await?
+        .ok_or(ArticleError::NotFound)?;
+    let mut article = ArticleInput {
+        kind: Some(before.kind),
+        ..input
+    }
+    .validate(now)?;
+    if before.is_revised_by(&article, now) {
+        article.revised_at = Some(now);
+    }
     let article = app
         .store
         .update_article(id, &article, now)
-        .await?
+        .await
+        .map_err(|error| ArticleError::from_store(error, before.kind))?
         .ok_or(ArticleError::NotFound)?;
     // Its page under any old address, and every list that showed it.
     site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
     Ok(article)
+}
+
+/// Why an article could not go to the trash or come back from it.
+#[derive(Debug, thiserror::Error)]
+pub enum TrashError {
+    #[error("no such article, or not where the action expects it")]
+    NotFound,
+    #[error("{0}")]
+    Refused(&'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Moves an article or page to the trash: off the site at once, restorable for 30 days.
+pub async fn trash_article(app: &App, id: ArticleId) -> Result<Article, TrashError> {
+    match app.store.trash_article(id, app.now()).await {
+        Ok(Some(article)) => {
+            site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
+            Ok(article)
+        }
+        Ok(None) => Err(TrashError::NotFound),
+        Err(StoreError::Conflict { .. }) => Err(TrashError::Refused(
+            "This page has subpages: move them or put them in the trash first.",
+        )),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Gives a trashed article back the state it had.
+pub async fn restore_article(app: &App, id: ArticleId) -> Result<Article, TrashError> {
+    match app.store.restore_article(id).await {
+        Ok(Some(article)) => {
+            site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
+            Ok(article)
+        }
+        Ok(None) => Err(TrashError::NotFound),
+        Err(StoreError::Conflict { .. }) => Err(TrashError::Refused(
+            "Its parent page is in the trash: restore the parent first.",
+        )),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The editorial checks of a body (see `tidings_domain::editorial`), with its internal links
@@ -65,8 +146,9 @@ pub async fn update_article(
 pub async fn editorial_warnings(
     app: &App,
     body_markdown: &str,
+    excerpt: Option<&str>,
 ) -> Result<Vec<editorial::Warning>, StoreError> {
-    let mut warnings = editorial::check(body_markdown, None);
+    let mut warnings = editorial::check(body_markdown, excerpt);
     let base = app.config.base_url();
     let host = url::Url::parse(&base)
         .ok()
@@ -87,7 +169,21 @@ async fn leads_somewhere(app: &App, path: &str) -> Result<bool, StoreError> {
     if FIXED.contains(&path) || path.starts_with("/static/") || path.starts_with("/page/") {
         return Ok(true);
     }
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let now = app.now();
+    let trimmed = path.trim_matches('/');
+    if let Some(page) = app.store.page_by_path(trimmed).await?
+        && page.is_public(now)
+    {
+        return Ok(true);
+    }
+    let parts: Vec<&str> = trimmed.split('/').collect();
+    if let [base, slug] = parts.as_slice()
+        && let Some(taxonomy) = [Taxonomy::Section, Taxonomy::Tag]
+            .into_iter()
+            .find(|taxonomy| taxonomy.base() == *base)
+    {
+        return Ok(app.store.term_by_slug(taxonomy, slug).await?.is_some());
+    }
     let [year, month, slug, ..] = parts.as_slice() else {
         return Ok(false);
     };
@@ -95,5 +191,5 @@ async fn leads_somewhere(app: &App, path: &str) -> Result<bool, StoreError> {
         return Ok(false);
     };
     let permalink = article.permalink();
-    Ok(permalink == format!("/{year}/{month}/{slug}/") && article.is_public(app.now()))
+    Ok(permalink == format!("/{year}/{month}/{slug}/") && article.is_public(now))
 }

@@ -1,5 +1,5 @@
 //! Work no request waits for, run by every node once an hour: spam older than the site's
-//! limit is deleted, and commenters' IP addresses older than the retention setting are
+//! limit is deleted, articles and pages 30 days in the trash are deleted for good, and commenters' IP addresses older than the retention setting are
 //! anonymised (an IPv4 address keeps its first three parts, an IPv6 address its first
 //! three groups: enough to spot a flood from one network, not to name a household).
 
@@ -12,6 +12,8 @@ use time::OffsetDateTime;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tidied {
     pub spam_purged: u64,
+    /// Articles and pages deleted for good after their time in the trash.
+    pub articles_purged: u64,
     pub ips_anonymised: u64,
 }
 
@@ -43,6 +45,11 @@ pub async fn run_once(app: &App) -> Result<Tidied, StoreError> {
             site::all_pages_changed(app).await?;
         }
     }
+    let trashed_before = now - time::Duration::days(tidings_domain::article::TRASH_DAYS);
+    tidied.articles_purged = app.store.purge_trash(trashed_before).await?;
+    if tidied.articles_purged > 0 {
+        site::all_pages_changed(app).await?;
+    }
     if settings.keep_ip_days > 0 {
         let before = now - time::Duration::days(i64::from(settings.keep_ip_days));
         tidied.ips_anonymised = anonymise_ips_before(app, before).await?;
@@ -50,6 +57,7 @@ pub async fn run_once(app: &App) -> Result<Tidied, StoreError> {
     if tidied != Tidied::default() {
         tracing::info!(
             spam_purged = tidied.spam_purged,
+            articles_purged = tidied.articles_purged,
             ips_anonymised = tidied.ips_anonymised,
             "housekeeping"
         );

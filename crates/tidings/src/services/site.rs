@@ -43,6 +43,7 @@ pub async fn welcome_fresh_site(app: &App) -> anyhow::Result<()> {
         status: Some(ArticleStatus::Published),
         published_at: Some(now),
         comments_open: true,
+        ..Default::default()
     }
     .validate(now)
     .map_err(|invalid| anyhow::anyhow!("the welcome article is invalid: {invalid}"))?;

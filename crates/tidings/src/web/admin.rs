@@ -20,9 +20,11 @@ mod queue;
 mod session;
 mod settings;
 mod status;
+mod terms;
 
 pub use articles::{
-    create_article, edit_article, list_articles, new_article, preview_article, update_article,
+    create_article, edit_article, list_articles, list_pages, new_article, new_page,
+    preview_article, restore_article, trash_article, update_article,
 };
 pub use comment::{edit_comment, reply_to_comment, update_comment};
 pub use privacy::{privacy_request, show_privacy};
@@ -30,6 +32,10 @@ pub use queue::{list_comments, moderate_comments};
 pub use session::{complete_setup, dashboard, show_login, show_setup, sign_in, sign_out};
 pub use settings::{save_discussion_settings, show_discussion_settings};
 pub use status::show_status;
+pub use terms::{
+    create_section, create_tag, delete_section, delete_tag, edit_section, edit_tag, list_sections,
+    list_tags, merge_section, merge_tag, update_section, update_tag,
+};
 
 const PRIVATE: &str = "private, no-store";
 

@@ -336,6 +336,30 @@ impl FromRequest<App> for AdministratorForm {
     }
 }
 
+/// Whether a request to a public page comes from signed-in staff, who may read private
+/// articles there. It never refuses; a request without a session cookie costs nothing.
+/// (Signed-in requests bypass the page cache, so what staff see is kept by nobody.)
+pub struct Viewer {
+    pub staff: bool,
+}
+
+impl Viewer {
+    /// Anyone: what the public may read.
+    pub const READER: Viewer = Viewer { staff: false };
+}
+
+impl FromRequestParts<App> for Viewer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie(&parts.headers, session_cookie_name(&app.config)) else {
+            return Ok(Viewer { staff: false });
+        };
+        let staff = matches!(accounts::session_for_token(app, &token).await, Ok(Some(_)));
+        Ok(Viewer { staff })
+    }
+}
+
 impl FromRequestParts<App> for Admin {
     type Rejection = Response;
 

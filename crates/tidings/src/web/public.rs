@@ -8,6 +8,7 @@ use crate::render::views::{
 use crate::services::comments::{self, PendingPreview};
 use crate::services::site;
 use crate::web::error::AppError;
+use crate::web::extract::Viewer;
 use crate::web::page_cache::CacheTags;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -15,8 +16,12 @@ use axum::response::{IntoResponse, Response};
 use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, DiscussionSettings};
 use tidings_store::Page;
 
+mod archives;
 mod comment_form;
+mod pages;
+pub use archives::{show_section, show_section_page, show_tag, show_tag_page};
 pub use comment_form::post_comment;
+pub use pages::show_page;
 
 /// Public pages are the same for every visitor but may change at any write, so browsers
 /// revalidate instead of keeping a copy.
@@ -131,19 +136,33 @@ async fn front_page(app: &App, number: u32) -> Result<Response, AppError> {
     if listed.items.is_empty() && number > 1 {
         return Err(AppError::NotFound);
     }
+    // Sticky articles head the first page, and are not repeated below them.
+    let pinned = if number == 1 {
+        app.store.sticky_articles(now).await?
+    } else {
+        Vec::new()
+    };
+    let item = |summary: &tidings_store::ArticleSummary| {
+        ArticleListItem::new(
+            &summary.article,
+            summary.author_name.clone(),
+            summary.approved_comments,
+        )
+    };
     let view = FrontPage {
         site: app.site_view(),
         noindex: false,
+        pinned: pinned.iter().map(item).collect(),
+        archive: None,
         articles: listed
             .items
             .iter()
-            .map(|summary| {
-                ArticleListItem::new(
-                    &summary.article,
-                    summary.author_name.clone(),
-                    summary.approved_comments,
-                )
+            .filter(|summary| {
+                !pinned
+                    .iter()
+                    .any(|sticky| sticky.article.id == summary.article.id)
             })
+            .map(item)
             .collect(),
         page: number,
         newer_url: (number > 1).then(|| views::page_url(number - 1)),
@@ -158,27 +177,28 @@ async fn front_page(app: &App, number: u32) -> Result<Response, AppError> {
     Ok(response)
 }
 
-/// The public article with `slug`; or, when none has it, a 301 to the article that used to
-/// live at `/year/month/slug/` (its slug or date changed since; `suffix` is kept); or a 404.
+/// The article found at an address if this viewer may read it (readers: public ones;
+/// staff: private ones too); or else a 301 to the article that used to live at
+/// `old_address` (its slug or date changed since; `suffix` is kept); or a 404.
 async fn public_or_moved(
     app: &App,
-    year: &str,
-    month: &str,
-    slug: &str,
+    found: Option<Article>,
+    old_address: &str,
     suffix: &str,
+    viewer: &Viewer,
 ) -> Result<Result<Article, Response>, AppError> {
     let now = app.now();
-    if let Some(article) = app.store.article_by_slug(slug).await?
-        && article.is_public(now)
+    let visible = |article: &Article| article.is_visible_to(viewer.staff, now);
+    if let Some(article) = found
+        && visible(&article)
     {
         return Ok(Ok(article));
     }
-    let old_address = format!("/{year}/{month}/{slug}/");
-    let moved_to = match app.store.redirect_for(&old_address).await? {
+    let moved_to = match app.store.redirect_for(old_address).await? {
         Some(id) => app.store.article_by_id(id).await?,
         None => None,
     };
-    match moved_to.filter(|article| article.is_public(now)) {
+    match moved_to.filter(visible) {
         Some(article) => Ok(Err(redirect(
             StatusCode::MOVED_PERMANENTLY,
             &format!("{}{suffix}", article.permalink()),
@@ -200,11 +220,7 @@ pub async fn add_trailing_slash(
     Path((year, month, slug)): Path<(String, String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let digits = |part: &str, length: usize| {
-        part.len() == length && part.bytes().all(|byte| byte.is_ascii_digit())
-    };
-    let month_number = month.parse::<u8>().unwrap_or(0);
-    if !digits(&year, 4) || !digits(&month, 2) || !(1..=12).contains(&month_number) {
+    if !is_year_and_month(&year, &month) {
         return Err(AppError::NotFound);
     }
     let query = query.map(|query| format!("?{query}")).unwrap_or_default();
@@ -218,8 +234,20 @@ pub async fn show_article(
     State(app): State<App>,
     Path((year, month, slug)): Path<(String, String, String)>,
     RawQuery(query): RawQuery,
+    viewer: Viewer,
 ) -> Result<Response, AppError> {
-    article_at(&app, &year, &month, &slug, None, query).await
+    if !is_year_and_month(&year, &month) {
+        // Not a date: a page three levels deep (`/about/team/alice/`).
+        return pages::page_at(&app, &format!("{year}/{month}/{slug}"), query, &viewer).await;
+    }
+    article_at(&app, &year, &month, &slug, None, query, &viewer).await
+}
+
+fn is_year_and_month(year: &str, month: &str) -> bool {
+    let digits = |part: &str, length: usize| {
+        part.len() == length && part.bytes().all(|byte| byte.is_ascii_digit())
+    };
+    digits(year, 4) && digits(month, 2) && (1..=12).contains(&month.parse::<u8>().unwrap_or(0))
 }
 
 /// `/YYYY/MM/slug/comment-page-N/` (a page of comments) and `/YYYY/MM/slug/feed/` (the
@@ -228,12 +256,20 @@ pub async fn show_article_part(
     State(app): State<App>,
     Path((year, month, slug, part)): Path<(String, String, String, String)>,
     RawQuery(query): RawQuery,
+    viewer: Viewer,
 ) -> Result<Response, AppError> {
+    if !is_year_and_month(&year, &month) {
+        let path = format!("{year}/{month}/{slug}/{part}");
+        return pages::page_at(&app, &path, query, &viewer).await;
+    }
     if part == "feed" {
-        let article = match public_or_moved(&app, &year, &month, &slug, "feed/").await? {
-            Ok(article) => article,
-            Err(moved) => return Ok(moved),
-        };
+        let found = app.store.article_by_slug(&slug).await?;
+        let old_address = format!("/{year}/{month}/{slug}/");
+        let article =
+            match public_or_moved(&app, found, &old_address, "feed/", &Viewer::READER).await? {
+                Ok(article) => article,
+                Err(moved) => return Ok(moved),
+            };
         let permalink = article.permalink();
         if format!("/{year}/{month}/{slug}/") != permalink {
             return Ok(redirect(
@@ -248,7 +284,7 @@ pub async fn show_article_part(
         .and_then(|number| number.parse::<u32>().ok())
         .filter(|number| *number > 0)
         .ok_or(AppError::NotFound)?;
-    article_at(&app, &year, &month, &slug, Some(page), query).await
+    article_at(&app, &year, &month, &slug, Some(page), query, &viewer).await
 }
 
 async fn article_at(
@@ -258,20 +294,36 @@ async fn article_at(
     slug: &str,
     comment_page: Option<u32>,
     query: Option<String>,
+    viewer: &Viewer,
 ) -> Result<Response, AppError> {
     let suffix = comment_page.map_or(String::new(), |page| format!("comment-page-{page}/"));
-    let article = match public_or_moved(app, year, month, slug, &suffix).await? {
+    let found = app.store.article_by_slug(slug).await?;
+    let address = format!("/{year}/{month}/{slug}/");
+    let article = match public_or_moved(app, found, &address, &suffix, viewer).await? {
         Ok(article) => article,
         Err(moved) => return Ok(moved),
     };
-    let permalink = article.permalink();
-    if format!("/{year}/{month}/{slug}/") != permalink {
+    if address != article.permalink() {
         // The right slug under the wrong date: the canonical address, as WordPress redirects.
         return Ok(redirect(
             StatusCode::MOVED_PERMANENTLY,
-            &format!("{permalink}{suffix}"),
+            &format!("{}{suffix}", article.permalink()),
         ));
     }
+    article_response(app, &article, comment_page, query).await
+}
+
+/// The page of an article (or a page) that this viewer may read, at its canonical
+/// address: its comments (page `comment_page`), the reader's own pending comment through
+/// its signed link, the reply form.
+async fn article_response(
+    app: &App,
+    article: &Article,
+    comment_page: Option<u32>,
+    query: Option<String>,
+) -> Result<Response, AppError> {
+    let article = article.clone();
+    let permalink = article.permalink();
     let settings = site::discussion_settings(app).await?;
     if let Some(page) = comment_page {
         let canonical = settings.comment_page_url(&permalink, page);
@@ -314,7 +366,9 @@ async fn article_at(
         FormErrors::default(),
     )
     .await?;
-    let cache_control = if own.is_some() { PRIVATE } else { PUBLIC };
+    // A private article is shown to signed-in staff only: no one keeps a copy.
+    let private = own.is_some() || !article.is_public(app.now());
+    let cache_control = if private { PRIVATE } else { PUBLIC };
     let mut response = html(StatusCode::OK, body, cache_control);
     if own.is_some() {
         // The address carries the author's signed link: it goes to no other site.
@@ -376,11 +430,16 @@ pub(super) async fn article_page_html(
             None => Ok(None),
         }
     };
-    let (approved, author) = tokio::try_join!(app.store.approved_comments(article.id), author)?;
+    let (approved, author, terms) = tokio::try_join!(
+        app.store.approved_comments(article.id),
+        author,
+        app.store.article_terms(article.id)
+    )?;
     let page = views::article_page(ArticlePageInput {
         site: app.site_view(),
         article,
         author,
+        terms,
         comments: &approved,
         own: extras.own,
         settings,

@@ -7,10 +7,10 @@ use crate::web::{admin, discussion, page_cache, public};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::handler::Handler;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 
 /// The comment form's largest body: 65,525 characters of text, each up to 4 bytes of UTF-8
 /// and 3 characters of percent-encoding, with room for the other fields.
@@ -34,6 +34,13 @@ pub fn router(app: App) -> Router {
         .route("/robots.txt", get(public::robots_txt))
         .route("/feed/", get(public::show_feed))
         .route("/feed", get(|| async { Redirect::permanent("/feed/") }))
+        .route("/category/{slug}/", get(public::show_section))
+        .route(
+            "/category/{slug}/page/{number}/",
+            get(public::show_section_page),
+        )
+        .route("/tag/{slug}/", get(public::show_tag))
+        .route("/tag/{slug}/page/{number}/", get(public::show_tag_page))
         .layer(DefaultBodyLimit::max(COMMENT_BODY_LIMIT))
         .route_layer(middleware::from_fn(
             refuse_large_bodies::<COMMENT_BODY_LIMIT>,
@@ -73,10 +80,18 @@ pub fn router(app: App) -> Router {
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route_layer(middleware::from_fn(refuse_large_bodies::<ADMIN_BODY_LIMIT>))
         .layer(middleware::map_response(no_referrer));
+    // Pages live at any depth (`/about/team/`), so they are what no route claims; every
+    // other address is a 404 from there. The page cache wraps them like the public routes.
+    let pages = any(public::show_page)
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            page_cache::serve_cached,
+        ))
+        .with_state(app.clone());
     public
         .merge(discussion)
         .merge(admin)
-        .fallback(|| async { StatusCode::NOT_FOUND })
+        .fallback_service(pages)
         .layer(middleware::from_fn_with_state(
             app.health.clone(),
             front_door,
@@ -222,6 +237,26 @@ pub fn admin_routes() -> AdminRoutes {
         admin::update_article,
     )
     .get("/admin/articles/{id}/preview", admin::preview_article)
+    .post("/admin/articles/{id}/trash", admin::trash_article)
+    .post("/admin/articles/{id}/restore", admin::restore_article)
+    .get("/admin/pages", admin::list_pages)
+    .get("/admin/pages/new", admin::new_page)
+    .get_post(
+        "/admin/sections",
+        admin::list_sections,
+        admin::create_section,
+    )
+    .get_post(
+        "/admin/sections/{id}",
+        admin::edit_section,
+        admin::update_section,
+    )
+    .post("/admin/sections/{id}/merge", admin::merge_section)
+    .post("/admin/sections/{id}/delete", admin::delete_section)
+    .get_post("/admin/tags", admin::list_tags, admin::create_tag)
+    .get_post("/admin/tags/{id}", admin::edit_tag, admin::update_tag)
+    .post("/admin/tags/{id}/merge", admin::merge_tag)
+    .post("/admin/tags/{id}/delete", admin::delete_tag)
     .get_post(
         "/admin/comments/{id}/edit",
         admin::edit_comment,

@@ -165,10 +165,28 @@ async fn state(site: &TestApp) -> String {
         .await
         .unwrap()
         .unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let mut terms = Vec::new();
+    for taxonomy in [
+        tidings_domain::Taxonomy::Section,
+        tidings_domain::Taxonomy::Tag,
+    ] {
+        for used in store.terms(taxonomy).await.unwrap() {
+            terms.push((used.term.name, used.term.slug, used.term.parent_id));
+        }
+    }
     format!(
-        "{:?} {} {} {} {:?} {:?}",
+        "{:?} {:?} {:?} {:?} {} {} {:?} {:?}",
         store.comment_counts().await.unwrap(),
-        store.count_all_articles().await.unwrap(),
+        store
+            .count_by_state(tidings_domain::ArticleKind::Article, now)
+            .await
+            .unwrap(),
+        store
+            .count_by_state(tidings_domain::ArticleKind::Page, now)
+            .await
+            .unwrap(),
+        terms,
         comment.content,
         comment.author_name,
         (article.title, article.status),

@@ -26,6 +26,8 @@ mod hardening;
 /// Script and markup in every field come out inert.
 mod hostile_input;
 mod mail;
+/// Sections, tags, pages, article states and the trash, sticky articles, updates.
+mod newsroom;
 /// Several app nodes over one database.
 mod nodes;
 /// The full-page cache and its invalidation.

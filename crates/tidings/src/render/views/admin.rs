@@ -99,29 +99,72 @@ pub struct QueuePage {
 pub struct ArticleRow {
     pub id: i64,
     pub title: String,
-    pub status: &'static str,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub author: Option<String>,
     pub date: String,
+    /// When the trash deletes it, for an article in the trash.
+    pub purged_on: Option<String>,
     pub comments: u64,
     pub permalink: String,
+    pub sticky: bool,
+}
+
+/// One link of a list's state filter: "Published (12)".
+#[derive(Serialize)]
+pub struct StateLink {
+    pub state: &'static str,
+    pub label: &'static str,
+    pub count: u64,
+    pub current: bool,
+}
+
+/// One choice of a select or a list of checkboxes.
+#[derive(Serialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    /// How deep in a tree it sits (sections, pages), for indenting.
+    pub depth: usize,
+    pub selected: bool,
 }
 
 #[derive(Serialize)]
 pub struct ArticlesPage {
     #[serde(flatten)]
     pub chrome: Chrome,
+    /// "article" or "page".
+    pub kind: &'static str,
     pub rows: Vec<ArticleRow>,
+    pub states: Vec<StateLink>,
+    pub authors: Vec<Choice>,
+    pub sections: Vec<Choice>,
+    pub tags: Vec<Choice>,
+    pub search: String,
+    /// The query string of the current filters, for the page links.
+    pub filters: String,
+    pub total: u64,
     pub page: u32,
     pub pages: u32,
 }
 
 #[derive(Default, Serialize)]
 pub struct EditorValues {
+    /// "article" or "page".
+    pub kind: String,
     pub title: String,
+    pub subtitle: String,
     pub slug: String,
     pub body: String,
+    pub excerpt: String,
     pub status: String,
     pub published_at: String,
     pub comments_open: bool,
+    pub sticky: bool,
+    pub parent: String,
+    /// The chosen sections, the primary one first.
+    pub sections: Vec<String>,
+    pub tags: String,
 }
 
 #[derive(Serialize)]
@@ -131,10 +174,59 @@ pub struct EditorPage {
     /// `None` for a new article.
     pub id: Option<i64>,
     pub permalink: Option<String>,
+    /// "Updated …" when the published text was revised.
+    pub revised: Option<String>,
     pub values: EditorValues,
     pub errors: Vec<(String, String)>,
     /// What the editorial checks found in the body: warnings, never a refusal.
     pub warnings: Vec<tidings_domain::editorial::Warning>,
+    pub statuses: Vec<Choice>,
+    /// Every section, as a tree, the chosen ones selected.
+    pub section_choices: Vec<Choice>,
+    /// For a page: the pages it may be filed under.
+    pub parent_choices: Vec<Choice>,
+    pub in_trash: bool,
+}
+
+#[derive(Serialize)]
+pub struct TermRow {
+    pub id: i64,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub depth: usize,
+    pub articles: u64,
+    pub permalink: String,
+    pub is_default: bool,
+}
+
+#[derive(Serialize)]
+pub struct TermsPage {
+    #[serde(flatten)]
+    pub chrome: Chrome,
+    /// "section" or "tag".
+    pub taxonomy: &'static str,
+    /// "Sections" or "Tags".
+    pub heading: &'static str,
+    /// The admin address of this list: `/admin/sections`.
+    pub base: &'static str,
+    pub rows: Vec<TermRow>,
+    /// The form for a new one (or the one being edited), as typed.
+    pub values: TermValues,
+    pub errors: Vec<(String, String)>,
+    /// When editing: the term's id.
+    pub editing: Option<i64>,
+    pub parent_choices: Vec<Choice>,
+    /// What it may be merged into.
+    pub merge_choices: Vec<Choice>,
+}
+
+#[derive(Default, Serialize)]
+pub struct TermValues {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub parent: String,
 }
 
 #[derive(Serialize)]

@@ -8,12 +8,15 @@ use serde::Serialize;
 use tidings_domain::comment::{self, ThreadNode};
 use tidings_domain::discussion::CommentOrder;
 use tidings_domain::text::{render_comment, render_comment_preview};
-use tidings_domain::{Article, Comment, CommentId, DiscussionSettings, FieldErrors};
+use tidings_domain::{
+    Article, Comment, CommentId, DiscussionSettings, FieldErrors, Taxonomy, Term,
+};
 use time::OffsetDateTime;
 
 #[derive(Debug, Serialize)]
 pub struct ArticleListItem {
     pub title: String,
+    pub subtitle: String,
     pub permalink: String,
     pub date: String,
     pub date_iso: String,
@@ -35,6 +38,7 @@ impl ArticleListItem {
         };
         ArticleListItem {
             title: article.title.clone(),
+            subtitle: article.subtitle.clone(),
             comments_link: format!("{permalink}{anchor}"),
             permalink,
             date: human_date(article.published_at),
@@ -51,10 +55,30 @@ impl ArticleListItem {
 pub struct FrontPage {
     pub site: SiteView,
     pub noindex: bool,
+    /// Sticky articles, above the others on the first page.
+    pub pinned: Vec<ArticleListItem>,
+    /// On a section's or tag's archive: what it is.
+    pub archive: Option<ArchiveHeading>,
     pub articles: Vec<ArticleListItem>,
     pub page: u32,
     pub newer_url: Option<String>,
     pub older_url: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArchiveHeading {
+    /// "Section" or "Tag".
+    pub kind: &'static str,
+    pub name: String,
+    pub description: String,
+    pub feed_url: Option<String>,
+}
+
+/// A section or tag as an article shows it.
+#[derive(Debug, Serialize)]
+pub struct TermLink {
+    pub name: String,
+    pub url: String,
 }
 
 pub fn page_url(page: u32) -> String {
@@ -68,11 +92,22 @@ pub fn page_url(page: u32) -> String {
 #[derive(Debug, Serialize)]
 pub struct ArticleView {
     pub id: i64,
+    /// "article" or "page": a page has no date, byline or sections.
+    pub kind: &'static str,
     pub title: String,
+    pub subtitle: String,
     pub permalink: String,
     pub date: String,
     pub date_iso: String,
+    /// "Updated …": when the published text last changed.
+    pub revised: Option<String>,
+    pub revised_iso: Option<String>,
+    /// Readable by staff only.
+    pub private: bool,
     pub author: Option<String>,
+    /// Its primary section first.
+    pub sections: Vec<TermLink>,
+    pub tags: Vec<TermLink>,
     pub body_html: Value,
     pub comments_open: bool,
 }
@@ -213,6 +248,8 @@ pub struct ArticlePageInput<'a> {
     pub site: SiteView,
     pub article: &'a Article,
     pub author: Option<String>,
+    /// Its sections and tags.
+    pub terms: Vec<Term>,
     /// The approved comments, oldest first.
     pub comments: &'a [Comment],
     /// The reader's own comment, through its signed link.
@@ -224,6 +261,17 @@ pub struct ArticlePageInput<'a> {
     pub values: FormValues,
     pub errors: FormErrors,
     pub now: OffsetDateTime,
+}
+
+fn term_links(terms: &[Term], taxonomy: Taxonomy) -> Vec<TermLink> {
+    terms
+        .iter()
+        .filter(|term| term.taxonomy == taxonomy)
+        .map(|term| TermLink {
+            name: term.name.clone(),
+            url: term.permalink(),
+        })
+        .collect()
 }
 
 /// A comment page that does not exist.
@@ -316,11 +364,18 @@ pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCo
         noindex: input.own.is_some() || input.reply_to.is_some(),
         article: ArticleView {
             id: article.id.0,
+            kind: article.kind.as_str(),
             title: article.title.clone(),
+            subtitle: article.subtitle.clone(),
             permalink: permalink.clone(),
             date: human_date(article.published_at),
             date_iso: iso_date(article.published_at),
+            revised: article.revised_at.map(human_date_time),
+            revised_iso: article.revised_at.map(iso_date),
+            private: article.status == tidings_domain::ArticleStatus::Private,
             author: input.author,
+            sections: term_links(&input.terms, Taxonomy::Section),
+            tags: term_links(&input.terms, Taxonomy::Tag),
             body_html: safe(&article.body_html()),
             comments_open,
         },

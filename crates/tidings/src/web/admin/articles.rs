@@ -1,9 +1,11 @@
-//! The article list and the editor: new, edit, preview, save.
+//! The article and page lists and the editor: new, edit, preview, save, trash, restore.
 
 use crate::app::App;
-use crate::render::views::admin::{ArticleRow, ArticlesPage, EditorPage, EditorValues};
+use crate::render::views::admin::{
+    ArticleRow, ArticlesPage, Choice, EditorPage, EditorValues, StateLink,
+};
 use crate::render::views::{FormErrors, FormValues, human_date_time};
-use crate::services::articles::{self, ArticleError};
+use crate::services::articles::{self, ArticleError, TrashError};
 use crate::services::site;
 use crate::web::error::AppError;
 use crate::web::extract::{Admin, FormFields};
@@ -11,9 +13,10 @@ use crate::web::public::{html, redirect};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use tidings_domain::article::{ArticleInput, InvalidArticle};
-use tidings_domain::{Article, ArticleId, ArticleStatus};
-use tidings_store::Page;
+use tidings_domain::article::{ArticleInput, ArticleState, InvalidArticle};
+use tidings_domain::term::as_tree;
+use tidings_domain::{Article, ArticleId, ArticleKind, ArticleStatus, Taxonomy, TermId, UserId};
+use tidings_store::{ArticleFilter, Page};
 use time::PrimitiveDateTime;
 use time::macros::format_description;
 
@@ -27,50 +30,224 @@ pub async fn list_articles(
     admin: Admin,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
+    list(&app, &admin, ArticleKind::Article, query).await
+}
+
+pub async fn list_pages(
+    State(app): State<App>,
+    admin: Admin,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    list(&app, &admin, ArticleKind::Page, query).await
+}
+
+fn admin_list(kind: ArticleKind) -> &'static str {
+    match kind {
+        ArticleKind::Article => "/admin/articles",
+        ArticleKind::Page => "/admin/pages",
+    }
+}
+
+/// A list filtered by the query string: `state`, `author`, `section`, `tag` (ids), `q`
+/// (words of the title) and `page`.
+async fn list(
+    app: &App,
+    admin: &Admin,
+    kind: ArticleKind,
+    query: Option<String>,
+) -> Result<Response, AppError> {
+    let now = app.now();
     let number = query_value(&query, "page")
         .and_then(|page| page.parse().ok())
         .unwrap_or(1_u32)
         .max(1);
-    let total = app.store.count_all_articles().await?;
-    let summaries = app
+    let id_in = |name: &str| query_value(&query, name).and_then(|value| value.parse::<i64>().ok());
+    let state = query_value(&query, "state").and_then(|state| ArticleState::parse(&state));
+    let search = query_value(&query, "q")
+        .map(|words| words.trim().to_owned())
+        .unwrap_or_default();
+    let (section, tag) = (id_in("section"), id_in("tag"));
+    let filter = ArticleFilter {
+        kind,
+        state,
+        author: id_in("author").map(UserId),
+        term: section.or(tag).map(TermId),
+        title_contains: (!search.is_empty()).then(|| search.clone()),
+        now,
+    };
+    let (summaries, total) = app
         .store
-        .all_articles(Page {
-            number,
-            size: ARTICLES_PAGE_SIZE,
-        })
+        .list_articles(
+            &filter,
+            Page {
+                number,
+                size: ARTICLES_PAGE_SIZE,
+            },
+        )
         .await?;
-    let now = app.now();
+    let counts = app.store.count_by_state(kind, now).await?;
+    let all: u64 = counts
+        .iter()
+        .filter(|(state, _)| *state != ArticleState::Trash)
+        .map(|(_, count)| count)
+        .sum();
+    let mut states = vec![StateLink {
+        state: "",
+        label: "All",
+        count: all,
+        current: state.is_none(),
+    }];
+    for listed in ArticleState::ALL {
+        let count = counts
+            .iter()
+            .find(|(state, _)| *state == listed)
+            .map_or(0, |(_, count)| *count);
+        if count > 0 || state == Some(listed) {
+            states.push(StateLink {
+                state: listed.as_str(),
+                label: listed.label(),
+                count,
+                current: state == Some(listed),
+            });
+        }
+    }
+    let choices = |terms: Vec<tidings_store::TermUse>, chosen: Option<i64>| {
+        let terms: Vec<_> = terms.into_iter().map(|used| used.term).collect();
+        as_tree(&terms)
+            .into_iter()
+            .map(|(term, depth)| Choice {
+                value: term.id.0.to_string(),
+                label: term.name.clone(),
+                depth,
+                selected: chosen == Some(term.id.0),
+            })
+            .collect::<Vec<_>>()
+    };
+    let (sections, tags) = if kind == ArticleKind::Article {
+        (
+            choices(app.store.terms(Taxonomy::Section).await?, section),
+            choices(app.store.terms(Taxonomy::Tag).await?, tag),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let author = id_in("author");
+    let authors = app
+        .store
+        .all_users()
+        .await?
+        .into_iter()
+        .map(|user| Choice {
+            value: user.id.0.to_string(),
+            label: user.display_name,
+            depth: 0,
+            selected: author == Some(user.id.0),
+        })
+        .collect();
+    let filters: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(
+            [
+                (
+                    "state",
+                    state.map(ArticleState::as_str).unwrap_or("").to_owned(),
+                ),
+                (
+                    "author",
+                    author.map(|id| id.to_string()).unwrap_or_default(),
+                ),
+                (
+                    "section",
+                    section.map(|id| id.to_string()).unwrap_or_default(),
+                ),
+                ("tag", tag.map(|id| id.to_string()).unwrap_or_default()),
+                ("q", search.clone()),
+            ]
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty()),
+        )
+        .finish();
     let page = ArticlesPage {
-        chrome: chrome(&app, &admin, "articles", query_value(&query, "notice")).await?,
+        chrome: chrome(
+            app,
+            admin,
+            kind_section(kind),
+            query_value(&query, "notice"),
+        )
+        .await?,
+        kind: kind.as_str(),
         rows: summaries
             .into_iter()
-            .map(|summary| ArticleRow {
-                id: summary.article.id.0,
-                title: summary.article.title.clone(),
-                status: summary.article.state(now).as_str(),
-                date: human_date_time(summary.article.published_at),
-                comments: summary.approved_comments,
-                permalink: summary.article.permalink(),
+            .map(|summary| {
+                let article = summary.article;
+                let state = article.state(now);
+                ArticleRow {
+                    id: article.id.0,
+                    title: article.title.clone(),
+                    state: state.as_str(),
+                    state_label: state.label(),
+                    author: summary.author_name,
+                    date: human_date_time(article.published_at),
+                    purged_on: article.purged_at().map(human_date_time),
+                    comments: summary.approved_comments,
+                    permalink: article.permalink(),
+                    sticky: article.sticky,
+                }
             })
             .collect(),
+        states,
+        authors,
+        sections,
+        tags,
+        search,
+        filters,
+        total,
         page: number,
         pages: Page::count(total, ARTICLES_PAGE_SIZE),
     };
-    render(&app, StatusCode::OK, "admin/articles.html", page)
+    render(app, StatusCode::OK, "admin/articles.html", page)
+}
+
+fn kind_section(kind: ArticleKind) -> &'static str {
+    match kind {
+        ArticleKind::Article => "articles",
+        ArticleKind::Page => "pages",
+    }
 }
 
 const DATE_INPUT: &[time::format_description::FormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]");
 
-fn editor_values(article: &Article) -> EditorValues {
-    EditorValues {
+async fn editor_values(app: &App, article: &Article) -> Result<EditorValues, AppError> {
+    let terms = app.store.article_terms(article.id).await?;
+    let (sections, tags): (Vec<_>, Vec<_>) = terms
+        .into_iter()
+        .partition(|term| term.taxonomy == Taxonomy::Section);
+    Ok(EditorValues {
+        kind: article.kind.as_str().to_owned(),
         title: article.title.clone(),
+        subtitle: article.subtitle.clone(),
         slug: article.slug.to_string(),
         body: article.body_markdown.clone(),
-        status: article.status.as_str().to_owned(),
+        excerpt: article.excerpt.clone(),
+        status: article
+            .trashed
+            .map_or(article.status, |(_, before)| before)
+            .as_str()
+            .to_owned(),
         published_at: article.published_at.format(DATE_INPUT).unwrap_or_default(),
         comments_open: article.comments_open,
-    }
+        sticky: article.sticky,
+        parent: article
+            .parent_id
+            .map(|id| id.0.to_string())
+            .unwrap_or_default(),
+        sections: sections.iter().map(|term| term.id.0.to_string()).collect(),
+        tags: tags
+            .iter()
+            .map(|term| term.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }
 
 async fn editor(
@@ -82,22 +259,123 @@ async fn editor(
     errors: Vec<(String, String)>,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
+    let kind = ArticleKind::parse(&values.kind).unwrap_or(ArticleKind::Article);
     let warnings = if values.body.trim().is_empty() {
         Vec::new()
     } else {
-        articles::editorial_warnings(app, &values.body).await?
+        let excerpt = (kind == ArticleKind::Article).then_some(values.excerpt.as_str());
+        articles::editorial_warnings(app, &values.body, excerpt).await?
     };
+    let statuses = [
+        ArticleStatus::Draft,
+        ArticleStatus::Pending,
+        ArticleStatus::Published,
+        ArticleStatus::Private,
+    ]
+    .into_iter()
+    .map(|status| Choice {
+        value: status.as_str().to_owned(),
+        label: match status {
+            ArticleStatus::Pending => "Pending review".to_owned(),
+            ArticleStatus::Published => "Published (scheduled when dated later)".to_owned(),
+            ArticleStatus::Private => "Private (staff only)".to_owned(),
+            _ => "Draft".to_owned(),
+        },
+        depth: 0,
+        selected: values.status == status.as_str(),
+    })
+    .collect();
+    let section_choices = if kind == ArticleKind::Article {
+        let terms: Vec<_> = app
+            .store
+            .terms(Taxonomy::Section)
+            .await?
+            .into_iter()
+            .map(|used| used.term)
+            .collect();
+        as_tree(&terms)
+            .into_iter()
+            .map(|(term, depth)| Choice {
+                value: term.id.0.to_string(),
+                label: term.name.clone(),
+                depth,
+                selected: values.sections.contains(&term.id.0.to_string()),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let parent_choices = if kind == ArticleKind::Page {
+        page_choices(app, article, &values.parent).await?
+    } else {
+        Vec::new()
+    };
+    let now = app.now();
     let page = EditorPage {
-        chrome: chrome(app, admin, "articles", notice).await?,
+        chrome: chrome(app, admin, kind_section(kind), notice).await?,
         warnings,
         id: article.map(|article| article.id.0),
         permalink: article
-            .filter(|article| article.is_public(app.now()))
+            .filter(|article| article.is_readable_by_staff(now))
             .map(Article::permalink),
+        revised: article
+            .and_then(|article| article.revised_at)
+            .map(human_date_time),
+        in_trash: article.is_some_and(|article| article.status == ArticleStatus::Trash),
         values,
         errors,
+        statuses,
+        section_choices,
+        parent_choices,
     };
     render(app, status, "admin/article_edit.html", page)
+}
+
+/// The pages a page may be filed under: every page but itself and those under it.
+async fn page_choices(
+    app: &App,
+    page: Option<&Article>,
+    chosen: &str,
+) -> Result<Vec<Choice>, AppError> {
+    let filter = ArticleFilter {
+        kind: ArticleKind::Page,
+        state: None,
+        author: None,
+        term: None,
+        title_contains: None,
+        now: app.now(),
+    };
+    let (pages, _) = app
+        .store
+        .list_articles(
+            &filter,
+            Page {
+                number: 1,
+                size: 1000,
+            },
+        )
+        .await?;
+    let own = page.and_then(|page| page.page_path.clone());
+    let mut choices: Vec<Choice> = pages
+        .into_iter()
+        .map(|summary| summary.article)
+        .filter(|candidate| {
+            let path = candidate.page_path.clone().unwrap_or_default();
+            own.as_ref()
+                .is_none_or(|own| path != *own && !path.starts_with(&format!("{own}/")))
+        })
+        .map(|candidate| {
+            let path = candidate.page_path.clone().unwrap_or_default();
+            Choice {
+                value: candidate.id.0.to_string(),
+                depth: path.matches('/').count(),
+                label: format!("{} (/{path}/)", candidate.title),
+                selected: chosen == candidate.id.0.to_string(),
+            }
+        })
+        .collect();
+    choices.sort_by(|left, right| left.label.cmp(&right.label));
+    Ok(choices)
 }
 
 /// The article as readers will see it, whatever its status; for checking a draft.
@@ -121,14 +399,25 @@ pub async fn preview_article(
 }
 
 pub async fn new_article(State(app): State<App>, admin: Admin) -> Result<Response, AppError> {
+    new_of_kind(&app, &admin, ArticleKind::Article).await
+}
+
+pub async fn new_page(State(app): State<App>, admin: Admin) -> Result<Response, AppError> {
+    new_of_kind(&app, &admin, ArticleKind::Page).await
+}
+
+async fn new_of_kind(app: &App, admin: &Admin, kind: ArticleKind) -> Result<Response, AppError> {
     let values = EditorValues {
+        kind: kind.as_str().to_owned(),
         status: "draft".into(),
-        comments_open: site::discussion_settings(&app)
-            .await?
-            .comments_on_new_articles,
+        comments_open: kind == ArticleKind::Article
+            && site::discussion_settings(app)
+                .await?
+                .comments_on_new_articles,
+        sections: vec![app.store.default_section().await?.0.to_string()],
         ..EditorValues::default()
     };
-    editor(&app, &admin, StatusCode::OK, None, values, Vec::new(), None).await
+    editor(app, admin, StatusCode::OK, None, values, Vec::new(), None).await
 }
 
 pub async fn edit_article(
@@ -138,12 +427,13 @@ pub async fn edit_article(
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let article = find_article(&app, &id).await?;
+    let values = editor_values(&app, &article).await?;
     editor(
         &app,
         &admin,
         StatusCode::OK,
         Some(&article),
-        editor_values(&article),
+        values,
         Vec::new(),
         query_value(&query, "notice"),
     )
@@ -161,15 +451,34 @@ async fn find_article(app: &App, id: &str) -> Result<Article, AppError> {
 /// The editor's form as typed, and the article input it means (or why it means none).
 fn article_from_form(
     form: &FormFields,
+    kind: ArticleKind,
     now: time::OffsetDateTime,
 ) -> (EditorValues, Result<ArticleInput, InvalidArticle>) {
+    // The primary section comes first, then the others ticked, in the form's order.
+    let primary = form.get("primary_section").trim().to_owned();
+    let mut sections: Vec<String> = Vec::new();
+    if !primary.is_empty() {
+        sections.push(primary);
+    }
+    for ticked in form.all("sections") {
+        if !sections.iter().any(|known| known == ticked) {
+            sections.push(ticked.to_owned());
+        }
+    }
     let values = EditorValues {
+        kind: kind.as_str().to_owned(),
         title: form.get("title").to_owned(),
+        subtitle: form.get("subtitle").to_owned(),
         slug: form.get("slug").to_owned(),
         body: form.get("body").to_owned(),
+        excerpt: form.get("excerpt").to_owned(),
         status: form.get("status").to_owned(),
         published_at: form.get("published_at").trim().to_owned(),
         comments_open: form.checked("comments_open"),
+        sticky: form.checked("sticky"),
+        parent: form.get("parent").trim().to_owned(),
+        sections,
+        tags: form.get("tags").to_owned(),
     };
     let mut invalid = InvalidArticle::default();
     let published_at = if values.published_at.is_empty() {
@@ -188,17 +497,43 @@ fn article_from_form(
     };
     let status = ArticleStatus::parse(&values.status);
     if status.is_none() {
-        invalid
-            .fields
-            .push(("status", "Choose draft or published.".into()));
+        invalid.fields.push((
+            "status",
+            "Choose draft, pending review, published or private.".into(),
+        ));
+    }
+    let mut parent_id = None;
+    if !values.parent.is_empty() {
+        match values.parent.parse::<i64>() {
+            Ok(id) => parent_id = Some(ArticleId(id)),
+            Err(_) => invalid
+                .fields
+                .push(("parent", "Choose a parent page from the list.".into())),
+        }
+    }
+    let mut section_ids = Vec::new();
+    for section in &values.sections {
+        match section.parse::<i64>() {
+            Ok(id) => section_ids.push(TermId(id)),
+            Err(_) => invalid
+                .fields
+                .push(("sections", "Choose sections from the list.".into())),
+        }
     }
     let input = ArticleInput {
+        kind: Some(kind),
         title: values.title.clone(),
         slug: values.slug.clone(),
+        subtitle: values.subtitle.clone(),
+        excerpt: values.excerpt.clone(),
         body_markdown: values.body.clone(),
         status,
         published_at,
         comments_open: values.comments_open,
+        sticky: values.sticky,
+        parent_id,
+        sections: section_ids,
+        tags: values.tags.split(',').map(str::to_owned).collect(),
     };
     if invalid.fields.is_empty() {
         return (values, Ok(input));
@@ -234,15 +569,20 @@ pub async fn update_article(
     save_article(&app, &admin, Some(&article), &form).await
 }
 
-/// Creates an article (`existing` is `None`) or replaces one from the editor's form; on a
-/// problem, the editor comes back with the messages and everything typed.
+/// Creates an article or page (`existing` is `None`; the form says which) or replaces one
+/// from the editor's form; on a problem, the editor comes back with the messages and
+/// everything typed.
 async fn save_article(
     app: &App,
     admin: &Admin,
     existing: Option<&Article>,
     form: &FormFields,
 ) -> Result<Response, AppError> {
-    let (values, input) = article_from_form(form, app.now());
+    let kind = match existing {
+        Some(article) => article.kind,
+        None => ArticleKind::parse(form.get("kind")).unwrap_or(ArticleKind::Article),
+    };
+    let (values, input) = article_from_form(form, kind, app.now());
     let result = match (input, existing) {
         (Ok(input), Some(article)) => articles::update_article(app, article.id, input).await,
         (Ok(input), None) => articles::create_article(app, input, Some(admin.user.id)).await,
@@ -261,4 +601,60 @@ async fn save_article(
         Err(ArticleError::NotFound) => Err(AppError::NotFound),
         Err(ArticleError::Store(error)) => Err(error.into()),
     }
+}
+
+pub async fn trash_article(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    AdminForm { admin: _, form: _ }: AdminForm,
+) -> Result<Response, AppError> {
+    let article = find_article(&app, &id).await?;
+    let list = admin_list(article.kind);
+    match articles::trash_article(&app, article.id).await {
+        Ok(_) => Ok(redirect(
+            StatusCode::SEE_OTHER,
+            &format!(
+                "{list}?notice={}",
+                encode(&format!(
+                    "“{}” moved to the trash; it is deleted for good after 30 days.",
+                    article.title
+                ))
+            ),
+        )),
+        Err(error) => trash_refusal(&article, error),
+    }
+}
+
+pub async fn restore_article(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    AdminForm { admin: _, form: _ }: AdminForm,
+) -> Result<Response, AppError> {
+    let article = find_article(&app, &id).await?;
+    match articles::restore_article(&app, article.id).await {
+        Ok(restored) => Ok(redirect(
+            StatusCode::SEE_OTHER,
+            &format!(
+                "/admin/articles/{}?notice={}",
+                restored.id,
+                encode("Restored from the trash.")
+            ),
+        )),
+        Err(error) => trash_refusal(&article, error),
+    }
+}
+
+fn trash_refusal(article: &Article, error: TrashError) -> Result<Response, AppError> {
+    match error {
+        TrashError::NotFound => Ok(redirect(
+            StatusCode::SEE_OTHER,
+            &format!("/admin/articles/{}", article.id),
+        )),
+        TrashError::Refused(message) => Err(AppError::Conflict(message.into())),
+        TrashError::Store(error) => Err(error.into()),
+    }
+}
+
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }

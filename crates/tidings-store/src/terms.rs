@@ -1,0 +1,290 @@
+//! Sections and tags. Every statement here is the same in both dialects.
+
+use crate::articles::default_section;
+use crate::database::{SqlStore, Tx, statement};
+use crate::records::TermUse;
+use crate::rows::{Columns, term_from_row, to_u64};
+use crate::{StoreError, StoreResult};
+use async_trait::async_trait;
+use std::collections::HashMap;
+use tidings_domain::term::{ValidTerm, makes_loop, sort_key};
+use tidings_domain::{Taxonomy, Term, TermId};
+
+#[async_trait]
+pub trait TermStore: Send + Sync {
+    /// Every section or every tag, with how many articles (of any state but the trash)
+    /// carry it, by name (see `term::sort_key`).
+    async fn terms(&self, taxonomy: Taxonomy) -> StoreResult<Vec<TermUse>>;
+    async fn term_by_id(&self, id: TermId) -> StoreResult<Option<Term>>;
+    async fn term_by_slug(&self, taxonomy: Taxonomy, slug: &str) -> StoreResult<Option<Term>>;
+    /// The section articles are filed under when they have none.
+    async fn default_section(&self) -> StoreResult<TermId>;
+    /// A taken slug is a `Conflict { what: "slug" }`; a parent that is not a section of
+    /// the site a `Conflict { what: "parent" }`.
+    async fn insert_term(&self, term: &ValidTerm) -> StoreResult<Term>;
+    /// Renames, re-slugs, re-describes or re-files a term; `None` when it does not exist.
+    /// A parent that would make the section its own ancestor is a `Conflict { what:
+    /// "parent" }`, decided inside the transaction so two editors cannot make a loop between
+    /// them.
+    async fn update_term(&self, id: TermId, term: &ValidTerm) -> StoreResult<Option<Term>>;
+    /// Files every article of `from` under `into` and deletes `from`; its subsections move
+    /// to its parent. `false` when either is missing or they differ in taxonomy.
+    async fn merge_terms(&self, from: TermId, into: TermId) -> StoreResult<bool>;
+    /// Deletes a term; its subsections move to its parent, and articles it leaves without
+    /// a section are filed under the default one. The default section itself is a
+    /// `Conflict { what: "default section" }`. `false` when it does not exist.
+    async fn delete_term(&self, id: TermId) -> StoreResult<bool>;
+}
+
+const TERM_COLUMNS: &str = "t.id, t.taxonomy, t.slug, t.name, t.description, t.parent_id";
+
+/// Moves a term's subsections up to its parent and its articles to the default section
+/// when they would have none left, before it is deleted.
+async fn release_term(transaction: &mut Tx, term: &Term) -> StoreResult<()> {
+    transaction
+        .execute(statement!(
+            "UPDATE terms SET parent_id = ? WHERE parent_id = ?",
+            term.parent_id.map(|id| id.0),
+            term.id.0
+        ))
+        .await?;
+    if term.taxonomy == Taxonomy::Section {
+        let default = default_section(transaction).await?;
+        transaction
+            .execute(statement!(
+                "INSERT INTO article_terms (article_id, term_id, position, published_at)
+                 SELECT at.article_id, ?, 0, at.published_at FROM article_terms at
+                  WHERE at.term_id = ? AND NOT EXISTS (
+                      SELECT 1 FROM article_terms other JOIN terms s ON s.id = other.term_id
+                       WHERE other.article_id = at.article_id AND other.term_id <> ?
+                         AND s.taxonomy = 'section')",
+                default.0,
+                term.id.0,
+                term.id.0
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
+async fn term_in(transaction: &mut Tx, id: TermId) -> StoreResult<Option<Term>> {
+    transaction
+        .fetch_optional(statement!(
+            format!("SELECT {TERM_COLUMNS} FROM terms t WHERE t.id = ?"),
+            id.0
+        ))
+        .await?
+        .as_ref()
+        .map(term_from_row)
+        .transpose()
+}
+
+/// Refuses a parent that is missing, not a section, or under the term itself.
+async fn check_parent(
+    transaction: &mut Tx,
+    id: Option<TermId>,
+    term: &ValidTerm,
+) -> StoreResult<()> {
+    let Some(parent) = term.parent_id else {
+        return Ok(());
+    };
+    let refused = StoreError::Conflict { what: "parent" };
+    // Re-filing sections one at a time keeps two of them from crossing (each checking the
+    // tree before the other's change).
+    transaction.serialize_on("term tree").await?;
+    match term_in(transaction, parent).await? {
+        Some(found) if found.taxonomy == Taxonomy::Section => {}
+        _ => return Err(refused),
+    }
+    if let Some(id) = id {
+        let rows = transaction
+            .fetch_all(statement!(
+                "SELECT id, parent_id FROM terms WHERE taxonomy = 'section'"
+            ))
+            .await?;
+        let mut parents = HashMap::new();
+        for row in rows {
+            parents.insert(
+                TermId(row.integer("id")?),
+                row.optional_integer("parent_id")?.map(TermId),
+            );
+        }
+        if makes_loop(&parents, id, Some(parent)) {
+            return Err(refused);
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl TermStore for SqlStore {
+    async fn terms(&self, taxonomy: Taxonomy) -> StoreResult<Vec<TermUse>> {
+        let rows = self
+            .fetch_all(statement!(
+                format!(
+                    "SELECT {TERM_COLUMNS},
+                        (SELECT COUNT(*) FROM article_terms at JOIN articles a
+                            ON a.id = at.article_id
+                          WHERE at.term_id = t.id AND a.status <> 'trash') AS articles
+                       FROM terms t WHERE t.taxonomy = ? ORDER BY t.id"
+                ),
+                taxonomy.as_str()
+            ))
+            .await?;
+        let mut terms = rows
+            .iter()
+            .map(|row| {
+                Ok(TermUse {
+                    term: term_from_row(row)?,
+                    articles: to_u64(row.integer("articles")?),
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        terms.sort_by_cached_key(|used| sort_key(&used.term.name));
+        Ok(terms)
+    }
+
+    async fn term_by_id(&self, id: TermId) -> StoreResult<Option<Term>> {
+        self.fetch_optional(statement!(
+            format!("SELECT {TERM_COLUMNS} FROM terms t WHERE t.id = ?"),
+            id.0
+        ))
+        .await?
+        .as_ref()
+        .map(term_from_row)
+        .transpose()
+    }
+
+    async fn term_by_slug(&self, taxonomy: Taxonomy, slug: &str) -> StoreResult<Option<Term>> {
+        self.fetch_optional(statement!(
+            format!("SELECT {TERM_COLUMNS} FROM terms t WHERE t.taxonomy = ? AND t.slug = ?"),
+            taxonomy.as_str(),
+            slug
+        ))
+        .await?
+        .as_ref()
+        .map(term_from_row)
+        .transpose()
+    }
+
+    async fn default_section(&self) -> StoreResult<TermId> {
+        let mut transaction = self.begin().await?;
+        let section = default_section(&mut transaction).await?;
+        transaction.commit().await?;
+        Ok(section)
+    }
+
+    async fn insert_term(&self, term: &ValidTerm) -> StoreResult<Term> {
+        let mut transaction = self.begin().await?;
+        check_parent(&mut transaction, None, term).await?;
+        let row = transaction
+            .attempt(statement!(
+                "INSERT INTO terms (taxonomy, slug, name, description, parent_id)
+                 VALUES (?, ?, ?, ?, ?) RETURNING id",
+                term.taxonomy.as_str(),
+                term.slug.as_str(),
+                &term.name,
+                &term.description,
+                term.parent_id.map(|id| id.0),
+            ))
+            .await?
+            .ok_or_else(|| StoreError::Other("insert returned no row".into()))?;
+        let stored = term_in(&mut transaction, TermId(row.integer("id")?))
+            .await?
+            .ok_or_else(|| StoreError::Other("the new term is not there".into()))?;
+        transaction.commit().await?;
+        Ok(stored)
+    }
+
+    async fn update_term(&self, id: TermId, term: &ValidTerm) -> StoreResult<Option<Term>> {
+        let mut transaction = self.begin().await?;
+        check_parent(&mut transaction, Some(id), term).await?;
+        let updated = transaction
+            .attempt(statement!(
+                "UPDATE terms SET slug = ?, name = ?, description = ?, parent_id = ?
+                  WHERE id = ? AND taxonomy = ? RETURNING id",
+                term.slug.as_str(),
+                &term.name,
+                &term.description,
+                term.parent_id.map(|id| id.0),
+                id.0,
+                term.taxonomy.as_str(),
+            ))
+            .await?;
+        let stored = match updated {
+            Some(_) => term_in(&mut transaction, id).await?,
+            None => None,
+        };
+        transaction.commit().await?;
+        Ok(stored)
+    }
+
+    async fn merge_terms(&self, from: TermId, into: TermId) -> StoreResult<bool> {
+        let mut transaction = self.begin().await?;
+        transaction.serialize_on("term tree").await?;
+        let (Some(source), Some(target)) = (
+            term_in(&mut transaction, from).await?,
+            term_in(&mut transaction, into).await?,
+        ) else {
+            transaction.commit().await?;
+            return Ok(false);
+        };
+        if source.taxonomy != target.taxonomy || source.id == target.id {
+            transaction.commit().await?;
+            return Ok(false);
+        }
+        transaction
+            .execute(statement!(
+                "INSERT INTO article_terms (article_id, term_id, position, published_at)
+                 SELECT article_id, ?, position, published_at FROM article_terms
+                  WHERE term_id = ?
+                 ON CONFLICT (article_id, term_id) DO NOTHING",
+                into.0,
+                from.0
+            ))
+            .await?;
+        // The merged section's children go to its parent; if the target was one of them,
+        // it takes the source's place.
+        transaction
+            .execute(statement!(
+                "UPDATE terms SET parent_id = ? WHERE parent_id = ?",
+                source.parent_id.map(|id| id.0),
+                from.0
+            ))
+            .await?;
+        let default = default_section(&mut transaction).await?;
+        if default == from {
+            transaction
+                .execute(statement!(
+                    "UPDATE settings SET value = ? WHERE name = 'default_section'",
+                    into.0.to_string()
+                ))
+                .await?;
+        }
+        transaction
+            .execute(statement!("DELETE FROM terms WHERE id = ?", from.0))
+            .await?;
+        transaction.commit().await?;
+        Ok(true)
+    }
+
+    async fn delete_term(&self, id: TermId) -> StoreResult<bool> {
+        let mut transaction = self.begin().await?;
+        transaction.serialize_on("term tree").await?;
+        let Some(term) = term_in(&mut transaction, id).await? else {
+            transaction.commit().await?;
+            return Ok(false);
+        };
+        if term.taxonomy == Taxonomy::Section && default_section(&mut transaction).await? == id {
+            return Err(StoreError::Conflict {
+                what: "default section",
+            });
+        }
+        release_term(&mut transaction, &term).await?;
+        transaction
+            .execute(statement!("DELETE FROM terms WHERE id = ?", id.0))
+            .await?;
+        transaction.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,111 @@
+// The newsroom's admin screens in a real browser, on their main paths: sections and tags,
+// writing an article into a section, pages, the list's filters, the trash.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launchBrowser, startSite, createOwner, screenshot } from "./support.mjs";
+
+let browser;
+
+before(async () => {
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test("an editor files an article in a new section, and readers find it there", async () => {
+  const site = await startSite();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await createOwner(page, site);
+
+    // Sections: add one, and a subsection under it.
+    await page.goto(`${site.url}/admin/`);
+    await page.getByRole("link", { name: "Sections", exact: true }).click();
+    await page.getByLabel("Name", { exact: true }).fill("Politics");
+    await page.getByLabel("Description (shown on its page)").fill("Votes, parties, parliament.");
+    await page.getByRole("button", { name: "Add the section" }).click();
+    await page.getByText("Saved “Politics”.").waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("Elections");
+    await page.getByLabel("Parent section").selectOption({ label: "Politics" });
+    await page.getByRole("button", { name: "Add the section" }).click();
+    await page.getByText("Saved “Elections”.").waitFor();
+    await screenshot(page, "admin-sections");
+
+    // Filing Politics under Elections would be a loop: refused beside the field.
+    await page.getByRole("link", { name: "Politics", exact: true }).click();
+    await page.getByLabel("Parent section").selectOption({ label: "— Elections" });
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("cannot be filed under itself").waitFor();
+
+    // An article in Elections, with a standfirst and tags.
+    await page.getByRole("link", { name: "Articles", exact: true }).click();
+    await page.getByRole("link", { name: "Write a new article" }).click();
+    await page.getByLabel("Title", { exact: true }).fill("Turnout hits a record");
+    await page.getByLabel("Standfirst (the line under the headline; optional)").fill("Queues at every polling station");
+    await page.getByLabel("Body (Markdown)").fill("Turnout reached 81 per cent.");
+    await page.getByLabel("Status", { exact: true }).selectOption("published");
+    await page.getByLabel("Uncategorised").uncheck();
+    await page.getByLabel("Elections").check();
+    await page.getByLabel("Tags (separated by commas; new ones are created)").fill("Turnout, Polls");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Saved.").waitFor();
+    await screenshot(page, "admin-editor");
+
+    // A reader, from the article to its section's page.
+    const reader = await (await browser.newContext()).newPage();
+    await reader.goto(`${site.url}/`);
+    await reader.getByRole("link", { name: "Turnout hits a record", exact: true }).click();
+    await reader.getByText("Queues at every polling station").waitFor();
+    await reader.getByRole("link", { name: "Elections" }).click();
+    await reader.getByRole("heading", { name: "Elections" }).waitFor();
+    await reader.getByRole("link", { name: "Turnout hits a record", exact: true }).waitFor();
+    await reader.goto(`${site.url}/tag/polls/`);
+    await reader.getByRole("link", { name: "Turnout hits a record", exact: true }).waitFor();
+
+    // The list filters by section; the trash takes the article off the site and gives it back.
+    await page.goto(`${site.url}/admin/articles`);
+    await page.getByLabel("Section", { exact: true }).selectOption({ label: "— Elections" });
+    await page.getByRole("button", { name: "Filter" }).click();
+    const rows = page.locator("table.articles tbody tr");
+    assert.equal(await rows.count(), 1);
+    await rows.nth(0).getByRole("button", { name: "Trash" }).click();
+    await page.getByText("moved to the trash").waitFor();
+    const gone = await reader.goto(`${site.url}/tag/polls/`);
+    assert.equal(gone.status(), 200);
+    assert.equal(await reader.getByRole("link", { name: "Turnout hits a record", exact: true }).count(), 0);
+    await page.getByRole("link", { name: /^Trash/ }).click();
+    await page.getByRole("button", { name: "Restore" }).click();
+    await page.getByText("Restored from the trash.").waitFor();
+  } finally {
+    site.stop();
+  }
+});
+
+test("an editor adds an About page with a subpage, outside the article stream", async () => {
+  const site = await startSite();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await createOwner(page, site);
+    await page.goto(`${site.url}/admin/pages`);
+    for (const [title, parent] of [["About", null], ["Our team", "About (/about/)"]]) {
+      await page.getByRole("link", { name: "Pages", exact: true }).click();
+      await page.getByRole("link", { name: "Add a new page" }).click();
+      await page.getByLabel("Title", { exact: true }).fill(title);
+      await page.getByLabel("Body (Markdown)").fill(`${title}: who we are.`);
+      await page.getByLabel("Status", { exact: true }).selectOption("published");
+      if (parent) await page.getByLabel("Parent page").selectOption({ label: parent });
+      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByText("Saved.").waitFor();
+    }
+    const reader = await (await browser.newContext()).newPage();
+    await reader.goto(`${site.url}/about/our-team/`);
+    await reader.getByRole("heading", { name: "Our team" }).waitFor();
+    await reader.goto(`${site.url}/`);
+    assert.equal(await reader.getByText("who we are").count(), 0);
+  } finally {
+    site.stop();
+  }
+});
