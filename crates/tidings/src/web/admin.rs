@@ -13,6 +13,7 @@ use axum::response::Response;
 use serde::Serialize;
 use tidings_domain::Role;
 
+mod article_list;
 mod articles;
 mod comment;
 mod privacy;
@@ -22,9 +23,10 @@ mod settings;
 mod status;
 mod terms;
 
+pub use article_list::{list_articles, list_pages};
 pub use articles::{
-    create_article, edit_article, list_articles, list_pages, new_article, new_page,
-    preview_article, restore_article, trash_article, update_article,
+    create_article, edit_article, new_article, new_page, preview_article, restore_article,
+    trash_article, update_article,
 };
 pub use comment::{edit_comment, reply_to_comment, update_comment};
 pub use privacy::{privacy_request, show_privacy};
@@ -61,6 +63,11 @@ async fn chrome(
         section,
         notice,
     })
+}
+
+/// Text for a query string (a notice after a redirect).
+fn url_encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 fn render(

@@ -13,7 +13,7 @@ use axum::response::Response;
 use tidings_domain::term::{TermInput, as_tree};
 use tidings_domain::{Taxonomy, Term, TermId};
 
-use super::{chrome, query_value, render};
+use super::{chrome, query_value, render, url_encode};
 
 fn base(taxonomy: Taxonomy) -> &'static str {
     match taxonomy {
@@ -285,7 +285,7 @@ async fn save(
             &format!(
                 "{}?notice={}",
                 base(taxonomy),
-                encode(&format!("Saved “{}”.", term.name))
+                url_encode(&format!("Saved “{}”.", term.name))
             ),
         )),
         Err(TermError::Invalid(errors)) => {
@@ -324,7 +324,7 @@ async fn merge(
             &format!(
                 "{}?notice={}",
                 base(taxonomy),
-                encode(&format!("“{}” merged into “{}”.", term.name, target.name))
+                url_encode(&format!("“{}” merged into “{}”.", term.name, target.name))
             ),
         )),
         Err(TermError::Invalid(errors)) => {
@@ -348,7 +348,7 @@ async fn delete(
             &format!(
                 "{}?notice={}",
                 base(taxonomy),
-                encode(&format!("Deleted “{}”.", term.name))
+                url_encode(&format!("Deleted “{}”.", term.name))
             ),
         )),
         Err(error) => Err(term_error(error)),
@@ -368,8 +368,4 @@ fn term_error(error: TermError) -> AppError {
         ),
         TermError::Store(error) => error.into(),
     }
-}
-
-fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
