@@ -109,3 +109,36 @@ test("an editor adds an About page with a subpage, outside the article stream", 
     site.stop();
   }
 });
+
+test("the editor autosaves what is typed, and a revision is compared and restored", async () => {
+  const site = await startSite();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await createOwner(page, site);
+    await page.goto(`${site.url}/admin/articles/new`);
+    await page.getByLabel("Title", { exact: true }).fill("Ferry timetable");
+    await page.getByLabel("Body (Markdown)").fill("Ferries leave at nine.");
+    await page.getByLabel("Status", { exact: true }).selectOption("published");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Saved.").waitFor();
+
+    // A minute after typing, the text is kept without a save.
+    await page.clock.install();
+    await page.reload();
+    await page.getByLabel("Body (Markdown)").fill("Ferries leave at ten.");
+    await page.clock.fastForward(61_000);
+    await page.getByText(/^Autosaved at /).waitFor();
+
+    // Ctrl+S saves; the revisions screen shows the words that changed, and restores.
+    await page.keyboard.press("Control+s");
+    await page.getByText("Saved.").waitFor();
+    await page.getByRole("link", { name: "Compare and restore revisions" }).click();
+    assert.equal(await page.locator(".diff-text del").first().innerText(), "nine.");
+    assert.equal(await page.locator(".diff-text ins").first().innerText(), "ten.");
+    await page.getByRole("button", { name: "Restore this version" }).first().click();
+    await page.getByText("The revision is restored").waitFor();
+    assert.equal(await page.getByLabel("Body (Markdown)").inputValue(), "Ferries leave at nine.");
+  } finally {
+    site.stop();
+  }
+});

@@ -28,6 +28,14 @@ id_type!(
     CommentId
 );
 id_type!(
+    /// A saved version of an article's text.
+    RevisionId
+);
+id_type!(
+    /// A correction note on an article.
+    CorrectionId
+);
+id_type!(
     /// A section's or tag's id.
     TermId
 );

@@ -9,10 +9,12 @@
 pub mod article;
 pub mod avatar;
 pub mod comment;
+pub mod correction;
 pub mod discussion;
 pub mod editorial;
 pub mod email;
 pub mod ids;
+pub mod revision;
 pub mod spam_filter;
 pub mod term;
 pub mod text;
@@ -24,7 +26,7 @@ pub use comment::{
     thread,
 };
 pub use discussion::{DiscussionSettings, Verdict, VerdictReason, decide};
-pub use ids::{ArticleId, CommentId, TermId, UserId};
+pub use ids::{ArticleId, CommentId, CorrectionId, RevisionId, TermId, UserId};
 pub use term::{Taxonomy, Term};
 pub use text::SafeHtml;
 pub use user::{Role, User};

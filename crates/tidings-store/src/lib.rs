@@ -8,6 +8,7 @@
 //!
 //! - [`ArticleStore`] (`articles.rs`): articles and pages, their lists and the trash.
 //! - [`TermStore`] (`terms.rs`): sections and tags.
+//! - [`RevisionStore`] (`revisions.rs`): revisions, autosaves and corrections.
 //! - [`CommentStore`] (`comments.rs`): comments, the moderation queue, personal data.
 //! - [`DiscussionStore`] (`discussion.rs`): the spam filter's counts and readers' reports.
 //! - [`MailStore`] (`mail.rs`): subscriptions and the ledger of mail sent.
@@ -28,6 +29,7 @@ mod mail;
 mod migrations;
 mod postgres;
 pub mod records;
+mod revisions;
 mod rows;
 mod site;
 mod sqlite;
@@ -41,6 +43,7 @@ pub use discussion::DiscussionStore;
 pub use mail::MailStore;
 pub use postgres::{PostgresOptions, PostgresStore, fresh_schema_url};
 pub use records::*;
+pub use revisions::RevisionStore;
 pub use site::SiteStore;
 pub use sqlite::SqliteStore;
 pub use terms::TermStore;
@@ -141,13 +144,21 @@ impl From<sqlx::Error> for StoreError {
 
 /// Everything the app asks of its database: one trait per concern.
 pub trait Store:
-    ArticleStore + TermStore + CommentStore + DiscussionStore + MailStore + AccountStore + SiteStore
+    ArticleStore
+    + TermStore
+    + RevisionStore
+    + CommentStore
+    + DiscussionStore
+    + MailStore
+    + AccountStore
+    + SiteStore
 {
 }
 
 impl<T> Store for T where
     T: ArticleStore
         + TermStore
+        + RevisionStore
         + CommentStore
         + DiscussionStore
         + MailStore

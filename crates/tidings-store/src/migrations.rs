@@ -26,6 +26,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     5 "hardening" "0005_hardening.sql",
     6 "redirects" "0006_redirects.sql",
     7 "newsroom" "0007_newsroom.sql",
+    8 "revisions" "0008_revisions.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -36,6 +37,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     5 "hardening" "0005_hardening.sql",
     6 "redirects" "0006_redirects.sql",
     7 "newsroom" "0007_newsroom.sql",
+    8 "revisions" "0008_revisions.sql",
 );
 
 /// The newest schema version this program knows.

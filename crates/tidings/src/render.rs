@@ -29,6 +29,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "feed.xml",
     "comments_feed.xml",
     "message.html",
+    "corrections.html",
     "comment_edit.html",
     "report.html",
     "admin/base.html",
@@ -38,6 +39,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "admin/articles.html",
     "admin/article_edit.html",
     "admin/terms.html",
+    "admin/revisions.html",
     "admin/discussion.html",
     "admin/status.html",
     "admin/comment_edit.html",
@@ -78,6 +80,11 @@ const STATIC_FILES: &[(&str, &str, &[u8])] = &[
         "admin.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../theme/static/admin.js"),
+    ),
+    (
+        "editor.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../theme/static/editor.js"),
     ),
     (
         "avatar.svg",

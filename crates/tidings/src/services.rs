@@ -8,6 +8,7 @@ pub mod comments;
 pub mod housekeeping;
 pub mod mail;
 pub mod notify;
+pub mod revisions;
 pub mod site;
 pub mod spam;
 pub mod terms;

@@ -4,7 +4,7 @@ use super::{
     ArticleKind, ArticleStatus, MAX_BODY_BYTES, MAX_EXCERPT_CHARS, MAX_SUBTITLE_CHARS,
     MAX_TITLE_CHARS, Slug,
 };
-use crate::ids::{ArticleId, TermId};
+use crate::ids::{ArticleId, RevisionId, TermId, UserId};
 use crate::term::TermName;
 use crate::text;
 use time::OffsetDateTime;
@@ -78,8 +78,14 @@ pub struct ValidArticle {
     pub sections: Vec<TermId>,
     pub tags: Vec<TermName>,
     /// The "Updated" time to store: set by the caller when the save revises a published
-    /// article (see [`Article::is_revised_by`]); `None` keeps the one it had.
+    /// article (see [`super::Article::is_revised_by`]); `None` keeps the one it had.
     pub revised_at: Option<OffsetDateTime>,
+    /// Who saves it, for its revision.
+    pub saved_by: Option<UserId>,
+    /// The newest revision the editor had when they opened it: a save over a newer one is
+    /// refused as a conflict (two tabs, two editors). `None` saves whatever came between
+    /// (the command line, a restore, an editor who chose to overwrite).
+    pub based_on: Option<RevisionId>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, thiserror::Error)]
@@ -213,6 +219,8 @@ impl ArticleInput {
                     Vec::new()
                 },
                 revised_at: None,
+                saved_by: None,
+                based_on: None,
             }),
             _ => Err(errors),
         }

@@ -6,7 +6,7 @@ use crate::database::{Tx, statement};
 use crate::rows::{Columns, article_from_row, timestamp};
 use crate::{StoreError, StoreResult};
 use tidings_domain::article::ValidArticle;
-use tidings_domain::{ArticleId, ArticleKind, TermId, UserId};
+use tidings_domain::{ArticleId, ArticleKind, RevisionId, TermId, UserId};
 use time::OffsetDateTime;
 
 /// Writes an article's fields (a new one when `id` is `None`) and returns its id, or
@@ -20,6 +20,9 @@ pub(super) async fn write_article(
     author_id: Option<UserId>,
     now: OffsetDateTime,
 ) -> StoreResult<Option<i64>> {
+    if let (Some(id), Some(base)) = (id, article.based_on) {
+        refuse_if_edited_since(transaction, id, base).await?;
+    }
     let parent_path = match (article.kind, article.parent_id) {
         (ArticleKind::Page, Some(parent)) => Some(parent_path(transaction, id, parent).await?),
         _ => None,
@@ -86,6 +89,7 @@ pub(super) async fn write_article(
                 if article.kind == ArticleKind::Article {
                     write_terms(transaction, id, article).await?;
                 }
+                record_revision(transaction, id, article, now).await?;
                 return Ok(Some(id));
             }
             Ok(None) => return Ok(None),
@@ -95,6 +99,79 @@ pub(super) async fn write_article(
             Err(other) => return Err(other),
         }
     }
+}
+
+/// A save based on an older revision than the newest one is a `Conflict { what:
+/// "revision" }`: someone (or the same editor in another tab) saved in between. Saves of
+/// one article are serialised while this is checked.
+async fn refuse_if_edited_since(
+    transaction: &mut Tx,
+    id: ArticleId,
+    base: RevisionId,
+) -> StoreResult<()> {
+    transaction.serialize_on(&format!("article {id}")).await?;
+    let latest = transaction
+        .fetch_one(statement!(
+            "SELECT MAX(id) AS latest FROM article_revisions
+              WHERE article_id = ? AND autosave = FALSE",
+            id.0
+        ))
+        .await?
+        .optional_integer("latest")?;
+    if latest.is_some_and(|latest| latest > base.0) {
+        return Err(StoreError::Conflict { what: "revision" });
+    }
+    Ok(())
+}
+
+/// Keeps the text just saved as a revision, unless it is the text of the newest one (a
+/// save that changed only the sections, say); the saver's autosave is spent.
+async fn record_revision(
+    transaction: &mut Tx,
+    id: i64,
+    article: &ValidArticle,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    if let Some(saver) = article.saved_by {
+        transaction
+            .execute(statement!(
+                "DELETE FROM article_revisions
+                  WHERE article_id = ? AND autosave = TRUE AND author_id = ?",
+                id,
+                saver.0
+            ))
+            .await?;
+    }
+    let newest = transaction
+        .fetch_optional(statement!(
+            "SELECT title, subtitle, excerpt, body_markdown FROM article_revisions
+              WHERE article_id = ? AND autosave = FALSE ORDER BY id DESC LIMIT 1",
+            id
+        ))
+        .await?;
+    if let Some(newest) = newest
+        && newest.text("title")? == article.title
+        && newest.text("subtitle")? == article.subtitle
+        && newest.text("excerpt")? == article.excerpt
+        && newest.text("body_markdown")? == article.body_markdown
+    {
+        return Ok(());
+    }
+    transaction
+        .execute(statement!(
+            "INSERT INTO article_revisions (article_id, author_id, created_at, autosave, title,
+                subtitle, excerpt, body_markdown)
+             VALUES (?, ?, ?, FALSE, ?, ?, ?, ?)",
+            id,
+            article.saved_by.map(|user| user.0),
+            timestamp(now),
+            &article.title,
+            &article.subtitle,
+            &article.excerpt,
+            &article.body_markdown,
+        ))
+        .await?;
+    Ok(())
 }
 
 /// The path of a page's parent, refusing a parent that is not a page or lies under the

@@ -31,5 +31,6 @@ mod comments;
 mod discussion;
 mod mail;
 mod newsroom;
+mod revisions;
 mod schema;
 mod site;

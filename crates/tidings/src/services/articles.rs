@@ -5,7 +5,7 @@ use crate::cache::Tag;
 use crate::services::site;
 use tidings_domain::article::{ArticleInput, InvalidArticle};
 use tidings_domain::editorial;
-use tidings_domain::{Article, ArticleId, ArticleKind, Taxonomy, UserId};
+use tidings_domain::{Article, ArticleId, ArticleKind, RevisionId, Taxonomy, UserId};
 use tidings_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +14,13 @@ pub enum ArticleError {
     Invalid(#[from] InvalidArticle),
     #[error("no such article")]
     NotFound,
+    /// Someone saved the article after this editor opened it: their save is refused, not
+    /// written over it (two tabs, two editors).
+    #[error("edited by {by} at {at} since you opened it")]
+    EditedSince {
+        by: String,
+        at: time::OffsetDateTime,
+    },
     #[error(transparent)]
     Store(StoreError),
 }
@@ -58,7 +65,8 @@ pub async fn create_article(
     author_id: Option<UserId>,
 ) -> Result<Article, ArticleError> {
     let now = app.now();
-    let article = input.validate(now)?;
+    let mut article = input.validate(now)?;
+    article.saved_by = author_id;
     let kind = article.kind;
     let article = app
         .store
@@ -69,10 +77,20 @@ pub async fn create_article(
     Ok(article)
 }
 
+/// Who saves an article, and from which revision they started.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Saving {
+    pub by: Option<UserId>,
+    /// The newest revision when the editor opened it; `None` overwrites whatever came
+    /// between.
+    pub based_on: Option<RevisionId>,
+}
+
 pub async fn update_article(
     app: &App,
     id: ArticleId,
     input: ArticleInput,
+    saving: Saving,
 ) -> Result<Article, ArticleError> {
     let now = app.now();
     let before = app
@@ -88,12 +106,23 @@ pub async fn update_article(
     if before.is_revised_by(&article, now) {
         article.revised_at = Some(now);
     }
-    let article = app
-        .store
-        .update_article(id, &article, now)
-        .await
-        .map_err(|error| ArticleError::from_store(error, before.kind))?
-        .ok_or(ArticleError::NotFound)?;
+    article.saved_by = saving.by;
+    article.based_on = saving.based_on;
+    let article = match app.store.update_article(id, &article, now).await {
+        Err(StoreError::Conflict { what: "revision" }) => {
+            let revisions = app.store.revisions(id).await?;
+            let newest = revisions.iter().find(|revision| !revision.autosave);
+            return Err(ArticleError::EditedSince {
+                by: newest
+                    .and_then(|revision| revision.author_name.clone())
+                    .unwrap_or_else(|| "someone".into()),
+                at: newest.map_or(now, |revision| revision.created_at),
+            });
+        }
+        saved => saved
+            .map_err(|error| ArticleError::from_store(error, before.kind))?
+            .ok_or(ArticleError::NotFound)?,
+    };
     // Its page under any old address, and every list that showed it.
     site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
     Ok(article)

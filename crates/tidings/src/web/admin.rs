@@ -18,6 +18,7 @@ mod articles;
 mod comment;
 mod privacy;
 mod queue;
+mod revisions;
 mod session;
 mod settings;
 mod status;
@@ -31,6 +32,9 @@ pub use articles::{
 pub use comment::{edit_comment, reply_to_comment, update_comment};
 pub use privacy::{privacy_request, show_privacy};
 pub use queue::{list_comments, moderate_comments};
+pub use revisions::{
+    add_correction, autosave, delete_correction, restore_revision, show_revisions,
+};
 pub use session::{complete_setup, dashboard, show_login, show_setup, sign_in, sign_out};
 pub use settings::{save_discussion_settings, show_discussion_settings};
 pub use status::show_status;

@@ -19,7 +19,10 @@ use tidings_store::Page;
 mod archives;
 mod comment_form;
 mod pages;
-pub use archives::{show_section, show_section_page, show_tag, show_tag_page};
+pub use archives::{
+    show_corrections, show_corrections_page, show_section, show_section_page, show_tag,
+    show_tag_page,
+};
 pub use comment_form::post_comment;
 pub use pages::show_page;
 
@@ -430,16 +433,18 @@ pub(super) async fn article_page_html(
             None => Ok(None),
         }
     };
-    let (approved, author, terms) = tokio::try_join!(
+    let (approved, author, terms, corrections) = tokio::try_join!(
         app.store.approved_comments(article.id),
         author,
-        app.store.article_terms(article.id)
+        app.store.article_terms(article.id),
+        app.store.corrections_of(article.id)
     )?;
     let page = views::article_page(ArticlePageInput {
         site: app.site_view(),
         article,
         author,
         terms,
+        corrections,
         comments: &approved,
         own: extras.own,
         settings,
@@ -486,6 +491,27 @@ pub async fn show_feed(State(app): State<App>) -> Result<Response, AppError> {
         )
         .await?;
     let base_url = app.config.base_url();
+    let mut items = Vec::with_capacity(listed.items.len());
+    for summary in &listed.items {
+        // A correction travels with the article to feed readers, after its text.
+        let mut content_html = summary.article.body_html().as_str().to_owned();
+        for note in app.store.corrections_of(summary.article.id).await? {
+            content_html.push_str(&format!(
+                "<p class=\"correction\"><em>Correction, {}:</em> {}</p>",
+                views::human_date_time(note.created_at),
+                minijinja::HtmlEscape(&note.body)
+            ));
+        }
+        items.push(views::FeedItem {
+            title: summary.article.title.clone(),
+            link: format!("{base_url}{}", summary.article.permalink()),
+            pub_date: views::rss_date(summary.article.published_at),
+            author: summary.author_name.clone(),
+            excerpt: summary.article.excerpt(),
+            content_html,
+            comment_count: summary.approved_comments,
+        });
+    }
     let view = views::FeedPage {
         site: app.site_view(),
         self_url: format!("{base_url}/feed/"),
@@ -495,19 +521,7 @@ pub async fn show_feed(State(app): State<App>) -> Result<Response, AppError> {
                 .first()
                 .map_or(now, |summary| summary.article.updated_at),
         ),
-        items: listed
-            .items
-            .iter()
-            .map(|summary| views::FeedItem {
-                title: summary.article.title.clone(),
-                link: format!("{base_url}{}", summary.article.permalink()),
-                pub_date: views::rss_date(summary.article.published_at),
-                author: summary.author_name.clone(),
-                excerpt: summary.article.excerpt(),
-                content_html: summary.article.body_html().as_str().to_owned(),
-                comment_count: summary.approved_comments,
-            })
-            .collect(),
+        items,
     };
     let body = app.templates.render("feed.xml", &view)?;
     let mut response = (

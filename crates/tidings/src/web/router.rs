@@ -39,6 +39,11 @@ pub fn router(app: App) -> Router {
             "/category/{slug}/page/{number}/",
             get(public::show_section_page),
         )
+        .route("/corrections/", get(public::show_corrections))
+        .route(
+            "/corrections/page/{number}/",
+            get(public::show_corrections_page),
+        )
         .route("/tag/{slug}/", get(public::show_tag))
         .route("/tag/{slug}/page/{number}/", get(public::show_tag_page))
         .layer(DefaultBodyLimit::max(COMMENT_BODY_LIMIT))
@@ -239,6 +244,14 @@ pub fn admin_routes() -> AdminRoutes {
     .get("/admin/articles/{id}/preview", admin::preview_article)
     .post("/admin/articles/{id}/trash", admin::trash_article)
     .post("/admin/articles/{id}/restore", admin::restore_article)
+    .get("/admin/articles/{id}/revisions", admin::show_revisions)
+    .post(
+        "/admin/articles/{id}/revisions/{revision}/restore",
+        admin::restore_revision,
+    )
+    .post("/admin/articles/{id}/autosave", admin::autosave)
+    .post("/admin/articles/{id}/corrections", admin::add_correction)
+    .post("/admin/corrections/{id}/delete", admin::delete_correction)
     .get("/admin/pages", admin::list_pages)
     .get("/admin/pages/new", admin::new_page)
     .get_post(

@@ -175,8 +175,12 @@ async fn state(site: &TestApp) -> String {
             terms.push((used.term.name, used.term.slug, used.term.parent_id));
         }
     }
+    let history = (
+        store.revisions(article.id).await.unwrap().len(),
+        store.corrections_of(article.id).await.unwrap().len(),
+    );
     format!(
-        "{:?} {:?} {:?} {:?} {} {} {:?} {:?}",
+        "{history:?} {:?} {:?} {:?} {:?} {} {} {:?} {:?}",
         store.comment_counts().await.unwrap(),
         store
             .count_by_state(tidings_domain::ArticleKind::Article, now)

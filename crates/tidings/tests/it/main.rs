@@ -36,6 +36,8 @@ mod page_cache;
 mod privacy;
 /// The whole path: a reader comments, a moderator approves, the comment appears.
 mod reader_flow;
+/// Revisions, autosaves, the two-tabs warning, corrections.
+mod revisions;
 /// First-run setup and the command line.
 mod setup_and_cli;
 /// Public pages: the front page, permalinks, redirects, 404s, headers.

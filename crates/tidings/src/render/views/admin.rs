@@ -165,6 +165,28 @@ pub struct EditorValues {
     /// The chosen sections, the primary one first.
     pub sections: Vec<String>,
     pub tags: String,
+    /// The newest revision when the editor was opened (a hidden field).
+    pub base_revision: String,
+    /// "Save over their changes", offered after a conflict.
+    pub overwrite: bool,
+    /// A correction note as typed, kept when it was refused.
+    pub correction: String,
+}
+
+#[derive(Serialize)]
+pub struct RevisionRow {
+    pub id: i64,
+    pub date: String,
+    pub author: Option<String>,
+    pub autosave: bool,
+    pub title: String,
+}
+
+#[derive(Serialize)]
+pub struct CorrectionRow {
+    pub id: i64,
+    pub date: String,
+    pub body: String,
 }
 
 #[derive(Serialize)]
@@ -186,6 +208,23 @@ pub struct EditorPage {
     /// For a page: the pages it may be filed under.
     pub parent_choices: Vec<Choice>,
     pub in_trash: bool,
+    /// The newest revisions, newest first.
+    pub revisions: Vec<RevisionRow>,
+    /// This editor's autosave, when it is newer than the text shown.
+    pub autosave: Option<RevisionRow>,
+    pub corrections: Vec<CorrectionRow>,
+}
+
+#[derive(Serialize)]
+pub struct RevisionsPage {
+    #[serde(flatten)]
+    pub chrome: Chrome,
+    pub id: i64,
+    pub title: String,
+    pub revisions: Vec<RevisionRow>,
+    pub from: Option<RevisionRow>,
+    pub to: Option<RevisionRow>,
+    pub fields: Vec<tidings_domain::revision::FieldDiff>,
 }
 
 #[derive(Serialize)]

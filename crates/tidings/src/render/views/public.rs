@@ -6,6 +6,7 @@ use crate::services::comments::PendingPreview;
 use minijinja::Value;
 use serde::Serialize;
 use tidings_domain::comment::{self, ThreadNode};
+use tidings_domain::correction::Correction;
 use tidings_domain::discussion::CommentOrder;
 use tidings_domain::text::{render_comment, render_comment_preview};
 use tidings_domain::{
@@ -74,6 +75,84 @@ pub struct ArchiveHeading {
     pub feed_url: Option<String>,
 }
 
+#[derive(Debug, Serialize)]
+pub struct CorrectionView {
+    pub date: String,
+    pub date_iso: String,
+    pub body: String,
+}
+
+impl CorrectionView {
+    pub fn new(note: &Correction) -> CorrectionView {
+        CorrectionView {
+            date: human_date_time(note.created_at),
+            date_iso: iso_date(note.created_at),
+            body: note.body.clone(),
+        }
+    }
+}
+
+/// The schema.org description of an article, as JSON that is safe inside a `<script>`
+/// element: every `<` is escaped, so no text in it can close the element.
+fn structured_data(
+    article: &Article,
+    permalink: &str,
+    author: Option<&str>,
+    site: &SiteView,
+    corrections: &[Correction],
+) -> Value {
+    let modified = corrections
+        .iter()
+        .map(|note| note.created_at)
+        .chain(article.revised_at)
+        .max()
+        .unwrap_or(article.published_at)
+        .max(article.published_at);
+    let mut data = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": if article.kind == tidings_domain::ArticleKind::Page { "WebPage" } else { "NewsArticle" },
+        "headline": article.title,
+        "url": format!("{}{permalink}", site.base_url),
+        "datePublished": iso_date(article.published_at),
+        "dateModified": iso_date(modified),
+    });
+    if let Some(author) = author {
+        data["author"] = serde_json::json!({ "@type": "Person", "name": author });
+    }
+    if !corrections.is_empty() {
+        data["correction"] = corrections
+            .iter()
+            .map(|note| {
+                serde_json::json!({
+                    "@type": "CorrectionComment",
+                    "text": note.body,
+                    "datePublished": iso_date(note.created_at),
+                })
+            })
+            .collect();
+    }
+    let json = data.to_string().replace('<', "\\u003c");
+    Value::from_safe_string(json)
+}
+
+#[derive(Debug, Serialize)]
+pub struct CorrectedArticle {
+    pub title: String,
+    pub permalink: String,
+    pub correction: CorrectionView,
+}
+
+/// The public corrections page.
+#[derive(Debug, Serialize)]
+pub struct CorrectionsPage {
+    pub site: SiteView,
+    pub noindex: bool,
+    pub corrections: Vec<CorrectedArticle>,
+    pub page: u32,
+    pub newer_url: Option<String>,
+    pub older_url: Option<String>,
+}
+
 /// A section or tag as an article shows it.
 #[derive(Debug, Serialize)]
 pub struct TermLink {
@@ -108,6 +187,11 @@ pub struct ArticleView {
     /// Its primary section first.
     pub sections: Vec<TermLink>,
     pub tags: Vec<TermLink>,
+    /// Correction notes, oldest first.
+    pub corrections: Vec<CorrectionView>,
+    /// *HTML-safe JSON*: the schema.org `NewsArticle` search engines read, with its
+    /// `dateModified`.
+    pub structured_data: Value,
     pub body_html: Value,
     pub comments_open: bool,
 }
@@ -250,6 +334,8 @@ pub struct ArticlePageInput<'a> {
     pub author: Option<String>,
     /// Its sections and tags.
     pub terms: Vec<Term>,
+    /// Its correction notes, oldest first.
+    pub corrections: Vec<Correction>,
     /// The approved comments, oldest first.
     pub comments: &'a [Comment],
     /// The reader's own comment, through its signed link.
@@ -357,6 +443,13 @@ pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCo
             max_url: comment::MAX_URL_CHARS,
         }
     });
+    let described = structured_data(
+        article,
+        &permalink,
+        input.author.as_deref(),
+        &input.site,
+        &input.corrections,
+    );
     Ok(ArticlePage {
         site: input.site,
         // A page showing a pending comment or a reply form is a variant of the article, not
@@ -376,6 +469,8 @@ pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCo
             author: input.author,
             sections: term_links(&input.terms, Taxonomy::Section),
             tags: term_links(&input.terms, Taxonomy::Tag),
+            corrections: input.corrections.iter().map(CorrectionView::new).collect(),
+            structured_data: described,
             body_html: safe(&article.body_html()),
             comments_open,
         },
@@ -473,4 +568,52 @@ pub struct ErrorPage {
     pub title: String,
     pub message: String,
     pub kept_text: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn structured_data_cannot_close_its_script_element() {
+        let now = datetime!(2026-06-01 12:00 UTC);
+        let article = Article {
+            id: tidings_domain::ArticleId(1),
+            kind: tidings_domain::ArticleKind::Article,
+            slug: tidings_domain::Slug::parse("x").unwrap(),
+            title: "</script><script>alert(1)</script>".into(),
+            subtitle: String::new(),
+            excerpt: String::new(),
+            body_markdown: String::new(),
+            status: tidings_domain::ArticleStatus::Published,
+            published_at: now,
+            updated_at: now,
+            revised_at: None,
+            trashed: None,
+            author_id: None,
+            comments_open: true,
+            sticky: false,
+            parent_id: None,
+            page_path: None,
+        };
+        let site = SiteView {
+            title: "Site".into(),
+            tagline: String::new(),
+            base_url: "https://news.example".into(),
+        };
+        let note = Correction {
+            id: tidings_domain::CorrectionId(1),
+            article_id: article.id,
+            revision_id: None,
+            body: "<!-- </SCRIPT >".into(),
+            created_at: now + time::Duration::hours(1),
+        };
+        let json = structured_data(&article, "/2026/06/x/", Some("<b>"), &site, &[note]);
+        let text = json.to_string();
+        assert!(!text.contains('<'), "{text}");
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed["headline"], "</script><script>alert(1)</script>");
+        assert_eq!(parsed["dateModified"], "2026-06-01T13:00:00Z");
+    }
 }

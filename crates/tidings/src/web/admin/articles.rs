@@ -1,9 +1,9 @@
 //! The article and page lists and the editor: new, edit, preview, save, trash, restore.
 
 use crate::app::App;
-use crate::render::views::admin::{Choice, EditorPage, EditorValues};
+use crate::render::views::admin::{Choice, CorrectionRow, EditorPage, EditorValues, RevisionRow};
 use crate::render::views::{FormErrors, FormValues, human_date_time};
-use crate::services::articles::{self, ArticleError, TrashError};
+use crate::services::articles::{self, ArticleError, Saving, TrashError};
 use crate::services::site;
 use crate::web::error::AppError;
 use crate::web::extract::{Admin, FormFields};
@@ -13,7 +13,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use tidings_domain::article::{ArticleInput, InvalidArticle};
 use tidings_domain::term::as_tree;
-use tidings_domain::{Article, ArticleId, ArticleKind, ArticleStatus, Taxonomy, TermId};
+use tidings_domain::{
+    Article, ArticleId, ArticleKind, ArticleStatus, RevisionId, Taxonomy, TermId,
+};
 use tidings_store::{ArticleFilter, Page};
 use time::PrimitiveDateTime;
 use time::macros::format_description;
@@ -25,8 +27,9 @@ use crate::web::extract::AdminForm;
 const DATE_INPUT: &[time::format_description::FormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]");
 
-async fn editor_values(app: &App, article: &Article) -> Result<EditorValues, AppError> {
+pub(super) async fn editor_values(app: &App, article: &Article) -> Result<EditorValues, AppError> {
     let terms = app.store.article_terms(article.id).await?;
+    let base_revision = app.store.latest_revision(article.id).await?;
     let (sections, tags): (Vec<_>, Vec<_>) = terms
         .into_iter()
         .partition(|term| term.taxonomy == Taxonomy::Section);
@@ -55,10 +58,13 @@ async fn editor_values(app: &App, article: &Article) -> Result<EditorValues, App
             .map(|term| term.name.as_str())
             .collect::<Vec<_>>()
             .join(", "),
+        base_revision: base_revision.map(|id| id.0.to_string()).unwrap_or_default(),
+        overwrite: false,
+        correction: String::new(),
     })
 }
 
-async fn editor(
+pub(super) async fn editor(
     app: &App,
     admin: &Admin,
     status: StatusCode,
@@ -119,8 +125,15 @@ async fn editor(
         Vec::new()
     };
     let now = app.now();
+    let (revisions, autosave, corrections) = match article {
+        Some(article) => history(app, admin, article).await?,
+        None => (Vec::new(), None, Vec::new()),
+    };
     let page = EditorPage {
         chrome: chrome(app, admin, kind_section(kind), notice).await?,
+        revisions,
+        autosave,
+        corrections,
         warnings,
         id: article.map(|article| article.id.0),
         permalink: article
@@ -137,6 +150,54 @@ async fn editor(
         parent_choices,
     };
     render(app, status, "admin/article_edit.html", page)
+}
+
+/// An article's newest revisions, this editor's autosave when it is newer than the saved
+/// text, and the article's corrections.
+async fn history(
+    app: &App,
+    admin: &Admin,
+    article: &Article,
+) -> Result<(Vec<RevisionRow>, Option<RevisionRow>, Vec<CorrectionRow>), AppError> {
+    const SHOWN: usize = 10;
+    let all = app.store.revisions(article.id).await?;
+    let newest_saved = all.iter().find(|revision| !revision.autosave).map(|r| r.id);
+    let autosave = all
+        .iter()
+        .find(|revision| {
+            revision.autosave
+                && revision.author_id == Some(admin.user.id)
+                && newest_saved.is_none_or(|saved| revision.id > saved)
+        })
+        .map(revision_row);
+    let revisions = all
+        .iter()
+        .filter(|revision| !revision.autosave)
+        .take(SHOWN)
+        .map(revision_row)
+        .collect();
+    let corrections = app
+        .store
+        .corrections_of(article.id)
+        .await?
+        .into_iter()
+        .map(|note| CorrectionRow {
+            id: note.id.0,
+            date: human_date_time(note.created_at),
+            body: note.body,
+        })
+        .collect();
+    Ok((revisions, autosave, corrections))
+}
+
+pub(super) fn revision_row(revision: &tidings_domain::revision::Revision) -> RevisionRow {
+    RevisionRow {
+        id: revision.id.0,
+        date: human_date_time(revision.created_at),
+        author: revision.author_name.clone(),
+        autosave: revision.autosave,
+        title: revision.text.title.clone(),
+    }
 }
 
 /// The pages a page may be filed under: every page but itself and those under it.
@@ -248,7 +309,7 @@ pub async fn edit_article(
     .await
 }
 
-async fn find_article(app: &App, id: &str) -> Result<Article, AppError> {
+pub(super) async fn find_article(app: &App, id: &str) -> Result<Article, AppError> {
     let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
     app.store
         .article_by_id(ArticleId(id))
@@ -287,6 +348,9 @@ fn article_from_form(
         parent: form.get("parent").trim().to_owned(),
         sections,
         tags: form.get("tags").to_owned(),
+        base_revision: form.get("base_revision").trim().to_owned(),
+        overwrite: form.checked("overwrite"),
+        correction: String::new(),
     };
     let mut invalid = InvalidArticle::default();
     let published_at = if values.published_at.is_empty() {
@@ -391,8 +455,20 @@ async fn save_article(
         None => ArticleKind::parse(form.get("kind")).unwrap_or(ArticleKind::Article),
     };
     let (values, input) = article_from_form(form, kind, app.now());
+    // The revision the editor started from; one they chose to save over is not checked.
+    let saving = Saving {
+        by: Some(admin.user.id),
+        based_on: values
+            .base_revision
+            .parse()
+            .ok()
+            .map(RevisionId)
+            .filter(|_| !values.overwrite),
+    };
     let result = match (input, existing) {
-        (Ok(input), Some(article)) => articles::update_article(app, article.id, input).await,
+        (Ok(input), Some(article)) => {
+            articles::update_article(app, article.id, input, saving).await
+        }
         (Ok(input), None) => articles::create_article(app, input, Some(admin.user.id)).await,
         (Err(invalid), _) => Err(ArticleError::Invalid(invalid)),
     };
@@ -404,6 +480,17 @@ async fn save_article(
         Err(ArticleError::Invalid(invalid)) => {
             let errors = error_list(invalid);
             let status = StatusCode::UNPROCESSABLE_ENTITY;
+            editor(app, admin, status, existing, values, errors, None).await
+        }
+        Err(ArticleError::EditedSince { by, at }) => {
+            let message = format!(
+                "This article was edited by {by} at {} since you opened it. Your text is \
+                 below, not saved: compare it with theirs under Revisions, then tick “Save \
+                 over their changes” to replace them.",
+                human_date_time(at)
+            );
+            let errors = vec![("base_revision".to_owned(), message)];
+            let status = StatusCode::CONFLICT;
             editor(app, admin, status, existing, values, errors, None).await
         }
         Err(ArticleError::NotFound) => Err(AppError::NotFound),

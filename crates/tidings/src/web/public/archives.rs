@@ -1,11 +1,13 @@
 //! A section's or tag's archive: its published articles, newest first, at
 //! `/category/slug/` and `/tag/slug/` (WordPress's addresses, so imported links keep
-//! working), with `page/N/` after them.
+//! working), with `page/N/` after them; and the corrections page, `/corrections/`.
 
 use super::{PUBLIC, html, redirect};
 use crate::app::App;
 use crate::cache::Tag;
-use crate::render::views::{ArchiveHeading, ArticleListItem, FrontPage};
+use crate::render::views::{
+    ArchiveHeading, ArticleListItem, CorrectedArticle, CorrectionView, CorrectionsPage, FrontPage,
+};
 use crate::web::error::AppError;
 use crate::web::page_cache::CacheTags;
 use axum::extract::{Path, State};
@@ -115,6 +117,69 @@ async fn archive(
         older_url: listed.more.then(|| page_url(number + 1)),
     };
     let body = app.templates.render("index.html", &view)?;
+    let mut response = html(StatusCode::OK, body, PUBLIC);
+    let next_scheduled = app.store.next_publication_after(now).await?;
+    response
+        .extensions_mut()
+        .insert(CacheTags(vec![Tag::Lists], next_scheduled));
+    Ok(response)
+}
+
+/// `/corrections/`: every correction note on a public article, newest first.
+pub async fn show_corrections(State(app): State<App>) -> Result<Response, AppError> {
+    corrections(&app, 1).await
+}
+
+pub async fn show_corrections_page(
+    State(app): State<App>,
+    Path(number): Path<String>,
+) -> Result<Response, AppError> {
+    match number.parse::<u32>() {
+        Ok(0) | Err(_) => Err(AppError::NotFound),
+        Ok(1) => Ok(redirect(StatusCode::MOVED_PERMANENTLY, "/corrections/")),
+        Ok(number) => corrections(&app, number).await,
+    }
+}
+
+async fn corrections(app: &App, number: u32) -> Result<Response, AppError> {
+    const PER_PAGE: u32 = 50;
+    let now = app.now();
+    let page = Page {
+        number,
+        size: PER_PAGE,
+    };
+    let mut listed = app
+        .store
+        .public_corrections(now, PER_PAGE + 1, page.offset())
+        .await?;
+    if listed.is_empty() && number > 1 {
+        return Err(AppError::NotFound);
+    }
+    let more = listed.len() > PER_PAGE as usize;
+    listed.truncate(PER_PAGE as usize);
+    let page_url = |page: u32| {
+        if page <= 1 {
+            "/corrections/".to_owned()
+        } else {
+            format!("/corrections/page/{page}/")
+        }
+    };
+    let view = CorrectionsPage {
+        site: app.site_view(),
+        noindex: false,
+        corrections: listed
+            .iter()
+            .map(|(note, article)| CorrectedArticle {
+                title: article.title.clone(),
+                permalink: article.permalink(),
+                correction: CorrectionView::new(note),
+            })
+            .collect(),
+        page: number,
+        newer_url: (number > 1).then(|| page_url(number - 1)),
+        older_url: more.then(|| page_url(number + 1)),
+    };
+    let body = app.templates.render("corrections.html", &view)?;
     let mut response = html(StatusCode::OK, body, PUBLIC);
     let next_scheduled = app.store.next_publication_after(now).await?;
     response

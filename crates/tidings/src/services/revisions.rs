@@ -1,0 +1,105 @@
+//! Revisions (restoring one, autosaving) and corrections.
+
+use crate::app::App;
+use crate::cache::Tag;
+use crate::services::articles::{self, ArticleError, Saving};
+use crate::services::site;
+use tidings_domain::article::ArticleInput;
+use tidings_domain::correction::{self, Correction};
+use tidings_domain::revision::{Revision, RevisionText};
+use tidings_domain::{Article, ArticleId, CorrectionId, RevisionId, Taxonomy, UserId};
+use tidings_store::StoreError;
+
+/// Makes a revision's text the article's again, keeping everything else (state, date,
+/// sections); the restore is itself a new revision, so it can be undone the same way.
+pub async fn restore_revision(
+    app: &App,
+    article: &Article,
+    revision: RevisionId,
+    by: UserId,
+) -> Result<Article, ArticleError> {
+    let revision = app
+        .store
+        .revision(revision)
+        .await?
+        .filter(|revision| revision.article_id == article.id)
+        .ok_or(ArticleError::NotFound)?;
+    let terms = app.store.article_terms(article.id).await?;
+    let (sections, tags): (Vec<_>, Vec<_>) = terms
+        .into_iter()
+        .partition(|term| term.taxonomy == Taxonomy::Section);
+    let input = ArticleInput {
+        kind: Some(article.kind),
+        title: revision.text.title,
+        slug: article.slug.to_string(),
+        subtitle: revision.text.subtitle,
+        excerpt: revision.text.excerpt,
+        body_markdown: revision.text.body_markdown,
+        status: Some(article.status),
+        published_at: Some(article.published_at),
+        comments_open: article.comments_open,
+        sticky: article.sticky,
+        parent_id: article.parent_id,
+        sections: sections.into_iter().map(|term| term.id).collect(),
+        tags: tags.into_iter().map(|term| term.name).collect(),
+    };
+    let saving = Saving {
+        by: Some(by),
+        based_on: None,
+    };
+    articles::update_article(app, article.id, input, saving).await
+}
+
+/// Keeps what an editor has typed but not saved; `None` when the article is gone.
+pub async fn autosave(
+    app: &App,
+    article: ArticleId,
+    by: UserId,
+    text: RevisionText,
+) -> Result<Option<Revision>, StoreError> {
+    let text = RevisionText {
+        title: tidings_domain::text::clean_line(&text.title),
+        subtitle: tidings_domain::text::clean_line(&text.subtitle),
+        excerpt: tidings_domain::text::clean_text(text.excerpt.trim()),
+        body_markdown: tidings_domain::text::clean_text(&text.body_markdown),
+    };
+    app.store.autosave(article, by, &text, app.now()).await
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CorrectionError {
+    /// The message shown beside the field.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no such article")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Adds a dated correction note to an article; the article shows "Updated" from then on.
+pub async fn add_correction(
+    app: &App,
+    article: ArticleId,
+    typed: &str,
+    by: UserId,
+) -> Result<Correction, CorrectionError> {
+    let body = correction::check_note(typed).map_err(CorrectionError::Invalid)?;
+    let note = app
+        .store
+        .add_correction(article, &body, Some(by), app.now())
+        .await?
+        .ok_or(CorrectionError::NotFound)?;
+    site::pages_changed(app, &[Tag::Article(article), Tag::Lists]).await?;
+    Ok(note)
+}
+
+pub async fn delete_correction(app: &App, id: CorrectionId) -> Result<(), CorrectionError> {
+    let article = app
+        .store
+        .delete_correction(id)
+        .await?
+        .ok_or(CorrectionError::NotFound)?;
+    site::pages_changed(app, &[Tag::Article(article), Tag::Lists]).await?;
+    Ok(())
+}
