@@ -142,3 +142,30 @@ test("the editor autosaves what is typed, and a revision is compared and restore
     site.stop();
   }
 });
+
+test("the dashboard opens first, with its chart and the numbers behind it", async () => {
+  const site = await startSite();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await createOwner(page, site);
+    await page.goto(`${site.url}/admin/`);
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    await page.getByRole("heading", { name: /Waiting for review/ }).waitFor();
+    const chart = page.getByRole("img", { name: /Comments per day over the last 30 days/ });
+    assert.ok(await chart.isVisible());
+    const box = await chart.boundingBox();
+    assert.ok(box.width > 300 && box.height > 80, JSON.stringify(box));
+    // The welcome article's sample comment is the one bar (today's, or yesterday's if
+    // midnight passed since the site started); the table says the same.
+    assert.equal(await page.locator("svg.comment-chart rect").count(), 1);
+    await page.getByText("The numbers, day by day").click();
+    const rows = page.locator("table.chart-table tbody tr");
+    assert.equal(await rows.count(), 30);
+    const texts = await rows.allInnerTexts();
+    assert.equal(texts.filter((text) => /\t1\t0\t0$/.test(text)).length, 1, texts.join("\n"));
+    assert.equal(texts.filter((text) => /\t0\t0\t0$/.test(text)).length, 29);
+    await screenshot(page, "admin-dashboard");
+  } finally {
+    site.stop();
+  }
+});

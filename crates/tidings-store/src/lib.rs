@@ -10,6 +10,7 @@
 //! - [`TermStore`] (`terms.rs`): sections and tags.
 //! - [`RevisionStore`] (`revisions.rs`): revisions, autosaves and corrections.
 //! - [`CommentStore`] (`comments.rs`): comments, the moderation queue, personal data.
+//! - [`DeskStore`] (`desk.rs`): what the dashboard counts.
 //! - [`DiscussionStore`] (`discussion.rs`): the spam filter's counts and readers' reports.
 //! - [`MailStore`] (`mail.rs`): subscriptions and the ledger of mail sent.
 //! - [`AccountStore`] (`accounts.rs`): users, sessions and the sign-in throttle.
@@ -24,6 +25,7 @@ mod accounts;
 mod articles;
 mod comments;
 mod database;
+mod desk;
 mod discussion;
 mod mail;
 mod migrations;
@@ -39,6 +41,7 @@ pub use accounts::AccountStore;
 pub use articles::ArticleStore;
 pub use comments::CommentStore;
 pub use database::SqlStore;
+pub use desk::{DayCount, DeskStore, ReportedComment};
 pub use discussion::DiscussionStore;
 pub use mail::MailStore;
 pub use postgres::{PostgresOptions, PostgresStore, fresh_schema_url};
@@ -147,6 +150,7 @@ pub trait Store:
     ArticleStore
     + TermStore
     + RevisionStore
+    + DeskStore
     + CommentStore
     + DiscussionStore
     + MailStore
@@ -159,6 +163,7 @@ impl<T> Store for T where
     T: ArticleStore
         + TermStore
         + RevisionStore
+        + DeskStore
         + CommentStore
         + DiscussionStore
         + MailStore

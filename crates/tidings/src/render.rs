@@ -6,6 +6,7 @@
 //! errors (a typo in a theme fails loudly instead of rendering blank), and output is
 //! HTML-escaped unless a view marked a value as [`SafeHtml`](tidings_domain::SafeHtml).
 
+pub mod chart;
 pub mod views;
 
 use minijinja::{Environment, UndefinedBehavior};
@@ -40,6 +41,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "admin/article_edit.html",
     "admin/terms.html",
     "admin/revisions.html",
+    "admin/dashboard.html",
     "admin/discussion.html",
     "admin/status.html",
     "admin/comment_edit.html",

@@ -28,6 +28,7 @@ mod support;
 mod accounts;
 mod articles;
 mod comments;
+mod desk;
 mod discussion;
 mod mail;
 mod newsroom;

@@ -16,6 +16,7 @@ use tidings_domain::Role;
 mod article_list;
 mod articles;
 mod comment;
+mod dashboard;
 mod privacy;
 mod queue;
 mod revisions;
@@ -30,12 +31,13 @@ pub use articles::{
     trash_article, update_article,
 };
 pub use comment::{edit_comment, reply_to_comment, update_comment};
+pub use dashboard::dashboard;
 pub use privacy::{privacy_request, show_privacy};
 pub use queue::{list_comments, moderate_comments};
 pub use revisions::{
     add_correction, autosave, delete_correction, restore_revision, show_revisions,
 };
-pub use session::{complete_setup, dashboard, show_login, show_setup, sign_in, sign_out};
+pub use session::{complete_setup, show_login, show_setup, sign_in, sign_out};
 pub use settings::{save_discussion_settings, show_discussion_settings};
 pub use status::show_status;
 pub use terms::{

@@ -435,3 +435,61 @@ async fn sticky_articles_lead_the_front_page_and_updates_are_shown() {
     let front = body(reader.get("/").await).await;
     assert!(!front.contains("entry-sticky"));
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_what_needs_the_desk_and_a_month_of_comments() {
+    let site = TestApp::spawn().await;
+    site.open_discussion().await;
+    let editor = site.moderator().await;
+    for (title, status, date) in [
+        ("Needs a look", "pending", "2026-05-01T09:00"),
+        ("Goes out tomorrow", "published", "2026-06-02T08:00"),
+    ] {
+        saved(
+            &editor,
+            "/admin/articles",
+            &[
+                ("title", title),
+                ("body", "Text."),
+                ("status", status),
+                ("published_at", date),
+            ],
+        )
+        .await;
+    }
+    let story = site.article("Story").await;
+    let reader = site.reader();
+    let posted = reader
+        .comment(
+            &story,
+            &[
+                ("author", "Ann"),
+                ("email", "ann@example.com"),
+                ("comment", "First!"),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+
+    let page = body(editor.get("/admin/").await).await;
+    assert!(
+        page.contains("Waiting for review <span class=\"count\">(1)</span>"),
+        "{page}"
+    );
+    assert!(page.contains("Needs a look"));
+    assert!(
+        page.contains("Goes out tomorrow</a>, June 2, 2026 at 08:00 UTC"),
+        "{page}"
+    );
+    // The chart and its table agree: today, the welcome article's sample comment and
+    // Ann's (approved: the discussion is open), in the last of 30 rows.
+    assert_eq!(page.matches("<tr><th scope=\"row\">").count(), 30);
+    assert!(
+        page.contains(
+            "<time datetime=\"2026-06-01\">Jun 1</time></th><td>2</td><td>0</td><td>0</td>"
+        )
+    );
+    assert!(page.contains("<title>Jun 1: 2 approved</title>"));
+    assert_eq!(page.matches("<rect class=\"bar-").count(), 1);
+    assert!(page.contains("role=\"img\""));
+}

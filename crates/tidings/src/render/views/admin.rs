@@ -315,3 +315,35 @@ pub struct PrivacyPage {
     pub email: String,
     pub error: Option<String>,
 }
+
+/// An article the desk should look at.
+#[derive(Serialize)]
+pub struct DeskArticle {
+    pub id: i64,
+    pub title: String,
+    pub author: Option<String>,
+    pub date: String,
+}
+
+#[derive(Serialize)]
+pub struct DeskComment {
+    pub id: i64,
+    pub author_name: String,
+    pub article_title: String,
+    pub reports: u64,
+    pub status: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct DashboardPage {
+    #[serde(flatten)]
+    pub chrome: Chrome,
+    pub pending_articles: Vec<DeskArticle>,
+    pub pending_total: u64,
+    pub scheduled: Vec<DeskArticle>,
+    pub scheduled_total: u64,
+    pub reported: Vec<DeskComment>,
+    pub chart: crate::render::chart::Chart,
+    /// Comments over the chart's 30 days, by status.
+    pub month: crate::render::chart::DayRow,
+}

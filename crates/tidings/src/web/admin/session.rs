@@ -8,7 +8,7 @@ use crate::services::comments::Commenter;
 use crate::services::site;
 use crate::web::error::AppError;
 use crate::web::extract::{
-    Admin, FormFields, cookie, device_cookie_name, session_cookie_name, set_cookie,
+    FormFields, cookie, device_cookie_name, session_cookie_name, set_cookie,
 };
 use crate::web::public::redirect;
 use axum::extract::{RawQuery, State};
@@ -18,10 +18,6 @@ use tidings_domain::Role;
 
 use super::{query_value, render};
 use crate::web::extract::AdminForm;
-
-pub async fn dashboard(_admin: Admin) -> Response {
-    redirect(StatusCode::SEE_OTHER, "/admin/comments")
-}
 
 fn session_cookie(app: &App, value: &str, max_age: i64) -> HeaderValue {
     set_cookie(
