@@ -169,3 +169,39 @@ test("the dashboard opens first, with its chart and the numbers behind it", asyn
     site.stop();
   }
 });
+
+test("the editor previews as it is typed, with a toolbar, and without script a Preview button", async () => {
+  const site = await startSite();
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await createOwner(page, site);
+    await page.goto(`${site.url}/admin/articles/new`);
+    const body = page.getByLabel("Body (Markdown)");
+    await body.fill("The vote was close.");
+    await body.selectText();
+    await page.getByRole("toolbar", { name: "Formatting" }).getByRole("button", { name: "Bold" }).click();
+    assert.equal(await body.inputValue(), "**The vote was close.**");
+    const preview = page.getByRole("region", { name: "Preview" });
+    await preview.locator("strong", { hasText: "The vote was close." }).waitFor();
+    await page.locator("#word-count", { hasText: "4 words · 1 min read" }).waitFor();
+    await page.keyboard.press("Control+Shift+P");
+    assert.equal(await preview.isVisible(), false);
+
+    // Without script: a plain textarea, and Preview opens the page as readers will see it.
+    const plainContext = await browser.newContext({ javaScriptEnabled: false, storageState: await context.storageState() });
+    const plain = await plainContext.newPage();
+    await plain.goto(`${site.url}/admin/articles/new`);
+    assert.equal(await plain.getByRole("toolbar").count(), 0);
+    await plain.getByLabel("Title", { exact: true }).fill("Close vote");
+    await plain.getByLabel("Body (Markdown)").fill("The vote was *close*.");
+    const [opened] = await Promise.all([
+      plainContext.waitForEvent("page"),
+      plain.getByRole("button", { name: "Preview" }).click(),
+    ]);
+    await opened.getByRole("heading", { name: "Close vote" }).waitFor();
+    await opened.locator("em", { hasText: "close" }).waitFor();
+  } finally {
+    site.stop();
+  }
+});

@@ -162,6 +162,28 @@ pub fn excerpt_from_markdown(markdown: &str, max_words: usize) -> String {
     excerpt.join(" ")
 }
 
+/// How many words an article's text has, as readers read it (the Markdown's marks and
+/// link addresses are not words).
+pub fn word_count(markdown: &str) -> usize {
+    let mut words = 0;
+    for event in Parser::new(markdown) {
+        if let Event::Text(piece) | Event::Code(piece) = event {
+            // A stray "." after a link is its own piece of text, not a word.
+            words += piece
+                .split_whitespace()
+                .filter(|word| word.chars().any(char::is_alphanumeric))
+                .count();
+        }
+    }
+    words
+}
+
+/// Minutes a reader takes for `words` words, at 230 words a minute (the usual adult
+/// reading speed for non-fiction); at least one.
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(230).max(1)
+}
+
 /// Renders a reader's comment: paragraphs from blank lines, `<br>` from single line breaks,
 /// bare http(s) URLs made clickable, WordPress's small tag allow-list, and
 /// `rel="nofollow ugc"` on every link.
@@ -413,5 +435,23 @@ mod tests {
     fn strip_tags_gives_visible_text() {
         assert_eq!(strip_tags("<b>viagra</b> &amp; co"), "viagra & co");
         assert_eq!(strip_tags("v<i></i>iagra"), "viagra");
+    }
+}
+
+#[cfg(test)]
+mod counting_tests {
+    use super::*;
+
+    #[test]
+    fn words_are_counted_as_readers_read_them() {
+        assert_eq!(word_count(""), 0);
+        assert_eq!(
+            word_count("**Bold** words and [a link](https://example.com/x)."),
+            5
+        );
+        assert_eq!(word_count("# Title\n\nOne two.\n\n- three\n- four"), 5);
+        assert_eq!(reading_minutes(0), 1);
+        assert_eq!(reading_minutes(230), 1);
+        assert_eq!(reading_minutes(231), 2);
     }
 }

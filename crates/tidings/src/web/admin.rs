@@ -17,6 +17,7 @@ mod article_list;
 mod articles;
 mod comment;
 mod dashboard;
+mod preview;
 mod privacy;
 mod queue;
 mod revisions;
@@ -32,6 +33,7 @@ pub use articles::{
 };
 pub use comment::{edit_comment, reply_to_comment, update_comment};
 pub use dashboard::dashboard;
+pub use preview::preview;
 pub use privacy::{privacy_request, show_privacy};
 pub use queue::{list_comments, moderate_comments};
 pub use revisions::{

@@ -242,6 +242,7 @@ pub fn admin_routes() -> AdminRoutes {
         admin::update_article,
     )
     .get("/admin/articles/{id}/preview", admin::preview_article)
+    .post("/admin/preview", admin::preview)
     .post("/admin/articles/{id}/trash", admin::trash_article)
     .post("/admin/articles/{id}/restore", admin::restore_article)
     .get("/admin/articles/{id}/revisions", admin::show_revisions)

@@ -211,3 +211,59 @@ async fn corrections_are_dated_at_the_end_of_the_article_on_their_page_and_in_th
         "escaped twice: HTML in XML"
     );
 }
+
+#[tokio::test]
+async fn the_preview_renders_the_typed_text_with_the_public_pages_code() {
+    let site = TestApp::spawn().await;
+    let editor = site.moderator().await;
+    let csrf = editor.csrf.clone();
+    let fragment = editor
+        .reader
+        .post(
+            "/admin/preview?fragment",
+            &[
+                ("csrf", csrf.as_str()),
+                ("body", "Some **bold** words.\n\n<script>x()</script>"),
+            ],
+        )
+        .await;
+    assert_eq!(fragment.status(), StatusCode::OK);
+    assert_eq!(fragment.headers()["cache-control"], "private, no-store");
+    let html = body(fragment).await;
+    assert!(html.contains("<strong>bold</strong>"), "{html}");
+    assert!(html.contains("3 words · 1 min read"), "{html}");
+    assert!(!html.contains("<script"), "sanitised as on the public page");
+    let page = editor
+        .post(
+            "/admin/preview",
+            &[
+                ("title", "Typed headline"),
+                ("subtitle", "Its standfirst"),
+                ("body", "Typed body."),
+            ],
+        )
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = body(page).await;
+    assert!(page.contains("<h1 class=\"entry-title\">Typed headline</h1>"));
+    assert!(page.contains("Its standfirst") && page.contains("<p>Typed body.</p>"));
+    // The editor counts the saved text's words too.
+    let created = editor
+        .post(
+            "/admin/articles",
+            &[
+                ("title", "Counted"),
+                ("body", "One two three four."),
+                ("status", "draft"),
+            ],
+        )
+        .await;
+    let editor_page = body(editor.get(&location(&created)).await).await;
+    assert!(editor_page.contains("4 words · 1 min read"));
+    // No token, no preview.
+    let forged = site
+        .reader()
+        .post("/admin/preview?fragment", &[("body", "x")])
+        .await;
+    assert_ne!(forged.status(), StatusCode::OK);
+}

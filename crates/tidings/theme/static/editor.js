@@ -1,15 +1,90 @@
-// The article editor's helpers; the form works the same without them.
+// The article editor's helpers; the form works the same without them (Markdown typed by
+// hand, the Preview button opening the page as readers will see it, Save).
+// - A toolbar for the usual marks, wrapping the selection in the body.
+// - A live preview beside the body, rendered by the server with the public page's code,
+//   with the word count and reading time, refreshed a moment after typing stops.
 // - Autosave: every minute, when the text changed since the last save or autosave, the
 //   headline, standfirst, excerpt and body are posted to the autosave address; the line
-//   beside the Save button says when. Nothing is lost if the tab closes or the browser dies.
-// - Ctrl+S (or Cmd+S) saves.
+//   beside the Save button says when.
+// - Ctrl+S (or Cmd+S) saves; Ctrl+Shift+P shows or hides the preview.
 (function () {
   "use strict";
   var form = document.getElementById("editor");
   if (!form) return;
+  var body = form.elements.body;
+  var csrf = form.elements.csrf.value;
   var status = form.querySelector(".autosave-status");
   var url = form.getAttribute("data-autosave-url");
   var fields = ["title", "subtitle", "excerpt", "body"];
+
+  function post(address, names) {
+    var data = new URLSearchParams();
+    data.append("csrf", csrf);
+    names.forEach(function (name) {
+      if (form.elements[name]) data.append(name, form.elements[name].value);
+    });
+    return fetch(address, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      });
+  }
+
+  // Toolbar.
+  var marks = [
+    ["Bold", "**", "**", "bold text"],
+    ["Italic", "_", "_", "italic text"],
+    ["Link", "[", "](https://)", "link text"],
+    ["Heading", "\n## ", "\n", "Heading"],
+    ["Quote", "\n> ", "\n", "Quoted words"],
+    ["List", "\n- ", "\n", "item"],
+  ];
+  var toolbar = document.createElement("div");
+  toolbar.className = "toolbar";
+  toolbar.setAttribute("role", "toolbar");
+  toolbar.setAttribute("aria-label", "Formatting");
+  toolbar.setAttribute("aria-controls", "body");
+  marks.forEach(function (mark) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = mark[0];
+    button.addEventListener("click", function () {
+      var start = body.selectionStart, end = body.selectionEnd;
+      var chosen = body.value.slice(start, end) || mark[3];
+      body.setRangeText(mark[1] + chosen + mark[2], start, end, "end");
+      body.focus();
+      body.setSelectionRange(start + mark[1].length, start + mark[1].length + chosen.length);
+      body.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    toolbar.appendChild(button);
+  });
+  body.parentNode.insertBefore(toolbar, body);
+
+  // Live preview.
+  var pane = document.getElementById("live-preview");
+  var count = document.getElementById("word-count");
+  var timer = null;
+  function refresh() {
+    post("/admin/preview?fragment", ["body"]).then(function (html) {
+      pane.innerHTML = html;
+      var stats = pane.querySelector(".preview-stats");
+      if (stats) {
+        if (count) count.textContent = stats.textContent;
+        stats.remove();
+      }
+    }).catch(function () {});
+  }
+  if (pane) {
+    pane.hidden = false;
+    form.classList.add("with-preview");
+    refresh();
+    body.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 400);
+    });
+  }
+
+  // Autosave.
   function snapshot() {
     return fields.map(function (name) {
       var field = form.elements[name];
@@ -21,17 +96,8 @@
   function autosave() {
     var now = snapshot();
     if (!url || sending || now === saved) return;
-    var data = new URLSearchParams();
-    data.append("csrf", form.elements.csrf.value);
-    fields.forEach(function (name) {
-      if (form.elements[name]) data.append(name, form.elements[name].value);
-    });
     sending = true;
-    fetch(url, { method: "POST", body: data, credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.text();
-      })
+    post(url, fields)
       .then(function (text) {
         saved = now;
         if (status) status.textContent = text;
@@ -43,10 +109,17 @@
   }
   setInterval(autosave, 60 * 1000);
   form.addEventListener("submit", function () { saved = snapshot(); });
+
   document.addEventListener("keydown", function (event) {
-    if ((event.ctrlKey || event.metaKey) && event.key === "s") {
+    if (!(event.ctrlKey || event.metaKey)) return;
+    if (event.key === "s" || event.key === "S") {
+      if (event.shiftKey) return;
       event.preventDefault();
       if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    } else if (event.shiftKey && (event.key === "p" || event.key === "P") && pane) {
+      event.preventDefault();
+      pane.hidden = !pane.hidden;
+      form.classList.toggle("with-preview", !pane.hidden);
     }
   });
 })();

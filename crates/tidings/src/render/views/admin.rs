@@ -210,6 +210,8 @@ pub struct EditorPage {
     pub in_trash: bool,
     /// The newest revisions, newest first.
     pub revisions: Vec<RevisionRow>,
+    /// "812 words · 4 min read", for the body shown.
+    pub stats: String,
     /// This editor's autosave, when it is newer than the text shown.
     pub autosave: Option<RevisionRow>,
     pub corrections: Vec<CorrectionRow>,

@@ -129,8 +129,10 @@ pub(super) async fn editor(
         Some(article) => history(app, admin, article).await?,
         None => (Vec::new(), None, Vec::new()),
     };
+    let stats = super::preview::stats(tidings_domain::text::word_count(&values.body));
     let page = EditorPage {
         chrome: chrome(app, admin, kind_section(kind), notice).await?,
+        stats,
         revisions,
         autosave,
         corrections,
