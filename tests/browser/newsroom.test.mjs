@@ -205,3 +205,31 @@ test("the editor previews as it is typed, with a toolbar, and without script a P
     site.stop();
   }
 });
+
+test("an author fills in their profile and readers find it behind the byline", async () => {
+  const site = await startSite();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await createOwner(page, site);
+    await page.getByRole("link", { name: "Olive Owner" }).click();
+    await page.getByLabel("Bio (shown on your author page)").fill("Editor of the morning edition.");
+    await page.getByRole("button", { name: "Save the profile" }).click();
+    await page.getByText("Profile saved.").waitFor();
+    await page.goto(`${site.url}/admin/articles/new`);
+    await page.getByLabel("Title", { exact: true }).fill("Morning briefing");
+    await page.getByLabel("Body (Markdown)").fill("Five things to know.");
+    await page.getByLabel("Status", { exact: true }).selectOption("published");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Saved.").waitFor();
+
+    const reader = await (await browser.newContext()).newPage();
+    await reader.goto(`${site.url}/`);
+    await reader.getByRole("link", { name: "Morning briefing", exact: true }).click();
+    await reader.locator(".byline").getByRole("link", { name: "Olive Owner" }).click();
+    await reader.getByRole("heading", { name: "Olive Owner" }).waitFor();
+    await reader.getByText("Editor of the morning edition.").waitFor();
+    await reader.getByRole("link", { name: "Morning briefing", exact: true }).waitFor();
+  } finally {
+    site.stop();
+  }
+});

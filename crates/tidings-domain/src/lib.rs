@@ -29,4 +29,4 @@ pub use discussion::{DiscussionSettings, Verdict, VerdictReason, decide};
 pub use ids::{ArticleId, CommentId, CorrectionId, RevisionId, TermId, UserId};
 pub use term::{Taxonomy, Term};
 pub use text::SafeHtml;
-pub use user::{Role, User};
+pub use user::{Author, Role, User};

@@ -132,3 +132,105 @@ mod tests {
         assert!(check_password(&"x".repeat(MAX_PASSWORD_CHARS + 1), &[]).is_err());
     }
 }
+
+/// The most characters of an author's bio.
+pub const MAX_BIO_CHARS: usize = 2_000;
+/// The most characters of a display name.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// A person as readers meet them: in a byline and on their author page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Author {
+    pub id: UserId,
+    pub display_name: String,
+    pub slug: crate::Slug,
+    pub bio: String,
+}
+
+impl Author {
+    /// `/author/slug/`, WordPress's address for an author's page.
+    pub fn permalink(&self) -> String {
+        format!("/author/{}/", self.slug)
+    }
+}
+
+/// A checked profile: the name bylines show, the slug of the author page, the bio.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    pub name: String,
+    pub slug: crate::Slug,
+    pub bio: String,
+}
+
+/// A profile as its owner typed it, checked; or each field's problem.
+pub fn check_profile(
+    name: &str,
+    slug: &str,
+    bio: &str,
+) -> Result<Profile, Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    let name = crate::text::clean_line(name);
+    if crate::text::is_invisible_text(&name) || name.chars().count() > MAX_NAME_CHARS {
+        errors.push((
+            "name",
+            format!("Please enter a name of 1 to {MAX_NAME_CHARS} characters."),
+        ));
+    }
+    let slug = if slug.trim().is_empty() {
+        crate::Slug::from_title(&name)
+    } else {
+        crate::Slug::parse(slug)
+    };
+    if slug.is_none() {
+        errors.push((
+            "slug",
+            "A slug needs at least one letter or digit.".to_owned(),
+        ));
+    }
+    let bio = crate::text::clean_text(bio.trim());
+    if bio.chars().count() > MAX_BIO_CHARS {
+        errors.push((
+            "bio",
+            format!("The bio is too long: at most {MAX_BIO_CHARS} characters."),
+        ));
+    }
+    match slug {
+        Some(slug) if errors.is_empty() => Ok(Profile { name, slug, bio }),
+        _ => Err(errors),
+    }
+}
+
+/// "A", "A and B", "A, B and C": names as a byline lists them.
+pub fn byline(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod byline_tests {
+    use super::*;
+
+    #[test]
+    fn bylines_read_as_a_sentence() {
+        assert_eq!(byline(&[]), "");
+        assert_eq!(byline(&["Ann"]), "Ann");
+        assert_eq!(byline(&["Ann", "Bo"]), "Ann and Bo");
+        assert_eq!(byline(&["Ann", "Bo", "Cy"]), "Ann, Bo and Cy");
+    }
+
+    #[test]
+    fn a_profile_is_checked_field_by_field() {
+        let Profile { name, slug, bio } =
+            check_profile(" Zoë Ortiz ", "", " Covers the city. ").unwrap();
+        assert_eq!(
+            (name.as_str(), slug.as_str(), bio.as_str()),
+            ("Zoë Ortiz", "zoe-ortiz", "Covers the city.")
+        );
+        let errors = check_profile("", "--", &"b".repeat(MAX_BIO_CHARS + 1)).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|(field, _)| *field).collect();
+        assert_eq!(fields, ["name", "slug", "bio"]);
+    }
+}

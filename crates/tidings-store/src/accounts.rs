@@ -1,13 +1,13 @@
 //! The people who run the site: accounts, sessions, and the sign-in throttle's record of
 //! failures. Every statement here is the same in both dialects.
 
-use crate::StoreResult;
 use crate::database::{SqlStore, statement};
 use crate::records::{Attempts, FailedLogins, NewUser, Session};
 use crate::rows::{Columns, attempts, session_from_row, timestamp, to_u64, user_from_row};
+use crate::{StoreError, StoreResult};
 use async_trait::async_trait;
 use tidings_domain::email::email_key;
-use tidings_domain::{User, UserId};
+use tidings_domain::{Slug, User, UserId};
 use time::OffsetDateTime;
 
 #[async_trait]
@@ -72,17 +72,34 @@ const FAILED: &str = "SELECT a.n AS account, a.oldest AS account_oldest,
 impl AccountStore for SqlStore {
     async fn insert_user(&self, user: &NewUser, now: OffsetDateTime) -> StoreResult<User> {
         let mut transaction = self.begin().await?;
-        let row = transaction
-            .fetch_one(statement!(
-                "INSERT INTO users (email, display_name, role, password_hash, created_at)
-                 VALUES (?, ?, ?, ?, ?) RETURNING id",
+        // The author page's slug comes from the name; a taken one gets the first free -N.
+        let base = Slug::from_title(&user.display_name)
+            .or_else(|| Slug::parse("author"))
+            .ok_or_else(|| StoreError::Other("no slug for an author".into()))?;
+        let mut attempt = 1;
+        let row = loop {
+            let slug = if attempt == 1 {
+                base.clone()
+            } else {
+                base.with_suffix(attempt)
+            };
+            let insert = statement!(
+                "INSERT INTO users (email, display_name, role, password_hash, created_at, slug)
+                 VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 &user.email,
                 &user.display_name,
                 user.role.as_str(),
                 &user.password_hash,
                 timestamp(now),
-            ))
-            .await?;
+                slug.as_str(),
+            );
+            match transaction.attempt(insert).await {
+                Ok(Some(row)) => break row,
+                Ok(None) => return Err(StoreError::Other("insert returned no row".into())),
+                Err(StoreError::Conflict { what: "slug" }) if attempt < 1000 => attempt += 1,
+                Err(other) => return Err(other),
+            }
+        };
         transaction.commit().await?;
         Ok(User {
             id: UserId(row.integer("id")?),

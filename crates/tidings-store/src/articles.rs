@@ -116,6 +116,7 @@ macro_rules! summary_columns {
            WHERE c.article_id = a.id AND c.status = 'approved') AS approved_comments"
     };
 }
+pub(crate) use summary_columns;
 
 /// A page of published articles: their ids first, through the covering index (so skipped
 /// rows cost an index step, not a comment count), then their details. Rows come unsorted.

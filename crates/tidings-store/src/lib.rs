@@ -8,6 +8,7 @@
 //!
 //! - [`ArticleStore`] (`articles.rs`): articles and pages, their lists and the trash.
 //! - [`TermStore`] (`terms.rs`): sections and tags.
+//! - [`AuthorStore`] (`authors.rs`): bylines, author pages, profiles.
 //! - [`RevisionStore`] (`revisions.rs`): revisions, autosaves and corrections.
 //! - [`CommentStore`] (`comments.rs`): comments, the moderation queue, personal data.
 //! - [`DeskStore`] (`desk.rs`): what the dashboard counts.
@@ -23,6 +24,7 @@
 
 mod accounts;
 mod articles;
+mod authors;
 mod comments;
 mod database;
 mod desk;
@@ -39,6 +41,7 @@ mod terms;
 
 pub use accounts::AccountStore;
 pub use articles::ArticleStore;
+pub use authors::AuthorStore;
 pub use comments::CommentStore;
 pub use database::SqlStore;
 pub use desk::{DayCount, DeskStore, ReportedComment};
@@ -149,6 +152,7 @@ impl From<sqlx::Error> for StoreError {
 pub trait Store:
     ArticleStore
     + TermStore
+    + AuthorStore
     + RevisionStore
     + DeskStore
     + CommentStore
@@ -162,6 +166,7 @@ pub trait Store:
 impl<T> Store for T where
     T: ArticleStore
         + TermStore
+        + AuthorStore
         + RevisionStore
         + DeskStore
         + CommentStore

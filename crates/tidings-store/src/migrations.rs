@@ -27,6 +27,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     6 "redirects" "0006_redirects.sql",
     7 "newsroom" "0007_newsroom.sql",
     8 "revisions" "0008_revisions.sql",
+    9 "bylines" "0009_bylines.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -38,6 +39,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     6 "redirects" "0006_redirects.sql",
     7 "newsroom" "0007_newsroom.sql",
     8 "revisions" "0008_revisions.sql",
+    9 "bylines" "0009_bylines.sql",
 );
 
 /// The newest schema version this program knows.

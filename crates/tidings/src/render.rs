@@ -42,6 +42,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "admin/terms.html",
     "admin/revisions.html",
     "admin/dashboard.html",
+    "admin/profile.html",
     "admin/discussion.html",
     "admin/status.html",
     "admin/comment_edit.html",

@@ -57,6 +57,9 @@ pub struct ArticleInput {
     pub sections: Vec<TermId>,
     /// Its tags as typed (names, or slugs of tags that exist); new ones are created.
     pub tags: Vec<String>,
+    /// Its authors in byline order; none keeps the ones it has (a new article: whoever
+    /// writes it).
+    pub authors: Vec<UserId>,
 }
 
 /// A checked article, ready to be stored.
@@ -77,6 +80,8 @@ pub struct ValidArticle {
     pub parent_id: Option<ArticleId>,
     pub sections: Vec<TermId>,
     pub tags: Vec<TermName>,
+    /// Its authors in byline order, without repeats; none keeps the ones it has.
+    pub authors: Vec<UserId>,
     /// The "Updated" time to store: set by the caller when the save revises a published
     /// article (see [`super::Article::is_revised_by`]); `None` keeps the one it had.
     pub revised_at: Option<OffsetDateTime>,
@@ -191,6 +196,9 @@ impl ArticleInput {
                 format!("An article can carry at most {MAX_TAGS} tags."),
             ));
         }
+        let mut authors = self.authors;
+        let mut seen_authors = std::collections::HashSet::new();
+        authors.retain(|author| seen_authors.insert(*author));
         let mut sections = self.sections;
         let mut seen = std::collections::HashSet::new();
         sections.retain(|section| seen.insert(*section));
@@ -218,6 +226,7 @@ impl ArticleInput {
                 } else {
                     Vec::new()
                 },
+                authors,
                 revised_at: None,
                 saved_by: None,
                 based_on: None,

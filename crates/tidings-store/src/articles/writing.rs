@@ -89,6 +89,11 @@ pub(super) async fn write_article(
                 if article.kind == ArticleKind::Article {
                     write_terms(transaction, id, article).await?;
                 }
+                let authors = match (&article.authors[..], author_id) {
+                    ([], Some(writer)) => vec![writer],
+                    (authors, _) => authors.to_vec(),
+                };
+                write_authors(transaction, id, &authors).await?;
                 record_revision(transaction, id, article, now).await?;
                 return Ok(Some(id));
             }
@@ -99,6 +104,41 @@ pub(super) async fn write_article(
             Err(other) => return Err(other),
         }
     }
+}
+
+/// Replaces an article's byline with `authors`, in order (nothing when empty: it keeps
+/// the one it has); the first is also `articles.author_id`, WordPress's one author.
+async fn write_authors(transaction: &mut Tx, id: i64, authors: &[UserId]) -> StoreResult<()> {
+    let Some(first) = authors.first() else {
+        return Ok(());
+    };
+    transaction
+        .execute(statement!(
+            "DELETE FROM article_authors WHERE article_id = ?",
+            id
+        ))
+        .await?;
+    for (position, author) in authors.iter().enumerate() {
+        transaction
+            .execute(statement!(
+                "INSERT INTO article_authors (article_id, user_id, position)
+                 SELECT ?, id, ? FROM users WHERE id = ?",
+                id,
+                position as i64,
+                author.0
+            ))
+            .await?;
+    }
+    transaction
+        .execute(statement!(
+            "UPDATE articles SET author_id = ? WHERE id = ?
+                AND EXISTS (SELECT 1 FROM users WHERE id = ?)",
+            first.0,
+            id,
+            first.0
+        ))
+        .await?;
+    Ok(())
 }
 
 /// A save based on an older revision than the newest one is a `Conflict { what:

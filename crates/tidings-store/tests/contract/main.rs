@@ -27,6 +27,7 @@ mod support;
 
 mod accounts;
 mod articles;
+mod authors;
 mod comments;
 mod desk;
 mod discussion;

@@ -7,7 +7,7 @@ use crate::services::site;
 use tidings_domain::email::{is_valid_email, normalise_email};
 use tidings_domain::text::{clean_line, is_invisible_text};
 use tidings_domain::user::check_password;
-use tidings_domain::{Role, User};
+use tidings_domain::{Role, User, UserId};
 use tidings_store::{NewUser, Session, StoreError};
 
 /// How long a sign-in lasts.
@@ -233,4 +233,43 @@ pub async fn session_for_token(
 
 pub async fn sign_out(app: &App, token: &str) -> Result<(), StoreError> {
     app.store.delete_session(&sha256_hex(token)).await
+}
+
+/// Changes what readers see of the signed-in person: their name in bylines, the address
+/// of their author page, their bio. Each problem is a field and its message.
+pub async fn update_profile(
+    app: &App,
+    user: UserId,
+    name: &str,
+    slug: &str,
+    bio: &str,
+) -> Result<tidings_domain::Author, ProfileError> {
+    let profile =
+        tidings_domain::user::check_profile(name, slug, bio).map_err(ProfileError::Invalid)?;
+    let saved = app
+        .store
+        .update_profile(user, &profile.name, &profile.slug, &profile.bio)
+        .await;
+    let author = match saved {
+        Err(StoreError::Conflict { what: "slug" }) => {
+            return Err(ProfileError::Invalid(vec![(
+                "slug",
+                "Another author already has this address.".into(),
+            )]));
+        }
+        other => other?.ok_or(ProfileError::NotFound)?,
+    };
+    // Bylines on every page that shows one.
+    site::all_pages_changed(app).await?;
+    Ok(author)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("the profile has invalid fields")]
+    Invalid(Vec<(&'static str, String)>),
+    #[error("no such account")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }

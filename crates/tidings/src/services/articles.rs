@@ -213,6 +213,9 @@ async fn leads_somewhere(app: &App, path: &str) -> Result<bool, StoreError> {
     {
         return Ok(app.store.term_by_slug(taxonomy, slug).await?.is_some());
     }
+    if let ["author", slug] = parts.as_slice() {
+        return Ok(app.store.author_by_slug(slug).await?.is_some());
+    }
     let [year, month, slug, ..] = parts.as_slice() else {
         return Ok(false);
     };

@@ -42,6 +42,8 @@ pub async fn restore_revision(
         parent_id: article.parent_id,
         sections: sections.into_iter().map(|term| term.id).collect(),
         tags: tags.into_iter().map(|term| term.name).collect(),
+        // The byline is not part of a revision: it stays as it is.
+        authors: Vec::new(),
     };
     let saving = Saving {
         by: Some(by),

@@ -19,6 +19,7 @@ mod comment;
 mod dashboard;
 mod preview;
 mod privacy;
+mod profile;
 mod queue;
 mod revisions;
 mod session;
@@ -35,6 +36,7 @@ pub use comment::{edit_comment, reply_to_comment, update_comment};
 pub use dashboard::dashboard;
 pub use preview::preview;
 pub use privacy::{privacy_request, show_privacy};
+pub use profile::{save_profile, show_profile};
 pub use queue::{list_comments, moderate_comments};
 pub use revisions::{
     add_correction, autosave, delete_correction, restore_revision, show_revisions,

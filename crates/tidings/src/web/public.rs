@@ -20,8 +20,8 @@ mod archives;
 mod comment_form;
 mod pages;
 pub use archives::{
-    show_corrections, show_corrections_page, show_section, show_section_page, show_tag,
-    show_tag_page,
+    show_author, show_author_page, show_corrections, show_corrections_page, show_section,
+    show_section_page, show_tag, show_tag_page,
 };
 pub use comment_form::post_comment;
 pub use pages::show_page;
@@ -433,17 +433,19 @@ pub(super) async fn article_page_html(
             None => Ok(None),
         }
     };
-    let (approved, author, terms, corrections) = tokio::try_join!(
+    let (approved, author, terms, corrections, authors) = tokio::try_join!(
         app.store.approved_comments(article.id),
         author,
         app.store.article_terms(article.id),
-        app.store.corrections_of(article.id)
+        app.store.corrections_of(article.id),
+        app.store.authors_of(article.id)
     )?;
     let page = views::article_page(ArticlePageInput {
         site: app.site_view(),
         article,
         author,
         terms,
+        authors,
         corrections,
         comments: &approved,
         own: extras.own,

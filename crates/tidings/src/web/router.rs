@@ -39,6 +39,11 @@ pub fn router(app: App) -> Router {
             "/category/{slug}/page/{number}/",
             get(public::show_section_page),
         )
+        .route("/author/{slug}/", get(public::show_author))
+        .route(
+            "/author/{slug}/page/{number}/",
+            get(public::show_author_page),
+        )
         .route("/corrections/", get(public::show_corrections))
         .route(
             "/corrections/page/{number}/",
@@ -243,6 +248,7 @@ pub fn admin_routes() -> AdminRoutes {
     )
     .get("/admin/articles/{id}/preview", admin::preview_article)
     .post("/admin/preview", admin::preview)
+    .get_post("/admin/profile", admin::show_profile, admin::save_profile)
     .post("/admin/articles/{id}/trash", admin::trash_article)
     .post("/admin/articles/{id}/restore", admin::restore_article)
     .get("/admin/articles/{id}/revisions", admin::show_revisions)

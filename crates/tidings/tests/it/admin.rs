@@ -502,7 +502,9 @@ async fn editors_write_publish_edit_and_close_articles() {
     let page = body(site.reader().get(draft_permalink).await).await;
     assert!(
         page.contains("<strong>budget</strong>")
-            && page.contains("by <bdi>Edith Editor</bdi>")
+            && page.contains(
+                "By <a rel=\"author\" href=\"/author/edith-editor/\"><bdi>Edith Editor</bdi></a>"
+            )
             && page.contains("id=\"commentform\"")
     );
     assert!(

@@ -493,3 +493,75 @@ async fn the_dashboard_shows_what_needs_the_desk_and_a_month_of_comments() {
     assert_eq!(page.matches("<rect class=\"bar-").count(), 1);
     assert!(page.contains("role=\"img\""));
 }
+
+#[tokio::test]
+async fn bylines_name_every_author_and_lead_to_their_pages() {
+    let site = TestApp::spawn().await;
+    let editor = site.moderator().await;
+    site.create_user("bo@newsroom.example", tidings_domain::Role::Editor)
+        .await;
+    let users = site.app.store.all_users().await.unwrap();
+    let (edith, bo) = (users[0].id.0.to_string(), users[1].id.0.to_string());
+    // Bo's profile first: a name, an address and a bio.
+    let bo_editor = site.sign_in("bo@newsroom.example").await;
+    let taken = bo_editor
+        .post(
+            "/admin/profile",
+            &[
+                ("name", "Bo Ost"),
+                ("slug", "edith-editor"),
+                ("bio", "Port."),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(taken).await;
+    assert!(page.contains("Another author already has this address."));
+    assert!(page.contains("value=\"Bo Ost\""), "what was typed is kept");
+    saved(
+        &bo_editor,
+        "/admin/profile",
+        &[
+            ("name", "Bo Ost"),
+            ("slug", ""),
+            ("bio", "Covers the port and the ferries."),
+        ],
+    )
+    .await;
+
+    saved(
+        &editor,
+        "/admin/articles",
+        &[
+            ("title", "Ferry strike"),
+            ("body", "The ferries stopped."),
+            ("status", "published"),
+            ("published_at", "2026-05-01T09:00"),
+            ("authors", &edith),
+            ("authors", &bo),
+            ("lead_author", &bo),
+        ],
+    )
+    .await;
+    let reader = site.reader();
+    let article = body(reader.get("/2026/05/ferry-strike/").await).await;
+    assert!(
+        article.contains(
+            "By <a rel=\"author\" href=\"/author/bo-ost/\"><bdi>Bo Ost</bdi></a> and \
+             <a rel=\"author\" href=\"/author/edith-editor/\"><bdi>Edith Editor</bdi></a>"
+        ),
+        "{article}"
+    );
+    let author_page = body(reader.get("/author/bo-ost/").await).await;
+    assert!(author_page.contains("Covers the port and the ferries."));
+    assert!(author_page.contains("Ferry strike"));
+    assert!(
+        body(reader.get("/author/edith-editor/").await)
+            .await
+            .contains("Ferry strike")
+    );
+    assert_eq!(
+        reader.get("/author/nobody/").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}

@@ -165,6 +165,8 @@ pub struct EditorValues {
     /// The chosen sections, the primary one first.
     pub sections: Vec<String>,
     pub tags: String,
+    /// The byline's accounts, the lead author first.
+    pub authors: Vec<String>,
     /// The newest revision when the editor was opened (a hidden field).
     pub base_revision: String,
     /// "Save over their changes", offered after a conflict.
@@ -207,6 +209,8 @@ pub struct EditorPage {
     pub section_choices: Vec<Choice>,
     /// For a page: the pages it may be filed under.
     pub parent_choices: Vec<Choice>,
+    /// Everyone who may be in the byline, the chosen ones selected.
+    pub author_choices: Vec<Choice>,
     pub in_trash: bool,
     /// The newest revisions, newest first.
     pub revisions: Vec<RevisionRow>,
@@ -348,4 +352,16 @@ pub struct DashboardPage {
     pub chart: crate::render::chart::Chart,
     /// Comments over the chart's 30 days, by status.
     pub month: crate::render::chart::DayRow,
+}
+
+#[derive(Serialize)]
+pub struct ProfilePage {
+    #[serde(flatten)]
+    pub chrome: Chrome,
+    pub name: String,
+    pub slug: String,
+    pub bio: String,
+    /// The author page, once saved.
+    pub permalink: String,
+    pub errors: Vec<(String, String)>,
 }

@@ -184,6 +184,10 @@ pub struct ArticleView {
     /// Readable by staff only.
     pub private: bool,
     pub author: Option<String>,
+    /// Everyone in the byline, in order, each linked to their author page.
+    pub authors: Vec<TermLink>,
+    /// "Ann and Bo": the byline as a sentence (the names in `authors`).
+    pub byline: String,
     /// Its primary section first.
     pub sections: Vec<TermLink>,
     pub tags: Vec<TermLink>,
@@ -334,6 +338,8 @@ pub struct ArticlePageInput<'a> {
     pub author: Option<String>,
     /// Its sections and tags.
     pub terms: Vec<Term>,
+    /// Its byline, in order.
+    pub authors: Vec<tidings_domain::Author>,
     /// Its correction notes, oldest first.
     pub corrections: Vec<Correction>,
     /// The approved comments, oldest first.
@@ -467,6 +473,21 @@ pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCo
             revised_iso: article.revised_at.map(iso_date),
             private: article.status == tidings_domain::ArticleStatus::Private,
             author: input.author,
+            authors: input
+                .authors
+                .iter()
+                .map(|author| TermLink {
+                    name: author.display_name.clone(),
+                    url: author.permalink(),
+                })
+                .collect(),
+            byline: tidings_domain::user::byline(
+                &input
+                    .authors
+                    .iter()
+                    .map(|author| author.display_name.as_str())
+                    .collect::<Vec<_>>(),
+            ),
             sections: term_links(&input.terms, Taxonomy::Section),
             tags: term_links(&input.terms, Taxonomy::Tag),
             corrections: input.corrections.iter().map(CorrectionView::new).collect(),

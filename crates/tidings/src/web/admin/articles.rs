@@ -14,7 +14,7 @@ use axum::response::Response;
 use tidings_domain::article::{ArticleInput, InvalidArticle};
 use tidings_domain::term::as_tree;
 use tidings_domain::{
-    Article, ArticleId, ArticleKind, ArticleStatus, RevisionId, Taxonomy, TermId,
+    Article, ArticleId, ArticleKind, ArticleStatus, RevisionId, Taxonomy, TermId, UserId,
 };
 use tidings_store::{ArticleFilter, Page};
 use time::PrimitiveDateTime;
@@ -30,6 +30,7 @@ const DATE_INPUT: &[time::format_description::FormatItem<'static>] =
 pub(super) async fn editor_values(app: &App, article: &Article) -> Result<EditorValues, AppError> {
     let terms = app.store.article_terms(article.id).await?;
     let base_revision = app.store.latest_revision(article.id).await?;
+    let authors = app.store.authors_of(article.id).await?;
     let (sections, tags): (Vec<_>, Vec<_>) = terms
         .into_iter()
         .partition(|term| term.taxonomy == Taxonomy::Section);
@@ -58,6 +59,10 @@ pub(super) async fn editor_values(app: &App, article: &Article) -> Result<Editor
             .map(|term| term.name.as_str())
             .collect::<Vec<_>>()
             .join(", "),
+        authors: authors
+            .iter()
+            .map(|author| author.id.0.to_string())
+            .collect(),
         base_revision: base_revision.map(|id| id.0.to_string()).unwrap_or_default(),
         overwrite: false,
         correction: String::new(),
@@ -129,6 +134,18 @@ pub(super) async fn editor(
         Some(article) => history(app, admin, article).await?,
         None => (Vec::new(), None, Vec::new()),
     };
+    let author_choices = app
+        .store
+        .all_users()
+        .await?
+        .into_iter()
+        .map(|user| Choice {
+            selected: values.authors.contains(&user.id.0.to_string()),
+            value: user.id.0.to_string(),
+            label: user.display_name,
+            depth: 0,
+        })
+        .collect();
     let stats = super::preview::stats(tidings_domain::text::word_count(&values.body));
     let page = EditorPage {
         chrome: chrome(app, admin, kind_section(kind), notice).await?,
@@ -150,6 +167,7 @@ pub(super) async fn editor(
         statuses,
         section_choices,
         parent_choices,
+        author_choices,
     };
     render(app, status, "admin/article_edit.html", page)
 }
@@ -286,6 +304,7 @@ async fn new_of_kind(app: &App, admin: &Admin, kind: ArticleKind) -> Result<Resp
                 .await?
                 .comments_on_new_articles,
         sections: vec![app.store.default_section().await?.0.to_string()],
+        authors: vec![admin.user.id.0.to_string()],
         ..EditorValues::default()
     };
     editor(app, admin, StatusCode::OK, None, values, Vec::new(), None).await
@@ -336,6 +355,17 @@ fn article_from_form(
             sections.push(ticked.to_owned());
         }
     }
+    // The lead author comes first, then the others ticked, as with sections.
+    let lead = form.get("lead_author").trim().to_owned();
+    let mut authors: Vec<String> = Vec::new();
+    if !lead.is_empty() {
+        authors.push(lead);
+    }
+    for ticked in form.all("authors") {
+        if !authors.iter().any(|known| known == ticked) {
+            authors.push(ticked.to_owned());
+        }
+    }
     let values = EditorValues {
         kind: kind.as_str().to_owned(),
         title: form.get("title").to_owned(),
@@ -350,6 +380,7 @@ fn article_from_form(
         parent: form.get("parent").trim().to_owned(),
         sections,
         tags: form.get("tags").to_owned(),
+        authors,
         base_revision: form.get("base_revision").trim().to_owned(),
         overwrite: form.checked("overwrite"),
         correction: String::new(),
@@ -394,8 +425,18 @@ fn article_from_form(
                 .push(("sections", "Choose sections from the list.".into())),
         }
     }
+    let mut author_ids = Vec::new();
+    for author in &values.authors {
+        match author.parse::<i64>() {
+            Ok(id) => author_ids.push(UserId(id)),
+            Err(_) => invalid
+                .fields
+                .push(("authors", "Choose authors from the list.".into())),
+        }
+    }
     let input = ArticleInput {
         kind: Some(kind),
+        authors: author_ids,
         title: values.title.clone(),
         slug: values.slug.clone(),
         subtitle: values.subtitle.clone(),

@@ -1,6 +1,7 @@
 //! A section's or tag's archive: its published articles, newest first, at
 //! `/category/slug/` and `/tag/slug/` (WordPress's addresses, so imported links keep
-//! working), with `page/N/` after them; and the corrections page, `/corrections/`.
+//! working), with `page/N/` after them; an author's at `/author/slug/`; and the
+//! corrections page, `/corrections/`.
 
 use super::{PUBLIC, html, redirect};
 use crate::app::App;
@@ -80,10 +81,30 @@ async fn archive(
     if listed.items.is_empty() && number > 1 {
         return Err(AppError::NotFound);
     }
-    let base = term.permalink();
+    let heading = ArchiveHeading {
+        kind: match taxonomy {
+            Taxonomy::Section => "Section",
+            Taxonomy::Tag => "Tag",
+        },
+        name: term.name.clone(),
+        description: term.description.clone(),
+        feed_url: None,
+    };
+    list_page(app, heading, &term.permalink(), listed, number, now).await
+}
+
+/// A page of an archive's articles under its heading, cached as a list.
+async fn list_page(
+    app: &App,
+    heading: ArchiveHeading,
+    base: &str,
+    listed: tidings_store::Listed<tidings_store::ArticleSummary>,
+    number: u32,
+    now: time::OffsetDateTime,
+) -> Result<Response, AppError> {
     let page_url = |page: u32| {
         if page <= 1 {
-            base.clone()
+            base.to_owned()
         } else {
             format!("{base}page/{page}/")
         }
@@ -92,15 +113,7 @@ async fn archive(
         site: app.site_view(),
         noindex: false,
         pinned: Vec::new(),
-        archive: Some(ArchiveHeading {
-            kind: match taxonomy {
-                Taxonomy::Section => "Section",
-                Taxonomy::Tag => "Tag",
-            },
-            name: term.name.clone(),
-            description: term.description.clone(),
-            feed_url: None,
-        }),
+        archive: Some(heading),
         articles: listed
             .items
             .iter()
@@ -123,6 +136,52 @@ async fn archive(
         .extensions_mut()
         .insert(CacheTags(vec![Tag::Lists], next_scheduled));
     Ok(response)
+}
+
+/// `/author/slug/`: an author's published articles, with their bio.
+pub async fn show_author(
+    State(app): State<App>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    author_archive(&app, &slug, 1).await
+}
+
+pub async fn show_author_page(
+    State(app): State<App>,
+    Path((slug, number)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    match number.parse::<u32>() {
+        Ok(0) | Err(_) => Err(AppError::NotFound),
+        Ok(1) => Ok(redirect(
+            StatusCode::MOVED_PERMANENTLY,
+            &format!("/author/{slug}/"),
+        )),
+        Ok(number) => author_archive(&app, &slug, number).await,
+    }
+}
+
+async fn author_archive(app: &App, slug: &str, number: u32) -> Result<Response, AppError> {
+    let author = app
+        .store
+        .author_by_slug(slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = app.now();
+    let size = app.config.articles_per_page;
+    let listed = app
+        .store
+        .published_by(author.id, now, Page { number, size })
+        .await?;
+    if listed.items.is_empty() && number > 1 {
+        return Err(AppError::NotFound);
+    }
+    let heading = ArchiveHeading {
+        kind: "Author",
+        name: author.display_name.clone(),
+        description: author.bio.clone(),
+        feed_url: None,
+    };
+    list_page(app, heading, &author.permalink(), listed, number, now).await
 }
 
 /// `/corrections/`: every correction note on a public article, newest first.
