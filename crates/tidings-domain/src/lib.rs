@@ -6,6 +6,7 @@
 //! the current time and any secret are passed in, so every rule here is a plain function
 //! tested by table. `SafeHtml` can only be built by the renderers in [`text`].
 
+pub mod access;
 pub mod article;
 pub mod avatar;
 pub mod comment;
@@ -29,4 +30,4 @@ pub use discussion::{DiscussionSettings, Verdict, VerdictReason, decide};
 pub use ids::{ArticleId, CommentId, CorrectionId, RevisionId, TermId, UserId};
 pub use term::{Taxonomy, Term};
 pub use text::SafeHtml;
-pub use user::{Author, Role, User};
+pub use user::{Author, Capability, Role, User};

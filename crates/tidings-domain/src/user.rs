@@ -3,42 +3,94 @@
 use crate::ids::UserId;
 use serde::Serialize;
 
+/// WordPress's roles, with their meanings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
-    /// Everything, including settings and users.
+    /// Everything, including settings and people.
     Administrator,
-    /// Articles and comments.
+    /// Everyone's articles and pages, sections and tags, comments.
     Editor,
+    /// Writes, illustrates and publishes their own articles.
+    Author,
+    /// Writes drafts of their own and submits them for review; cannot publish or upload.
+    Contributor,
+}
+
+/// What a role may do; every admin action needs one of these, checked by the services.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Capability {
+    /// Discussion settings, personal-data requests.
+    ManageSite,
+    /// Inviting people, changing roles, deactivating accounts.
+    ManageUsers,
+    /// The comment queue, editing and answering comments.
+    ModerateComments,
+    /// The Sections and Tags screens.
+    ManageTerms,
+    /// Pages (About, Contact…).
+    ManagePages,
+    /// Other people's articles, bylines, corrections.
+    EditOthers,
+    /// Making an article public (or private).
+    Publish,
+    /// Uploading images.
+    Upload,
+    /// Writing articles of one's own.
+    Write,
 }
 
 impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Administrator,
+        Role::Editor,
+        Role::Author,
+        Role::Contributor,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Administrator => "administrator",
             Role::Editor => "editor",
+            Role::Author => "author",
+            Role::Contributor => "contributor",
         }
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "administrator" => Some(Role::Administrator),
-            "editor" => Some(Role::Editor),
-            _ => None,
+        Role::ALL.into_iter().find(|role| role.as_str() == value)
+    }
+
+    /// How the admin names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Administrator => "Administrator",
+            Role::Editor => "Editor",
+            Role::Author => "Author",
+            Role::Contributor => "Contributor",
+        }
+    }
+
+    pub fn can(self, capability: Capability) -> bool {
+        use Capability::*;
+        match self {
+            Role::Administrator => true,
+            Role::Editor => !matches!(capability, ManageSite | ManageUsers),
+            Role::Author => matches!(capability, Write | Publish | Upload),
+            Role::Contributor => capability == Write,
         }
     }
 
     pub fn can_change_settings(self) -> bool {
-        self == Role::Administrator
+        self.can(Capability::ManageSite)
     }
 
     /// Whether this role may do what `needed` may: an administrator may do everything an
-    /// editor may.
+    /// editor may, an editor everything an author may, an author everything a contributor
+    /// may.
     pub fn can_act_as(self, needed: Role) -> bool {
-        match needed {
-            Role::Administrator => self == Role::Administrator,
-            Role::Editor => true,
-        }
+        let rank = |role: Role| Role::ALL.iter().position(|known| *known == role);
+        rank(self) <= rank(needed)
     }
 }
 
@@ -206,6 +258,37 @@ pub fn byline(names: &[&str]) -> String {
         [] => String::new(),
         [one] => (*one).to_owned(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod role_tests {
+    use super::*;
+
+    #[test]
+    fn roles_mean_what_they_mean_in_wordpress() {
+        use Capability::*;
+        let table = [
+            (ManageSite, [true, false, false, false]),
+            (ManageUsers, [true, false, false, false]),
+            (ModerateComments, [true, true, false, false]),
+            (ManageTerms, [true, true, false, false]),
+            (ManagePages, [true, true, false, false]),
+            (EditOthers, [true, true, false, false]),
+            (Publish, [true, true, true, false]),
+            (Upload, [true, true, true, false]),
+            (Write, [true, true, true, true]),
+        ];
+        for (capability, allowed) in table {
+            for (role, expected) in Role::ALL.into_iter().zip(allowed) {
+                assert_eq!(role.can(capability), expected, "{role:?} {capability:?}");
+            }
+        }
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert!(Role::Editor.can_act_as(Role::Author));
+        assert!(!Role::Author.can_act_as(Role::Editor));
     }
 }
 

@@ -28,6 +28,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     7 "newsroom" "0007_newsroom.sql",
     8 "revisions" "0008_revisions.sql",
     9 "bylines" "0009_bylines.sql",
+    10 "roles" "0010_roles.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -40,6 +41,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     7 "newsroom" "0007_newsroom.sql",
     8 "revisions" "0008_revisions.sql",
     9 "bylines" "0009_bylines.sql",
+    10 "roles" "0010_roles.sql",
 );
 
 /// The newest schema version this program knows.

@@ -78,7 +78,7 @@ enum UserCommand {
         email: String,
         #[arg(long)]
         name: String,
-        /// administrator or editor.
+        /// administrator, editor, author or contributor.
         #[arg(long, default_value = "administrator")]
         role: String,
         /// Read the password from standard input (the only way: never from a flag, which
@@ -185,8 +185,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             role,
             password_stdin: _,
         }) => {
-            let role = Role::parse(&role)
-                .with_context(|| format!("role {role:?} is not administrator or editor"))?;
+            let role = Role::parse(&role).with_context(|| {
+                format!("role {role:?} is not administrator, editor, author or contributor")
+            })?;
             let mut password = String::new();
             std::io::stdin()
                 .read_to_string(&mut password)

@@ -2,6 +2,7 @@
 //! calls and side effects; the web handlers and the command line both call in here, and
 //! nothing here knows about HTTP.
 
+pub mod access;
 pub mod accounts;
 pub mod articles;
 pub mod comments;

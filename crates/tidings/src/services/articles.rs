@@ -2,10 +2,14 @@
 
 use crate::app::App;
 use crate::cache::Tag;
+use crate::services::access::{self as services_access, Forbidden};
 use crate::services::site;
+use tidings_domain::access;
 use tidings_domain::article::{ArticleInput, InvalidArticle};
 use tidings_domain::editorial;
-use tidings_domain::{Article, ArticleId, ArticleKind, RevisionId, Taxonomy, UserId};
+use tidings_domain::{
+    Article, ArticleId, ArticleKind, ArticleStatus, Capability, RevisionId, Taxonomy, User, UserId,
+};
 use tidings_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +18,8 @@ pub enum ArticleError {
     Invalid(#[from] InvalidArticle),
     #[error("no such article")]
     NotFound,
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
     /// Someone saved the article after this editor opened it: their save is refused, not
     /// written over it (two tabs, two editors).
     #[error("edited by {by} at {at} since you opened it")]
@@ -56,6 +62,83 @@ impl ArticleError {
 impl From<StoreError> for ArticleError {
     fn from(error: StoreError) -> Self {
         ArticleError::Store(error)
+    }
+}
+
+/// Creates an article or page for a signed-in person, within what their role allows: a
+/// contributor's is a draft or a submission, pages are the desk's, and only the desk sets
+/// someone else's byline or pins to the front page.
+pub async fn create_article_as(
+    app: &App,
+    actor: &User,
+    mut input: ArticleInput,
+) -> Result<Article, ArticleError> {
+    let kind = input.kind.unwrap_or(ArticleKind::Article);
+    if !access::may_create(actor.role, kind) {
+        return Err(access_refusal(actor, kind).into());
+    }
+    let status = input.status.unwrap_or(ArticleStatus::Draft);
+    if !access::may_set_status(actor.role, kind, status) {
+        return Err(services_access::refusal(actor, "publish").into());
+    }
+    if !actor.role.can(Capability::EditOthers) {
+        input.authors = Vec::new();
+        input.sticky = false;
+    }
+    create_article(app, input, Some(actor.id)).await
+}
+
+/// Saves a signed-in person's changes to an article or page, within what their role
+/// allows (see `tidings_domain::access`).
+pub async fn update_article_as(
+    app: &App,
+    actor: &User,
+    id: ArticleId,
+    mut input: ArticleInput,
+    based_on: Option<RevisionId>,
+) -> Result<Article, ArticleError> {
+    let before = may_change(app, actor, id).await?;
+    let status = input.status.unwrap_or(ArticleStatus::Draft);
+    if !access::may_set_status(actor.role, before.kind, status) {
+        return Err(services_access::refusal(actor, "publish").into());
+    }
+    if !actor.role.can(Capability::EditOthers) {
+        // The byline and the front page are the desk's.
+        input.authors = Vec::new();
+        input.sticky = before.sticky;
+    }
+    let saving = Saving {
+        by: Some(actor.id),
+        based_on,
+    };
+    update_article(app, id, input, saving).await
+}
+
+/// The article, if `actor` may change it; a refusal otherwise.
+pub async fn may_change(app: &App, actor: &User, id: ArticleId) -> Result<Article, ArticleError> {
+    let article = app
+        .store
+        .article_by_id(id)
+        .await?
+        .ok_or(ArticleError::NotFound)?;
+    let authors: Vec<UserId> = app
+        .store
+        .authors_of(id)
+        .await?
+        .into_iter()
+        .map(|author| author.id)
+        .collect();
+    if access::may_edit(actor, &article, &authors) {
+        Ok(article)
+    } else {
+        Err(services_access::refusal(actor, "change this article").into())
+    }
+}
+
+fn access_refusal(actor: &User, kind: ArticleKind) -> Forbidden {
+    match kind {
+        ArticleKind::Page => services_access::refusal(actor, "write pages"),
+        ArticleKind::Article => services_access::refusal(actor, "write articles"),
     }
 }
 
@@ -133,6 +216,8 @@ pub async fn update_article(
 pub enum TrashError {
     #[error("no such article, or not where the action expects it")]
     NotFound,
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
     #[error("{0}")]
     Refused(&'static str),
     #[error(transparent)]
@@ -140,7 +225,8 @@ pub enum TrashError {
 }
 
 /// Moves an article or page to the trash: off the site at once, restorable for 30 days.
-pub async fn trash_article(app: &App, id: ArticleId) -> Result<Article, TrashError> {
+pub async fn trash_article(app: &App, actor: &User, id: ArticleId) -> Result<Article, TrashError> {
+    permitted(app, actor, id).await?;
     match app.store.trash_article(id, app.now()).await {
         Ok(Some(article)) => {
             site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
@@ -155,7 +241,12 @@ pub async fn trash_article(app: &App, id: ArticleId) -> Result<Article, TrashErr
 }
 
 /// Gives a trashed article back the state it had.
-pub async fn restore_article(app: &App, id: ArticleId) -> Result<Article, TrashError> {
+pub async fn restore_article(
+    app: &App,
+    actor: &User,
+    id: ArticleId,
+) -> Result<Article, TrashError> {
+    permitted(app, actor, id).await?;
     match app.store.restore_article(id).await {
         Ok(Some(article)) => {
             site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
@@ -166,6 +257,16 @@ pub async fn restore_article(app: &App, id: ArticleId) -> Result<Article, TrashE
             "Its parent page is in the trash: restore the parent first.",
         )),
         Err(other) => Err(other.into()),
+    }
+}
+
+async fn permitted(app: &App, actor: &User, id: ArticleId) -> Result<(), TrashError> {
+    match may_change(app, actor, id).await {
+        Ok(_) => Ok(()),
+        Err(ArticleError::Forbidden(refused)) => Err(TrashError::Forbidden(refused)),
+        Err(ArticleError::NotFound) => Err(TrashError::NotFound),
+        Err(ArticleError::Store(error)) => Err(TrashError::Store(error)),
+        Err(other) => Err(TrashError::Store(StoreError::Other(other.to_string()))),
     }
 }
 

@@ -2,21 +2,22 @@
 
 use crate::app::App;
 use crate::cache::Tag;
-use crate::services::articles::{self, ArticleError, Saving};
+use crate::services::access::{self, Forbidden};
+use crate::services::articles::{self, ArticleError};
 use crate::services::site;
 use tidings_domain::article::ArticleInput;
 use tidings_domain::correction::{self, Correction};
 use tidings_domain::revision::{Revision, RevisionText};
-use tidings_domain::{Article, ArticleId, CorrectionId, RevisionId, Taxonomy, UserId};
+use tidings_domain::{Article, ArticleId, Capability, CorrectionId, RevisionId, Taxonomy, User};
 use tidings_store::StoreError;
 
 /// Makes a revision's text the article's again, keeping everything else (state, date,
 /// sections); the restore is itself a new revision, so it can be undone the same way.
 pub async fn restore_revision(
     app: &App,
+    actor: &User,
     article: &Article,
     revision: RevisionId,
-    by: UserId,
 ) -> Result<Article, ArticleError> {
     let revision = app
         .store
@@ -45,27 +46,27 @@ pub async fn restore_revision(
         // The byline is not part of a revision: it stays as it is.
         authors: Vec::new(),
     };
-    let saving = Saving {
-        by: Some(by),
-        based_on: None,
-    };
-    articles::update_article(app, article.id, input, saving).await
+    articles::update_article_as(app, actor, article.id, input, None).await
 }
 
 /// Keeps what an editor has typed but not saved; `None` when the article is gone.
 pub async fn autosave(
     app: &App,
+    actor: &User,
     article: ArticleId,
-    by: UserId,
     text: RevisionText,
-) -> Result<Option<Revision>, StoreError> {
+) -> Result<Option<Revision>, ArticleError> {
+    articles::may_change(app, actor, article).await?;
     let text = RevisionText {
         title: tidings_domain::text::clean_line(&text.title),
         subtitle: tidings_domain::text::clean_line(&text.subtitle),
         excerpt: tidings_domain::text::clean_text(text.excerpt.trim()),
         body_markdown: tidings_domain::text::clean_text(&text.body_markdown),
     };
-    app.store.autosave(article, by, &text, app.now()).await
+    Ok(app
+        .store
+        .autosave(article, actor.id, &text, app.now())
+        .await?)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,16 +77,20 @@ pub enum CorrectionError {
     #[error("no such article")]
     NotFound,
     #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 /// Adds a dated correction note to an article; the article shows "Updated" from then on.
 pub async fn add_correction(
     app: &App,
+    actor: &User,
     article: ArticleId,
     typed: &str,
-    by: UserId,
 ) -> Result<Correction, CorrectionError> {
+    access::require(actor, Capability::EditOthers)?;
+    let by = actor.id;
     let body = correction::check_note(typed).map_err(CorrectionError::Invalid)?;
     let note = app
         .store
@@ -96,7 +101,12 @@ pub async fn add_correction(
     Ok(note)
 }
 
-pub async fn delete_correction(app: &App, id: CorrectionId) -> Result<(), CorrectionError> {
+pub async fn delete_correction(
+    app: &App,
+    actor: &User,
+    id: CorrectionId,
+) -> Result<(), CorrectionError> {
+    access::require(actor, Capability::EditOthers)?;
     let article = app
         .store
         .delete_correction(id)

@@ -2,9 +2,10 @@
 //! can show on every article page (its section line) and list, so each drops the page cache.
 
 use crate::app::App;
+use crate::services::access::{self, Forbidden};
 use crate::services::site;
 use tidings_domain::term::TermInput;
-use tidings_domain::{Taxonomy, Term, TermId};
+use tidings_domain::{Capability, Taxonomy, Term, TermId, User};
 use tidings_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +17,8 @@ pub enum TermError {
     NotFound,
     #[error("{0}")]
     Refused(&'static str),
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -44,9 +47,11 @@ impl From<StoreError> for TermError {
 
 pub async fn create_term(
     app: &App,
+    actor: &User,
     taxonomy: Taxonomy,
     input: TermInput,
 ) -> Result<Term, TermError> {
+    access::require(actor, Capability::ManageTerms)?;
     let term = input.validate(taxonomy).map_err(TermError::Invalid)?;
     let term = app.store.insert_term(&term).await?;
     site::all_pages_changed(app).await?;
@@ -55,10 +60,12 @@ pub async fn create_term(
 
 pub async fn update_term(
     app: &App,
+    actor: &User,
     taxonomy: Taxonomy,
     id: TermId,
     input: TermInput,
 ) -> Result<Term, TermError> {
+    access::require(actor, Capability::ManageTerms)?;
     let term = input.validate(taxonomy).map_err(TermError::Invalid)?;
     let term = app
         .store
@@ -70,7 +77,13 @@ pub async fn update_term(
 }
 
 /// Files every article of `from` under `into` and deletes `from`.
-pub async fn merge_terms(app: &App, from: TermId, into: TermId) -> Result<(), TermError> {
+pub async fn merge_terms(
+    app: &App,
+    actor: &User,
+    from: TermId,
+    into: TermId,
+) -> Result<(), TermError> {
+    access::require(actor, Capability::ManageTerms)?;
     if from == into {
         return Err(TermError::Invalid(vec![(
             "into",
@@ -84,7 +97,8 @@ pub async fn merge_terms(app: &App, from: TermId, into: TermId) -> Result<(), Te
     Ok(())
 }
 
-pub async fn delete_term(app: &App, id: TermId) -> Result<(), TermError> {
+pub async fn delete_term(app: &App, actor: &User, id: TermId) -> Result<(), TermError> {
+    access::require(actor, Capability::ManageTerms)?;
     if !app.store.delete_term(id).await? {
         return Err(TermError::NotFound);
     }

@@ -11,7 +11,7 @@ use crate::web::public::html;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
-use tidings_domain::Role;
+use tidings_domain::{Capability, Role};
 
 mod article_list;
 mod articles;
@@ -68,6 +68,9 @@ async fn chrome(
         noindex: true,
         user_name: admin.user.display_name.clone(),
         is_administrator: admin.user.role == Role::Administrator,
+        may_moderate: admin.user.role.can(Capability::ModerateComments),
+        may_manage_terms: admin.user.role.can(Capability::ManageTerms),
+        may_manage_pages: admin.user.role.can(Capability::ManagePages),
         csrf: admin.session.csrf_token.clone(),
         pending_count: app.store.comment_counts().await?.pending,
         section,

@@ -221,3 +221,21 @@ impl From<minijinja::Error> for AppError {
         AppError::Internal(anyhow::Error::new(error).context("rendering a template"))
     }
 }
+
+impl From<crate::services::access::Forbidden> for AppError {
+    fn from(refused: crate::services::access::Forbidden) -> Self {
+        AppError::Forbidden {
+            message: refused.0,
+            kept_text: None,
+        }
+    }
+}
+
+impl From<crate::services::comments::ModerationError> for AppError {
+    fn from(error: crate::services::comments::ModerationError) -> Self {
+        match error {
+            crate::services::comments::ModerationError::Forbidden(refused) => refused.into(),
+            crate::services::comments::ModerationError::Store(error) => error.into(),
+        }
+    }
+}

@@ -178,11 +178,15 @@ async fn no_referrer(mut response: Response) -> Response {
 pub struct AdminRoutes {
     router: Router<App>,
     pub posts: Vec<&'static str>,
+    /// The pages a signed-in user reads, for the test that walks every route with every
+    /// role.
+    pub gets: Vec<&'static str>,
 }
 
 impl AdminRoutes {
     fn get<H: Handler<T, App>, T: 'static>(mut self, path: &'static str, page: H) -> Self {
         self.router = self.router.route(path, get(page));
+        self.gets.push(path);
         self
     }
 
@@ -214,6 +218,7 @@ impl AdminRoutes {
         TP: 'static,
     {
         self.router = self.router.route(path, get(page).post(form));
+        self.gets.push(path);
         self.posts.push(path);
         self
     }
@@ -223,6 +228,7 @@ pub fn admin_routes() -> AdminRoutes {
     AdminRoutes {
         router: Router::new(),
         posts: Vec::new(),
+        gets: Vec::new(),
     }
     .get("/admin", || async { Redirect::permanent("/admin/") })
     .get("/admin/", admin::dashboard)

@@ -153,7 +153,7 @@ async fn failed_logins_are_throttled_per_email_for_a_while() {
 }
 
 /// What the site holds that a forged form could change.
-async fn state(site: &TestApp) -> String {
+pub async fn state(site: &TestApp) -> String {
     let store = &site.app.store;
     let comment = store
         .comment_by_id(tidings_domain::CommentId(1))

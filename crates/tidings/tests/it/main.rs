@@ -38,6 +38,8 @@ mod privacy;
 mod reader_flow;
 /// Revisions, autosaves, the two-tabs warning, corrections.
 mod revisions;
+/// Every admin route with every role: what each may do, and a 403 that changes nothing.
+mod roles;
 /// First-run setup and the command line.
 mod setup_and_cli;
 /// Public pages: the front page, permalinks, redirects, 404s, headers.

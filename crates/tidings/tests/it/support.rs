@@ -231,8 +231,9 @@ impl TestApp {
         let reader = self.reader();
         let response = reader.submit_sign_in(email, ADMIN_PASSWORD).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "signing in");
+        // Every role may read its own profile.
         let page = reader
-            .get("/admin/comments")
+            .get("/admin/profile")
             .await
             .text()
             .await

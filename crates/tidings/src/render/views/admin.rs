@@ -12,6 +12,10 @@ pub struct Chrome {
     pub noindex: bool,
     pub user_name: String,
     pub is_administrator: bool,
+    /// What the menu offers this person's role.
+    pub may_moderate: bool,
+    pub may_manage_terms: bool,
+    pub may_manage_pages: bool,
     pub csrf: String,
     pub pending_count: u64,
     pub section: &'static str,

@@ -4,9 +4,11 @@
 use super::submitting::{Commenter, avatar_key};
 use crate::app::App;
 use crate::cache::Tag;
+use crate::services::access::{self, Forbidden};
 use crate::services::notify::{self};
 use crate::services::site;
 use crate::services::spam;
+use tidings_domain::Capability;
 use tidings_domain::spam_filter::Label;
 use tidings_domain::text::render_comment;
 use tidings_domain::{
@@ -76,7 +78,21 @@ pub struct ModerationSummary {
     pub skipped: usize,
 }
 
-/// Applies one moderation action to each comment.
+/// A moderator's action from the admin: their role must let them moderate.
+pub async fn moderate_as(
+    app: &App,
+    actor: &tidings_domain::User,
+    ids: &[CommentId],
+    action: ModerationAction,
+) -> Result<Result<ModerationSummary, Forbidden>, StoreError> {
+    if let Err(refused) = access::require(actor, Capability::ModerateComments) {
+        return Ok(Err(refused));
+    }
+    moderate(app, ids, action).await.map(Ok)
+}
+
+/// Applies one moderation action to each comment (from the admin through `moderate_as`,
+/// or from a signed moderation link, whose signature is the authority).
 pub async fn moderate(
     app: &App,
     ids: &[CommentId],
@@ -148,9 +164,11 @@ pub async fn moderate(
 /// A moderator corrects a comment: its author fields and text, checked like a reader's.
 pub async fn edit_by_moderator(
     app: &App,
+    actor: &tidings_domain::User,
     comment: &Comment,
     raw: &RawSubmission,
-) -> Result<Result<(), FieldErrors>, StoreError> {
+) -> Result<Result<(), FieldErrors>, ModerationError> {
+    access::require(actor, Capability::ModerateComments)?;
     let edited = match raw.validate(false) {
         Ok(edited) => edited,
         Err(errors) => return Ok(Err(errors)),
@@ -175,7 +193,8 @@ pub async fn reply_as_staff(
     user: &tidings_domain::User,
     parent: &Comment,
     content: &str,
-) -> Result<Result<CommentId, FieldErrors>, StoreError> {
+) -> Result<Result<CommentId, FieldErrors>, ModerationError> {
+    access::require(user, Capability::ModerateComments)?;
     let raw = RawSubmission {
         article_id: parent.article_id.0.to_string(),
         parent_id: parent.id.0.to_string(),
@@ -233,4 +252,13 @@ pub async fn reply_as_staff(
         notify::comment_published(app, &settings, &article, &stored).await?;
     }
     Ok(Ok(id))
+}
+
+/// Why a moderator's edit or reply did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ModerationError {
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }

@@ -3,6 +3,7 @@
 use crate::app::App;
 use crate::render::views::admin::{ArticleRow, ArticlesPage, Choice, StateLink};
 use crate::render::views::human_date_time;
+use crate::services::access;
 use crate::web::error::AppError;
 use crate::web::extract::Admin;
 use axum::extract::{RawQuery, State};
@@ -10,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use tidings_domain::article::ArticleState;
 use tidings_domain::term::as_tree;
-use tidings_domain::{ArticleKind, Taxonomy, TermId, UserId};
+use tidings_domain::{ArticleKind, Capability, Taxonomy, TermId, UserId};
 use tidings_store::{ArticleFilter, Page};
 
 use super::{chrome, query_value, render};
@@ -48,6 +49,13 @@ async fn list(
     kind: ArticleKind,
     query: Option<String>,
 ) -> Result<Response, AppError> {
+    access::require(
+        &admin.user,
+        match kind {
+            ArticleKind::Article => Capability::Write,
+            ArticleKind::Page => Capability::ManagePages,
+        },
+    )?;
     let now = app.now();
     let number = query_value(&query, "page")
         .and_then(|page| page.parse().ok())

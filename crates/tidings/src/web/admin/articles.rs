@@ -3,6 +3,7 @@
 use crate::app::App;
 use crate::render::views::admin::{Choice, CorrectionRow, EditorPage, EditorValues, RevisionRow};
 use crate::render::views::{FormErrors, FormValues, human_date_time};
+use crate::services::access;
 use crate::services::articles::{self, ArticleError, Saving, TrashError};
 use crate::services::site;
 use crate::web::error::AppError;
@@ -270,10 +271,10 @@ async fn page_choices(
 /// The article as readers will see it, whatever its status; for checking a draft.
 pub async fn preview_article(
     State(app): State<App>,
-    _admin: Admin,
+    admin: Admin,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let article = find_article(&app, &id).await?;
+    let article = changeable(&app, &admin, &id).await?;
     let settings = site::discussion_settings(&app).await?;
     let page = crate::web::public::article_page_html(
         &app,
@@ -296,6 +297,13 @@ pub async fn new_page(State(app): State<App>, admin: Admin) -> Result<Response, 
 }
 
 async fn new_of_kind(app: &App, admin: &Admin, kind: ArticleKind) -> Result<Response, AppError> {
+    if !tidings_domain::access::may_create(admin.user.role, kind) {
+        let what = match kind {
+            ArticleKind::Article => "write articles",
+            ArticleKind::Page => "write pages",
+        };
+        return Err(access::refusal(&admin.user, what).into());
+    }
     let values = EditorValues {
         kind: kind.as_str().to_owned(),
         status: "draft".into(),
@@ -316,7 +324,7 @@ pub async fn edit_article(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let article = find_article(&app, &id).await?;
+    let article = changeable(&app, &admin, &id).await?;
     let values = editor_values(&app, &article).await?;
     editor(
         &app,
@@ -328,6 +336,18 @@ pub async fn edit_article(
         query_value(&query, "notice"),
     )
     .await
+}
+
+/// The article at `id` if the signed-in person may change it: a 404 when there is none,
+/// a 403 when their role does not let them.
+pub(super) async fn changeable(app: &App, admin: &Admin, id: &str) -> Result<Article, AppError> {
+    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    match articles::may_change(app, &admin.user, ArticleId(id)).await {
+        Ok(article) => Ok(article),
+        Err(ArticleError::Forbidden(refused)) => Err(refused.into()),
+        Err(ArticleError::Store(error)) => Err(error.into()),
+        Err(_) => Err(AppError::NotFound),
+    }
 }
 
 pub(super) async fn find_article(app: &App, id: &str) -> Result<Article, AppError> {
@@ -480,7 +500,7 @@ pub async fn update_article(
     Path(id): Path<String>,
     AdminForm { admin, form }: AdminForm,
 ) -> Result<Response, AppError> {
-    let article = find_article(&app, &id).await?;
+    let article = changeable(&app, &admin, &id).await?;
     save_article(&app, &admin, Some(&article), &form).await
 }
 
@@ -510,9 +530,9 @@ async fn save_article(
     };
     let result = match (input, existing) {
         (Ok(input), Some(article)) => {
-            articles::update_article(app, article.id, input, saving).await
+            articles::update_article_as(app, &admin.user, article.id, input, saving.based_on).await
         }
-        (Ok(input), None) => articles::create_article(app, input, Some(admin.user.id)).await,
+        (Ok(input), None) => articles::create_article_as(app, &admin.user, input).await,
         (Err(invalid), _) => Err(ArticleError::Invalid(invalid)),
     };
     match result {
@@ -537,6 +557,10 @@ async fn save_article(
             editor(app, admin, status, existing, values, errors, None).await
         }
         Err(ArticleError::NotFound) => Err(AppError::NotFound),
+        Err(ArticleError::Forbidden(refused)) => Err(AppError::Forbidden {
+            message: refused.0,
+            kept_text: Some(values.body),
+        }),
         Err(ArticleError::Store(error)) => Err(error.into()),
     }
 }
@@ -544,11 +568,11 @@ async fn save_article(
 pub async fn trash_article(
     State(app): State<App>,
     Path(id): Path<String>,
-    AdminForm { admin: _, form: _ }: AdminForm,
+    AdminForm { admin, form: _ }: AdminForm,
 ) -> Result<Response, AppError> {
     let article = find_article(&app, &id).await?;
     let list = admin_list(article.kind);
-    match articles::trash_article(&app, article.id).await {
+    match articles::trash_article(&app, &admin.user, article.id).await {
         Ok(_) => Ok(redirect(
             StatusCode::SEE_OTHER,
             &format!(
@@ -566,10 +590,10 @@ pub async fn trash_article(
 pub async fn restore_article(
     State(app): State<App>,
     Path(id): Path<String>,
-    AdminForm { admin: _, form: _ }: AdminForm,
+    AdminForm { admin, form: _ }: AdminForm,
 ) -> Result<Response, AppError> {
     let article = find_article(&app, &id).await?;
-    match articles::restore_article(&app, article.id).await {
+    match articles::restore_article(&app, &admin.user, article.id).await {
         Ok(restored) => Ok(redirect(
             StatusCode::SEE_OTHER,
             &format!(
@@ -589,6 +613,7 @@ fn trash_refusal(article: &Article, error: TrashError) -> Result<Response, AppEr
             &format!("/admin/articles/{}", article.id),
         )),
         TrashError::Refused(message) => Err(AppError::Conflict(message.into())),
+        TrashError::Forbidden(refused) => Err(refused.into()),
         TrashError::Store(error) => Err(error.into()),
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::app::App;
 use crate::render::views::admin::CommentEditPage;
+use crate::services::access;
 use crate::services::comments::{self};
 use crate::web::error::AppError;
 use crate::web::extract::Admin;
@@ -9,6 +10,7 @@ use crate::web::public::redirect;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use tidings_domain::Capability;
 use tidings_domain::CommentId;
 use tidings_domain::RawSubmission;
 
@@ -51,6 +53,7 @@ pub async fn edit_comment(
     admin: Admin,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
+    access::require(&admin.user, Capability::ModerateComments)?;
     let comment = find_comment(&app, &id).await?;
     let values = (
         comment.author_name.clone(),
@@ -76,7 +79,7 @@ pub async fn update_comment(
         author_url: form.get("url").to_owned(),
         content: form.get("comment").to_owned(),
     };
-    match comments::edit_by_moderator(&app, &comment, &raw).await? {
+    match comments::edit_by_moderator(&app, &admin.user, &comment, &raw).await? {
         Ok(()) => Ok(redirect(
             StatusCode::SEE_OTHER,
             &format!(

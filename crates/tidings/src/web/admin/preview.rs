@@ -20,8 +20,9 @@ use super::PRIVATE;
 pub async fn preview(
     State(app): State<App>,
     RawQuery(query): RawQuery,
-    AdminForm { admin: _, form }: AdminForm,
+    AdminForm { admin, form }: AdminForm,
 ) -> Result<Response, AppError> {
+    crate::services::access::require(&admin.user, tidings_domain::Capability::Write)?;
     let body = tidings_domain::text::clean_text(form.get("body"));
     if body.len() > tidings_domain::article::MAX_BODY_BYTES {
         return Err(AppError::PayloadTooLarge);

@@ -4,6 +4,7 @@
 use crate::app::App;
 use crate::render::views::admin::{ActionButton, QueuePage, QueueRow, StatusTab};
 use crate::render::views::{human_date_time, iso_date};
+use crate::services::access;
 use crate::services::comments::{self};
 use crate::web::error::AppError;
 use crate::web::extract::Admin;
@@ -11,6 +12,7 @@ use crate::web::public::redirect;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use tidings_domain::Capability;
 use tidings_domain::text::render_comment_preview;
 use tidings_domain::{CommentId, CommentStatus, ModerationAction};
 use tidings_store::{CommentQuery, KeysetPage};
@@ -89,6 +91,7 @@ pub async fn list_comments(
     admin: Admin,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
+    access::require(&admin.user, Capability::ModerateComments)?;
     let requested = query_value(&query, "status").unwrap_or_default();
     // A commenter's history and searches look through every status unless one is asked.
     let search = query_value(&query, "q")
@@ -244,7 +247,7 @@ pub async fn list_comments(
 
 pub async fn moderate_comments(
     State(app): State<App>,
-    AdminForm { admin: _, form }: AdminForm,
+    AdminForm { admin, form }: AdminForm,
 ) -> Result<Response, AppError> {
     // One button per row posts `single=ACTION:ID`; the bulk form posts `bulk_action` and
     // `ids`; a commenter's history posts `approve_all_from=EMAIL`.
@@ -278,7 +281,7 @@ pub async fn moderate_comments(
     let notice = if ids.is_empty() {
         "Select at least one comment first.".to_owned()
     } else {
-        let summary = comments::moderate(&app, &ids, action).await?;
+        let summary = comments::moderate_as(&app, &admin.user, &ids, action).await??;
         let mut notice = format!("{}: {} comment(s).", action_label(action), summary.changed);
         if summary.skipped > 0 {
             notice.push_str(&format!(

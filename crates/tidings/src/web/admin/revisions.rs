@@ -13,9 +13,10 @@ use axum::response::{IntoResponse, Response};
 use tidings_domain::revision::{RevisionText, compare};
 use tidings_domain::{CorrectionId, RevisionId};
 
-use super::articles::{editor, editor_values, find_article, revision_row};
+use super::articles::{changeable, editor, editor_values, find_article, revision_row};
 use super::{chrome, query_value, render, url_encode};
 use crate::render::views::human_date_time;
+use crate::services::articles::ArticleError;
 
 /// `?from=A&to=B` compares two revisions; by default the newest with the one before it.
 pub async fn show_revisions(
@@ -24,7 +25,7 @@ pub async fn show_revisions(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let article = find_article(&app, &id).await?;
+    let article = changeable(&app, &admin, &id).await?;
     let revisions = app.store.revisions(article.id).await?;
     let chosen = |name: &str| {
         query_value(&query, name)
@@ -67,12 +68,12 @@ pub async fn restore_revision(
     Path((id, revision)): Path<(String, String)>,
     AdminForm { admin, form: _ }: AdminForm,
 ) -> Result<Response, AppError> {
-    let article = find_article(&app, &id).await?;
+    let article = changeable(&app, &admin, &id).await?;
     let revision = revision
         .parse::<i64>()
         .map(RevisionId)
         .map_err(|_| AppError::NotFound)?;
-    match revisions::restore_revision(&app, &article, revision, admin.user.id).await {
+    match revisions::restore_revision(&app, &admin.user, &article, revision).await {
         Ok(restored) => Ok(redirect(
             StatusCode::SEE_OTHER,
             &format!(
@@ -81,8 +82,9 @@ pub async fn restore_revision(
                 url_encode("The revision is restored; the text it replaced is a revision too.")
             ),
         )),
-        Err(crate::services::articles::ArticleError::NotFound) => Err(AppError::NotFound),
-        Err(crate::services::articles::ArticleError::Store(error)) => Err(error.into()),
+        Err(ArticleError::NotFound) => Err(AppError::NotFound),
+        Err(ArticleError::Forbidden(refused)) => Err(refused.into()),
+        Err(ArticleError::Store(error)) => Err(error.into()),
         Err(other) => Err(AppError::Conflict(other.to_string())),
     }
 }
@@ -94,7 +96,7 @@ pub async fn autosave(
     Path(id): Path<String>,
     AdminForm { admin, form }: AdminForm,
 ) -> Result<Response, AppError> {
-    let article = find_article(&app, &id).await?;
+    let article = changeable(&app, &admin, &id).await?;
     let text = RevisionText {
         title: form.get("title").to_owned(),
         subtitle: form.get("subtitle").to_owned(),
@@ -104,9 +106,13 @@ pub async fn autosave(
     if text.body_markdown.len() > tidings_domain::article::MAX_BODY_BYTES {
         return Err(AppError::PayloadTooLarge);
     }
-    let saved = revisions::autosave(&app, article.id, admin.user.id, text)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let saved = match revisions::autosave(&app, &admin.user, article.id, text).await {
+        Ok(Some(saved)) => saved,
+        Ok(None) | Err(ArticleError::NotFound) => return Err(AppError::NotFound),
+        Err(ArticleError::Forbidden(refused)) => return Err(refused.into()),
+        Err(ArticleError::Store(error)) => return Err(error.into()),
+        Err(other) => return Err(AppError::Conflict(other.to_string())),
+    };
     Ok((
         [
             (
@@ -127,7 +133,7 @@ pub async fn add_correction(
 ) -> Result<Response, AppError> {
     let article = find_article(&app, &id).await?;
     let typed = form.get("correction");
-    match revisions::add_correction(&app, article.id, typed, admin.user.id).await {
+    match revisions::add_correction(&app, &admin.user, article.id, typed).await {
         Ok(_) => Ok(redirect(
             StatusCode::SEE_OTHER,
             &format!(
@@ -144,6 +150,7 @@ pub async fn add_correction(
             editor(&app, &admin, status, Some(&article), values, errors, None).await
         }
         Err(CorrectionError::NotFound) => Err(AppError::NotFound),
+        Err(CorrectionError::Forbidden(refused)) => Err(refused.into()),
         Err(CorrectionError::Store(error)) => Err(error.into()),
     }
 }
@@ -151,13 +158,13 @@ pub async fn add_correction(
 pub async fn delete_correction(
     State(app): State<App>,
     Path(id): Path<String>,
-    AdminForm { admin: _, form }: AdminForm,
+    AdminForm { admin, form }: AdminForm,
 ) -> Result<Response, AppError> {
     let id = id
         .parse::<i64>()
         .map(CorrectionId)
         .map_err(|_| AppError::NotFound)?;
-    match revisions::delete_correction(&app, id).await {
+    match revisions::delete_correction(&app, &admin.user, id).await {
         Ok(()) => {
             let back = form.get("article");
             let target = match back.parse::<i64>() {
@@ -171,6 +178,7 @@ pub async fn delete_correction(
         }
         Err(CorrectionError::NotFound) => Err(AppError::NotFound),
         Err(CorrectionError::Invalid(message)) => Err(AppError::BadRequest(message)),
+        Err(CorrectionError::Forbidden(refused)) => Err(refused.into()),
         Err(CorrectionError::Store(error)) => Err(error.into()),
     }
 }

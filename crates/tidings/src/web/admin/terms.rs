@@ -3,6 +3,7 @@
 
 use crate::app::App;
 use crate::render::views::admin::{Choice, TermRow, TermValues, TermsPage};
+use crate::services::access;
 use crate::services::terms::{self, TermError};
 use crate::web::error::AppError;
 use crate::web::extract::{Admin, AdminForm, FormFields};
@@ -11,7 +12,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use tidings_domain::term::{TermInput, as_tree};
-use tidings_domain::{Taxonomy, Term, TermId};
+use tidings_domain::{Capability, Taxonomy, Term, TermId};
 
 use super::{chrome, query_value, render, url_encode};
 
@@ -187,6 +188,7 @@ async fn screen(
     form: Form,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
+    access::require(&admin.user, Capability::ManageTerms)?;
     let used = app.store.terms(taxonomy).await?;
     let default = app.store.default_section().await?;
     let terms: Vec<Term> = used.iter().map(|used| used.term.clone()).collect();
@@ -276,8 +278,8 @@ async fn save(
         parent_id,
     };
     let result = match existing {
-        Some(term) => terms::update_term(app, taxonomy, term.id, input).await,
-        None => terms::create_term(app, taxonomy, input).await,
+        Some(term) => terms::update_term(app, &admin.user, taxonomy, term.id, input).await,
+        None => terms::create_term(app, &admin.user, taxonomy, input).await,
     };
     match result {
         Ok(term) => Ok(redirect(
@@ -318,7 +320,7 @@ async fn merge(
         let form = Form::refused(TermValues::default(), errors);
         return screen(app, admin, taxonomy, Some(&term), form, None).await;
     };
-    match terms::merge_terms(app, term.id, target.id).await {
+    match terms::merge_terms(app, &admin.user, term.id, target.id).await {
         Ok(()) => Ok(redirect(
             StatusCode::SEE_OTHER,
             &format!(
@@ -337,12 +339,12 @@ async fn merge(
 
 async fn delete(
     app: &App,
-    _admin: &Admin,
+    admin: &Admin,
     taxonomy: Taxonomy,
     id: &str,
 ) -> Result<Response, AppError> {
     let term = find(app, taxonomy, id).await?;
-    match terms::delete_term(app, term.id).await {
+    match terms::delete_term(app, &admin.user, term.id).await {
         Ok(()) => Ok(redirect(
             StatusCode::SEE_OTHER,
             &format!(
@@ -359,6 +361,7 @@ fn term_error(error: TermError) -> AppError {
     match error {
         TermError::NotFound => AppError::NotFound,
         TermError::Refused(message) => AppError::Conflict(message.into()),
+        TermError::Forbidden(refused) => refused.into(),
         TermError::Invalid(errors) => AppError::BadRequest(
             errors
                 .into_iter()
