@@ -233,3 +233,34 @@ test("an author fills in their profile and readers find it behind the byline", a
     site.stop();
   }
 });
+
+test("an administrator invites a contributor and changes a role on the Users screen", async () => {
+  const site = await startSite();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await createOwner(page, site);
+    await page.getByRole("link", { name: "Users", exact: true }).click();
+    await page.getByLabel("Email").fill("cora@newsroom.example");
+    await page.getByLabel("Name", { exact: true }).fill("Cora Contributor");
+    await page.getByLabel("Role", { exact: true }).selectOption("contributor");
+    await page.getByRole("button", { name: "Send the invitation" }).click();
+    await page.getByText("Cora Contributor is invited").waitFor();
+    const role = page.getByLabel("Role of Cora Contributor");
+    assert.equal(await role.inputValue(), "contributor");
+    await role.selectOption("author");
+    await page.getByRole("row", { name: /Cora Contributor/ }).getByRole("button", { name: "Change" }).click();
+    await page.getByText("The role is changed.").waitFor();
+    assert.equal(await page.getByLabel("Role of Cora Contributor").inputValue(), "author");
+    await page.getByRole("row", { name: /Cora Contributor/ }).getByRole("button", { name: "Deactivate" }).click();
+    await page.getByText("The account is deactivated").waitFor();
+    // "Lost your password?" is one click from the sign-in page.
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto(`${site.url}/admin/login`);
+    await visitor.getByRole("link", { name: "Lost your password?" }).click();
+    await visitor.getByLabel("Email").fill("nobody@newsroom.example");
+    await visitor.getByRole("button", { name: "Send me a link" }).click();
+    await visitor.getByText("If nobody@newsroom.example has an account here").waitFor();
+  } finally {
+    site.stop();
+  }
+});

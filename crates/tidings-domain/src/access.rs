@@ -62,6 +62,7 @@ mod tests {
             display_name: format!("User {id}"),
             role,
             password_hash: String::new(),
+            deactivated: false,
         }
     }
 

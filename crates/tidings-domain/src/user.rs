@@ -101,6 +101,8 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub password_hash: String,
+    /// A deactivated account keeps its articles and bylines but cannot sign in.
+    pub deactivated: bool,
 }
 
 /// Passwords: at least 8 characters, long ones welcome, no composition rules (OWASP ASVS),

@@ -7,7 +7,7 @@ use crate::rows::{Columns, attempts, session_from_row, timestamp, to_u64, user_f
 use crate::{StoreError, StoreResult};
 use async_trait::async_trait;
 use tidings_domain::email::email_key;
-use tidings_domain::{Slug, User, UserId};
+use tidings_domain::{Role, Slug, User, UserId};
 use time::OffsetDateTime;
 
 #[async_trait]
@@ -21,6 +21,26 @@ pub trait AccountStore: Send + Sync {
     /// Every account, oldest first: the people who run the site and moderate it.
     async fn all_users(&self) -> StoreResult<Vec<User>>;
     async fn insert_session(&self, session: &Session) -> StoreResult<()>;
+    /// Gives an account another role; `false` when it does not exist.
+    async fn set_role(&self, id: UserId, role: Role) -> StoreResult<bool>;
+    /// Deactivates an account (its sessions end in the same transaction) or makes it
+    /// active again; `false` when it does not exist.
+    async fn set_deactivated(
+        &self,
+        id: UserId,
+        deactivated: bool,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    /// Replaces an account's password hash (and, when given, its name) and ends its
+    /// sessions; `false` when it does not exist or its hash is no longer `expected`, so a
+    /// link bound to the old password works once.
+    async fn replace_password(
+        &self,
+        id: UserId,
+        expected: &str,
+        new_hash: &str,
+        display_name: Option<&str>,
+    ) -> StoreResult<bool>;
     /// The session and its user, if the session exists and has not expired at `now`.
     async fn session_by_token_hash(
         &self,
@@ -50,13 +70,13 @@ pub trait AccountStore: Send + Sync {
     async fn clear_failed_logins(&self, device: &str) -> StoreResult<()>;
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, role, password_hash";
+const USER_COLUMNS: &str = "id, email, display_name, role, password_hash, deactivated_at";
 
 pub(crate) const SESSION: &str =
     "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,
-            u.id, u.email, u.display_name, u.role, u.password_hash
+            u.id, u.email, u.display_name, u.role, u.password_hash, u.deactivated_at
      FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = ? AND s.expires_at > ?";
+     WHERE s.token_hash = ? AND s.expires_at > ? AND u.deactivated_at IS NULL";
 
 /// Failures in one allowance: how many since a moment, and the oldest of them.
 const FAILED: &str = "SELECT a.n AS account, a.oldest AS account_oldest,
@@ -107,6 +127,7 @@ impl AccountStore for SqlStore {
             display_name: user.display_name.clone(),
             role: user.role,
             password_hash: user.password_hash.clone(),
+            deactivated: false,
         })
     }
 
@@ -126,6 +147,68 @@ impl AccountStore for SqlStore {
             .as_ref()
             .map(user_from_row)
             .transpose()
+    }
+
+    async fn set_role(&self, id: UserId, role: Role) -> StoreResult<bool> {
+        let changed = self
+            .execute(statement!(
+                "UPDATE users SET role = ? WHERE id = ?",
+                role.as_str(),
+                id.0
+            ))
+            .await?;
+        Ok(changed > 0)
+    }
+
+    async fn set_deactivated(
+        &self,
+        id: UserId,
+        deactivated: bool,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let mut transaction = self.begin().await?;
+        let changed = transaction
+            .execute(statement!(
+                "UPDATE users SET deactivated_at = ? WHERE id = ?",
+                deactivated.then(|| timestamp(now)),
+                id.0
+            ))
+            .await?;
+        if deactivated {
+            transaction
+                .execute(statement!("DELETE FROM sessions WHERE user_id = ?", id.0))
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(changed > 0)
+    }
+
+    async fn replace_password(
+        &self,
+        id: UserId,
+        expected: &str,
+        new_hash: &str,
+        display_name: Option<&str>,
+    ) -> StoreResult<bool> {
+        let mut transaction = self.begin().await?;
+        let changed = transaction
+            .execute(statement!(
+                "UPDATE users SET password_hash = ?,
+                        display_name = COALESCE(?, display_name)
+                  WHERE id = ? AND password_hash = ?",
+                new_hash,
+                display_name,
+                id.0,
+                expected
+            ))
+            .await?;
+        if changed > 0 {
+            transaction
+                .execute(statement!("DELETE FROM sessions WHERE user_id = ?", id.0))
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(changed > 0)
     }
 
     async fn count_users(&self) -> StoreResult<u64> {

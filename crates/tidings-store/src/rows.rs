@@ -211,6 +211,7 @@ pub(crate) fn user_from_row(row: &impl Columns) -> StoreResult<User> {
         display_name: row.text("display_name")?,
         role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
         password_hash: row.text("password_hash")?,
+        deactivated: row.optional_integer("deactivated_at")?.is_some(),
     })
 }
 

@@ -43,6 +43,9 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "admin/revisions.html",
     "admin/dashboard.html",
     "admin/profile.html",
+    "admin/people.html",
+    "admin/password.html",
+    "admin/lost_password.html",
     "admin/discussion.html",
     "admin/status.html",
     "admin/comment_edit.html",
@@ -55,6 +58,10 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "mail/comment_to_subscriber.txt",
     "mail/confirm_subscription.subject.txt",
     "mail/confirm_subscription.txt",
+    "mail/invitation.subject.txt",
+    "mail/invitation.txt",
+    "mail/password_reset.subject.txt",
+    "mail/password_reset.txt",
 );
 
 /// The default theme's static files, served under `/static/`.
@@ -399,6 +406,25 @@ mod tests {
                     replies_only: false,
                     confirm_url: "https://news.example/subscriptions/t/confirm".into(),
                     unsubscribe_url: "https://news.example/subscriptions/t/unsubscribe".into(),
+                }),
+            ),
+            (
+                "invitation",
+                minijinja::Value::from_serialize(InvitationMail {
+                    site: site(),
+                    inviter: "Olive Owner".into(),
+                    role: "an editor".into(),
+                    link: "https://news.example/admin/password?user=7&signed".into(),
+                    valid_days: 7,
+                }),
+            ),
+            (
+                "password_reset",
+                minijinja::Value::from_serialize(PasswordResetMail {
+                    site: site(),
+                    name: "Edith Editor".into(),
+                    link: "https://news.example/admin/password?user=7&signed".into(),
+                    valid_hours: 1,
                 }),
             ),
         ];

@@ -9,6 +9,7 @@ pub mod comments;
 pub mod housekeeping;
 pub mod mail;
 pub mod notify;
+pub mod people;
 pub mod revisions;
 pub mod site;
 pub mod spam;

@@ -179,7 +179,8 @@ pub async fn sign_in(
             false
         }
     };
-    let Some(user) = user.filter(|_| verified) else {
+    // A deactivated account answers like a wrong password: it signs in nowhere.
+    let Some(user) = user.filter(|user| verified && !user.deactivated) else {
         app.store
             .record_failed_login(email, ip, device.as_deref().unwrap_or(""), now)
             .await?;

@@ -49,7 +49,7 @@ async fn send(app: &App, mail: Mail) {
 /// Renders the mail of `kind` from the theme's templates (`mail/KIND.subject.txt` and
 /// `mail/KIND.txt`) and queues it to `to`. A template that fails is logged, as a mail that
 /// cannot be queued is: the comment that caused it is what must not be lost.
-async fn send_mail(
+pub(crate) async fn send_mail(
     app: &App,
     to: &str,
     kind: &str,

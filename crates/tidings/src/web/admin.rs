@@ -17,6 +17,7 @@ mod article_list;
 mod articles;
 mod comment;
 mod dashboard;
+mod people;
 mod preview;
 mod privacy;
 mod profile;
@@ -34,6 +35,10 @@ pub use articles::{
 };
 pub use comment::{edit_comment, reply_to_comment, update_comment};
 pub use dashboard::dashboard;
+pub use people::{
+    change_role, choose_password, deactivate, invite, list_people, reactivate,
+    request_password_reset, show_lost_password, show_password_form,
+};
 pub use preview::preview;
 pub use privacy::{privacy_request, show_privacy};
 pub use profile::{save_profile, show_profile};

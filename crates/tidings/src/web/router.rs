@@ -234,6 +234,20 @@ pub fn admin_routes() -> AdminRoutes {
     .get("/admin/", admin::dashboard)
     .before_session("/admin/setup", admin::show_setup, admin::complete_setup)
     .before_session("/admin/login", admin::show_login, admin::sign_in)
+    .before_session(
+        "/admin/password",
+        admin::show_password_form,
+        admin::choose_password,
+    )
+    .before_session(
+        "/admin/lost-password",
+        admin::show_lost_password,
+        admin::request_password_reset,
+    )
+    .get_post("/admin/users", admin::list_people, admin::invite)
+    .post("/admin/users/{id}/role", admin::change_role)
+    .post("/admin/users/{id}/deactivate", admin::deactivate)
+    .post("/admin/users/{id}/reactivate", admin::reactivate)
     .post("/admin/logout", admin::sign_out)
     .get("/admin/status", admin::show_status)
     .get_post(

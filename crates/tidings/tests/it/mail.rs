@@ -84,7 +84,7 @@ impl Drop for SmtpServer {
     }
 }
 
-fn read_folder(folder: &Path) -> Vec<String> {
+pub(crate) fn read_folder(folder: &Path) -> Vec<String> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
         .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
@@ -96,7 +96,7 @@ fn read_folder(folder: &Path) -> Vec<String> {
 }
 
 /// The message's text with quoted-printable soft line breaks undone, so links read whole.
-fn unfolded(message: &str) -> String {
+pub(crate) fn unfolded(message: &str) -> String {
     message
         .replace("=\r\n", "")
         .replace("=\n", "")
@@ -104,7 +104,7 @@ fn unfolded(message: &str) -> String {
 }
 
 /// The first link in a message that starts with `prefix` and contains `part`.
-fn link(message: &str, prefix: &str, part: &str) -> String {
+pub(crate) fn link(message: &str, prefix: &str, part: &str) -> String {
     let text = unfolded(message);
     text.match_indices(prefix)
         .map(|(start, _)| {

@@ -33,6 +33,8 @@ mod nodes;
 /// The full-page cache and its invalidation.
 mod page_cache;
 /// Email, IP address and user agent never appear in a public response.
+/// The Users screen, invitations, deactivation, lost passwords.
+mod people;
 mod privacy;
 /// The whole path: a reader comments, a moderator approves, the comment appears.
 mod reader_flow;

@@ -26,6 +26,7 @@ fn needs(method: &str, route: &str) -> Option<Capability> {
         _ if route.starts_with("/admin/settings") || route.starts_with("/admin/privacy") => {
             ManageSite
         }
+        _ if route.starts_with("/admin/users") => ManageUsers,
         _ => panic!("{method} {route}: say in this table what it needs"),
     })
 }

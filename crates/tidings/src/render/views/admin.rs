@@ -369,3 +369,58 @@ pub struct ProfilePage {
     pub permalink: String,
     pub errors: Vec<(String, String)>,
 }
+
+#[derive(Serialize)]
+pub struct PersonRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: &'static str,
+    pub deactivated: bool,
+    pub is_you: bool,
+    pub author_url: String,
+}
+
+#[derive(Serialize)]
+pub struct PeoplePage {
+    #[serde(flatten)]
+    pub chrome: Chrome,
+    pub people: Vec<PersonRow>,
+    /// Each role's value and label.
+    pub roles: Vec<(&'static str, &'static str)>,
+    /// The invitation form as typed, and its problems.
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub errors: Vec<(String, String)>,
+}
+
+/// The page a password link opens (before any session): the form to choose a password,
+/// with a name for an invitation; or why the link does not open.
+#[derive(Serialize)]
+pub struct PasswordPage {
+    pub site: super::SiteView,
+    pub noindex: bool,
+    pub password_rule: &'static str,
+    /// "invitation" or "reset".
+    pub purpose: &'static str,
+    pub user: String,
+    pub expires: String,
+    pub signature: String,
+    pub email: String,
+    pub name: String,
+    pub error: Option<String>,
+    pub error_field: Option<&'static str>,
+    /// Set when the link does not open: the page says why instead of the form.
+    pub refused: Option<String>,
+}
+
+/// "Lost your password?", before any session.
+#[derive(Serialize)]
+pub struct LostPasswordPage {
+    pub site: super::SiteView,
+    pub noindex: bool,
+    pub email: String,
+    /// Set after the request: the same sentence whether the address has an account or not.
+    pub sent: bool,
+}

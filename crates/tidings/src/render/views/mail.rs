@@ -62,3 +62,25 @@ pub struct ConfirmSubscriptionMail {
     pub confirm_url: String,
     pub unsubscribe_url: String,
 }
+
+/// `mail/invitation`: to someone an administrator invited.
+#[derive(Debug, Serialize)]
+pub struct InvitationMail {
+    pub site: SiteView,
+    pub inviter: String,
+    /// "an editor", "an author"…
+    pub role: String,
+    /// The signed link to choose a name and a password; it works once.
+    pub link: String,
+    pub valid_days: u32,
+}
+
+/// `mail/password_reset`: to someone who asked for a new password.
+#[derive(Debug, Serialize)]
+pub struct PasswordResetMail {
+    pub site: SiteView,
+    pub name: String,
+    /// The signed link to choose a new password; it works once.
+    pub link: String,
+    pub valid_hours: u32,
+}
