@@ -203,6 +203,30 @@ fn filter_conditions(filter: &ArticleFilter) -> (String, Vec<Value>) {
 }
 
 impl SqlStore {
+    /// A move into or out of the trash, in one transaction: refused with a `Conflict`
+    /// naming `blocker` when `blocked` counts any row, else `change` (an `UPDATE …
+    /// RETURNING id`), and the article as it is after it; `None` when nothing moved.
+    async fn trash_move(
+        &self,
+        id: ArticleId,
+        blocked: Statement,
+        blocker: &'static str,
+        change: Statement,
+    ) -> StoreResult<Option<Article>> {
+        let mut transaction = self.begin().await?;
+        if transaction.fetch_one(blocked).await?.integer("count")? > 0 {
+            return Err(StoreError::Conflict { what: blocker });
+        }
+        let article = match transaction.fetch_optional(change).await? {
+            Some(_) => Some(article_from_row(
+                &transaction.fetch_one(statement!(BY_ID, id.0)).await?,
+            )?),
+            None => None,
+        };
+        transaction.commit().await?;
+        Ok(article)
+    }
+
     async fn summaries(
         &self,
         statement: crate::database::Statement,
@@ -294,66 +318,34 @@ impl ArticleStore for SqlStore {
         id: ArticleId,
         now: OffsetDateTime,
     ) -> StoreResult<Option<Article>> {
-        let mut transaction = self.begin().await?;
-        let live_subpages = transaction
-            .fetch_one(statement!(
-                "SELECT COUNT(*) AS count FROM articles
-                  WHERE parent_id = ? AND kind = 'page' AND status <> 'trash'",
-                id.0
-            ))
-            .await?
-            .integer("count")?;
-        if live_subpages > 0 {
-            return Err(StoreError::Conflict { what: "subpages" });
-        }
-        let trashed = transaction
-            .fetch_optional(statement!(
-                "UPDATE articles SET status_before_trash = status, status = 'trash',
-                    trashed_at = ?
-                  WHERE id = ? AND status <> 'trash' RETURNING id",
-                timestamp(now),
-                id.0
-            ))
-            .await?;
-        let article = match trashed {
-            Some(_) => Some(article_from_row(
-                &transaction.fetch_one(statement!(BY_ID, id.0)).await?,
-            )?),
-            None => None,
-        };
-        transaction.commit().await?;
-        Ok(article)
+        let live_subpages = statement!(
+            "SELECT COUNT(*) AS count FROM articles
+              WHERE parent_id = ? AND kind = 'page' AND status <> 'trash'",
+            id.0
+        );
+        let trash = statement!(
+            "UPDATE articles SET status_before_trash = status, status = 'trash', trashed_at = ?
+              WHERE id = ? AND status <> 'trash' RETURNING id",
+            timestamp(now),
+            id.0
+        );
+        self.trash_move(id, live_subpages, "subpages", trash).await
     }
 
     async fn restore_article(&self, id: ArticleId) -> StoreResult<Option<Article>> {
-        let mut transaction = self.begin().await?;
-        let parent_in_trash = transaction
-            .fetch_one(statement!(
-                "SELECT COUNT(*) AS count FROM articles a JOIN articles p ON p.id = a.parent_id
-                  WHERE a.id = ? AND p.status = 'trash'",
-                id.0
-            ))
-            .await?
-            .integer("count")?;
-        if parent_in_trash > 0 {
-            return Err(StoreError::Conflict { what: "parent" });
-        }
-        let restored = transaction
-            .fetch_optional(statement!(
-                "UPDATE articles SET status = status_before_trash, status_before_trash = NULL,
-                    trashed_at = NULL
-                  WHERE id = ? AND status = 'trash' RETURNING id",
-                id.0
-            ))
-            .await?;
-        let article = match restored {
-            Some(_) => Some(article_from_row(
-                &transaction.fetch_one(statement!(BY_ID, id.0)).await?,
-            )?),
-            None => None,
-        };
-        transaction.commit().await?;
-        Ok(article)
+        let parent_in_trash = statement!(
+            "SELECT COUNT(*) AS count FROM articles a JOIN articles p ON p.id = a.parent_id
+              WHERE a.id = ? AND p.status = 'trash'",
+            id.0
+        );
+        let restore = statement!(
+            "UPDATE articles SET status = status_before_trash, status_before_trash = NULL,
+                trashed_at = NULL
+              WHERE id = ? AND status = 'trash' RETURNING id",
+            id.0
+        );
+        self.trash_move(id, parent_in_trash, "parent", restore)
+            .await
     }
 
     async fn purge_trash(&self, before: OffsetDateTime) -> StoreResult<u64> {

@@ -171,7 +171,18 @@ async fn front_page(app: &App, number: u32) -> Result<Response, AppError> {
         newer_url: (number > 1).then(|| views::page_url(number - 1)),
         older_url: listed.more.then(|| views::page_url(number + 1)),
     };
-    let body = app.templates.render("index.html", &view)?;
+    list_response(app, "index.html", &view, now).await
+}
+
+/// A public page that lists articles: the same for everyone, dropped by any write to a
+/// list, and stale by itself when the next scheduled article goes out.
+pub(super) async fn list_response(
+    app: &App,
+    template: &str,
+    view: &impl serde::Serialize,
+    now: time::OffsetDateTime,
+) -> Result<Response, AppError> {
+    let body = app.templates.render(template, view)?;
     let mut response = html(StatusCode::OK, body, PUBLIC);
     let next_scheduled = app.store.next_publication_after(now).await?;
     response

@@ -112,16 +112,7 @@ async fn list(
         }
     }
     let choices = |terms: Vec<tidings_store::TermUse>, chosen: Option<i64>| {
-        let terms: Vec<_> = terms.into_iter().map(|used| used.term).collect();
-        as_tree(&terms)
-            .into_iter()
-            .map(|(term, depth)| Choice {
-                value: term.id.0.to_string(),
-                label: term.name.clone(),
-                depth,
-                selected: chosen == Some(term.id.0),
-            })
-            .collect::<Vec<_>>()
+        term_choices(terms, |term| chosen == Some(term.id.0))
     };
     let (sections, tags) = if kind == ArticleKind::Article {
         (
@@ -212,4 +203,22 @@ pub(super) fn kind_section(kind: ArticleKind) -> &'static str {
         ArticleKind::Article => "articles",
         ArticleKind::Page => "pages",
     }
+}
+
+/// Sections or tags as a list's or the editor's choices: a tree, parents first, each
+/// selected when `selected` says so.
+pub(super) fn term_choices(
+    terms: Vec<tidings_store::TermUse>,
+    selected: impl Fn(&tidings_domain::Term) -> bool,
+) -> Vec<Choice> {
+    let terms: Vec<_> = terms.into_iter().map(|used| used.term).collect();
+    as_tree(&terms)
+        .into_iter()
+        .map(|(term, depth)| Choice {
+            value: term.id.0.to_string(),
+            label: term.name.clone(),
+            depth,
+            selected: selected(term),
+        })
+        .collect()
 }

@@ -13,7 +13,6 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use tidings_domain::article::{ArticleInput, InvalidArticle};
-use tidings_domain::term::as_tree;
 use tidings_domain::{
     Article, ArticleId, ArticleKind, ArticleStatus, RevisionId, Taxonomy, TermId, UserId,
 };
@@ -21,7 +20,7 @@ use tidings_store::{ArticleFilter, Page};
 use time::PrimitiveDateTime;
 use time::macros::format_description;
 
-use super::article_list::{admin_list, kind_section};
+use super::article_list::{admin_list, kind_section, term_choices};
 use super::{PRIVATE, chrome, query_value, render, url_encode};
 use crate::web::extract::AdminForm;
 
@@ -106,22 +105,10 @@ pub(super) async fn editor(
     })
     .collect();
     let section_choices = if kind == ArticleKind::Article {
-        let terms: Vec<_> = app
-            .store
-            .terms(Taxonomy::Section)
-            .await?
-            .into_iter()
-            .map(|used| used.term)
-            .collect();
-        as_tree(&terms)
-            .into_iter()
-            .map(|(term, depth)| Choice {
-                value: term.id.0.to_string(),
-                label: term.name.clone(),
-                depth,
-                selected: values.sections.contains(&term.id.0.to_string()),
-            })
-            .collect()
+        let sections = app.store.terms(Taxonomy::Section).await?;
+        term_choices(sections, |term| {
+            values.sections.contains(&term.id.0.to_string())
+        })
     } else {
         Vec::new()
     };

@@ -3,14 +3,12 @@
 //! working), with `page/N/` after them; an author's at `/author/slug/`; and the
 //! corrections page, `/corrections/`.
 
-use super::{PUBLIC, html, redirect};
+use super::{list_response, redirect};
 use crate::app::App;
-use crate::cache::Tag;
 use crate::render::views::{
     ArchiveHeading, ArticleListItem, CorrectedArticle, CorrectionView, CorrectionsPage, FrontPage,
 };
 use crate::web::error::AppError;
-use crate::web::page_cache::CacheTags;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -129,13 +127,7 @@ async fn list_page(
         newer_url: (number > 1).then(|| page_url(number - 1)),
         older_url: listed.more.then(|| page_url(number + 1)),
     };
-    let body = app.templates.render("index.html", &view)?;
-    let mut response = html(StatusCode::OK, body, PUBLIC);
-    let next_scheduled = app.store.next_publication_after(now).await?;
-    response
-        .extensions_mut()
-        .insert(CacheTags(vec![Tag::Lists], next_scheduled));
-    Ok(response)
+    list_response(app, "index.html", &view, now).await
 }
 
 /// `/author/slug/`: an author's published articles, with their bio.
@@ -238,11 +230,5 @@ async fn corrections(app: &App, number: u32) -> Result<Response, AppError> {
         newer_url: (number > 1).then(|| page_url(number - 1)),
         older_url: more.then(|| page_url(number + 1)),
     };
-    let body = app.templates.render("corrections.html", &view)?;
-    let mut response = html(StatusCode::OK, body, PUBLIC);
-    let next_scheduled = app.store.next_publication_after(now).await?;
-    response
-        .extensions_mut()
-        .insert(CacheTags(vec![Tag::Lists], next_scheduled));
-    Ok(response)
+    list_response(app, "corrections.html", &view, now).await
 }
