@@ -29,6 +29,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     8 "revisions" "0008_revisions.sql",
     9 "bylines" "0009_bylines.sql",
     10 "roles" "0010_roles.sql",
+    11 "term_redirects" "0011_term_redirects.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -42,6 +43,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     8 "revisions" "0008_revisions.sql",
     9 "bylines" "0009_bylines.sql",
     10 "roles" "0010_roles.sql",
+    11 "term_redirects" "0011_term_redirects.sql",
 );
 
 /// The newest schema version this program knows.

@@ -17,6 +17,8 @@ pub trait TermStore: Send + Sync {
     async fn terms(&self, taxonomy: Taxonomy) -> StoreResult<Vec<TermUse>>;
     async fn term_by_id(&self, id: TermId) -> StoreResult<Option<Term>>;
     async fn term_by_slug(&self, taxonomy: Taxonomy, slug: &str) -> StoreResult<Option<Term>>;
+    /// The term that used to live at `slug` (re-slugged or merged since), if any.
+    async fn term_redirect(&self, taxonomy: Taxonomy, slug: &str) -> StoreResult<Option<Term>>;
     /// The section articles are filed under when they have none.
     async fn default_section(&self) -> StoreResult<TermId>;
     /// A taken slug is a `Conflict { what: "slug" }`; a parent that is not a section of
@@ -61,6 +63,35 @@ async fn release_term(transaction: &mut Tx, term: &Term) -> StoreResult<()> {
                 default.0,
                 term.id.0,
                 term.id.0
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Keeps `old_slug` as an old address of `term` and makes `live_slug` nobody's old address.
+async fn keep_old_address(
+    transaction: &mut Tx,
+    taxonomy: Taxonomy,
+    old_slug: &str,
+    live_slug: &str,
+    term: TermId,
+) -> StoreResult<()> {
+    transaction
+        .execute(statement!(
+            "DELETE FROM term_redirects WHERE taxonomy = ? AND slug = ?",
+            taxonomy.as_str(),
+            live_slug
+        ))
+        .await?;
+    if old_slug != live_slug {
+        transaction
+            .execute(statement!(
+                "INSERT INTO term_redirects (taxonomy, slug, term_id) VALUES (?, ?, ?)
+                 ON CONFLICT (taxonomy, slug) DO UPDATE SET term_id = excluded.term_id",
+                taxonomy.as_str(),
+                old_slug,
+                term.0
             ))
             .await?;
     }
@@ -167,6 +198,21 @@ impl TermStore for SqlStore {
         .transpose()
     }
 
+    async fn term_redirect(&self, taxonomy: Taxonomy, slug: &str) -> StoreResult<Option<Term>> {
+        self.fetch_optional(statement!(
+            format!(
+                "SELECT {TERM_COLUMNS} FROM term_redirects r JOIN terms t ON t.id = r.term_id
+                  WHERE r.taxonomy = ? AND r.slug = ?"
+            ),
+            taxonomy.as_str(),
+            slug
+        ))
+        .await?
+        .as_ref()
+        .map(term_from_row)
+        .transpose()
+    }
+
     async fn default_section(&self) -> StoreResult<TermId> {
         let mut transaction = self.begin().await?;
         let section = default_section(&mut transaction).await?;
@@ -192,6 +238,14 @@ impl TermStore for SqlStore {
         let stored = term_in(&mut transaction, TermId(row.integer("id")?))
             .await?
             .ok_or_else(|| StoreError::Other("the new term is not there".into()))?;
+        // Its address is live again: no one's old address any more.
+        transaction
+            .execute(statement!(
+                "DELETE FROM term_redirects WHERE taxonomy = ? AND slug = ?",
+                stored.taxonomy.as_str(),
+                stored.slug.as_str()
+            ))
+            .await?;
         transaction.commit().await?;
         Ok(stored)
     }
@@ -199,6 +253,7 @@ impl TermStore for SqlStore {
     async fn update_term(&self, id: TermId, term: &ValidTerm) -> StoreResult<Option<Term>> {
         let mut transaction = self.begin().await?;
         check_parent(&mut transaction, Some(id), term).await?;
+        let before = term_in(&mut transaction, id).await?;
         let updated = transaction
             .attempt(statement!(
                 "UPDATE terms SET slug = ?, name = ?, description = ?, parent_id = ?
@@ -215,6 +270,10 @@ impl TermStore for SqlStore {
             Some(_) => term_in(&mut transaction, id).await?,
             None => None,
         };
+        if let (Some(before), Some(after)) = (&before, &stored) {
+            let (old, live) = (before.slug.as_str(), after.slug.as_str());
+            keep_old_address(&mut transaction, after.taxonomy, old, live, id).await?;
+        }
         transaction.commit().await?;
         Ok(stored)
     }
@@ -261,6 +320,22 @@ impl TermStore for SqlStore {
                 ))
                 .await?;
         }
+        // Its old addresses, and its own, now lead to the term it became part of.
+        transaction
+            .execute(statement!(
+                "UPDATE term_redirects SET term_id = ? WHERE term_id = ?",
+                into.0,
+                from.0
+            ))
+            .await?;
+        keep_old_address(
+            &mut transaction,
+            source.taxonomy,
+            source.slug.as_str(),
+            target.slug.as_str(),
+            into,
+        )
+        .await?;
         transaction
             .execute(statement!("DELETE FROM terms WHERE id = ?", from.0))
             .await?;

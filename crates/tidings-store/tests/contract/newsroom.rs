@@ -12,6 +12,7 @@ on_every_backend!(
     sections_refuse_loops_and_merge_and_delete_keep_articles_filed,
     the_admin_list_filters_by_state_author_term_and_title,
     sticky_articles_and_updates_are_kept,
+    a_terms_old_addresses_lead_to_it,
 );
 
 fn filter(kind: ArticleKind) -> ArticleFilter {
@@ -494,4 +495,59 @@ async fn sticky_articles_and_updates_are_kept(store: &dyn Store) {
     assert_eq!(saved.revised_at, Some(later));
     assert!(!saved.sticky);
     assert!(store.sticky_articles(NOW).await.unwrap().is_empty());
+}
+
+/// A section's or tag's old addresses lead to it after a re-slug or a merge, never in a
+/// chain, and an address in use again stops being an old one.
+async fn a_terms_old_addresses_lead_to_it(store: &dyn Store) {
+    let edit = |name: &str, slug: &str| {
+        TermInput {
+            name: name.into(),
+            slug: slug.into(),
+            ..TermInput::default()
+        }
+        .validate(Taxonomy::Tag)
+        .unwrap()
+    };
+    let paris = term(store, Taxonomy::Tag, "Paris", None).await;
+    store
+        .update_term(paris, &edit("Paris", "paris-france"))
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .update_term(paris, &edit("Paris", "ville-de-paris"))
+        .await
+        .unwrap()
+        .unwrap();
+    for old in ["paris", "paris-france"] {
+        let found = store.term_redirect(Taxonomy::Tag, old).await.unwrap();
+        assert_eq!(
+            found.map(|term| term.slug.to_string()),
+            Some("ville-de-paris".into())
+        );
+    }
+    assert!(
+        store
+            .term_redirect(Taxonomy::Section, "paris")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Merged: its addresses, old and last, lead to the term it joined.
+    let france = term(store, Taxonomy::Tag, "France", None).await;
+    assert!(store.merge_terms(paris, france).await.unwrap());
+    for old in ["paris", "paris-france", "ville-de-paris"] {
+        let found = store.term_redirect(Taxonomy::Tag, old).await.unwrap();
+        assert_eq!(found.map(|term| term.id), Some(france), "{old}");
+    }
+    // A new tag called Paris takes its address back.
+    term(store, Taxonomy::Tag, "Paris", None).await;
+    assert!(
+        store
+            .term_redirect(Taxonomy::Tag, "paris")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

@@ -128,7 +128,8 @@ async fn sections_and_tags_file_articles_and_have_their_own_pages() {
         StatusCode::NOT_FOUND
     );
 
-    // Merging the tags: one page left, the article under it; the old one is gone.
+    // Merging the tags: one page left, the article under it; the merged tag's address
+    // and its pages lead to the tag it joined.
     let budget = term_id(&editor, "/admin/tags", "Budget").await;
     let summit = term_id(&editor, "/admin/tags", "EU summit").await;
     saved(
@@ -137,10 +138,11 @@ async fn sections_and_tags_file_articles_and_have_their_own_pages() {
         &[("into", &budget)],
     )
     .await;
-    assert_eq!(
-        reader.get("/tag/eu-summit/").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    let moved = reader.get("/tag/eu-summit/").await;
+    assert_eq!(moved.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(location(&moved), "/tag/budget/");
+    let moved = reader.get("/tag/eu-summit/page/2/").await;
+    assert_eq!(location(&moved), "/tag/budget/page/2/");
     assert!(
         body(reader.get("/tag/budget/").await)
             .await
@@ -156,6 +158,16 @@ async fn sections_and_tags_file_articles_and_have_their_own_pages() {
     saved(&editor, &format!("/admin/sections/{europe}/delete"), &[]).await;
     let article = body(reader.get("/2026/05/summit-in-brussels/").await).await;
     assert!(article.contains("<a href=\"/category/world/\">World</a>"));
+    // Re-slugging World keeps its old address.
+    saved(
+        &editor,
+        &format!("/admin/sections/{world}"),
+        &[("name", "World"), ("slug", "international")],
+    )
+    .await;
+    let moved = reader.get("/category/world/").await;
+    assert_eq!(moved.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(location(&moved), "/category/international/");
     let default = term_id(&editor, "/admin/sections", "Uncategorised").await;
     let refused = editor
         .post(&format!("/admin/sections/{default}/delete"), &[])

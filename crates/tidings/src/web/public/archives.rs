@@ -65,11 +65,26 @@ async fn archive(
     slug: &str,
     number: u32,
 ) -> Result<Response, AppError> {
-    let term = app
-        .store
-        .term_by_slug(taxonomy, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let term = match app.store.term_by_slug(taxonomy, slug).await? {
+        Some(term) => term,
+        None => {
+            // A section or tag re-slugged or merged since: its address of the moment.
+            let moved = app
+                .store
+                .term_redirect(taxonomy, slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let suffix = if number > 1 {
+                format!("page/{number}/")
+            } else {
+                String::new()
+            };
+            return Ok(redirect(
+                StatusCode::MOVED_PERMANENTLY,
+                &format!("{}{suffix}", moved.permalink()),
+            ));
+        }
+    };
     let now = app.now();
     let size = app.config.articles_per_page;
     let listed = app
