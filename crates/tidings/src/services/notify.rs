@@ -166,7 +166,11 @@ pub async fn comment_waiting(
         waiting,
         queue_url: format!("{base}/admin/comments"),
     };
+    // Its links act on the comment: only active accounts whose role moderates get them.
     for user in app.store.all_users().await? {
+        if user.deactivated || !user.role.can(tidings_domain::Capability::ModerateComments) {
+            continue;
+        }
         send_mail(app, &user.email, "comment_waiting", &mail, None).await;
     }
     Ok(())

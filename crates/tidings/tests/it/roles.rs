@@ -221,3 +221,58 @@ async fn authors_publish_their_own_and_contributors_submit_for_review() {
         );
     }
 }
+
+/// The mail about a waiting comment carries links that moderate it: it goes to active
+/// accounts whose role moderates, and to no one else.
+#[tokio::test]
+async fn moderation_mail_goes_only_to_those_who_moderate() {
+    let site = TestApp::spawn().await;
+    site.moderator().await;
+    site.settings(|settings| settings.manual_approval = true)
+        .await;
+    site.create_user("author@roles.example", Role::Author).await;
+    site.create_user("contributor@roles.example", Role::Contributor)
+        .await;
+    site.create_user("gone@roles.example", Role::Editor).await;
+    let gone = site
+        .app
+        .store
+        .user_by_email("gone@roles.example")
+        .await
+        .unwrap()
+        .unwrap();
+    site.app
+        .store
+        .set_deactivated(gone.id, true, site.clock_now())
+        .await
+        .unwrap();
+    let article = site.article("Harbour").await;
+    site.reader()
+        .comment(&article, &[("comment", "Waiting for a moderator.")])
+        .await;
+    let outbox = site.data.path().join("mail/outbox");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    // Every mail asked for is written before the queue is empty.
+    let messages = loop {
+        let messages = crate::mail::read_folder(&outbox);
+        let to_admin = messages
+            .iter()
+            .any(|message| message.contains(&format!("To: {ADMIN_EMAIL}")));
+        if to_admin && site.app.mailer.queued() == 0 {
+            break messages;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the administrator's mail"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    for stranger in ["author@", "contributor@", "gone@"] {
+        assert!(
+            !messages
+                .iter()
+                .any(|message| message.contains(&format!("To: {stranger}"))),
+            "{stranger} got a moderation mail"
+        );
+    }
+}
