@@ -13,7 +13,7 @@ use tidings_domain::{Article, ArticleId, ArticleKind, ArticleStatus, Term, TermI
 
 mod writing;
 use time::OffsetDateTime;
-pub(crate) use writing::default_section;
+pub(crate) use writing::{DEFAULT_SECTION, default_section, default_section_from};
 use writing::{move_subpages, write_article};
 
 #[async_trait]

@@ -1,6 +1,6 @@
 //! Sections and tags. Every statement here is the same in both dialects.
 
-use crate::articles::default_section;
+use crate::articles::{DEFAULT_SECTION, default_section, default_section_from};
 use crate::database::{SqlStore, Tx, statement};
 use crate::records::TermUse;
 use crate::rows::{Columns, term_from_row, to_u64};
@@ -214,10 +214,8 @@ impl TermStore for SqlStore {
     }
 
     async fn default_section(&self) -> StoreResult<TermId> {
-        let mut transaction = self.begin().await?;
-        let section = default_section(&mut transaction).await?;
-        transaction.commit().await?;
-        Ok(section)
+        // A plain read, on a read connection: the admin's screens ask it on every render.
+        default_section_from(self.fetch_optional(statement!(DEFAULT_SECTION)).await?)
     }
 
     async fn insert_term(&self, term: &ValidTerm) -> StoreResult<Term> {

@@ -310,17 +310,24 @@ async fn write_terms(transaction: &mut Tx, id: i64, article: &ValidArticle) -> S
 /// The section an article without one is filed under: the one the settings name, or the
 /// oldest section if that one is gone (the migration creates "Uncategorised").
 pub(crate) async fn default_section(transaction: &mut Tx) -> StoreResult<TermId> {
-    let row = transaction
-        .fetch_optional(statement!(
-            "SELECT t.id FROM terms t
-              WHERE t.taxonomy = 'section'
-              ORDER BY CASE WHEN CAST(t.id AS TEXT) =
-                  (SELECT value FROM settings WHERE name = 'default_section') THEN 0 ELSE 1 END,
-                  t.id
-              LIMIT 1"
-        ))
-        .await?
-        .ok_or_else(|| StoreError::Other("no section left to file articles under".into()))?;
+    default_section_from(
+        transaction
+            .fetch_optional(statement!(DEFAULT_SECTION))
+            .await?,
+    )
+}
+
+pub(crate) const DEFAULT_SECTION: &str = "SELECT t.id FROM terms t
+      WHERE t.taxonomy = 'section'
+      ORDER BY CASE WHEN CAST(t.id AS TEXT) =
+          (SELECT value FROM settings WHERE name = 'default_section') THEN 0 ELSE 1 END,
+          t.id
+      LIMIT 1";
+
+/// The default section from the row `DEFAULT_SECTION` read, in a transaction or not.
+pub(crate) fn default_section_from(row: Option<crate::database::Row>) -> StoreResult<TermId> {
+    let row =
+        row.ok_or_else(|| StoreError::Other("no section left to file articles under".into()))?;
     Ok(TermId(row.integer("id")?))
 }
 
