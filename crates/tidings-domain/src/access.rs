@@ -86,6 +86,8 @@ mod tests {
             sticky: false,
             parent_id: None,
             page_path: (kind == ArticleKind::Page).then(|| "x".into()),
+            featured_image: None,
+            featured_image_alt: String::new(),
         }
     }
 

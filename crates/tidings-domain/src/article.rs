@@ -2,6 +2,7 @@
 //! whether readers may comment on it.
 
 use crate::ids::{ArticleId, UserId};
+use crate::media::MediaAddress;
 use crate::text::{self, SafeHtml};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -174,6 +175,9 @@ pub struct Article {
     pub parent_id: Option<ArticleId>,
     /// A page's address without its slashes (`about/team`); `None` for an article.
     pub page_path: Option<String>,
+    /// Shown above the article and in link previews.
+    pub featured_image: Option<MediaAddress>,
+    pub featured_image_alt: String,
 }
 
 impl Article {
@@ -320,6 +324,8 @@ mod tests {
             sticky: false,
             parent_id: None,
             page_path: None,
+            featured_image: None,
+            featured_image_alt: String::new(),
         }
     }
 

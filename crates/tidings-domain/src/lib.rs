@@ -15,6 +15,7 @@ pub mod discussion;
 pub mod editorial;
 pub mod email;
 pub mod ids;
+pub mod media;
 pub mod revision;
 pub mod spam_filter;
 pub mod term;
@@ -28,6 +29,7 @@ pub use comment::{
 };
 pub use discussion::{DiscussionSettings, Verdict, VerdictReason, decide};
 pub use ids::{ArticleId, CommentId, CorrectionId, RevisionId, TermId, UserId};
+pub use media::{Media, MediaAddress, MediaFormat, MediaKey};
 pub use term::{Taxonomy, Term};
 pub use text::SafeHtml;
 pub use user::{Author, Capability, Role, User};

@@ -93,7 +93,16 @@ static ARTICLE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(||
         .add_tags(["figure", "figcaption"])
         .add_generic_attributes(["id"])
         .add_tag_attributes("code", ["class"])
-        .add_tag_attributes("img", ["loading"])
+        .add_tag_attributes("img", ["loading", "srcset", "sizes"])
+        // A `srcset` names only the site's own variants (what `with_srcsets` writes), so
+        // no address in it escapes the URL checks `src` gets.
+        .attribute_filter(|element, attribute, value| {
+            if element == "img" && attribute == "srcset" && !is_media_srcset(value) {
+                None
+            } else {
+                Some(value.into())
+            }
+        })
         .id_prefix(Some("article-"));
     builder
 });
@@ -109,12 +118,50 @@ fn markdown_to_html(markdown: &str) -> String {
     html
 }
 
+/// Gives each image from the media library (`<img src="/media/…">`) the `srcset` of its
+/// variants, so a phone downloads the 640-pixel one, and lets images below the first
+/// screen load when scrolled to.
+fn with_srcsets(html: &str) -> String {
+    const IMAGE: &str = "<img src=\"";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(IMAGE) {
+        let after = start + IMAGE.len();
+        out.push_str(&rest[..after]);
+        rest = &rest[after..];
+        let Some(end) = rest.find('"') else { break };
+        let source = &rest[..end];
+        out.push_str(source);
+        out.push('"');
+        rest = &rest[end + 1..];
+        if let Some(srcset) =
+            crate::media::MediaAddress::parse_path(source).and_then(|address| address.srcset())
+        {
+            out.push_str(&format!(
+                " srcset=\"{srcset}\" sizes=\"(max-width: 45rem) 100vw, 45rem\" loading=\"lazy\""
+            ));
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_media_srcset(value: &str) -> bool {
+    value.split(',').all(|candidate| {
+        let mut parts = candidate.split_whitespace();
+        let path_ok = parts
+            .next()
+            .is_some_and(|path| crate::media::MediaAddress::parse_path(path).is_some());
+        path_ok && parts.all(|descriptor| descriptor.ends_with('w'))
+    })
+}
+
 /// Renders an article body written in Markdown (CommonMark with tables, footnotes and
 /// strikethrough). Editors are trusted more than readers, but not with scripts. A body with
 /// more structure than [`ARTICLE_LIMITS`] (possible only for rows stored before the limits,
 /// or imported) is shown flattened to plain paragraphs.
 pub fn render_markdown(markdown: &str) -> SafeHtml {
-    let html = markdown_to_html(markdown);
+    let html = with_srcsets(&markdown_to_html(markdown));
     if MarkupShape::of(&html).over(&ARTICLE_LIMITS).is_some() {
         return SafeHtml::new(markup_shape::flattened(&html));
     }
@@ -329,6 +376,24 @@ fn escape_attribute(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn library_images_get_their_srcset_and_others_do_not() {
+        let html = render_markdown(
+            "![A harbour](/media/0123456789abcdef/1600.jpg)\n\n![Elsewhere](https://example.com/a.jpg)\n\n\
+             <img src=\"/x.png\" srcset=\"javascript:alert(1) 1x\" alt=\"x\">",
+        );
+        let html = html.as_str();
+        assert!(
+            html.contains(
+                "srcset=\"/media/0123456789abcdef/320.jpg 320w, /media/0123456789abcdef/640.jpg 640w, \
+                 /media/0123456789abcdef/1024.jpg 1024w, /media/0123456789abcdef/1600.jpg 1600w\""
+            ),
+            "{html}"
+        );
+        assert_eq!(html.matches("srcset").count(), 1, "{html}");
+        assert!(!html.contains("javascript"), "{html}");
+    }
 
     fn check_comment(input: &str, expected: &str) {
         assert_eq!(render_comment(input).as_str(), expected, "input: {input:?}");

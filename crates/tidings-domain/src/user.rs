@@ -199,6 +199,9 @@ pub struct Author {
     pub display_name: String,
     pub slug: crate::Slug,
     pub bio: String,
+    /// An uploaded picture (the widest variant of an image in the library); `None` shows
+    /// the identicon drawn from the account.
+    pub avatar: Option<crate::MediaAddress>,
 }
 
 impl Author {

@@ -34,7 +34,7 @@ pub trait AuthorStore: Send + Sync {
     ) -> StoreResult<Listed<ArticleSummary>>;
 }
 
-const AUTHOR_COLUMNS: &str = "u.id, u.display_name, u.slug, u.bio";
+const AUTHOR_COLUMNS: &str = "u.id, u.display_name, u.slug, u.bio, u.avatar";
 
 fn author_from_row(row: &impl Columns) -> StoreResult<Author> {
     Ok(Author {
@@ -42,6 +42,7 @@ fn author_from_row(row: &impl Columns) -> StoreResult<Author> {
         display_name: row.text("display_name")?,
         slug: slug_from(&row.text("slug")?)?,
         bio: row.text("bio")?,
+        avatar: tidings_domain::MediaAddress::parse_path(&row.text("avatar")?),
     })
 }
 

@@ -30,6 +30,7 @@ mod database;
 mod desk;
 mod discussion;
 mod mail;
+mod media;
 mod migrations;
 mod postgres;
 pub mod records;
@@ -47,6 +48,7 @@ pub use database::SqlStore;
 pub use desk::{DayCount, DeskStore, ReportedComment};
 pub use discussion::DiscussionStore;
 pub use mail::MailStore;
+pub use media::{MediaStore, NewMedia};
 pub use postgres::{PostgresOptions, PostgresStore, fresh_schema_url};
 pub use records::*;
 pub use revisions::RevisionStore;
@@ -158,6 +160,7 @@ pub trait Store:
     + CommentStore
     + DiscussionStore
     + MailStore
+    + MediaStore
     + AccountStore
     + SiteStore
 {
@@ -172,6 +175,7 @@ impl<T> Store for T where
         + CommentStore
         + DiscussionStore
         + MailStore
+        + MediaStore
         + AccountStore
         + SiteStore
 {

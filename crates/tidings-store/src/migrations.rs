@@ -30,6 +30,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     9 "bylines" "0009_bylines.sql",
     10 "roles" "0010_roles.sql",
     11 "term_redirects" "0011_term_redirects.sql",
+    12 "media" "0012_media.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -44,6 +45,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     9 "bylines" "0009_bylines.sql",
     10 "roles" "0010_roles.sql",
     11 "term_redirects" "0011_term_redirects.sql",
+    12 "media" "0012_media.sql",
 );
 
 /// The newest schema version this program knows.

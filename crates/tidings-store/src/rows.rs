@@ -16,7 +16,8 @@ macro_rules! article_columns {
     () => {
         "a.id, a.kind, a.slug, a.title, a.subtitle, a.excerpt, a.body_markdown, a.status, \
          a.status_before_trash, a.trashed_at, a.published_at, a.updated_at, a.revised_at, \
-         a.author_id, a.comments_open, a.sticky, a.parent_id, a.page_path"
+         a.author_id, a.comments_open, a.sticky, a.parent_id, a.page_path, a.featured_image, \
+         a.featured_image_alt"
     };
 }
 pub(crate) use article_columns;
@@ -154,6 +155,8 @@ pub(crate) fn article_from_row(row: &impl Columns) -> StoreResult<Article> {
         sticky: row.flag("sticky")?,
         parent_id: row.optional_integer("parent_id")?.map(ArticleId),
         page_path: row.optional_text("page_path")?,
+        featured_image: tidings_domain::MediaAddress::parse_path(&row.text("featured_image")?),
+        featured_image_alt: row.text("featured_image_alt")?,
     })
 }
 

@@ -45,6 +45,8 @@ pub struct AppState {
     pub shared_database: bool,
     pub mailer: Arc<Mailer>,
     pub health: Arc<Health>,
+    /// Uploaded images' files.
+    pub media: Arc<services::media::MediaStorage>,
 }
 
 /// What tests change about an app; production uses [`AppOptions::default`].
@@ -246,7 +248,9 @@ impl App {
             config.cache_megabytes as usize * 1024 * 1024,
         ));
         let mailer = Arc::new(Mailer::new(data_dir, &config)?);
+        let media = Arc::new(services::media::MediaStorage::open(data_dir, &config)?);
         let app = App(Arc::new(AppState {
+            media,
             health: Arc::new(Health::default()),
             mailer,
             cache,

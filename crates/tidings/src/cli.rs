@@ -68,6 +68,10 @@ struct ServeArgs {
     /// Reverse proxies whose X-Forwarded-For is believed, comma-separated.
     #[arg(long, env = "TIDINGS_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where uploaded images are kept: s3://bucket/prefix for an S3-compatible store
+    /// shared by several nodes [default: the media folder in the data folder].
+    #[arg(long, env = "TIDINGS_MEDIA_URL")]
+    media_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,6 +162,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             if let Some(title) = args.title {
                 config.title = title;
+            }
+            if args.media_url.is_some() {
+                config.media_url = args.media_url;
             }
             if !args.trusted_proxies.is_empty() {
                 config.trusted_proxies = args.trusted_proxies;

@@ -63,6 +63,13 @@ pub struct Config {
     pub idle_timeout_seconds: u64,
     /// Connections open at once; at the cap, a new one closes the one idle longest.
     pub max_connections: u32,
+    /// Where uploaded images are kept: empty for the `media` folder in the data folder;
+    /// `s3://bucket/prefix` for an S3-compatible object store shared by several nodes,
+    /// with the usual `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION` and, for
+    /// MinIO, Garage or R2, `AWS_ENDPOINT` (and `AWS_ALLOW_HTTP=true` for plain HTTP).
+    pub media_url: Option<String>,
+    /// The largest image that may be uploaded, in megabytes.
+    pub media_max_upload_megabytes: u32,
 }
 
 impl Default for Config {
@@ -87,11 +94,17 @@ impl Default for Config {
             body_timeout_seconds: 20,
             idle_timeout_seconds: 30,
             max_connections: 1024,
+            media_url: None,
+            media_max_upload_megabytes: 20,
         }
     }
 }
 
 impl Config {
+    pub fn media_max_upload_bytes(&self) -> u64 {
+        u64::from(self.media_max_upload_megabytes) * 1024 * 1024
+    }
+
     /// Reads `tidings.toml` from the data folder, or the defaults when there is none.
     pub fn load(data_dir: &Path) -> anyhow::Result<Config> {
         let path = data_dir.join(CONFIG_FILE);
@@ -120,6 +133,16 @@ impl Config {
             "articles_per_page must be between 1 and 100"
         );
         anyhow::ensure!(!self.title.trim().is_empty(), "title must not be empty");
+        anyhow::ensure!(
+            (1..=1024).contains(&self.media_max_upload_megabytes),
+            "media_max_upload_megabytes must be between 1 and 1024"
+        );
+        if let Some(media_url) = self.media_url.as_deref().filter(|url| !url.is_empty()) {
+            anyhow::ensure!(
+                media_url.starts_with("s3://") && media_url.len() > "s3://".len(),
+                "media_url must be empty (the data folder) or s3://bucket/prefix"
+            );
+        }
         if let Some(smtp_url) = self.smtp_url.as_deref().filter(|url| !url.is_empty()) {
             let parsed = url::Url::parse(smtp_url)
                 .with_context(|| "smtp_url is not a URL (smtp://host:port)".to_owned())?;

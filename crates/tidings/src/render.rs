@@ -43,6 +43,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "admin/revisions.html",
     "admin/dashboard.html",
     "admin/profile.html",
+    "admin/media.html",
     "admin/people.html",
     "admin/password.html",
     "admin/lost_password.html",
@@ -95,6 +96,11 @@ const STATIC_FILES: &[(&str, &str, &[u8])] = &[
         "editor.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../theme/static/editor.js"),
+    ),
+    (
+        "media.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../theme/static/media.js"),
     ),
     (
         "avatar.svg",

@@ -7,6 +7,13 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// 32 random bytes from the operating system, as 64 hex digits.
+/// Random bytes from the operating system.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0_u8; N];
+    getrandom::fill(&mut bytes).expect("the operating system's random source must work");
+    bytes
+}
+
 pub fn random_token() -> String {
     let mut bytes = [0_u8; 32];
     // The OS random source failing is a broken machine; nothing sensible can continue.

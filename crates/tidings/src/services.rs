@@ -8,6 +8,7 @@ pub mod articles;
 pub mod comments;
 pub mod housekeeping;
 pub mod mail;
+pub mod media;
 pub mod notify;
 pub mod people;
 pub mod revisions;

@@ -5,6 +5,7 @@ use super::{
     MAX_TITLE_CHARS, Slug,
 };
 use crate::ids::{ArticleId, RevisionId, TermId, UserId};
+use crate::media::MediaAddress;
 use crate::term::TermName;
 use crate::text;
 use time::OffsetDateTime;
@@ -60,6 +61,10 @@ pub struct ArticleInput {
     /// Its authors in byline order; none keeps the ones it has (a new article: whoever
     /// writes it).
     pub authors: Vec<UserId>,
+    /// The address of the featured image's widest variant, as the media library gives it;
+    /// empty for none.
+    pub featured_image: String,
+    pub featured_image_alt: String,
 }
 
 /// A checked article, ready to be stored.
@@ -82,6 +87,8 @@ pub struct ValidArticle {
     pub tags: Vec<TermName>,
     /// Its authors in byline order, without repeats; none keeps the ones it has.
     pub authors: Vec<UserId>,
+    pub featured_image: Option<MediaAddress>,
+    pub featured_image_alt: String,
     /// The "Updated" time to store: set by the caller when the save revises a published
     /// article (see [`super::Article::is_revised_by`]); `None` keeps the one it had.
     pub revised_at: Option<OffsetDateTime>,
@@ -196,6 +203,24 @@ impl ArticleInput {
                 format!("An article can carry at most {MAX_TAGS} tags."),
             ));
         }
+        let featured_image_path = self.featured_image.trim();
+        let featured_image = MediaAddress::parse_path(featured_image_path);
+        if featured_image.is_none() && !featured_image_path.is_empty() {
+            errors.fields.push((
+                "featured_image",
+                "The featured image must be an image from the media library (an address such as /media/…/1600.jpg).".into(),
+            ));
+        }
+        let featured_image_alt = text::clean_line(&self.featured_image_alt);
+        if featured_image_alt.chars().count() > crate::media::MAX_ALT_CHARS {
+            errors.fields.push((
+                "featured_image_alt",
+                format!(
+                    "The featured image's alt text is too long: at most {} characters.",
+                    crate::media::MAX_ALT_CHARS
+                ),
+            ));
+        }
         let mut authors = self.authors;
         let mut seen_authors = std::collections::HashSet::new();
         authors.retain(|author| seen_authors.insert(*author));
@@ -227,6 +252,12 @@ impl ArticleInput {
                     Vec::new()
                 },
                 authors,
+                featured_image_alt: if featured_image.is_some() {
+                    featured_image_alt
+                } else {
+                    String::new()
+                },
+                featured_image,
                 revised_at: None,
                 saved_by: None,
                 based_on: None,

@@ -6,7 +6,7 @@ use crate::database::{Tx, statement};
 use crate::rows::{Columns, article_from_row, timestamp};
 use crate::{StoreError, StoreResult};
 use tidings_domain::article::ValidArticle;
-use tidings_domain::{ArticleId, ArticleKind, RevisionId, TermId, UserId};
+use tidings_domain::{ArticleId, ArticleKind, MediaAddress, RevisionId, TermId, UserId};
 use time::OffsetDateTime;
 
 /// Writes an article's fields (a new one when `id` is `None`) and returns its id, or
@@ -38,12 +38,17 @@ pub(super) async fn write_article(
             Some(parent) => format!("{parent}/{slug}"),
             None => slug.to_string(),
         });
+        let featured_image = article
+            .featured_image
+            .as_ref()
+            .map(MediaAddress::path)
+            .unwrap_or_default();
         let write = match id {
             None => statement!(
                 "INSERT INTO articles (kind, slug, title, subtitle, excerpt, body_markdown,
                     status, published_at, updated_at, revised_at, author_id, comments_open,
-                    sticky, parent_id, page_path)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    sticky, parent_id, page_path, featured_image, featured_image_alt)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 article.kind.as_str(),
                 slug.as_str(),
                 &article.title,
@@ -59,12 +64,14 @@ pub(super) async fn write_article(
                 article.sticky,
                 article.parent_id.map(|id| id.0),
                 page_path,
+                featured_image.clone(),
+                &article.featured_image_alt,
             ),
             Some(id) => statement!(
                 "UPDATE articles SET slug = ?, title = ?, subtitle = ?, excerpt = ?,
                     body_markdown = ?, status = ?, published_at = ?, updated_at = ?,
                     revised_at = COALESCE(?, revised_at), comments_open = ?, sticky = ?,
-                    parent_id = ?, page_path = ?
+                    parent_id = ?, page_path = ?, featured_image = ?, featured_image_alt = ?
                  WHERE id = ? AND kind = ? RETURNING id",
                 slug.as_str(),
                 &article.title,
@@ -79,6 +86,8 @@ pub(super) async fn write_article(
                 article.sticky,
                 article.parent_id.map(|id| id.0),
                 page_path,
+                featured_image,
+                &article.featured_image_alt,
                 id.0,
                 article.kind.as_str(),
             ),

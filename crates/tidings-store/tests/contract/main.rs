@@ -32,6 +32,7 @@ mod comments;
 mod desk;
 mod discussion;
 mod mail;
+mod media;
 mod newsroom;
 mod revisions;
 mod schema;

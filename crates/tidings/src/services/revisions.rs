@@ -43,8 +43,14 @@ pub async fn restore_revision(
         parent_id: article.parent_id,
         sections: sections.into_iter().map(|term| term.id).collect(),
         tags: tags.into_iter().map(|term| term.name).collect(),
-        // The byline is not part of a revision: it stays as it is.
+        // The byline and the featured image are not part of a revision: they stay.
         authors: Vec::new(),
+        featured_image: article
+            .featured_image
+            .as_ref()
+            .map(|address| address.path())
+            .unwrap_or_default(),
+        featured_image_alt: article.featured_image_alt.clone(),
     };
     articles::update_article_as(app, actor, article.id, input, None).await
 }

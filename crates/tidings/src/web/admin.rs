@@ -17,6 +17,7 @@ mod article_list;
 mod articles;
 mod comment;
 mod dashboard;
+mod media;
 mod people;
 mod preview;
 mod privacy;
@@ -35,6 +36,7 @@ pub use articles::{
 };
 pub use comment::{edit_comment, reply_to_comment, update_comment};
 pub use dashboard::dashboard;
+pub use media::{describe_media, list_media, upload_media};
 pub use people::{
     change_role, choose_password, deactivate, invite, list_people, reactivate,
     request_password_reset, show_lost_password, show_password_form,
@@ -76,6 +78,7 @@ async fn chrome(
         may_moderate: admin.user.role.can(Capability::ModerateComments),
         may_manage_terms: admin.user.role.can(Capability::ManageTerms),
         may_manage_pages: admin.user.role.can(Capability::ManagePages),
+        may_upload: admin.user.role.can(Capability::Upload),
         csrf: admin.session.csrf_token.clone(),
         pending_count: app.store.comment_counts().await?.pending,
         section,

@@ -12,6 +12,9 @@ use std::net::{IpAddr, SocketAddr};
 use tidings_domain::{Role, User};
 use tidings_store::Session;
 
+mod upload;
+pub use upload::{AdminUpload, FilePart};
+
 /// A submitted form as name/value pairs in order, keeping repeated names (`ids=1&ids=2`).
 /// Bodies over the route's limit become a 413 page; anything that is not a form, a 415.
 pub struct FormFields(pub Vec<(String, String)>);
@@ -251,7 +254,7 @@ pub struct Admin {
 impl Admin {
     /// Every state-changing admin form carries the session's CSRF token; a form posted from
     /// another site cannot know it.
-    fn check_csrf(&self, form: &FormFields) -> Result<(), AppError> {
+    pub(crate) fn check_csrf(&self, form: &FormFields) -> Result<(), AppError> {
         if crate::security::same_secret(&self.session.csrf_token, form.get("csrf")) {
             Ok(())
         } else {

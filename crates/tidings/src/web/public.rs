@@ -18,12 +18,14 @@ use tidings_store::Page;
 
 mod archives;
 mod comment_form;
+mod media;
 mod pages;
 pub use archives::{
     show_author, show_author_page, show_corrections, show_corrections_page, show_section,
     show_section_page, show_tag, show_tag_page,
 };
 pub use comment_form::post_comment;
+pub use media::media_file;
 pub use pages::show_page;
 
 /// Public pages are the same for every visitor but may change at any write, so browsers

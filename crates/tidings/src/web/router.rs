@@ -17,6 +17,9 @@ use axum::routing::{any, get, post};
 const COMMENT_BODY_LIMIT: usize = 1024 * 1024;
 /// Admin forms carry whole articles (1 MB of Markdown, percent-encoded).
 const ADMIN_BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// What an upload form may carry beside its file: the token, an alt text, the multipart
+/// framing.
+const UPLOAD_FORM_ALLOWANCE: usize = 1024 * 1024;
 
 pub fn router(app: App) -> Router {
     let public = Router::new()
@@ -85,11 +88,24 @@ pub fn router(app: App) -> Router {
             refuse_large_bodies::<COMMENT_BODY_LIMIT>,
         ))
         .layer(middleware::map_response(no_referrer));
-    let admin = admin_routes()
+    let routes = admin_routes();
+    let admin = routes
         .router
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route_layer(middleware::from_fn(refuse_large_bodies::<ADMIN_BODY_LIMIT>))
         .layer(middleware::map_response(no_referrer));
+    // An upload may be the site's limit, plus its form's other fields. A larger file is
+    // read to this bound, so its form can be answered with the reason and what was typed.
+    let upload_limit = usize::try_from(app.config.media_max_upload_bytes())
+        .unwrap_or(usize::MAX)
+        .saturating_add(UPLOAD_FORM_ALLOWANCE);
+    let uploads = routes
+        .uploads
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(middleware::map_response(no_referrer));
+    // Uploaded images: immutable files with their own caching headers, outside the page
+    // cache.
+    let media = Router::new().route("/media/{key}/{file}", get(public::media_file));
     // Pages live at any depth (`/about/team/`), so they are what no route claims; every
     // other address is a 404 from there. The page cache wraps them like the public routes.
     let pages = any(public::show_page)
@@ -101,6 +117,8 @@ pub fn router(app: App) -> Router {
     public
         .merge(discussion)
         .merge(admin)
+        .merge(uploads)
+        .merge(media)
         .fallback_service(pages)
         .layer(middleware::from_fn_with_state(
             app.health.clone(),
@@ -177,6 +195,8 @@ async fn no_referrer(mut response: Response) -> Response {
 /// list, so a new form cannot be left out of it.
 pub struct AdminRoutes {
     router: Router<App>,
+    /// Routes that receive files, with the site's upload limit instead of the forms' one.
+    uploads: Router<App>,
     pub posts: Vec<&'static str>,
     /// The pages a signed-in user reads, for the test that walks every route with every
     /// role.
@@ -210,6 +230,20 @@ impl AdminRoutes {
         self
     }
 
+    /// A page with an upload form.
+    fn uploads<G, TG, P, TP>(mut self, path: &'static str, page: G, form: P) -> Self
+    where
+        G: Handler<TG, App>,
+        P: Handler<TP, App>,
+        TG: 'static,
+        TP: 'static,
+    {
+        self.uploads = self.uploads.route(path, get(page).post(form));
+        self.gets.push(path);
+        self.posts.push(path);
+        self
+    }
+
     fn get_post<G, TG, P, TP>(mut self, path: &'static str, page: G, form: P) -> Self
     where
         G: Handler<TG, App>,
@@ -227,6 +261,7 @@ impl AdminRoutes {
 pub fn admin_routes() -> AdminRoutes {
     AdminRoutes {
         router: Router::new(),
+        uploads: Router::new(),
         posts: Vec::new(),
         gets: Vec::new(),
     }
@@ -269,6 +304,8 @@ pub fn admin_routes() -> AdminRoutes {
     .get("/admin/articles/{id}/preview", admin::preview_article)
     .post("/admin/preview", admin::preview)
     .get_post("/admin/profile", admin::show_profile, admin::save_profile)
+    .uploads("/admin/media", admin::list_media, admin::upload_media)
+    .post("/admin/media/{key}", admin::describe_media)
     .post("/admin/articles/{id}/trash", admin::trash_article)
     .post("/admin/articles/{id}/restore", admin::restore_article)
     .get("/admin/articles/{id}/revisions", admin::show_revisions)
@@ -325,6 +362,8 @@ async fn render_error_pages(State(app): State<App>, request: Request, next: Next
     }
     let page = match response.extensions().get::<ErrorPage>() {
         Some(page) => page.clone(),
+        // A script asked for JSON and its error says what went wrong in JSON.
+        None if is_json(&response) => return response,
         // axum's own answers (no route, wrong method, a path that is not UTF-8) come bare or
         // as plain text; they get the themed page too.
         None if !is_html(&response) => ErrorPage::for_status(status),
@@ -357,6 +396,13 @@ async fn render_error_pages(State(app): State<App>, request: Request, next: Next
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
     (parts, body).into_response()
+}
+
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"))
 }
 
 fn is_html(response: &Response) -> bool {

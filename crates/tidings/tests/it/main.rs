@@ -26,6 +26,8 @@ mod hardening;
 /// Script and markup in every field come out inert.
 mod hostile_input;
 mod mail;
+/// Uploads, variants, metadata stripped, limits, the media library.
+mod media;
 /// Sections, tags, pages, article states and the trash, sticky articles, updates.
 mod newsroom;
 /// Several app nodes over one database.

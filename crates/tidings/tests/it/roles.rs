@@ -27,6 +27,7 @@ fn needs(method: &str, route: &str) -> Option<Capability> {
             ManageSite
         }
         _ if route.starts_with("/admin/users") => ManageUsers,
+        _ if route.starts_with("/admin/media") => Upload,
         _ => panic!("{method} {route}: say in this table what it needs"),
     })
 }

@@ -16,6 +16,7 @@ pub struct Chrome {
     pub may_moderate: bool,
     pub may_manage_terms: bool,
     pub may_manage_pages: bool,
+    pub may_upload: bool,
     pub csrf: String,
     pub pending_count: u64,
     pub section: &'static str,
@@ -177,6 +178,9 @@ pub struct EditorValues {
     pub overwrite: bool,
     /// A correction note as typed, kept when it was refused.
     pub correction: String,
+    /// The featured image's address (`/media/…`), empty for none.
+    pub featured_image: String,
+    pub featured_image_alt: String,
 }
 
 #[derive(Serialize)]
@@ -423,4 +427,62 @@ pub struct LostPasswordPage {
     pub email: String,
     /// Set after the request: the same sentence whether the address has an account or not.
     pub sent: bool,
+}
+
+/// One image on the media library screen and in the editor's picker.
+#[derive(Serialize)]
+pub struct MediaRow {
+    pub key: String,
+    /// The narrowest variant, for the thumbnail.
+    pub thumbnail: String,
+    /// The widest variant: what Markdown and the featured image name.
+    pub address: String,
+    pub markdown: String,
+    pub alt: String,
+    pub name: String,
+    pub size: String,
+    pub dimensions: String,
+    pub date: String,
+}
+
+impl MediaRow {
+    pub fn of(media: &tidings_domain::Media) -> MediaRow {
+        let address = media.address();
+        let narrowest = tidings_domain::media::variant_widths(media.format, media.width)[0];
+        let thumbnail = tidings_domain::MediaAddress {
+            width: narrowest,
+            ..address.clone()
+        };
+        MediaRow {
+            key: media.key.to_string(),
+            thumbnail: thumbnail.path(),
+            address: address.path(),
+            markdown: media.markdown(),
+            alt: media.alt.clone(),
+            name: media.original_name.clone(),
+            size: if media.bytes >= 1024 * 1024 {
+                format!("{:.1} MB", media.bytes as f64 / (1024.0 * 1024.0))
+            } else {
+                format!("{} KB", media.bytes.div_ceil(1024))
+            },
+            dimensions: format!("{} × {}", media.width, media.height),
+            date: super::human_date(media.uploaded_at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct MediaPage {
+    #[serde(flatten)]
+    pub chrome: Chrome,
+    pub items: Vec<MediaRow>,
+    pub search: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    /// The alt text typed with a refused upload, shown again.
+    pub alt: String,
+    pub errors: Vec<(String, String)>,
+    pub limit_megabytes: u32,
+    /// The image just uploaded, shown first with its Markdown.
+    pub uploaded: Option<MediaRow>,
 }

@@ -617,6 +617,8 @@ mod tests {
             sticky: false,
             parent_id: None,
             page_path: None,
+            featured_image: None,
+            featured_image_alt: String::new(),
         };
         let site = SiteView {
             title: "Site".into(),

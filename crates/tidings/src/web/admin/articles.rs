@@ -66,6 +66,12 @@ pub(super) async fn editor_values(app: &App, article: &Article) -> Result<Editor
         base_revision: base_revision.map(|id| id.0.to_string()).unwrap_or_default(),
         overwrite: false,
         correction: String::new(),
+        featured_image: article
+            .featured_image
+            .as_ref()
+            .map(|address| address.path())
+            .unwrap_or_default(),
+        featured_image_alt: article.featured_image_alt.clone(),
     })
 }
 
@@ -391,6 +397,8 @@ fn article_from_form(
         base_revision: form.get("base_revision").trim().to_owned(),
         overwrite: form.checked("overwrite"),
         correction: String::new(),
+        featured_image: form.get("featured_image").trim().to_owned(),
+        featured_image_alt: form.get("featured_image_alt").to_owned(),
     };
     let mut invalid = InvalidArticle::default();
     let published_at = if values.published_at.is_empty() {
@@ -456,6 +464,8 @@ fn article_from_form(
         parent_id,
         sections: section_ids,
         tags: values.tags.split(',').map(str::to_owned).collect(),
+        featured_image: values.featured_image.clone(),
+        featured_image_alt: values.featured_image_alt.clone(),
     };
     if invalid.fields.is_empty() {
         return (values, Ok(input));

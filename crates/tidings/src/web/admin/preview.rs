@@ -64,6 +64,8 @@ pub async fn preview(
         sticky: false,
         parent_id: None,
         page_path: (kind == ArticleKind::Page).then(|| "preview".to_owned()),
+        featured_image: tidings_domain::MediaAddress::parse_path(form.get("featured_image").trim()),
+        featured_image_alt: tidings_domain::text::clean_line(form.get("featured_image_alt")),
     };
     let settings = site::discussion_settings(&app).await?;
     let page = article_page_html(
