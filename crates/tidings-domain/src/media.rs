@@ -197,6 +197,14 @@ impl MediaAddress {
         )
     }
 
+    /// The narrowest variant of the same image, for thumbnails.
+    pub fn narrowest(&self) -> MediaAddress {
+        MediaAddress {
+            width: variant_widths(self.format, self.width)[0],
+            ..self.clone()
+        }
+    }
+
     /// Where the file lives in storage, relative to the media root.
     pub fn storage_path(&self) -> String {
         format!("{}/{}.{}", self.key, self.width, self.format.extension())

@@ -136,6 +136,38 @@ pub enum UploadError {
 /// never a library entry without its images.
 pub async fn upload(app: &App, actor: &User, upload: Upload) -> Result<Media, UploadError> {
     access::require(actor, Capability::Upload)?;
+    store_image(app, actor, upload).await
+}
+
+/// The address of a person's picture: their upload, or their identicon.
+pub fn picture_of(app: &App, email: &str, author: &tidings_domain::Author) -> String {
+    match &author.avatar {
+        Some(address) => address.narrowest().path(),
+        None => format!(
+            "/avatars/{}.svg",
+            crate::services::comments::avatar_key(app, email, "")
+        ),
+    }
+}
+
+/// Makes `actor`'s profile picture from an upload (anyone may: it is their own face, not
+/// the library's), or takes it away (`None`: the identicon again).
+pub async fn set_avatar(
+    app: &App,
+    actor: &User,
+    upload: Option<Upload>,
+) -> Result<Option<MediaAddress>, UploadError> {
+    let address = match upload {
+        Some(upload) => Some(store_image(app, actor, upload).await?.address()),
+        None => None,
+    };
+    app.store.set_avatar(actor.id, address.as_ref()).await?;
+    // Author pages show it, on every node.
+    crate::services::site::all_pages_changed(app).await?;
+    Ok(address)
+}
+
+async fn store_image(app: &App, actor: &User, upload: Upload) -> Result<Media, UploadError> {
     let limit = app.config.media_max_upload_bytes();
     let (format, alt) = check_upload(&upload.bytes, limit, &upload.alt)?;
     let permit = app

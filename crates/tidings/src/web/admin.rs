@@ -36,7 +36,7 @@ pub use articles::{
 };
 pub use comment::{edit_comment, reply_to_comment, update_comment};
 pub use dashboard::dashboard;
-pub use media::{describe_media, list_media, upload_media};
+pub use media::{describe_media, list_media, upload_avatar, upload_media};
 pub use people::{
     change_role, choose_password, deactivate, invite, list_people, reactivate,
     request_password_reset, show_lost_password, show_password_form,

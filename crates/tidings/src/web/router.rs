@@ -230,6 +230,13 @@ impl AdminRoutes {
         self
     }
 
+    /// An upload form's address.
+    fn upload<H: Handler<T, App>, T: 'static>(mut self, path: &'static str, form: H) -> Self {
+        self.uploads = self.uploads.route(path, post(form));
+        self.posts.push(path);
+        self
+    }
+
     /// A page with an upload form.
     fn uploads<G, TG, P, TP>(mut self, path: &'static str, page: G, form: P) -> Self
     where
@@ -306,6 +313,7 @@ pub fn admin_routes() -> AdminRoutes {
     .get_post("/admin/profile", admin::show_profile, admin::save_profile)
     .uploads("/admin/media", admin::list_media, admin::upload_media)
     .post("/admin/media/{key}", admin::describe_media)
+    .upload("/admin/profile/avatar", admin::upload_avatar)
     .post("/admin/articles/{id}/trash", admin::trash_article)
     .post("/admin/articles/{id}/restore", admin::restore_article)
     .get("/admin/articles/{id}/revisions", admin::show_revisions)

@@ -451,3 +451,120 @@ async fn contributors_cannot_upload_and_a_forged_upload_is_refused() {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body(response).await.contains("The alt text is too long"));
 }
+
+#[tokio::test]
+async fn a_featured_image_leads_the_article_and_its_link_previews() {
+    let site = TestApp::spawn().await;
+    let editor = site.moderator().await;
+    let response = upload(&editor, photo(1800, 1200), "pier.jpg", "The pier", false).await;
+    let key = uploaded_key(&response);
+    let address = format!("/media/{key}/1600.jpg");
+
+    // The editor offers the library's images with their Markdown and address.
+    let form = body(editor.get("/admin/articles/new").await).await;
+    assert!(
+        form.contains(&format!("data-address=\"{address}\"")),
+        "{form}"
+    );
+    assert!(form.contains(&format!("![The pier]({address})")));
+
+    let fields = |featured: &'static str| {
+        vec![
+            ("title", "Pier reopens"),
+            ("body", "The pier is open again."),
+            ("status", "published"),
+            ("comments_open", "1"),
+            ("featured_image", featured),
+            ("featured_image_alt", "The pier at noon"),
+        ]
+    };
+    let refused = editor
+        .post(
+            "/admin/articles",
+            &fields("https://elsewhere.example/x.jpg"),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(page.contains("The featured image must be an image from the media library"));
+    assert!(
+        page.contains("value=\"The pier at noon\""),
+        "what was typed is kept"
+    );
+
+    let leaked: &'static str = Box::leak(address.clone().into_boxed_str());
+    let saved = editor.post("/admin/articles", &fields(leaked)).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let front = body(site.reader().get("/").await).await;
+    assert!(
+        front.contains(&format!("<img src=\"{address}\"")),
+        "{front}"
+    );
+    let permalink = attribute_after(&front, "<h2 class=\"entry-title\"><a href=\"").unwrap();
+    let article = body(site.reader().get(&permalink).await).await;
+    assert!(
+        article.contains(&format!(
+            "<figure class=\"entry-image\"><img src=\"{address}\" srcset=\"/media/{key}/320.jpg 320w"
+        )),
+        "{article}"
+    );
+    assert!(article.contains("alt=\"The pier at noon\""));
+    assert!(article.contains(&format!(
+        "<meta property=\"og:image\" content=\"http://{}{address}\">",
+        site.address
+    )));
+    assert!(article.contains(&format!("\"image\":\"http://{}{address}\"", site.address)));
+}
+
+#[tokio::test]
+async fn anyone_may_give_their_author_page_a_picture() {
+    let site = TestApp::spawn().await;
+    let _administrator = site.moderator().await;
+    site.create_user("contributor@example.com", Role::Contributor)
+        .await;
+    let contributor = site.sign_in("contributor@example.com").await;
+    let author_page = {
+        let profile = body(contributor.get("/admin/profile").await).await;
+        attribute_after(&profile, "class=\"button\" href=\"").unwrap()
+    };
+    let page = body(site.reader().get(&author_page).await).await;
+    assert!(page.contains("class=\"archive-picture\""), "{page}");
+    assert!(page.contains("src=\"/avatars/"), "the identicon at first");
+
+    let send = |bytes: Vec<u8>, remove: bool| {
+        let mut form = Form::new().text("csrf", contributor.csrf.clone());
+        if remove {
+            form = form.text("remove", "1");
+        }
+        let form = form.part("file", Part::bytes(bytes).file_name("me.jpg"));
+        contributor
+            .reader
+            .client
+            .post(format!("{}/admin/profile/avatar", contributor.reader.base))
+            .multipart(form)
+            .send()
+    };
+    let refused = send(b"not a picture".to_vec(), false).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(
+        body(refused)
+            .await
+            .contains("not an image the site can show")
+    );
+
+    let saved = send(with_gps(&photo(600, 600)), false).await.unwrap();
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let page = body(site.reader().get(&author_page).await).await;
+    let picture = attribute_after(&page, "<img src=\"").unwrap();
+    assert!(
+        picture.starts_with("/media/") && picture.ends_with("/320.jpg"),
+        "{picture}"
+    );
+    let bytes = site.reader().get(&picture).await.bytes().await.unwrap();
+    assert!(!contains(&bytes, GPS_MARKER));
+
+    let removed = send(Vec::new(), true).await.unwrap();
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    let page = body(site.reader().get(&author_page).await).await;
+    assert!(page.contains("src=\"/avatars/"), "{page}");
+}

@@ -13,7 +13,15 @@ fn needs(method: &str, route: &str) -> Option<Capability> {
     let article =
         route.starts_with("/admin/articles/{id}") || route.starts_with("/admin/corrections");
     Some(match (method, route) {
-        (_, "/admin" | "/admin/" | "/admin/status" | "/admin/profile" | "/admin/logout") => {
+        (
+            _,
+            "/admin"
+            | "/admin/"
+            | "/admin/status"
+            | "/admin/profile"
+            | "/admin/profile/avatar"
+            | "/admin/logout",
+        ) => {
             return None;
         }
         (_, "/admin/articles" | "/admin/articles/new" | "/admin/preview") => Write,

@@ -7,6 +7,9 @@
 //   headline, standfirst, excerpt and body are posted to the autosave address; the line
 //   beside the Save button says when.
 // - Ctrl+S (or Cmd+S) saves; Ctrl+Shift+P shows or hides the preview.
+// - Images: an image dropped or pasted on the body, or chosen with the upload field, is
+//   sent to the media library (alt text asked for first) and its Markdown inserted at the
+//   cursor; the library's images get Insert and Feature buttons.
 (function () {
   "use strict";
   var form = document.getElementById("editor");
@@ -59,6 +62,88 @@
     toolbar.appendChild(button);
   });
   body.parentNode.insertBefore(toolbar, body);
+
+  // Images.
+  function insertAtCursor(text) {
+    var start = body.selectionStart, end = body.selectionEnd;
+    var before = body.value.slice(0, start);
+    var block = (before && !/\n\n$/.test(before) ? (/\n$/.test(before) ? "\n" : "\n\n") : "") + text + "\n\n";
+    body.setRangeText(block, start, end, "end");
+    body.focus();
+    body.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  var uploadStatus = form.querySelector(".editor-upload .upload-status");
+  function say(text) { if (uploadStatus) uploadStatus.textContent = text; }
+  function upload(file) {
+    if (!/^image\//.test(file.type)) { say(file.name + " is not an image."); return; }
+    var alt = window.prompt("Describe " + file.name + " for readers who cannot see it (alt text):", "");
+    if (alt === null) return;
+    var data = new FormData();
+    data.append("csrf", csrf);
+    data.append("alt", alt);
+    data.append("file", file, file.name);
+    say("Uploading " + file.name + "…");
+    fetch("/admin/media", {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        return response.json().then(function (answer) {
+          if (!response.ok) throw new Error(answer.error || response.status);
+          return answer;
+        });
+      })
+      .then(function (answer) {
+        insertAtCursor(answer.markdown);
+        say(file.name + " uploaded and inserted.");
+      })
+      .catch(function (error) { say(file.name + " was not uploaded: " + error.message); });
+  }
+  var picker = document.getElementById("editor-file");
+  if (picker) {
+    picker.addEventListener("change", function () {
+      Array.prototype.forEach.call(picker.files, upload);
+      picker.value = "";
+    });
+    body.addEventListener("dragover", function (event) {
+      if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0) {
+        event.preventDefault();
+        body.classList.add("dropping");
+      }
+    });
+    body.addEventListener("dragleave", function () { body.classList.remove("dropping"); });
+    body.addEventListener("drop", function (event) {
+      body.classList.remove("dropping");
+      if (!event.dataTransfer || !event.dataTransfer.files.length) return;
+      event.preventDefault();
+      Array.prototype.forEach.call(event.dataTransfer.files, upload);
+    });
+    body.addEventListener("paste", function (event) {
+      var files = event.clipboardData ? event.clipboardData.files : [];
+      if (!files.length) return;
+      event.preventDefault();
+      Array.prototype.forEach.call(files, upload);
+    });
+  }
+  Array.prototype.forEach.call(form.querySelectorAll(".media-picker .media-item"), function (item) {
+    var insert = document.createElement("button");
+    insert.type = "button";
+    insert.textContent = "Insert";
+    insert.addEventListener("click", function () { insertAtCursor(item.getAttribute("data-markdown")); });
+    item.appendChild(insert);
+    if (form.elements.featured_image) {
+      var feature = document.createElement("button");
+      feature.type = "button";
+      feature.textContent = "Feature";
+      feature.addEventListener("click", function () {
+        form.elements.featured_image.value = item.getAttribute("data-address");
+        if (form.elements.featured_image_alt && !form.elements.featured_image_alt.value) {
+          form.elements.featured_image_alt.value = item.getAttribute("data-alt");
+        }
+      });
+      item.appendChild(feature);
+    }
+  });
 
   // Live preview.
   var pane = document.getElementById("live-preview");

@@ -227,6 +227,10 @@ pub struct EditorPage {
     /// This editor's autosave, when it is newer than the text shown.
     pub autosave: Option<RevisionRow>,
     pub corrections: Vec<CorrectionRow>,
+    /// The newest images of the library, to insert or feature (for those who may upload).
+    pub library: Vec<MediaRow>,
+    /// The featured image's thumbnail, when there is one.
+    pub featured_thumbnail: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -371,6 +375,9 @@ pub struct ProfilePage {
     pub bio: String,
     /// The author page, once saved.
     pub permalink: String,
+    /// Their uploaded picture, or their identicon.
+    pub picture: String,
+    pub limit_megabytes: u32,
     pub errors: Vec<(String, String)>,
 }
 
@@ -448,11 +455,7 @@ pub struct MediaRow {
 impl MediaRow {
     pub fn of(media: &tidings_domain::Media) -> MediaRow {
         let address = media.address();
-        let narrowest = tidings_domain::media::variant_widths(media.format, media.width)[0];
-        let thumbnail = tidings_domain::MediaAddress {
-            width: narrowest,
-            ..address.clone()
-        };
+        let thumbnail = address.narrowest();
         MediaRow {
             key: media.key.to_string(),
             thumbnail: thumbnail.path(),

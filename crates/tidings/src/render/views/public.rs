@@ -14,10 +14,31 @@ use tidings_domain::{
 };
 use time::OffsetDateTime;
 
+/// An image from the media library as a page shows it.
+#[derive(Debug, Serialize)]
+pub struct ImageView {
+    pub src: String,
+    /// Empty when there is one width.
+    pub srcset: String,
+    pub alt: String,
+}
+
+impl ImageView {
+    pub fn featured(article: &Article) -> Option<ImageView> {
+        let address = article.featured_image.as_ref()?;
+        Some(ImageView {
+            src: address.path(),
+            srcset: address.srcset().unwrap_or_default(),
+            alt: article.featured_image_alt.clone(),
+        })
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct ArticleListItem {
     pub title: String,
     pub subtitle: String,
+    pub image: Option<ImageView>,
     pub permalink: String,
     pub date: String,
     pub date_iso: String,
@@ -40,6 +61,7 @@ impl ArticleListItem {
         ArticleListItem {
             title: article.title.clone(),
             subtitle: article.subtitle.clone(),
+            image: ImageView::featured(article),
             comments_link: format!("{permalink}{anchor}"),
             permalink,
             date: human_date(article.published_at),
@@ -73,6 +95,8 @@ pub struct ArchiveHeading {
     pub name: String,
     pub description: String,
     pub feed_url: Option<String>,
+    /// An author's picture.
+    pub picture: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -118,6 +142,9 @@ fn structured_data(
     });
     if let Some(author) = author {
         data["author"] = serde_json::json!({ "@type": "Person", "name": author });
+    }
+    if let Some(image) = &article.featured_image {
+        data["image"] = format!("{}{}", site.base_url, image.path()).into();
     }
     if !corrections.is_empty() {
         data["correction"] = corrections
@@ -175,6 +202,7 @@ pub struct ArticleView {
     pub kind: &'static str,
     pub title: String,
     pub subtitle: String,
+    pub image: Option<ImageView>,
     pub permalink: String,
     pub date: String,
     pub date_iso: String,
@@ -466,6 +494,7 @@ pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCo
             kind: article.kind.as_str(),
             title: article.title.clone(),
             subtitle: article.subtitle.clone(),
+            image: ImageView::featured(article),
             permalink: permalink.clone(),
             date: human_date(article.published_at),
             date_iso: iso_date(article.published_at),

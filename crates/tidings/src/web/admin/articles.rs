@@ -1,7 +1,9 @@
 //! The article and page lists and the editor: new, edit, preview, save, trash, restore.
 
 use crate::app::App;
-use crate::render::views::admin::{Choice, CorrectionRow, EditorPage, EditorValues, RevisionRow};
+use crate::render::views::admin::{
+    Choice, CorrectionRow, EditorPage, EditorValues, MediaRow, RevisionRow,
+};
 use crate::render::views::{FormErrors, FormValues, human_date_time};
 use crate::services::access;
 use crate::services::articles::{self, ArticleError, Saving, TrashError};
@@ -75,6 +77,9 @@ pub(super) async fn editor_values(app: &App, article: &Article) -> Result<Editor
     })
 }
 
+/// Images of the library offered beside the body.
+const LIBRARY_IN_EDITOR: u32 = 12;
+
 pub(super) async fn editor(
     app: &App,
     admin: &Admin,
@@ -141,7 +146,21 @@ pub(super) async fn editor(
         })
         .collect();
     let stats = super::preview::stats(tidings_domain::text::word_count(&values.body));
+    let library = if admin.user.role.can(tidings_domain::Capability::Upload) {
+        let newest = tidings_store::Page {
+            number: 1,
+            size: LIBRARY_IN_EDITOR,
+        };
+        let listed = app.store.media_library("", newest).await?;
+        listed.items.iter().map(MediaRow::of).collect()
+    } else {
+        Vec::new()
+    };
+    let featured_thumbnail = tidings_domain::MediaAddress::parse_path(&values.featured_image)
+        .map(|address| address.narrowest().path());
     let page = EditorPage {
+        library,
+        featured_thumbnail,
         chrome: chrome(app, admin, kind_section(kind), notice).await?,
         stats,
         revisions,

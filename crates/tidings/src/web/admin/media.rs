@@ -244,3 +244,61 @@ pub async fn describe_media(
         Err(UploadError::Storage(cause)) => Err(AppError::Unavailable(cause)),
     }
 }
+
+/// Sets or removes the signed-in person's profile picture.
+pub async fn upload_avatar(
+    State(app): State<App>,
+    admin: Admin,
+    request: Request,
+) -> Result<Response, Response> {
+    let AdminUpload { admin, form, file } = AdminUpload::read(&app, admin, request).await?;
+    let upload = match file {
+        _ if form.checked("remove") => None,
+        FilePart::Sent(file) => Some(Upload {
+            bytes: file.bytes,
+            name: file.name,
+            alt: String::new(),
+        }),
+        FilePart::None => Some(Upload {
+            bytes: Vec::new(),
+            name: String::new(),
+            alt: String::new(),
+        }),
+        FilePart::TooLarge { size } => {
+            let problem = UploadProblem::too_large(size, app.config.media_max_upload_bytes());
+            return super::profile::profile_with_errors(
+                &app,
+                &admin,
+                refusal(&problem),
+                vec![("avatar".into(), problem.to_string())],
+            )
+            .await
+            .map_err(IntoResponse::into_response);
+        }
+    };
+    let removing = upload.is_none();
+    match media::set_avatar(&app, &admin.user, upload).await {
+        Ok(_) => Ok(redirect(
+            StatusCode::SEE_OTHER,
+            &format!(
+                "/admin/profile?notice={}",
+                url_encode(if removing {
+                    "Picture removed: your author page shows your identicon again."
+                } else {
+                    "Picture saved."
+                })
+            ),
+        )),
+        Err(UploadError::Refused(problem)) => super::profile::profile_with_errors(
+            &app,
+            &admin,
+            refusal(&problem),
+            vec![("avatar".into(), problem.to_string())],
+        )
+        .await
+        .map_err(IntoResponse::into_response),
+        Err(UploadError::Forbidden(refused)) => Err(AppError::from(refused).into_response()),
+        Err(UploadError::Store(error)) => Err(AppError::from(error).into_response()),
+        Err(UploadError::Storage(cause)) => Err(AppError::Unavailable(cause).into_response()),
+    }
+}

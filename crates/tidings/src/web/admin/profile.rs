@@ -28,9 +28,36 @@ pub async fn show_profile(
         slug: author.slug.to_string(),
         bio: author.bio.clone(),
         permalink: author.permalink(),
+        picture: crate::services::media::picture_of(&app, &admin.user.email, &author),
+        limit_megabytes: app.config.media_max_upload_megabytes,
         errors: Vec::new(),
     };
     render(&app, StatusCode::OK, "admin/profile.html", page)
+}
+
+/// The profile screen as stored, with `errors` beside the picture's field.
+pub(super) async fn profile_with_errors(
+    app: &App,
+    admin: &crate::web::extract::Admin,
+    status: StatusCode,
+    errors: Vec<(String, String)>,
+) -> Result<Response, AppError> {
+    let author = app
+        .store
+        .author(admin.user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let page = ProfilePage {
+        chrome: chrome(app, admin, "profile", None).await?,
+        name: author.display_name.clone(),
+        slug: author.slug.to_string(),
+        bio: author.bio.clone(),
+        permalink: author.permalink(),
+        picture: crate::services::media::picture_of(app, &admin.user.email, &author),
+        limit_megabytes: app.config.media_max_upload_megabytes,
+        errors,
+    };
+    render(app, status, "admin/profile.html", page)
 }
 
 pub async fn save_profile(
@@ -55,6 +82,8 @@ pub async fn save_profile(
                 slug: slug.to_owned(),
                 bio: bio.to_owned(),
                 permalink: current.permalink(),
+                picture: crate::services::media::picture_of(&app, &admin.user.email, &current),
+                limit_megabytes: app.config.media_max_upload_megabytes,
                 errors: errors
                     .into_iter()
                     .map(|(field, message)| (field.to_owned(), message))

@@ -102,6 +102,7 @@ async fn archive(
         name: term.name.clone(),
         description: term.description.clone(),
         feed_url: None,
+        picture: None,
     };
     list_page(app, heading, &term.permalink(), listed, number, now).await
 }
@@ -187,8 +188,22 @@ async fn author_archive(app: &App, slug: &str, number: u32) -> Result<Response, 
         name: author.display_name.clone(),
         description: author.bio.clone(),
         feed_url: None,
+        picture: Some(author_picture(app, &author).await?),
     };
     list_page(app, heading, &author.permalink(), listed, number, now).await
+}
+
+async fn author_picture(app: &App, author: &tidings_domain::Author) -> Result<String, AppError> {
+    let email = match author.avatar {
+        Some(_) => String::new(),
+        None => app
+            .store
+            .user_by_id(author.id)
+            .await?
+            .map(|user| user.email)
+            .unwrap_or_default(),
+    };
+    Ok(crate::services::media::picture_of(app, &email, author))
 }
 
 /// `/corrections/`: every correction note on a public article, newest first.
