@@ -286,3 +286,100 @@ async fn behind_a_trusted_proxy_each_reader_keeps_their_own_address() {
     let response = post(direct, "203.0.113.99", "direct").await;
     assert_eq!(stored_ip(response).await, "127.0.0.2");
 }
+
+/// Images in an S3-compatible object store (`scripts/with-s3` starts one): uploaded on one
+/// node, listed and served by another whose data folder never saw the file.
+#[tokio::test]
+async fn an_image_uploaded_on_one_node_is_served_by_another_from_the_object_store() {
+    let Ok(endpoint) = std::env::var("TEST_S3_ENDPOINT") else {
+        eprintln!("skipped: set TEST_S3_ENDPOINT (scripts/with-s3 starts a server)");
+        return;
+    };
+    if !on_postgres() {
+        eprintln!("skipped: several nodes share a PostgreSQL database; set TEST_DATABASE_URL");
+        return;
+    }
+    // A bucket of its own, so runs and tests never meet.
+    let bucket = format!(
+        "tidings-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let created = reqwest::Client::new()
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(created.status().is_success(), "{created:?}");
+    let first = data_folder().await;
+    write_config(
+        first.path(),
+        &format!("media_url = \"s3://{bucket}/site-media\"\n"),
+    );
+    let second = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        first.path().join(tidings::config::CONFIG_FILE),
+        second.path().join(tidings::config::CONFIG_FILE),
+    )
+    .unwrap();
+    let node_a = TestApp::spawn_in(first).await;
+    let node_b = TestApp::spawn_in(second).await;
+
+    let editor = node_a.moderator().await;
+    let original = crate::media::with_gps(&crate::media::photo(900, 1200));
+    let response = crate::media::upload(&editor, original, "quay.jpg", "The quay", false).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = location(&response);
+    let key = &location[location.find("uploaded=").unwrap() + 9..][..16];
+
+    // Neither node keeps it in its data folder.
+    for node in [&node_a, &node_b] {
+        let local = node.data.path().join("media").join(key);
+        assert!(!local.exists(), "{local:?}");
+    }
+    let reader_b = node_b.reader();
+    for width in [320, 640, 1024, 1200] {
+        let served = reader_b.get(&format!("/media/{key}/{width}.jpg")).await;
+        assert_eq!(served.status(), StatusCode::OK, "{width}");
+        assert_eq!(served.headers()["content-type"], "image/jpeg");
+        let bytes = served.bytes().await.unwrap();
+        assert_eq!(image::load_from_memory(&bytes).unwrap().width(), width);
+        assert!(!bytes.windows(4).any(|window| window == b"Exif"));
+    }
+    // The files are where media_url says, the original beside them.
+    let listing = reqwest::get(format!(
+        "{endpoint}/{bucket}?list-type=2&prefix=site-media/"
+    ))
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        listing.contains(&format!("site-media/{key}/320.jpg")),
+        "{listing}"
+    );
+    assert!(
+        listing.contains(&format!("site-media/originals/{key}.jpg")),
+        "{listing}"
+    );
+    assert_eq!(
+        reader_b
+            .get(&format!("/media/{key}/999.jpg"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // The library on B lists it.
+    let editor_on_b = Moderator {
+        reader: on(&node_b, &editor.reader),
+        csrf: editor.csrf.clone(),
+    };
+    let library = body(editor_on_b.get("/admin/media").await).await;
+    assert!(
+        library.contains(&format!("![The quay](/media/{key}/1200.jpg)")),
+        "{library}"
+    );
+}
