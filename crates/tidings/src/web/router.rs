@@ -17,9 +17,9 @@ use axum::routing::{any, get, post};
 const COMMENT_BODY_LIMIT: usize = 1024 * 1024;
 /// Admin forms carry whole articles (1 MB of Markdown, percent-encoded).
 const ADMIN_BODY_LIMIT: usize = 4 * 1024 * 1024;
-/// What an upload form may carry beside its file: the token, an alt text, the multipart
-/// framing.
-const UPLOAD_FORM_ALLOWANCE: usize = 1024 * 1024;
+/// What an upload form may carry beside its file: the editor's whole article, an alt text,
+/// the multipart framing.
+const UPLOAD_FORM_ALLOWANCE: usize = ADMIN_BODY_LIMIT + 1024 * 1024;
 
 pub fn router(app: App) -> Router {
     let public = Router::new()
@@ -94,14 +94,20 @@ pub fn router(app: App) -> Router {
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route_layer(middleware::from_fn(refuse_large_bodies::<ADMIN_BODY_LIMIT>))
         .layer(middleware::map_response(no_referrer));
-    // An upload may be the site's limit, plus its form's other fields. A larger file is
-    // read to this bound, so its form can be answered with the reason and what was typed.
+    // An upload may be the site's limit, plus its form's other fields. A file up to twice
+    // the limit is read to its end and dropped, so its form (an article, in the editor) is
+    // answered with the reason and everything typed.
     let upload_limit = usize::try_from(app.config.media_max_upload_bytes())
         .unwrap_or(usize::MAX)
+        .saturating_mul(2)
         .saturating_add(UPLOAD_FORM_ALLOWANCE);
     let uploads = routes
         .uploads
         .layer(DefaultBodyLimit::max(upload_limit))
+        .route_layer(middleware::from_fn_with_state(
+            upload_limit,
+            refuse_large_uploads,
+        ))
         .layer(middleware::map_response(no_referrer));
     // Uploaded images: immutable files with their own caching headers, outside the page
     // cache.
@@ -171,6 +177,33 @@ async fn refuse_large_bodies<const LIMIT: usize>(request: Request, next: Next) -
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.trim().parse::<u64>().ok());
     if declared.is_some_and(|length| length > LIMIT as u64) {
+        let mut response = AppError::PayloadTooLarge.into_response();
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return response;
+    }
+    next.run(request).await
+}
+
+/// As [`refuse_large_bodies`] for the routes that take files: a form with a file may be
+/// `limit` bytes, one without the forms' limit.
+async fn refuse_large_uploads(
+    State(limit): State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let with_files = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"multipart/form-data"));
+    let allowed = if with_files { limit } else { ADMIN_BODY_LIMIT };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > allowed as u64) {
         let mut response = AppError::PayloadTooLarge.into_response();
         response
             .headers_mut()
@@ -297,13 +330,13 @@ pub fn admin_routes() -> AdminRoutes {
         admin::list_comments,
         admin::moderate_comments,
     )
-    .get_post(
+    .uploads(
         "/admin/articles",
         admin::list_articles,
         admin::create_article,
     )
     .get("/admin/articles/new", admin::new_article)
-    .get_post(
+    .uploads(
         "/admin/articles/{id}",
         admin::edit_article,
         admin::update_article,

@@ -568,3 +568,69 @@ async fn anyone_may_give_their_author_page_a_picture() {
     let page = body(site.reader().get(&author_page).await).await;
     assert!(page.contains("src=\"/avatars/"), "{page}");
 }
+
+/// Without script, the editor's form carries its image: uploaded on save and added to the
+/// text; a file too large comes back as a 413 with everything typed.
+#[tokio::test]
+async fn the_editor_form_takes_an_image_and_a_refused_one_keeps_the_text() {
+    let data = data_folder().await;
+    write_config(data.path(), "media_max_upload_megabytes = 1\n");
+    let site = TestApp::spawn_in(data).await;
+    let editor = site.moderator().await;
+    let long_text = "A long story, typed for an hour. ".repeat(400);
+    let send = |image: Vec<u8>| {
+        let form = Form::new()
+            .text("csrf", editor.csrf.clone())
+            .text("kind", "article")
+            .text("title", "Harbour at night")
+            .text("body", long_text.clone())
+            .text("status", "draft")
+            .text("image_alt", "Lights on the water")
+            .part("image", Part::bytes(image).file_name("night.jpg"));
+        editor
+            .reader
+            .client
+            .post(format!("{}/admin/articles", editor.reader.base))
+            .multipart(form)
+            .send()
+    };
+    let before = crate::admin::state(&site).await;
+    for (image, status, message) in [
+        (
+            vec![0xFF; 1536 * 1024],
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The file is 1.5 MB; the most this site accepts is 1.0 MB.",
+        ),
+        (
+            b"%PDF-1.4 a press release".to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "not an image the site can show",
+        ),
+    ] {
+        let response = send(image).await.unwrap();
+        assert_eq!(response.status(), status);
+        let page = body(response).await;
+        assert!(page.contains(message), "{page}");
+        assert!(page.contains(long_text.trim()), "the text is kept");
+        assert!(page.contains("value=\"Harbour at night\""));
+        assert!(page.contains("value=\"Lights on the water\""));
+    }
+    assert_eq!(
+        crate::admin::state(&site).await,
+        before,
+        "nothing was saved"
+    );
+
+    let response = send(photo(800, 600)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let edit = body(editor.get(&location(&response)).await).await;
+    let markdown = attribute_after(&edit, "value=\"![Lights on the water](").unwrap();
+    assert!(
+        markdown.starts_with("/media/") && markdown.ends_with("/800.jpg)"),
+        "{markdown}"
+    );
+    assert!(edit.contains(&format!(
+        "{}\n\n![Lights on the water]({markdown}",
+        long_text.trim()
+    )));
+}

@@ -73,11 +73,15 @@
     body.dispatchEvent(new Event("input", { bubbles: true }));
   }
   var uploadStatus = form.querySelector(".editor-upload .upload-status");
+  var fileLabel = form.querySelector("label[for=editor-file]");
+  if (fileLabel) fileLabel.textContent = "Image (JPEG, PNG, WebP or GIF): inserted at the cursor as soon as it is chosen, dropped or pasted on the body";
   function say(text) { if (uploadStatus) uploadStatus.textContent = text; }
   function upload(file) {
     if (!/^image\//.test(file.type)) { say(file.name + " is not an image."); return; }
-    var alt = window.prompt("Describe " + file.name + " for readers who cannot see it (alt text):", "");
+    var typed = form.elements.image_alt;
+    var alt = typed && typed.value ? typed.value : window.prompt("Describe " + file.name + " for readers who cannot see it (alt text):", "");
     if (alt === null) return;
+    if (typed) typed.value = "";
     var data = new FormData();
     data.append("csrf", csrf);
     data.append("alt", alt);

@@ -181,6 +181,8 @@ pub struct EditorValues {
     /// The featured image's address (`/media/…`), empty for none.
     pub featured_image: String,
     pub featured_image_alt: String,
+    /// The alt text typed for an image sent with the form, kept when it was refused.
+    pub image_alt: String,
 }
 
 #[derive(Serialize)]

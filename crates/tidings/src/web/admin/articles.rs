@@ -7,14 +7,16 @@ use crate::render::views::admin::{
 use crate::render::views::{FormErrors, FormValues, human_date_time};
 use crate::services::access;
 use crate::services::articles::{self, ArticleError, Saving, TrashError};
+use crate::services::media::{self, Upload, UploadError};
 use crate::services::site;
 use crate::web::error::AppError;
-use crate::web::extract::{Admin, FormFields};
+use crate::web::extract::{Admin, AdminUpload, FilePart, FormFields};
 use crate::web::public::{html, redirect};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tidings_domain::article::{ArticleInput, InvalidArticle};
+use tidings_domain::media::UploadProblem;
 use tidings_domain::{
     Article, ArticleId, ArticleKind, ArticleStatus, RevisionId, Taxonomy, TermId, UserId,
 };
@@ -74,6 +76,7 @@ pub(super) async fn editor_values(app: &App, article: &Article) -> Result<Editor
             .map(|address| address.path())
             .unwrap_or_default(),
         featured_image_alt: article.featured_image_alt.clone(),
+        image_alt: String::new(),
     })
 }
 
@@ -418,6 +421,7 @@ fn article_from_form(
         correction: String::new(),
         featured_image: form.get("featured_image").trim().to_owned(),
         featured_image_alt: form.get("featured_image_alt").to_owned(),
+        image_alt: form.get("image_alt").to_owned(),
     };
     let mut invalid = InvalidArticle::default();
     let published_at = if values.published_at.is_empty() {
@@ -506,18 +510,105 @@ fn error_list(invalid: InvalidArticle) -> Vec<(String, String)> {
 
 pub async fn create_article(
     State(app): State<App>,
-    AdminForm { admin, form }: AdminForm,
-) -> Result<Response, AppError> {
-    save_article(&app, &admin, None, &form).await
+    admin: Admin,
+    request: Request,
+) -> Result<Response, Response> {
+    let AdminUpload { admin, form, file } = read_editor_form(&app, admin, request).await?;
+    save_article(&app, &admin, None, form, file)
+        .await
+        .map_err(IntoResponse::into_response)
 }
 
 pub async fn update_article(
     State(app): State<App>,
     Path(id): Path<String>,
-    AdminForm { admin, form }: AdminForm,
-) -> Result<Response, AppError> {
-    let article = changeable(&app, &admin, &id).await?;
-    save_article(&app, &admin, Some(&article), &form).await
+    admin: Admin,
+    request: Request,
+) -> Result<Response, Response> {
+    let article = changeable(&app, &admin, &id)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let AdminUpload { admin, form, file } = read_editor_form(&app, admin, request).await?;
+    save_article(&app, &admin, Some(&article), form, file)
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
+/// The editor's form: plain, or with an image chosen in its file field (without script).
+async fn read_editor_form(
+    app: &App,
+    admin: Admin,
+    request: Request,
+) -> Result<AdminUpload, Response> {
+    AdminUpload::read_with_text(app, admin, request, EDITOR_TEXT_LIMIT).await
+}
+
+/// The most bytes of one field of the editor's form: a long article's Markdown.
+const EDITOR_TEXT_LIMIT: usize = 4 * 1024 * 1024;
+
+/// An image sent with the editor's form goes to the library and its Markdown to the end of
+/// the body. `Err` is the field's message and the status to answer with: nothing is saved
+/// then, and the editor comes back with everything typed.
+async fn take_image(
+    app: &App,
+    admin: &Admin,
+    form: &mut FormFields,
+    file: FilePart,
+) -> Result<(), (StatusCode, String)> {
+    let refused = |problem: UploadProblem| {
+        let status = match problem {
+            UploadProblem::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            UploadProblem::NotAnImage => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        (status, problem.to_string())
+    };
+    let file = match file {
+        FilePart::None => return Ok(()),
+        FilePart::TooLarge { size } => {
+            return Err(refused(UploadProblem::too_large(
+                size,
+                app.config.media_max_upload_bytes(),
+            )));
+        }
+        FilePart::Sent(file) => file,
+    };
+    let upload = Upload {
+        bytes: file.bytes,
+        name: file.name,
+        alt: form.get("image_alt").to_owned(),
+    };
+    match media::upload(app, &admin.user, upload).await {
+        Ok(image) => {
+            let markdown = image.markdown();
+            match form.0.iter_mut().find(|(name, _)| name == "body") {
+                Some((_, body)) => {
+                    let trimmed = body.trim_end().len();
+                    body.truncate(trimmed);
+                    body.push_str(&format!("\n\n{markdown}\n"));
+                }
+                None => form.0.push(("body".into(), markdown)),
+            }
+            form.0.retain(|(name, _)| name != "image_alt");
+            Ok(())
+        }
+        Err(UploadError::Refused(problem)) => Err(refused(problem)),
+        Err(UploadError::Forbidden(forbidden)) => Err((StatusCode::FORBIDDEN, forbidden.0)),
+        Err(UploadError::Store(error)) => {
+            tracing::error!(%error, "an image sent with the editor could not be recorded");
+            Err((
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The image could not be stored just now; nothing was saved. Please try again in a moment.".into(),
+            ))
+        }
+        Err(UploadError::Storage(cause)) => {
+            tracing::error!(%cause, "an image sent with the editor could not be stored");
+            Err((
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The image could not be stored just now; nothing was saved. Please try again in a moment.".into(),
+            ))
+        }
+    }
 }
 
 /// Creates an article or page (`existing` is `None`; the form says which) or replaces one
@@ -527,8 +618,20 @@ async fn save_article(
     app: &App,
     admin: &Admin,
     existing: Option<&Article>,
-    form: &FormFields,
+    mut form: FormFields,
+    file: FilePart,
 ) -> Result<Response, AppError> {
+    let form = &mut form;
+    if let Err((status, message)) = take_image(app, admin, form, file).await {
+        let kind = match existing {
+            Some(article) => article.kind,
+            None => ArticleKind::parse(form.get("kind")).unwrap_or(ArticleKind::Article),
+        };
+        let (values, _) = article_from_form(form, kind, app.now());
+        let errors = vec![("image".to_owned(), message)];
+        return editor(app, admin, status, existing, values, errors, None).await;
+    }
+    let form = &*form;
     let kind = match existing {
         Some(article) => article.kind,
         None => ArticleKind::parse(form.get("kind")).unwrap_or(ArticleKind::Article),

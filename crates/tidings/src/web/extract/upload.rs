@@ -43,6 +43,17 @@ impl AdminUpload {
     /// Reads the form of a signed-in `admin`: a handler checks what their role may do
     /// first, so a refused upload is a 403 whatever its body.
     pub async fn read(app: &App, admin: Admin, request: Request) -> Result<Self, Response> {
+        AdminUpload::read_with_text(app, admin, request, UPLOAD_TEXT_FIELD_LIMIT).await
+    }
+
+    /// As [`AdminUpload::read`], with text fields of up to `text_limit` bytes (the editor's
+    /// form carries a whole article beside its image).
+    pub async fn read_with_text(
+        app: &App,
+        admin: Admin,
+        request: Request,
+        text_limit: usize,
+    ) -> Result<Self, Response> {
         let plain_form = request
             .headers()
             .get(axum::http::header::CONTENT_TYPE)
@@ -114,7 +125,7 @@ impl AdminUpload {
             let cap = if file_name.is_some() {
                 limit
             } else {
-                UPLOAD_TEXT_FIELD_LIMIT as u64
+                text_limit as u64
             };
             loop {
                 match field.chunk().await {
@@ -135,7 +146,8 @@ impl AdminUpload {
                 }
             }
             match file_name {
-                Some(file_name) if name == "file" => {
+                // One file a form, whatever its field is called.
+                Some(file_name) if matches!(file, FilePart::None) => {
                     file = if size > limit {
                         FilePart::TooLarge { size }
                     } else if file_name.is_empty() && bytes.is_empty() {
@@ -170,9 +182,6 @@ impl AdminUpload {
                     }
                     form.0.push((name, value));
                 }
-            }
-            if matches!(file, FilePart::TooLarge { .. }) && size > limit.saturating_add(1) {
-                break;
             }
         }
         admin
