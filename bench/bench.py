@@ -214,7 +214,27 @@ def row(name, result, note=""):
     return f"| {name} | {result['rps']:,.0f} | {result['p50']:.2f} | {result['p99']:.2f} | {note} |"
 
 
+def image_upload():
+    """A 12-megapixel JPEG accepted as an upload is: its time and the process's peak memory."""
+    log("image upload: a 12-megapixel JPEG decoded, turned upright, resized and re-encoded")
+    run = lambda *args: subprocess.run(
+        ["cargo", "run", "--release", "--locked", "-q", "-p", "tidings", "--example", "image_upload", "--", *args],
+        cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    with tempfile.TemporaryDirectory() as work:
+        photo = os.path.join(work, "photo.jpg")
+        run("write", photo)
+        measured = run("measure", photo)
+    found = re.search(r"UPLOAD median (\d+) ms, decoding alone (\d+) ms, peak (\d+) MB .*?, ([\d.]+) MB file, variants: (.*)", measured)
+    upload_ms, decode_ms = int(found.group(1)), int(found.group(2))
+    return (f"- image upload: a 12-megapixel JPEG ({found.group(4)} MB) accepted with its variants "
+            f"({found.group(5)}) in {upload_ms} ms, {upload_ms / decode_ms:.1f} × the time to decode it alone "
+            f"({decode_ms} ms); peak memory of the process {found.group(3)} MB")
+
+
 def main():
+    if "images" in sys.argv[1:]:
+        print(image_upload())
+        return
     figures = []
     with tempfile.TemporaryDirectory(prefix="tidings-bench-") as folder:
         work = pathlib.Path(folder)
@@ -284,6 +304,8 @@ def main():
         cwd=ROOT, capture_output=True, text=True, check=True).stdout
     slowest = re.search(r"SLOWEST article ([\d.]+) ms \((.*?)\), comment ([\d.]+) ms \((.*?)\), of (\d+)", hostile)
 
+    images = image_upload()
+
     ratio = article["rps"] / static["rps"]
     figures.append("| what | requests/s | p50 ms | p99 ms | note |")
     figures.append("|---|---:|---:|---:|---|")
@@ -303,6 +325,7 @@ def main():
     print(f"- start-up to first page: {startup_ms:.0f} ms with 1,000 articles, {large_startup_ms:.0f} ms with {LARGE_ARTICLES:,} articles and {LARGE_COMMENTS:,} comments")
     print(f"- resident memory: {idle_mb:.1f} MB idle, {loaded_mb:.1f} MB after the load")
     print(f"- hostile bodies: the slowest of {slowest.group(5)} renders in {float(slowest.group(1)):.1f} ms as an article ({slowest.group(2)}), {float(slowest.group(3)):.2f} ms as a comment ({slowest.group(4)})")
+    print(images)
     print(f"- {SECONDS} s per measurement, {CONNECTIONS} connections (16 readers + 16 posters when mixed), wrk and both servers on this machine ({os.cpu_count()} cores)")
     lost = posting.get("acked", 0) - stored
     if lost > 0:
