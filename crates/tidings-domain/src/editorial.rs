@@ -103,7 +103,7 @@ pub fn internal_links(body_markdown: &str, site_host: &str) -> Vec<String> {
     let mut paths = Vec::new();
     for event in Parser::new(body_markdown) {
         let destination = match event {
-            Event::Start(Tag::Link { dest_url, .. }) => dest_url,
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => dest_url,
             _ => continue,
         };
         let path = if destination.starts_with('/') && !destination.starts_with("//") {

@@ -299,6 +299,18 @@ async fn leads_somewhere(app: &App, path: &str) -> Result<bool, StoreError> {
     if FIXED.contains(&path) || path.starts_with("/static/") || path.starts_with("/page/") {
         return Ok(true);
     }
+    if path.starts_with("/media/") {
+        // An image of the library, at one of the widths it was made in.
+        let Some(address) = tidings_domain::MediaAddress::parse_path(path) else {
+            return Ok(false);
+        };
+        let Some(image) = app.store.media_by_key(&address.key).await? else {
+            return Ok(false);
+        };
+        return Ok(image.format == address.format
+            && tidings_domain::media::variant_widths(image.format, image.width)
+                .contains(&address.width));
+    }
     let now = app.now();
     let trimmed = path.trim_matches('/');
     if let Some(page) = app.store.page_by_path(trimmed).await?

@@ -634,3 +634,36 @@ async fn the_editor_form_takes_an_image_and_a_refused_one_keeps_the_text() {
         long_text.trim()
     )));
 }
+
+#[tokio::test]
+async fn the_editorial_checks_know_the_library() {
+    let site = TestApp::spawn().await;
+    let editor = site.moderator().await;
+    let key = uploaded_key(&upload(&editor, photo(700, 500), "a.jpg", "Seen", false).await);
+    let text = format!(
+        "An image that exists.\n\n![Seen](/media/{key}/700.jpg)\n\n\
+         A width never made.\n\n![Gone](/media/{key}/1600.jpg)\n\n\
+         No description.\n\n![](/media/{key}/320.jpg)\n"
+    );
+    let response = editor
+        .post(
+            "/admin/articles",
+            &[
+                ("title", "Checked"),
+                ("body", &text),
+                ("status", "draft"),
+                ("featured_image", &format!("/media/{key}/700.jpg")),
+            ],
+        )
+        .await;
+    let page = body(editor.get(&location(&response)).await).await;
+    assert!(
+        !page.contains(&format!("The link to /media/{key}/700.jpg")),
+        "{page}"
+    );
+    assert!(page.contains(&format!(
+        "The link to /media/{key}/1600.jpg leads to no page"
+    )));
+    assert!(page.contains(&format!("The image /media/{key}/320.jpg has no alt text")));
+    assert!(page.contains("The featured image has no alt text"));
+}

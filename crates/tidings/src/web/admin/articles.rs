@@ -99,6 +99,15 @@ pub(super) async fn editor(
         let excerpt = (kind == ArticleKind::Article).then_some(values.excerpt.as_str());
         articles::editorial_warnings(app, &values.body, excerpt).await?
     };
+    let mut warnings = warnings;
+    if !values.featured_image.trim().is_empty() && values.featured_image_alt.trim().is_empty() {
+        warnings.push(tidings_domain::editorial::Warning {
+            kind: tidings_domain::editorial::WarningKind::ImageWithoutAlt,
+            message:
+                "The featured image has no alt text: describe it for readers who cannot see it."
+                    .into(),
+        });
+    }
     let statuses = [
         ArticleStatus::Draft,
         ArticleStatus::Pending,
