@@ -73,6 +73,28 @@ pub(crate) async fn send_mail(
     }
 }
 
+/// As [`send_mail`], for mail a person waits for (an invitation): whether it could be
+/// queued, so the one who sent it can be told.
+pub(crate) async fn send_mail_or_say(
+    app: &App,
+    to: &str,
+    kind: &str,
+    context: impl serde::Serialize,
+) -> anyhow::Result<()> {
+    let (subject, body) = app.templates.render_mail(kind, context)?;
+    app.mailer
+        .enqueue(
+            Mail {
+                to: to.to_owned(),
+                subject,
+                body,
+                unsubscribe_url: None,
+            },
+            app.now(),
+        )
+        .await
+}
+
 fn comment_link(app: &App, comment_id: CommentId) -> String {
     format!("{}/comments/{comment_id}/", app.config.base_url())
 }

@@ -28,6 +28,11 @@ pub enum PeopleError {
     Invalid(&'static str, String),
     #[error(transparent)]
     Forbidden(#[from] Forbidden),
+    /// The account exists; its invitation mail could not be queued (a full disk).
+    #[error(
+        "The account of {0} is made, but the invitation mail could not be queued. Use “Send the invitation again” once the server's disk has room."
+    )]
+    MailNotQueued(String),
     #[error("no such account")]
     NotFound,
     #[error(transparent)]
@@ -108,6 +113,26 @@ pub async fn invite(
         password: format!("{}-{}", random_token(), random_token()),
     };
     let user = add_user(app, account).await?;
+    send_invitation(app, actor, &user).await?;
+    Ok(user)
+}
+
+/// Mails `user` an invitation with a new link (when the first mail never arrived); the
+/// links sent before stay valid until one of them is used.
+pub async fn resend_invitation(app: &App, actor: &User, user: UserId) -> Result<User, PeopleError> {
+    access::require(actor, Capability::ManageUsers)?;
+    let user = app
+        .store
+        .user_by_id(user)
+        .await?
+        .filter(|user| !user.deactivated)
+        .ok_or(PeopleError::NotFound)?;
+    send_invitation(app, actor, &user).await?;
+    Ok(user)
+}
+
+async fn send_invitation(app: &App, actor: &User, user: &User) -> Result<(), PeopleError> {
+    let role = user.role;
     let expires = app.now() + Duration::days(i64::from(INVITATION_DAYS));
     let article = match role {
         Role::Administrator | Role::Editor | Role::Author => "an",
@@ -117,11 +142,18 @@ pub async fn invite(
         site: app.site_view(),
         inviter: actor.display_name.clone(),
         role: format!("{article} {}", role.label().to_lowercase()),
-        link: password_link(app, Purpose::Invitation, &user, expires),
+        link: password_link(app, Purpose::Invitation, user, expires),
         valid_days: INVITATION_DAYS,
     };
-    notify::send_mail(app, &user.email, "invitation", &mail, None).await;
-    Ok(user)
+    notify::send_mail_or_say(app, &user.email, "invitation", &mail)
+        .await
+        .map_err(|error| {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "an invitation could not be queued"
+            );
+            PeopleError::MailNotQueued(user.display_name.clone())
+        })
 }
 
 /// Gives someone else another role. One's own role stays (an administrator cannot lock

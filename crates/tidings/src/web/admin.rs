@@ -39,7 +39,7 @@ pub use dashboard::dashboard;
 pub use media::{describe_media, list_media, upload_avatar, upload_media};
 pub use people::{
     change_role, choose_password, deactivate, invite, list_people, reactivate,
-    request_password_reset, show_lost_password, show_password_form,
+    request_password_reset, resend_invitation, show_lost_password, show_password_form,
 };
 pub use preview::preview;
 pub use privacy::{privacy_request, show_privacy};

@@ -323,6 +323,7 @@ pub fn admin_routes() -> AdminRoutes {
     .post("/admin/users/{id}/role", admin::change_role)
     .post("/admin/users/{id}/deactivate", admin::deactivate)
     .post("/admin/users/{id}/reactivate", admin::reactivate)
+    .post("/admin/users/{id}/invitation", admin::resend_invitation)
     .post("/admin/logout", admin::sign_out)
     .get("/admin/status", admin::show_status)
     .get_post(

@@ -269,3 +269,56 @@ async fn a_lost_password_is_replaced_by_mail_with_the_same_answer_for_everyone()
     );
     assert_eq!(reader.get(&url).await.status(), StatusCode::GONE);
 }
+
+/// An invitation whose mail cannot be queued says so; its account is made, and the mail is
+/// sent again from the Users screen once the disk has room.
+#[tokio::test]
+async fn an_invitation_that_cannot_be_mailed_says_so_and_is_sent_again() {
+    let site = TestApp::spawn().await;
+    let admin = site.moderator().await;
+    // The queue's folder replaced by a file: no mail can be written there.
+    let queue = site.data.path().join("mail/queue");
+    std::fs::remove_dir_all(&queue).unwrap();
+    std::fs::write(&queue, b"not a folder").unwrap();
+    let invited = admin
+        .post(
+            "/admin/users",
+            &[
+                ("email", "yan@newsroom.example"),
+                ("name", "Yan"),
+                ("role", "editor"),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let page = body(invited).await;
+    assert!(
+        page.contains("The account of Yan is made, but the invitation mail could not be queued"),
+        "{page}"
+    );
+    let user = site
+        .app
+        .store
+        .user_by_email("yan@newsroom.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(page.contains(&format!("/admin/users/{}/invitation", user.id.0)));
+
+    std::fs::remove_file(&queue).unwrap();
+    std::fs::create_dir(&queue).unwrap();
+    let again = admin
+        .post(&format!("/admin/users/{}/invitation", user.id.0), &[])
+        .await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let notice = body(admin.get(&location(&again)).await).await;
+    assert!(notice.contains("A new invitation is on its way to yan@newsroom.example"));
+    let mail = mail_to(&site, "yan@newsroom.example", 1).await;
+    assert!(mail.contains("has made you an editor at"), "{mail}");
+    let url = path_of(&link(&mail, "http", "/admin/password"));
+    assert!(
+        body(site.reader().get(&url).await)
+            .await
+            .contains("Welcome to")
+    );
+}

@@ -101,6 +101,18 @@ pub async fn invite(
                 ))
             ),
         )),
+        Err(error @ PeopleError::MailNotQueued(_)) => {
+            // The account is made: the form is not the place to try again, its row is.
+            people_page(
+                &app,
+                &admin,
+                StatusCode::SERVICE_UNAVAILABLE,
+                None,
+                FormFields(Vec::new()),
+                vec![("email".to_owned(), error.to_string())],
+            )
+            .await
+        }
         Err(PeopleError::Invalid(field, message)) => {
             let errors = vec![(field.to_owned(), message)];
             people_page(
@@ -110,6 +122,33 @@ pub async fn invite(
                 None,
                 form,
                 errors,
+            )
+            .await
+        }
+        Err(error) => Err(people_error(error)),
+    }
+}
+
+pub async fn resend_invitation(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    AdminForm { admin, form: _ }: AdminForm,
+) -> Result<Response, AppError> {
+    crate::services::access::require(&admin.user, Capability::ManageUsers)?;
+    let id = parse_id(&id)?;
+    match people::resend_invitation(&app, &admin.user, id).await {
+        Ok(user) => Ok(done(&format!(
+            "A new invitation is on its way to {}.",
+            user.email
+        ))),
+        Err(error @ PeopleError::MailNotQueued(_)) => {
+            people_page(
+                &app,
+                &admin,
+                StatusCode::SERVICE_UNAVAILABLE,
+                None,
+                FormFields(Vec::new()),
+                vec![("email".to_owned(), error.to_string())],
             )
             .await
         }
@@ -178,6 +217,9 @@ fn people_error(error: PeopleError) -> AppError {
         PeopleError::NotFound => AppError::NotFound,
         PeopleError::Store(error) => error.into(),
         PeopleError::Other(error) => AppError::Internal(error),
+        PeopleError::MailNotQueued(name) => {
+            AppError::StorageFull(format!("the invitation mail to {name} could not be queued"))
+        }
     }
 }
 
