@@ -58,8 +58,9 @@ pub struct CachedPage {
     pub identity: Vec<u8>,
     pub gzip: Vec<u8>,
     pub brotli: Vec<u8>,
-    /// A strong validator of the content, the same for every encoding of it.
-    pub etag: String,
+    /// A digest of the content, from which each encoding's strong validator is made (each
+    /// representation needs its own: HTTP forbids one strong ETag for different bytes).
+    pub digest: String,
     /// When it was rendered, as an HTTP date.
     pub last_modified: String,
     /// When it goes stale without any write: a list, when the next scheduled article is due.
@@ -94,14 +95,14 @@ impl CachedPage {
                 .expect("brotli into memory");
             output
         };
-        let etag = format!("\"{}\"", &crate::security::sha256_hex_bytes(&body)[..32]);
+        let digest = crate::security::sha256_hex_bytes(&body)[..32].to_owned();
         CachedPage {
             status,
             content_type,
             identity: body,
             gzip,
             brotli,
-            etag,
+            digest,
             last_modified: http_date(rendered_at),
             valid_until: None,
             tags,

@@ -198,7 +198,19 @@ fn negotiate(headers: &HeaderMap) -> Encoding {
     }
 }
 
-fn not_modified(page: &CachedPage, request: &HeaderMap) -> bool {
+/// The strong validator of one representation: the content's digest, and the encoding for
+/// a compressed one (as a cache between the reader and the site must never answer a
+/// request for one encoding with another's bytes).
+fn etag(page: &CachedPage, encoding: Encoding) -> String {
+    let suffix = match encoding {
+        Encoding::Brotli => "-br",
+        Encoding::Gzip => "-gzip",
+        Encoding::Identity => "",
+    };
+    format!("\"{}{suffix}\"", page.digest)
+}
+
+fn not_modified(page: &CachedPage, request: &HeaderMap, etag: &str) -> bool {
     if let Some(tags) = request
         .get(header::IF_NONE_MATCH)
         .and_then(|value| value.to_str().ok())
@@ -206,7 +218,7 @@ fn not_modified(page: &CachedPage, request: &HeaderMap) -> bool {
         return tags
             .split(',')
             .map(str::trim)
-            .any(|tag| tag == "*" || tag.trim_start_matches("W/") == page.etag);
+            .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag);
     }
     match (
         request
@@ -225,14 +237,16 @@ fn respond(page: &CachedPage, request: &HeaderMap, cache_status: &'static str) -
     let value = |text: &str| HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static(""));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    headers.insert(header::ETAG, value(&page.etag));
+    let encoding = negotiate(request);
+    let etag = etag(page, encoding);
+    headers.insert(header::ETAG, value(&etag));
     headers.insert(header::LAST_MODIFIED, value(&page.last_modified));
     headers.insert("x-cache", HeaderValue::from_static(cache_status));
-    if not_modified(page, request) {
+    if not_modified(page, request, &etag) {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     headers.insert(header::CONTENT_TYPE, value(&page.content_type));
-    let body = match negotiate(request) {
+    let body = match encoding {
         Encoding::Brotli => {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
             page.brotli.clone()

@@ -280,3 +280,56 @@ async fn tracking_parameters_share_one_cached_page() {
         "one article, its reply variant, the front page"
     );
 }
+
+/// Each representation of a page (plain, gzip, brotli) has its own strong validator: a
+/// cache between reader and site that stored the compressed bytes under one ETag must not
+/// be able to hand them, revalidated, to a client that asked for none.
+#[tokio::test]
+async fn each_encoding_of_a_page_has_its_own_validator() {
+    let site = TestApp::spawn().await;
+    let article = site.article("Validators").await;
+    let client = site.reader().client;
+    let url = site.url(&article.permalink());
+    let fetch = |accept: &'static str, if_none_match: Option<String>| {
+        let mut request = client.get(&url).header("accept-encoding", accept);
+        if let Some(tag) = if_none_match {
+            request = request.header("if-none-match", tag);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let tag = response.headers()["etag"].to_str().unwrap().to_owned();
+            assert_eq!(response.headers()["vary"], "Accept-Encoding");
+            (response.status(), tag)
+        }
+    };
+    let (_, plain) = fetch("identity", None).await;
+    let (_, gzip) = fetch("gzip", None).await;
+    let (_, brotli) = fetch("br", None).await;
+    assert!(
+        !plain.starts_with("W/") && plain.starts_with('"'),
+        "{plain}"
+    );
+    assert_ne!(plain, gzip);
+    assert_ne!(plain, brotli);
+    assert_ne!(gzip, brotli);
+    // Each validates its own representation, and only that one.
+    assert_eq!(
+        fetch("gzip", Some(gzip.clone())).await.0,
+        StatusCode::NOT_MODIFIED
+    );
+    assert_eq!(
+        fetch("br", Some(brotli.clone())).await.0,
+        StatusCode::NOT_MODIFIED
+    );
+    assert_eq!(
+        fetch("identity", Some(plain.clone())).await.0,
+        StatusCode::NOT_MODIFIED
+    );
+    assert_eq!(
+        fetch("identity", Some(gzip.clone())).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(fetch("gzip", Some(plain.clone())).await.0, StatusCode::OK);
+    // The same page rendered again keeps its validators.
+    assert_eq!(fetch("gzip", None).await.1, gzip);
+}
