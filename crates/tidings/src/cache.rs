@@ -52,6 +52,27 @@ impl Tag {
 }
 
 /// One cached response.
+/// `body` compressed with gzip and with brotli, each made once and served many times.
+pub fn compress(body: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let gzip = {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        // Writing to a Vec cannot fail.
+        encoder.write_all(body).expect("gzip into memory");
+        encoder.finish().expect("gzip into memory")
+    };
+    let brotli = {
+        let mut output = Vec::new();
+        let parameters = brotli::enc::BrotliEncoderParams {
+            quality: 6,
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut &body[..], &mut output, &parameters)
+            .expect("brotli into memory");
+        output
+    };
+    (gzip, brotli)
+}
+
 pub struct CachedPage {
     pub status: u16,
     pub content_type: String,
@@ -78,23 +99,7 @@ impl CachedPage {
         tags: Vec<Tag>,
         rendered_at: time::OffsetDateTime,
     ) -> CachedPage {
-        let gzip = {
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            // Writing to a Vec cannot fail.
-            encoder.write_all(&body).expect("gzip into memory");
-            encoder.finish().expect("gzip into memory")
-        };
-        let brotli = {
-            let mut output = Vec::new();
-            let parameters = brotli::enc::BrotliEncoderParams {
-                quality: 6,
-                ..Default::default()
-            };
-            brotli::BrotliCompress(&mut body.as_slice(), &mut output, &parameters)
-                .expect("brotli into memory");
-            output
-        };
+        let (gzip, brotli) = compress(&body);
         let digest = crate::security::sha256_hex_bytes(&body)[..32].to_owned();
         CachedPage {
             status,

@@ -6,6 +6,7 @@
 //! errors (a typo in a theme fails loudly instead of rendering blank), and output is
 //! HTML-escaped unless a view marked a value as [`SafeHtml`](tidings_domain::SafeHtml).
 
+pub mod assets;
 pub mod chart;
 pub mod views;
 
@@ -103,6 +104,11 @@ const STATIC_FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../theme/static/media.js"),
     ),
     (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../theme/static/favicon.svg"),
+    ),
+    (
         "avatar.svg",
         "image/svg+xml",
         include_bytes!("../theme/static/avatar.svg"),
@@ -111,7 +117,8 @@ const STATIC_FILES: &[(&str, &str, &[u8])] = &[
 
 pub struct Templates {
     environment: Environment<'static>,
-    theme_dir: Option<PathBuf>,
+    /// The static files, read and compressed at start.
+    pub assets: std::sync::Arc<assets::Assets>,
 }
 
 impl Templates {
@@ -121,6 +128,17 @@ impl Templates {
         environment.set_undefined_behavior(UndefinedBehavior::Strict);
         environment.set_formatter(escape_less);
         environment.add_filter("quote", quote);
+        let assets = std::sync::Arc::new(assets::Assets::load(STATIC_FILES, theme_dir.as_deref()));
+        let named = assets.clone();
+        // `{{ asset("style.css") }}`: the file's address by its content.
+        environment.add_function("asset", move |name: String| {
+            named.get(&name).map(assets::Asset::address).ok_or_else(|| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("no static file {name:?} in the theme"),
+                )
+            })
+        });
         let override_dir = theme_dir.as_ref().map(|dir| dir.join("templates"));
         environment.set_loader(move |name| {
             if let Some(default_name) = name.strip_prefix("default/") {
@@ -144,7 +162,7 @@ impl Templates {
         });
         Templates {
             environment,
-            theme_dir,
+            assets,
         }
     }
 
@@ -180,19 +198,6 @@ impl Templates {
             .unwrap()
             .render(context)
             .unwrap()
-    }
-
-    /// A static file and its content type: the theme folder's `static/` first, then the
-    /// embedded default.
-    pub fn static_file(&self, name: &str) -> Option<(Vec<u8>, &'static str)> {
-        let (_, content_type, bytes) = STATIC_FILES.iter().find(|(file, _, _)| *file == name)?;
-        if let Some(dir) = &self.theme_dir
-            && let Some(path) = contained_path(&dir.join("static"), name)
-            && let Ok(bytes) = std::fs::read(path)
-        {
-            return Some((bytes, content_type));
-        }
-        Some((bytes.to_vec(), content_type))
     }
 
     /// Renders every template once with no context, to catch a theme's syntax errors at
@@ -317,13 +322,16 @@ mod tests {
         std::os::unix::fs::symlink(statics.join("sub/real.css"), statics.join("reply.js")).unwrap();
         let templates = Templates::new(Some(folder.path().to_path_buf()));
         // A link out of the folder and a link to a folder fall back to the embedded files.
-        let (style, _) = templates.static_file("style.css").unwrap();
+        let file = |name: &str| templates.assets.get(name).unwrap().identity.clone();
+        let style = file("style.css");
         assert!(!String::from_utf8_lossy(&style).contains("root:"));
         assert_eq!(style, include_bytes!("../theme/static/style.css"));
-        let (admin, _) = templates.static_file("admin.css").unwrap();
-        assert_eq!(admin, include_bytes!("../theme/static/admin.css"));
+        assert_eq!(
+            file("admin.css"),
+            include_bytes!("../theme/static/admin.css")
+        );
         // A link that stays inside is followed.
-        assert_eq!(templates.static_file("reply.js").unwrap().0, b"a{}");
+        assert_eq!(file("reply.js"), b"a{}");
         // Templates obey the same rule.
         std::fs::create_dir_all(folder.path().join("templates")).unwrap();
         std::os::unix::fs::symlink(secret.path(), folder.path().join("templates/robots.txt"))

@@ -158,14 +158,14 @@ fn with_cache_status(mut response: Response, status: &'static str) -> Response {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Encoding {
+pub(crate) enum Encoding {
     Brotli,
     Gzip,
     Identity,
 }
 
 /// The best encoding the client accepts: brotli, then gzip, then none. `q=0` refuses one.
-fn negotiate(headers: &HeaderMap) -> Encoding {
+pub(crate) fn negotiate(headers: &HeaderMap) -> Encoding {
     let accepted: Vec<(String, bool)> = headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
@@ -201,24 +201,31 @@ fn negotiate(headers: &HeaderMap) -> Encoding {
 /// The strong validator of one representation: the content's digest, and the encoding for
 /// a compressed one (as a cache between the reader and the site must never answer a
 /// request for one encoding with another's bytes).
-fn etag(page: &CachedPage, encoding: Encoding) -> String {
+pub(crate) fn etag(digest: &str, encoding: Encoding) -> String {
     let suffix = match encoding {
         Encoding::Brotli => "-br",
         Encoding::Gzip => "-gzip",
         Encoding::Identity => "",
     };
-    format!("\"{}{suffix}\"", page.digest)
+    format!("\"{digest}{suffix}\"")
+}
+
+/// Whether the request's `If-None-Match` names `etag` (or anything, `*`); `None` when it
+/// has none.
+pub(crate) fn matches_etag(request: &HeaderMap, etag: &str) -> Option<bool> {
+    let tags = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())?;
+    Some(
+        tags.split(',')
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag),
+    )
 }
 
 fn not_modified(page: &CachedPage, request: &HeaderMap, etag: &str) -> bool {
-    if let Some(tags) = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-    {
-        return tags
-            .split(',')
-            .map(str::trim)
-            .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag);
+    if let Some(matched) = matches_etag(request, etag) {
+        return matched;
     }
     match (
         request
@@ -238,7 +245,7 @@ fn respond(page: &CachedPage, request: &HeaderMap, cache_status: &'static str) -
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     let encoding = negotiate(request);
-    let etag = etag(page, encoding);
+    let etag = etag(&page.digest, encoding);
     headers.insert(header::ETAG, value(&etag));
     headers.insert(header::LAST_MODIFIED, value(&page.last_modified));
     headers.insert("x-cache", HeaderValue::from_static(cache_status));

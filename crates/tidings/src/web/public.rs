@@ -11,7 +11,7 @@ use crate::web::error::AppError;
 use crate::web::extract::Viewer;
 use crate::web::page_cache::CacheTags;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, DiscussionSettings};
 use tidings_store::Page;
@@ -476,19 +476,56 @@ pub(super) async fn article_page_html(
 pub async fn static_file(
     State(app): State<App>,
     Path(file): Path<String>,
+    request_headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (bytes, content_type) = app.templates.static_file(&file).ok_or(AppError::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    use crate::render::assets::Naming;
+    use crate::web::page_cache::{Encoding, etag, matches_etag, negotiate};
+    let (asset, naming) = app.templates.assets.find(&file).ok_or(AppError::NotFound)?;
+    let encoding = negotiate(&request_headers);
+    let tag = etag(&asset.digest, encoding);
+    let cache_control = match naming {
+        Naming::Fingerprinted => "public, max-age=31536000, immutable",
+        Naming::Plain => "public, max-age=300",
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        headers.insert(header::ETAG, value);
+    }
+    if matches_etag(&request_headers, &tag) == Some(true) {
+        return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
+    }
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
+    let body = match encoding {
+        Encoding::Brotli => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            asset.brotli.clone()
+        }
+        Encoding::Gzip => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            asset.gzip.clone()
+        }
+        Encoding::Identity => asset.identity.clone(),
+    };
+    Ok((headers, body).into_response())
+}
+
+/// `/favicon.ico`, which browsers and crawlers ask for whatever the page says: the theme's
+/// icon (a temporary redirect, as the icon's address changes with its content).
+pub async fn favicon(State(app): State<App>) -> Result<Response, AppError> {
+    let icon = app
+        .templates
+        .assets
+        .get("favicon.svg")
+        .ok_or(AppError::NotFound)?;
+    Ok(redirect(StatusCode::FOUND, &icon.address()))
 }
 
 /// The site's RSS 2.0 feed: the newest articles, in full.

@@ -34,6 +34,7 @@ pub fn router(app: App) -> Router {
         .route("/{year}/{month}/{slug}", get(public::add_trailing_slash))
         .route("/wp-comments-post.php", post(public::post_comment))
         .route("/static/{file}", get(public::static_file))
+        .route("/favicon.ico", get(public::favicon))
         .route("/robots.txt", get(public::robots_txt))
         .route("/feed/", get(public::show_feed))
         .route("/feed", get(|| async { Redirect::permanent("/feed/") }))

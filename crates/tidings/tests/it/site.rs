@@ -320,3 +320,126 @@ async fn the_rss_feed_lists_the_newest_articles_and_follows_every_change() {
     );
     assert_eq!(location(&reader.get("/feed").await), "/feed/");
 }
+
+/// The theme's files are addressed by their content: a page names
+/// `/static/style.DIGEST.css`, which may be kept a year; compressed when the browser
+/// accepts it, each encoding with its own validator.
+#[tokio::test]
+async fn static_files_are_fingerprinted_compressed_and_cached_for_good() {
+    let site = TestApp::spawn().await;
+    let reader = site.reader();
+    let front = body(reader.get("/").await).await;
+    let address = attribute_after(&front, "<link rel=\"stylesheet\" href=\"").unwrap();
+    let digest = address
+        .strip_prefix("/static/style.")
+        .and_then(|rest| rest.strip_suffix(".css"))
+        .unwrap();
+    assert_eq!(digest.len(), 8, "{address}");
+    let plain = reader.get("/static/style.css").await;
+    assert_eq!(plain.headers()["cache-control"], "public, max-age=300");
+    let plain = plain.text().await.unwrap();
+
+    let get = |path: String, accept: &'static str, tag: Option<String>| {
+        let mut request = reader
+            .client
+            .get(site.url(&path))
+            .header("accept-encoding", accept);
+        if let Some(tag) = tag {
+            request = request.header("if-none-match", tag);
+        }
+        request.send()
+    };
+    let identity = get(address.clone(), "identity", None).await.unwrap();
+    assert_eq!(
+        identity.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        identity.headers()["content-type"],
+        "text/css; charset=utf-8"
+    );
+    let identity_tag = identity.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(identity.text().await.unwrap(), plain);
+
+    let brotli = get(address.clone(), "gzip, br", None).await.unwrap();
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_eq!(brotli.headers()["vary"], "Accept-Encoding");
+    let brotli_tag = brotli.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(brotli_tag, identity_tag);
+    let compressed = brotli.bytes().await.unwrap();
+    assert!(
+        compressed.len() < plain.len() / 2,
+        "{} of {}",
+        compressed.len(),
+        plain.len()
+    );
+    let mut unpacked = Vec::new();
+    brotli::BrotliDecompress(&mut &compressed[..], &mut unpacked).unwrap();
+    assert_eq!(String::from_utf8(unpacked).unwrap(), plain);
+    let gzip = get(address.clone(), "gzip", None).await.unwrap();
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+
+    let again = get(address.clone(), "gzip, br", Some(brotli_tag))
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let other = get(
+        address.clone(),
+        "identity",
+        Some(gzip_tag_of(&identity_tag)),
+    )
+    .await;
+    assert_eq!(other.unwrap().status(), StatusCode::OK);
+
+    // An address from another version still answers, briefly cached; an unknown file is 404.
+    let old = get("/static/style.00000000.css".into(), "identity", None)
+        .await
+        .unwrap();
+    assert_eq!(old.status(), StatusCode::OK);
+    assert_eq!(old.headers()["cache-control"], "public, max-age=300");
+    for missing in [
+        "/static/missing.1234abcd.css",
+        "/static/style",
+        "/static/.css",
+    ] {
+        let response = get(missing.into(), "identity", None).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{missing}");
+    }
+
+    // The icon: named by every page, and at the address browsers try first.
+    let icon = attribute_after(&front, "<link rel=\"icon\" href=\"").unwrap();
+    let favicon = reader.get("/favicon.ico").await;
+    assert_eq!(favicon.status(), StatusCode::FOUND);
+    assert_eq!(location(&favicon), icon);
+    let served = reader.get(&icon).await;
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.headers()["content-type"], "image/svg+xml");
+}
+
+fn gzip_tag_of(identity: &str) -> String {
+    format!("{}-gzip\"", identity.trim_end_matches('"'))
+}
+
+/// A theme's own stylesheet replaces the default one, under an address of its own.
+#[tokio::test]
+async fn a_themes_stylesheet_gets_its_own_address() {
+    let default_site = TestApp::spawn().await;
+    let default_front = body(default_site.reader().get("/").await).await;
+    let default_address =
+        attribute_after(&default_front, "<link rel=\"stylesheet\" href=\"").unwrap();
+
+    let data = data_folder().await;
+    let statics = data.path().join("theme/static");
+    std::fs::create_dir_all(&statics).unwrap();
+    std::fs::write(
+        statics.join("style.css"),
+        "body { color: rebeccapurple; }\n",
+    )
+    .unwrap();
+    let themed = TestApp::spawn_in(data).await;
+    let front = body(themed.reader().get("/").await).await;
+    let address = attribute_after(&front, "<link rel=\"stylesheet\" href=\"").unwrap();
+    assert_ne!(address, default_address);
+    let served = body(themed.reader().get(&address).await).await;
+    assert_eq!(served, "body { color: rebeccapurple; }\n");
+}
