@@ -443,3 +443,54 @@ async fn a_themes_stylesheet_gets_its_own_address() {
     let served = body(themed.reader().get(&address).await).await;
     assert_eq!(served, "body { color: rebeccapurple; }\n");
 }
+
+/// Search results and link previews quote a page's description: the standfirst or the
+/// excerpt of an article, the description of a section, the tagline elsewhere. Each page
+/// has one `h1`: the site's name on the front page, the headline or the archive's name
+/// elsewhere; comments are list items, not articles without headings.
+#[tokio::test]
+async fn pages_describe_themselves_and_have_one_main_heading() {
+    let site = TestApp::spawn().await;
+    let reader = site.reader();
+    let description = |page: &str| attribute_after(page, "<meta name=\"description\" content=\"");
+
+    let front = body(reader.get("/").await).await;
+    assert_eq!(description(&front).as_deref(), Some("News and notes"));
+    assert_eq!(front.matches("<h1").count(), 1);
+    assert!(front.contains("<h1 class=\"site-title\"><a href=\"/\">The Daily Test</a></h1>"));
+
+    let with_standfirst = site
+        .article_with("Bridge opens", |input| {
+            input.subtitle = "Cars cross the \"new\" bridge at dawn".into();
+        })
+        .await;
+    let page = body(reader.get(&with_standfirst.permalink()).await).await;
+    assert_eq!(
+        description(&page).as_deref(),
+        Some("Cars cross the &quot;new&quot; bridge at dawn")
+    );
+    assert_eq!(page.matches("<h1").count(), 1);
+    let long = site
+        .article_with("Long read", |input| {
+            input.body_markdown = "Word ".repeat(300);
+        })
+        .await;
+    let page = body(reader.get(&long.permalink()).await).await;
+    let text = description(&page).unwrap();
+    assert!(text.chars().count() <= 160 && text.ends_with('…'), "{text}");
+
+    let welcome = site
+        .app
+        .store
+        .article_by_id(tidings_domain::ArticleId(1))
+        .await
+        .unwrap()
+        .unwrap();
+    let welcome = body(reader.get(&welcome.permalink()).await).await;
+    assert!(welcome.contains("class=\"comment-body\""));
+    assert!(!welcome.contains("<article class=\"comment-body\""));
+
+    let section = body(reader.get("/category/uncategorised/").await).await;
+    assert_eq!(section.matches("<h1").count(), 1, "{section}");
+    assert!(section.contains("<p class=\"site-title\">"));
+}

@@ -14,6 +14,32 @@ use tidings_domain::{
 };
 use time::OffsetDateTime;
 
+/// A page's description for search results and link previews: the standfirst when there
+/// is one, else the excerpt, cut at a word near 160 characters.
+fn description_of(article: &Article) -> String {
+    const MOST: usize = 160;
+    let text = if article.subtitle.is_empty() {
+        article.excerpt()
+    } else {
+        article.subtitle.clone()
+    };
+    if text.chars().count() <= MOST {
+        return text;
+    }
+    let mut cut = String::new();
+    for word in text.split_whitespace() {
+        if cut.chars().count() + word.chars().count() + 1 > MOST - 1 {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push(' ');
+        }
+        cut.push_str(word);
+    }
+    cut.push('…');
+    cut
+}
+
 /// An image from the media library as a page shows it.
 #[derive(Debug, Serialize)]
 pub struct ImageView {
@@ -202,6 +228,9 @@ pub struct ArticleView {
     pub kind: &'static str,
     pub title: String,
     pub subtitle: String,
+    /// For `<meta name="description">` and link previews: the standfirst, or the excerpt,
+    /// at most about 160 characters.
+    pub description: String,
     pub image: Option<ImageView>,
     pub permalink: String,
     pub date: String,
@@ -494,6 +523,7 @@ pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCo
             kind: article.kind.as_str(),
             title: article.title.clone(),
             subtitle: article.subtitle.clone(),
+            description: description_of(article),
             image: ImageView::featured(article),
             permalink: permalink.clone(),
             date: human_date(article.published_at),
