@@ -17,6 +17,7 @@ pub mod email;
 pub mod ids;
 pub mod media;
 pub mod revision;
+pub mod sitemap;
 pub mod spam_filter;
 pub mod term;
 pub mod text;

@@ -14,8 +14,10 @@
 //! - [`DeskStore`] (`desk.rs`): what the dashboard counts.
 //! - [`DiscussionStore`] (`discussion.rs`): the spam filter's counts and readers' reports.
 //! - [`MailStore`] (`mail.rs`): subscriptions and the ledger of mail sent.
+//! - [`MediaStore`] (`media.rs`): the media library, avatars.
 //! - [`AccountStore`] (`accounts.rs`): users, sessions and the sign-in throttle.
 //! - [`SiteStore`] (`site.rs`): settings, the page-invalidation log, schema and health.
+//! - [`SitemapStore`] (`sitemaps.rs`): every public address and when it last changed.
 //!
 //! `database.rs` is the layer that lets a statement be written once; `sqlite.rs` and
 //! `postgres.rs` hold only what is the backend's own: opening it, its migrations, SQLite's
@@ -37,6 +39,7 @@ pub mod records;
 mod revisions;
 mod rows;
 mod site;
+mod sitemaps;
 mod sqlite;
 mod terms;
 
@@ -53,6 +56,7 @@ pub use postgres::{PostgresOptions, PostgresStore, fresh_schema_url};
 pub use records::*;
 pub use revisions::RevisionStore;
 pub use site::SiteStore;
+pub use sitemaps::{SitemapEntry, SitemapMonth, SitemapStore};
 pub use sqlite::SqliteStore;
 pub use terms::TermStore;
 
@@ -163,6 +167,7 @@ pub trait Store:
     + MediaStore
     + AccountStore
     + SiteStore
+    + SitemapStore
 {
 }
 
@@ -178,5 +183,6 @@ impl<T> Store for T where
         + MediaStore
         + AccountStore
         + SiteStore
+        + SitemapStore
 {
 }

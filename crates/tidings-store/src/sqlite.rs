@@ -170,6 +170,10 @@ fn planned_statements() -> Vec<(&'static str, String)> {
         ("page by path", articles::BY_PATH.to_owned()),
         ("sticky articles", articles::STICKY.to_owned()),
         ("a section's articles", articles::WITH_TERM.to_owned()),
+        (
+            "a month's articles for the sitemap",
+            crate::sitemaps::month_articles_sql(),
+        ),
         ("approved comments", comments::APPROVED_AS_JSON.to_owned()),
         ("comment by id", comments::BY_ID.to_owned()),
         ("approved comment from", comments::APPROVED_FROM.to_owned()),

@@ -30,6 +30,8 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "robots.txt",
     "feed.xml",
     "comments_feed.xml",
+    "sitemap_index.xml",
+    "sitemap.xml",
     "message.html",
     "corrections.html",
     "comment_edit.html",

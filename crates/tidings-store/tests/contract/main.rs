@@ -37,3 +37,4 @@ mod newsroom;
 mod revisions;
 mod schema;
 mod site;
+mod sitemaps;

@@ -20,6 +20,7 @@ mod archives;
 mod comment_form;
 mod media;
 mod pages;
+mod sitemaps;
 pub use archives::{
     show_author, show_author_page, show_corrections, show_corrections_page, show_section,
     show_section_page, show_tag, show_tag_page,
@@ -27,6 +28,7 @@ pub use archives::{
 pub use comment_form::post_comment;
 pub use media::media_file;
 pub use pages::show_page;
+pub use sitemaps::{sitemap, sitemap_index};
 
 /// Public pages are the same for every visitor but may change at any write, so browsers
 /// revalidate instead of keeping a copy.

@@ -36,6 +36,8 @@ pub fn router(app: App) -> Router {
         .route("/static/{file}", get(public::static_file))
         .route("/favicon.ico", get(public::favicon))
         .route("/robots.txt", get(public::robots_txt))
+        .route("/sitemap.xml", get(public::sitemap_index))
+        .route("/sitemaps/{file}", get(public::sitemap))
         .route("/feed/", get(public::show_feed))
         .route("/feed", get(|| async { Redirect::permanent("/feed/") }))
         .route("/category/{slug}/", get(public::show_section))

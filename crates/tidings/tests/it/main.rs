@@ -48,4 +48,6 @@ mod roles;
 mod setup_and_cli;
 /// Public pages: the front page, permalinks, redirects, 404s, headers.
 mod site;
+/// The sitemap index and its child sitemaps, checked against the protocol's schema.
+mod sitemaps;
 mod spam_defence;
