@@ -96,9 +96,23 @@ pub async fn serve(
     }
     drop(listener);
     let _ = stopping.send(true);
-    let deadline = Instant::now() + SHUTDOWN_GRACE;
-    while tracker.open() > 0 && Instant::now() < deadline {
-        tracker.changed.notified().await;
+    let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+    loop {
+        // Registered before the count is read: a connection that goes in between still
+        // wakes this wait (`notify_waiters` keeps no permit for a waiter not yet there).
+        let changed = tracker.changed.notified();
+        let mut changed = pin!(changed);
+        changed.as_mut().enable();
+        if tracker.open() == 0 {
+            break;
+        }
+        if tokio::time::timeout_at(deadline, changed).await.is_err() {
+            tracing::warn!(
+                open = tracker.open(),
+                "connections still open after the grace period; closing them"
+            );
+            break;
+        }
     }
     sweeper.abort();
     Ok(())
