@@ -455,7 +455,16 @@ pub(super) async fn article_page_html(
         app.store.corrections_of(article.id),
         app.store.authors_of(article.id)
     )?;
+    let image_size = match &article.featured_image {
+        Some(address) => app
+            .store
+            .media_by_key(&address.key)
+            .await?
+            .map(|image| (image.width, image.height)),
+        None => None,
+    };
     let page = views::article_page(ArticlePageInput {
+        image_size,
         site: app.site_view(),
         article,
         author,

@@ -502,18 +502,61 @@ async fn a_featured_image_leads_the_article_and_its_link_previews() {
     );
     let permalink = attribute_after(&front, "<h2 class=\"entry-title\"><a href=\"").unwrap();
     let article = body(site.reader().get(&permalink).await).await;
+    // Its size is given, so nothing moves as it loads: 1600 × 1067 of an 1800 × 1200 photo.
     assert!(
         article.contains(&format!(
-            "<figure class=\"entry-image\"><img src=\"{address}\" srcset=\"/media/{key}/320.jpg 320w"
+            "<figure class=\"entry-image\"><img src=\"{address}\" width=\"1600\" height=\"1066\" srcset=\"/media/{key}/320.jpg 320w"
         )),
         "{article}"
     );
     assert!(article.contains("alt=\"The pier at noon\""));
-    assert!(article.contains(&format!(
-        "<meta property=\"og:image\" content=\"http://{}{address}\">",
-        site.address
-    )));
-    assert!(article.contains(&format!("\"image\":\"http://{}{address}\"", site.address)));
+    let base = format!("http://{}", site.address);
+    for tag in [
+        format!("<meta property=\"og:image\" content=\"{base}{address}\">"),
+        "<meta property=\"og:image:width\" content=\"1600\">".to_owned(),
+        "<meta property=\"og:image:height\" content=\"1066\">".to_owned(),
+        "<meta property=\"og:image:alt\" content=\"The pier at noon\">".to_owned(),
+        "<meta property=\"og:type\" content=\"article\">".to_owned(),
+        "<meta property=\"og:title\" content=\"Pier reopens\">".to_owned(),
+        format!("<meta property=\"og:url\" content=\"{base}{permalink}\">"),
+        "<meta name=\"twitter:card\" content=\"summary_large_image\">".to_owned(),
+        "<meta property=\"article:section\" content=\"Uncategorised\">".to_owned(),
+    ] {
+        assert!(article.contains(&tag), "{tag}");
+    }
+    // Search engines read the same from the JSON-LD.
+    let start = article
+        .find("<script type=\"application/ld+json\">")
+        .unwrap()
+        + 35;
+    let end = start + article[start..].find("</script>").unwrap();
+    let described: serde_json::Value = serde_json::from_str(&article[start..end]).unwrap();
+    let news = &described["@graph"][0];
+    assert_eq!(news["@type"], "NewsArticle");
+    assert_eq!(news["headline"], "Pier reopens");
+    assert_eq!(news["url"], format!("{base}{permalink}"));
+    assert_eq!(news["image"]["url"], format!("{base}{address}"));
+    assert_eq!(news["image"]["width"], 1600);
+    assert_eq!(news["image"]["height"], 1066);
+    assert_eq!(news["articleSection"], "Uncategorised");
+    assert_eq!(news["publisher"]["name"], "The Daily Test");
+    assert_eq!(news["author"][0]["@type"], "Person");
+    assert!(
+        news["author"][0]["url"]
+            .as_str()
+            .unwrap()
+            .contains("/author/")
+    );
+    assert!(news["datePublished"].as_str().unwrap().ends_with('Z'));
+    let crumbs = &described["@graph"][1];
+    assert_eq!(crumbs["@type"], "BreadcrumbList");
+    let names: Vec<&str> = crumbs["itemListElement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["The Daily Test", "Uncategorised", "Pier reopens"]);
 }
 
 #[tokio::test]

@@ -44,6 +44,9 @@ fn description_of(article: &Article) -> String {
 #[derive(Debug, Serialize)]
 pub struct ImageView {
     pub src: String,
+    /// The size of the file at `src` (the widest variant), when known: link previews give it.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
     /// Empty when there is one width.
     pub srcset: String,
     pub alt: String,
@@ -53,6 +56,8 @@ impl ImageView {
     pub fn featured(article: &Article) -> Option<ImageView> {
         let address = article.featured_image.as_ref()?;
         Some(ImageView {
+            width: None,
+            height: None,
             src: address.path(),
             srcset: address.srcset().unwrap_or_default(),
             alt: article.featured_image_alt.clone(),
@@ -142,15 +147,34 @@ impl CorrectionView {
     }
 }
 
-/// The schema.org description of an article, as JSON that is safe inside a `<script>`
-/// element: every `<` is escaped, so no text in it can close the element.
-fn structured_data(
-    article: &Article,
-    permalink: &str,
-    author: Option<&str>,
-    site: &SiteView,
-    corrections: &[Correction],
-) -> Value {
+/// What the schema.org description of an article is made from.
+pub struct Described<'a> {
+    pub article: &'a Article,
+    pub permalink: &'a str,
+    /// The byline; when empty, `author` (WordPress's one author) stands in.
+    pub authors: &'a [tidings_domain::Author],
+    pub author: Option<&'a str>,
+    /// Its primary section.
+    pub section: Option<&'a Term>,
+    pub site: &'a SiteView,
+    pub corrections: &'a [Correction],
+    /// The size of the featured image's file, when known.
+    pub image_size: Option<(u32, u32)>,
+}
+
+/// The schema.org description of an article (`NewsArticle`, or `WebPage` for a page) and
+/// its breadcrumbs, as JSON that is safe inside a `<script>` element: every `<` is
+/// escaped, so no text in it can close the element.
+fn structured_data(described: &Described<'_>) -> Value {
+    let Described {
+        article,
+        permalink,
+        site,
+        corrections,
+        ..
+    } = described;
+    let base = &site.base_url;
+    let url = format!("{base}{permalink}");
     let modified = corrections
         .iter()
         .map(|note| note.created_at)
@@ -158,19 +182,53 @@ fn structured_data(
         .max()
         .unwrap_or(article.published_at)
         .max(article.published_at);
+    let is_page = article.kind == tidings_domain::ArticleKind::Page;
     let mut data = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": if article.kind == tidings_domain::ArticleKind::Page { "WebPage" } else { "NewsArticle" },
+        "@type": if is_page { "WebPage" } else { "NewsArticle" },
+        "@id": format!("{url}#article"),
         "headline": article.title,
-        "url": format!("{}{permalink}", site.base_url),
+        "url": url,
+        "mainEntityOfPage": url,
+        "description": description_of(article),
         "datePublished": iso_date(article.published_at),
         "dateModified": iso_date(modified),
+        "publisher": { "@type": "Organization", "name": site.title, "url": format!("{base}/") },
     });
-    if let Some(author) = author {
-        data["author"] = serde_json::json!({ "@type": "Person", "name": author });
+    let people: Vec<serde_json::Value> = if described.authors.is_empty() {
+        described
+            .author
+            .map(|name| serde_json::json!({ "@type": "Person", "name": name }))
+            .into_iter()
+            .collect()
+    } else {
+        described
+            .authors
+            .iter()
+            .map(|author| {
+                serde_json::json!({
+                    "@type": "Person",
+                    "name": author.display_name,
+                    "url": format!("{base}{}", author.permalink()),
+                })
+            })
+            .collect()
+    };
+    if !people.is_empty() {
+        data["author"] = people.into();
+    }
+    if let Some(section) = described.section {
+        data["articleSection"] = section.name.clone().into();
     }
     if let Some(image) = &article.featured_image {
-        data["image"] = format!("{}{}", site.base_url, image.path()).into();
+        let mut object = serde_json::json!({
+            "@type": "ImageObject",
+            "url": format!("{base}{}", image.path()),
+        });
+        if let Some((width, height)) = described.image_size {
+            object["width"] = width.into();
+            object["height"] = height.into();
+        }
+        data["image"] = object;
     }
     if !corrections.is_empty() {
         data["correction"] = corrections
@@ -184,7 +242,32 @@ fn structured_data(
             })
             .collect();
     }
-    let json = data.to_string().replace('<', "\\u003c");
+    let mut trail = vec![(site.title.clone(), format!("{base}/"))];
+    if let Some(section) = described.section {
+        trail.push((
+            section.name.clone(),
+            format!("{base}{}", section.permalink()),
+        ));
+    }
+    trail.push((article.title.clone(), url.clone()));
+    let breadcrumbs = serde_json::json!({
+        "@type": "BreadcrumbList",
+        "itemListElement": trail
+            .into_iter()
+            .enumerate()
+            .map(|(index, (name, item))| serde_json::json!({
+                "@type": "ListItem",
+                "position": index + 1,
+                "name": name,
+                "item": item,
+            }))
+            .collect::<Vec<_>>(),
+    });
+    let graph = serde_json::json!({
+        "@context": "https://schema.org",
+        "@graph": [data, breadcrumbs],
+    });
+    let json = graph.to_string().replace('<', "\\u003c");
     Value::from_safe_string(json)
 }
 
@@ -410,6 +493,8 @@ pub struct ArticlePageInput<'a> {
     pub values: FormValues,
     pub errors: FormErrors,
     pub now: OffsetDateTime,
+    /// The featured image's size (upright, as uploaded), when it has one.
+    pub image_size: Option<(u32, u32)>,
 }
 
 fn term_links(terms: &[Term], taxonomy: Taxonomy) -> Vec<TermLink> {
@@ -506,13 +591,26 @@ pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCo
             max_url: comment::MAX_URL_CHARS,
         }
     });
-    let described = structured_data(
+    let section = input
+        .terms
+        .iter()
+        .find(|term| term.taxonomy == Taxonomy::Section);
+    // The featured image as served: its widest variant, in the upload's proportions.
+    let shown_size = article.featured_image.as_ref().and_then(|address| {
+        let (width, height) = input.image_size.filter(|(width, _)| *width > 0)?;
+        let scaled = u64::from(height) * u64::from(address.width) / u64::from(width);
+        Some((address.width, u32::try_from(scaled).unwrap_or(u32::MAX)))
+    });
+    let described = structured_data(&Described {
         article,
-        &permalink,
-        input.author.as_deref(),
-        &input.site,
-        &input.corrections,
-    );
+        permalink: &permalink,
+        authors: &input.authors,
+        author: input.author.as_deref(),
+        section,
+        site: &input.site,
+        corrections: &input.corrections,
+        image_size: shown_size,
+    });
     Ok(ArticlePage {
         site: input.site,
         // A page showing a pending comment or a reply form is a variant of the article, not
@@ -524,7 +622,11 @@ pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCo
             title: article.title.clone(),
             subtitle: article.subtitle.clone(),
             description: description_of(article),
-            image: ImageView::featured(article),
+            image: ImageView::featured(article).map(|image| ImageView {
+                width: shown_size.map(|(width, _)| width),
+                height: shown_size.map(|(_, height)| height),
+                ..image
+            }),
             permalink: permalink.clone(),
             date: human_date(article.published_at),
             date_iso: iso_date(article.published_at),
@@ -691,11 +793,22 @@ mod tests {
             body: "<!-- </SCRIPT >".into(),
             created_at: now + time::Duration::hours(1),
         };
-        let json = structured_data(&article, "/2026/06/x/", Some("<b>"), &site, &[note]);
+        let json = structured_data(&Described {
+            article: &article,
+            permalink: "/2026/06/x/",
+            authors: &[],
+            author: Some("<b>"),
+            section: None,
+            site: &site,
+            corrections: &[note],
+            image_size: None,
+        });
         let text = json.to_string();
         assert!(!text.contains('<'), "{text}");
         let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(parsed["headline"], "</script><script>alert(1)</script>");
-        assert_eq!(parsed["dateModified"], "2026-06-01T13:00:00Z");
+        let described = &parsed["@graph"][0];
+        assert_eq!(described["headline"], "</script><script>alert(1)</script>");
+        assert_eq!(described["dateModified"], "2026-06-01T13:00:00Z");
+        assert_eq!(described["author"][0]["name"], "<b>");
     }
 }
