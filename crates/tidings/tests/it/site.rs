@@ -494,3 +494,26 @@ async fn pages_describe_themselves_and_have_one_main_heading() {
     assert_eq!(section.matches("<h1").count(), 1, "{section}");
     assert!(section.contains("<p class=\"site-title\">"));
 }
+
+/// A list's pages name their neighbours for browsers and crawlers, in the head too.
+#[tokio::test]
+async fn list_pages_link_their_neighbours() {
+    let site = TestApp::spawn().await;
+    for number in 0..12 {
+        site.article(&format!("Story {number}")).await;
+    }
+    let reader = site.reader();
+    let base = site.url("");
+    let first = body(reader.get("/").await).await;
+    assert!(
+        first.contains(&format!("<link rel=\"next\" href=\"{base}/page/2/\">")),
+        "{first}"
+    );
+    assert!(!first.contains("<link rel=\"prev\""));
+    let second = body(reader.get("/page/2/").await).await;
+    assert!(
+        second.contains(&format!("<link rel=\"prev\" href=\"{base}/\">")),
+        "{second}"
+    );
+    assert!(!second.contains("<link rel=\"next\""));
+}
