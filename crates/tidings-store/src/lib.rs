@@ -18,6 +18,7 @@
 //! - [`AccountStore`] (`accounts.rs`): users, sessions and the sign-in throttle.
 //! - [`SiteStore`] (`site.rs`): settings, the page-invalidation log, schema and health.
 //! - [`SitemapStore`] (`sitemaps.rs`): every public address and when it last changed.
+//! - [`ReadingStore`] (`reading.rs`): an article's neighbours and its section's others.
 //!
 //! `database.rs` is the layer that lets a statement be written once; `sqlite.rs` and
 //! `postgres.rs` hold only what is the backend's own: opening it, its migrations, SQLite's
@@ -35,6 +36,7 @@ mod mail;
 mod media;
 mod migrations;
 mod postgres;
+mod reading;
 pub mod records;
 mod revisions;
 mod rows;
@@ -53,6 +55,7 @@ pub use discussion::DiscussionStore;
 pub use mail::MailStore;
 pub use media::{MediaStore, NewMedia};
 pub use postgres::{PostgresOptions, PostgresStore, fresh_schema_url};
+pub use reading::{Headline, ReadingStore};
 pub use records::*;
 pub use revisions::RevisionStore;
 pub use site::SiteStore;
@@ -168,6 +171,7 @@ pub trait Store:
     + AccountStore
     + SiteStore
     + SitemapStore
+    + ReadingStore
 {
 }
 
@@ -184,5 +188,6 @@ impl<T> Store for T where
         + AccountStore
         + SiteStore
         + SitemapStore
+        + ReadingStore
 {
 }

@@ -170,6 +170,12 @@ fn planned_statements() -> Vec<(&'static str, String)> {
         ("page by path", articles::BY_PATH.to_owned()),
         ("sticky articles", articles::STICKY.to_owned()),
         ("a section's articles", articles::WITH_TERM.to_owned()),
+        ("the previous article", crate::reading::PREVIOUS.to_owned()),
+        ("the next article", crate::reading::NEXT.to_owned()),
+        (
+            "more in a section",
+            crate::reading::MORE_IN_SECTION.to_owned(),
+        ),
         (
             "a month's articles for the sitemap",
             crate::sitemaps::month_articles_sql(),

@@ -22,6 +22,9 @@ pub enum Tag {
     Article(ArticleId),
     /// Pages listing articles with their comment counts: the front page and its pages.
     Lists,
+    /// Pages naming other articles but not their comments: an article's "previous",
+    /// "next" and "more in this section", the sitemaps. A comment leaves them be.
+    Headlines,
 }
 
 impl Tag {
@@ -31,6 +34,7 @@ impl Tag {
             .map(|tag| match tag {
                 Tag::Article(id) => format!("article:{id}"),
                 Tag::Lists => "lists".to_owned(),
+                Tag::Headlines => "headlines".to_owned(),
             })
             .collect::<Vec<_>>()
             .join(" ")
@@ -42,6 +46,7 @@ impl Tag {
         text.split_whitespace()
             .map(|word| match word {
                 "lists" => Some(Tag::Lists),
+                "headlines" => Some(Tag::Headlines),
                 word => word
                     .strip_prefix("article:")
                     .and_then(|id| id.parse().ok())
@@ -400,9 +405,9 @@ mod tests {
 
     #[test]
     fn tags_survive_the_shared_log() {
-        let tags = vec![Tag::Article(ArticleId(42)), Tag::Lists];
-        assert_eq!(Tag::encode(&tags), "article:42 lists");
-        assert_eq!(Tag::decode("article:42 lists"), Some(tags));
+        let tags = vec![Tag::Article(ArticleId(42)), Tag::Lists, Tag::Headlines];
+        assert_eq!(Tag::encode(&tags), "article:42 lists headlines");
+        assert_eq!(Tag::decode("article:42 lists headlines"), Some(tags));
         assert_eq!(Tag::decode("all"), None);
         assert_eq!(Tag::decode("article:x"), None);
     }

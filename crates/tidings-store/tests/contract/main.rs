@@ -34,6 +34,7 @@ mod discussion;
 mod mail;
 mod media;
 mod newsroom;
+mod reading;
 mod revisions;
 mod schema;
 mod site;

@@ -156,7 +156,7 @@ pub async fn create_article(
         .insert_article(&article, author_id, now)
         .await
         .map_err(|error| ArticleError::from_store(error, kind))?;
-    site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
+    site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists, Tag::Headlines]).await?;
     Ok(article)
 }
 
@@ -207,7 +207,7 @@ pub async fn update_article(
             .ok_or(ArticleError::NotFound)?,
     };
     // Its page under any old address, and every list that showed it.
-    site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
+    site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists, Tag::Headlines]).await?;
     Ok(article)
 }
 
@@ -229,7 +229,8 @@ pub async fn trash_article(app: &App, actor: &User, id: ArticleId) -> Result<Art
     permitted(app, actor, id).await?;
     match app.store.trash_article(id, app.now()).await {
         Ok(Some(article)) => {
-            site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
+            site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists, Tag::Headlines])
+                .await?;
             Ok(article)
         }
         Ok(None) => Err(TrashError::NotFound),
@@ -249,7 +250,8 @@ pub async fn restore_article(
     permitted(app, actor, id).await?;
     match app.store.restore_article(id).await {
         Ok(Some(article)) => {
-            site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists]).await?;
+            site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists, Tag::Headlines])
+                .await?;
             Ok(article)
         }
         Ok(None) => Err(TrashError::NotFound),

@@ -103,7 +103,7 @@ pub async fn add_correction(
         .add_correction(article, &body, Some(by), app.now())
         .await?
         .ok_or(CorrectionError::NotFound)?;
-    site::pages_changed(app, &[Tag::Article(article), Tag::Lists]).await?;
+    site::pages_changed(app, &[Tag::Article(article), Tag::Lists, Tag::Headlines]).await?;
     Ok(note)
 }
 
@@ -118,6 +118,6 @@ pub async fn delete_correction(
         .delete_correction(id)
         .await?
         .ok_or(CorrectionError::NotFound)?;
-    site::pages_changed(app, &[Tag::Article(article), Tag::Lists]).await?;
+    site::pages_changed(app, &[Tag::Article(article), Tag::Lists, Tag::Headlines]).await?;
     Ok(())
 }

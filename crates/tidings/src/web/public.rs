@@ -395,13 +395,22 @@ async fn article_response(
             HeaderValue::from_static("no-referrer"),
         );
     }
-    // An article whose comments close with age is stale from that moment.
+    // An article whose comments close with age is stale from that moment, and its "next"
+    // and "more in this section" when the next scheduled article goes out.
     let closes = article
         .comments_close_at(settings.close_after_days)
         .filter(|closes| *closes > app.now());
-    response
-        .extensions_mut()
-        .insert(CacheTags(vec![Tag::Article(article.id)], closes));
+    let next_scheduled = app.store.next_publication_after(app.now()).await?;
+    let stale_at = match (closes, next_scheduled) {
+        (Some(first), Some(second)) => Some(first.min(second)),
+        (first, second) => first.or(second),
+    };
+    // Its links to other articles change when any article is published, retitled or
+    // withdrawn (not when another is commented on).
+    response.extensions_mut().insert(CacheTags(
+        vec![Tag::Article(article.id), Tag::Headlines],
+        stale_at,
+    ));
     Ok(response)
 }
 
@@ -429,6 +438,9 @@ pub(super) struct ArticleExtras<'a> {
     pub comment_page: Option<u32>,
 }
 
+/// Headlines under an article from its section.
+const MORE_IN_SECTION: u32 = 3;
+
 pub(super) async fn article_page_html(
     app: &App,
     article: &Article,
@@ -455,6 +467,29 @@ pub(super) async fn article_page_html(
         app.store.corrections_of(article.id),
         app.store.authors_of(article.id)
     )?;
+    // What to read next: for a public article, its neighbours and its section's others.
+    let (neighbours, more_in_section) =
+        if article.kind == tidings_domain::ArticleKind::Article && article.is_public(app.now()) {
+            let primary = terms
+                .iter()
+                .find(|term| term.taxonomy == tidings_domain::Taxonomy::Section)
+                .cloned();
+            let more = async {
+                match primary {
+                    Some(section) => {
+                        let others = app
+                            .store
+                            .more_in_section(section.id, article.id, app.now(), MORE_IN_SECTION)
+                            .await?;
+                        Ok::<_, tidings_store::StoreError>(Some((section, others)))
+                    }
+                    None => Ok(None),
+                }
+            };
+            tokio::try_join!(app.store.neighbours(article, app.now()), more)?
+        } else {
+            ((None, None), None)
+        };
     let image_size = match &article.featured_image {
         Some(address) => app
             .store
@@ -465,6 +500,8 @@ pub(super) async fn article_page_html(
     };
     let page = views::article_page(ArticlePageInput {
         image_size,
+        neighbours,
+        more_in_section,
         site: app.site_view(),
         article,
         author,

@@ -517,3 +517,61 @@ async fn list_pages_link_their_neighbours() {
     );
     assert!(!second.contains("<link rel=\"next\""));
 }
+
+/// Under an article: the articles before and after it, and more from its section. A new
+/// article changes them at once (the cached page is dropped); a comment elsewhere does not.
+#[tokio::test]
+async fn an_article_leads_to_its_neighbours_and_its_section() {
+    let site = TestApp::spawn().await;
+    site.open_discussion().await;
+    // A day after the welcome article, so it is not the newest.
+    site.clock.advance(time::Duration::days(1));
+    let hours = |n: i64| site.clock_now() - time::Duration::hours(n);
+    let first = site
+        .article_with("First light", |input| input.published_at = Some(hours(5)))
+        .await;
+    let middle = site
+        .article_with("Middle & more", |input| input.published_at = Some(hours(4)))
+        .await;
+    let reader = site.reader();
+    let page = body(reader.get(&middle.permalink()).await).await;
+    assert!(
+        page.contains(&format!(
+            "<a rel=\"prev\" href=\"{}\"><span class=\"nav-label\">Previous</span> First light</a>",
+            first.permalink()
+        )),
+        "{page}"
+    );
+    assert!(!page.contains("rel=\"next\""), "nothing newer yet");
+    assert!(page.contains("More in <a href=\"/category/uncategorised/\">Uncategorised</a>"));
+    assert!(page.contains(&format!(
+        "<li><a href=\"{}\">First light</a></li>",
+        first.permalink()
+    )));
+    assert!(
+        !page.contains(&format!("<li><a href=\"{}\">", middle.permalink())),
+        "not itself"
+    );
+
+    // Cached; a comment on another article leaves it cached.
+    let cached = reader.get(&middle.permalink()).await;
+    assert_eq!(cached.headers()["x-cache"], "HIT");
+    reader.comment(&first, &[("comment", "On the first")]).await;
+    let cached = reader.get(&middle.permalink()).await;
+    assert_eq!(
+        cached.headers()["x-cache"],
+        "HIT",
+        "a comment elsewhere changes nothing here"
+    );
+
+    // A newer article is its "next" on the very next request.
+    let last = site.article_with("Last word", |_| {}).await;
+    let page = body(reader.get(&middle.permalink()).await).await;
+    assert!(
+        page.contains(&format!(
+            "<a rel=\"next\" href=\"{}\"><span class=\"nav-label\">Next</span> Last word</a>",
+            last.permalink()
+        )),
+        "{page}"
+    );
+}

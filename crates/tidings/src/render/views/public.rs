@@ -12,6 +12,7 @@ use tidings_domain::text::{render_comment, render_comment_preview};
 use tidings_domain::{
     Article, Comment, CommentId, DiscussionSettings, FieldErrors, Taxonomy, Term,
 };
+use tidings_store::Headline;
 use time::OffsetDateTime;
 
 /// A page's description for search results and link previews: the standfirst when there
@@ -460,6 +461,18 @@ pub struct ArticlePage {
     pub form: Option<CommentFormView>,
     /// The article's comment feed.
     pub comments_feed_url: String,
+    /// The articles published just before and after it (`name` the headline).
+    pub previous: Option<TermLink>,
+    pub next: Option<TermLink>,
+    /// The newest others of its primary section.
+    pub more_in_section: Option<MoreInSection>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MoreInSection {
+    pub name: String,
+    pub url: String,
+    pub articles: Vec<TermLink>,
 }
 
 #[derive(Debug, Serialize)]
@@ -495,6 +508,10 @@ pub struct ArticlePageInput<'a> {
     pub now: OffsetDateTime,
     /// The featured image's size (upright, as uploaded), when it has one.
     pub image_size: Option<(u32, u32)>,
+    /// The public articles published just before and after it.
+    pub neighbours: (Option<Headline>, Option<Headline>),
+    /// Its primary section and that section's newest other articles.
+    pub more_in_section: Option<(Term, Vec<Headline>)>,
 }
 
 fn term_links(terms: &[Term], taxonomy: Taxonomy) -> Vec<TermLink> {
@@ -662,7 +679,25 @@ pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCo
         comment_pages,
         form,
         comments_feed_url: format!("{permalink}feed/"),
+        previous: input.neighbours.0.as_ref().map(headline_link),
+        next: input.neighbours.1.as_ref().map(headline_link),
+        more_in_section: input
+            .more_in_section
+            .as_ref()
+            .filter(|(_, articles)| !articles.is_empty())
+            .map(|(section, articles)| MoreInSection {
+                name: section.name.clone(),
+                url: section.permalink(),
+                articles: articles.iter().map(headline_link).collect(),
+            }),
     })
+}
+
+fn headline_link(headline: &Headline) -> TermLink {
+    TermLink {
+        name: headline.title.clone(),
+        url: headline.permalink(),
+    }
 }
 
 struct CommentContext<'a> {

@@ -166,11 +166,11 @@ async fn xml(
         body,
     )
         .into_response();
-    // Any publication changes them, as it changes the lists; a scheduled article joins
-    // them at its minute.
+    // Any publication changes them (a comment does not); a scheduled article joins them at
+    // its minute.
     let next_scheduled = app.store.next_publication_after(now).await?;
     response
         .extensions_mut()
-        .insert(CacheTags(vec![Tag::Lists], next_scheduled));
+        .insert(CacheTags(vec![Tag::Headlines], next_scheduled));
     Ok(response)
 }

@@ -1,0 +1,109 @@
+//! What an article page offers a reader next: the articles published just before and just
+//! after it, and the newest others in its section. Headlines only, through the indexes the
+//! lists use; the same SQL in both dialects.
+
+use crate::StoreResult;
+use crate::database::{SqlStore, statement};
+use crate::rows::{Columns, moment, slug_from, timestamp};
+use async_trait::async_trait;
+use tidings_domain::{Article, ArticleId, Slug, TermId};
+use time::OffsetDateTime;
+
+/// An article as a link to it shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Headline {
+    pub id: ArticleId,
+    pub title: String,
+    pub slug: Slug,
+    pub published_at: OffsetDateTime,
+}
+
+impl Headline {
+    pub fn permalink(&self) -> String {
+        tidings_domain::article::permalink(self.published_at, &self.slug)
+    }
+}
+
+#[async_trait]
+pub trait ReadingStore: Send + Sync {
+    /// The public articles published just before and just after `article`.
+    async fn neighbours(
+        &self,
+        article: &Article,
+        now: OffsetDateTime,
+    ) -> StoreResult<(Option<Headline>, Option<Headline>)>;
+    /// The newest public articles of `section` other than `except`, at most `limit`.
+    async fn more_in_section(
+        &self,
+        section: TermId,
+        except: ArticleId,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<Headline>>;
+}
+
+/// The one before: the newest published earlier (or at the same second, with a lower id).
+pub(crate) const PREVIOUS: &str = "SELECT a.id, a.title, a.slug, a.published_at FROM articles a
+     WHERE a.kind = 'article' AND a.status = 'published' AND a.published_at <= ?
+       AND (a.published_at < ? OR (a.published_at = ? AND a.id < ?))
+     ORDER BY a.published_at DESC, a.id DESC LIMIT 1";
+
+/// The one after: the oldest published later, but not after now.
+pub(crate) const NEXT: &str = "SELECT a.id, a.title, a.slug, a.published_at FROM articles a
+     WHERE a.kind = 'article' AND a.status = 'published' AND a.published_at <= ?
+       AND (a.published_at > ? OR (a.published_at = ? AND a.id > ?))
+     ORDER BY a.published_at, a.id LIMIT 1";
+
+pub(crate) const MORE_IN_SECTION: &str = "SELECT a.id, a.title, a.slug, a.published_at
+       FROM article_terms t JOIN articles a ON a.id = t.article_id
+      WHERE t.term_id = ? AND t.published_at <= ? AND t.article_id <> ?
+        AND a.kind = 'article' AND a.status = 'published'
+      ORDER BY t.published_at DESC, t.article_id DESC LIMIT ?";
+
+fn headline(row: &impl Columns) -> StoreResult<Headline> {
+    Ok(Headline {
+        id: ArticleId(row.integer("id")?),
+        title: row.text("title")?,
+        slug: slug_from(&row.text("slug")?)?,
+        published_at: moment(row.integer("published_at")?)?,
+    })
+}
+
+#[async_trait]
+impl ReadingStore for SqlStore {
+    async fn neighbours(
+        &self,
+        article: &Article,
+        now: OffsetDateTime,
+    ) -> StoreResult<(Option<Headline>, Option<Headline>)> {
+        let at = timestamp(article.published_at);
+        let read = |sql: &'static str| {
+            self.fetch_optional(statement!(sql, timestamp(now), at, at, article.id.0))
+        };
+        let (previous, next) = tokio::try_join!(read(PREVIOUS), read(NEXT))?;
+        Ok((
+            previous.as_ref().map(headline).transpose()?,
+            next.as_ref().map(headline).transpose()?,
+        ))
+    }
+
+    async fn more_in_section(
+        &self,
+        section: TermId,
+        except: ArticleId,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<Headline>> {
+        self.fetch_all(statement!(
+            MORE_IN_SECTION,
+            section.0,
+            timestamp(now),
+            except.0,
+            i64::from(limit)
+        ))
+        .await?
+        .iter()
+        .map(headline)
+        .collect()
+    }
+}
