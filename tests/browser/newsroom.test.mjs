@@ -215,6 +215,21 @@ test("an author fills in their profile and readers find it behind the byline", a
     await page.getByLabel("Bio (shown on your author page)").fill("Editor of the morning edition.");
     await page.getByRole("button", { name: "Save the profile" }).click();
     await page.getByText("Profile saved.").waitFor();
+    // A picture for the author page, drawn by the browser as a JPEG.
+    const portrait = Buffer.from((await page.evaluate(() => {
+      const canvas = document.createElement("canvas");
+      canvas.width = 400;
+      canvas.height = 400;
+      const context = canvas.getContext("2d");
+      context.fillStyle = "#1d4e89";
+      context.fillRect(0, 0, 400, 400);
+      return canvas.toDataURL("image/jpeg", 0.9);
+    })).split(",")[1], "base64");
+    await page.getByLabel(/^A photo for your author page/).setInputFiles({
+      name: "olive.jpg", mimeType: "image/jpeg", buffer: portrait,
+    });
+    await page.getByRole("button", { name: "Save the picture" }).click();
+    await page.getByText("Picture saved.").waitFor();
     await page.goto(`${site.url}/admin/articles/new`);
     await page.getByLabel("Title", { exact: true }).fill("Morning briefing");
     await page.getByLabel("Body (Markdown)").fill("Five things to know.");
@@ -228,6 +243,9 @@ test("an author fills in their profile and readers find it behind the byline", a
     await reader.locator(".byline").getByRole("link", { name: "Olive Owner" }).click();
     await reader.getByRole("heading", { name: "Olive Owner" }).waitFor();
     await reader.getByText("Editor of the morning edition.").waitFor();
+    const picture = reader.locator("img.archive-picture");
+    assert.match(await picture.getAttribute("src"), /^\/media\/[0-9a-f]{16}\/320\.jpg$/);
+    assert.ok(await picture.evaluate((img) => img.complete && img.naturalWidth === 320));
     await reader.getByRole("link", { name: "Morning briefing", exact: true }).waitFor();
   } finally {
     site.stop();
@@ -243,8 +261,11 @@ test("an administrator invites a contributor and changes a role on the Users scr
     await page.getByLabel("Email").fill("cora@newsroom.example");
     await page.getByLabel("Name", { exact: true }).fill("Cora Contributor");
     await page.getByLabel("Role", { exact: true }).selectOption("contributor");
-    await page.getByRole("button", { name: "Send the invitation" }).click();
+    await page.getByRole("button", { name: "Send the invitation", exact: true }).click();
     await page.getByText("Cora Contributor is invited").waitFor();
+    // The mail never came: a new one, from her row.
+    await page.getByRole("row", { name: /Cora Contributor/ }).getByRole("button", { name: "Send the invitation again" }).click();
+    await page.getByText("A new invitation is on its way to cora@newsroom.example").waitFor();
     const role = page.getByLabel("Role of Cora Contributor");
     assert.equal(await role.inputValue(), "contributor");
     await role.selectOption("author");
