@@ -11,6 +11,7 @@ pub mod article;
 pub mod avatar;
 pub mod comment;
 pub mod correction;
+pub mod date_archive;
 pub mod discussion;
 pub mod editorial;
 pub mod email;

@@ -235,7 +235,7 @@ impl SqlStore {
         Ok(article)
     }
 
-    async fn summaries(
+    pub(crate) async fn summaries(
         &self,
         statement: crate::database::Statement,
     ) -> StoreResult<Vec<ArticleSummary>> {

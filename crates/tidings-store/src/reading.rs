@@ -3,7 +3,10 @@
 //! lists use; the same SQL in both dialects.
 
 use crate::StoreResult;
+use crate::articles::summary_columns;
 use crate::database::{SqlStore, statement};
+use crate::records::{ArticleSummary, Listed, Page};
+use crate::rows::article_columns;
 use crate::rows::{Columns, moment, slug_from, timestamp};
 use async_trait::async_trait;
 use tidings_domain::{Article, ArticleId, Slug, TermId};
@@ -32,6 +35,15 @@ pub trait ReadingStore: Send + Sync {
         article: &Article,
         now: OffsetDateTime,
     ) -> StoreResult<(Option<Headline>, Option<Headline>)>;
+    /// The public articles published in `[from, until)`, newest first: a year's, a
+    /// month's or a day's archive.
+    async fn published_between(
+        &self,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+        now: OffsetDateTime,
+        page: Page,
+    ) -> StoreResult<Listed<ArticleSummary>>;
     /// The newest public articles of `section` other than `except`, at most `limit`.
     async fn more_in_section(
         &self,
@@ -41,6 +53,22 @@ pub trait ReadingStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<Headline>>;
 }
+
+/// A date archive's page: the ids from a range of the list index, then their details (as
+/// the front page does). Rows come unsorted.
+pub(crate) const BETWEEN: &str = concat!(
+    "SELECT ",
+    article_columns!(),
+    ", ",
+    summary_columns!(),
+    " FROM articles a LEFT JOIN users u ON u.id = a.author_id
+     WHERE a.id IN (
+         SELECT id FROM articles
+          WHERE kind = 'article' AND status = 'published' AND published_at <= ?
+            AND published_at >= ? AND published_at < ?
+         ORDER BY published_at DESC, id DESC
+         LIMIT ? OFFSET ?)"
+);
 
 /// The one before: the newest published earlier (or at the same second, with a lower id).
 pub(crate) const PREVIOUS: &str = "SELECT a.id, a.title, a.slug, a.published_at FROM articles a
@@ -85,6 +113,28 @@ impl ReadingStore for SqlStore {
             previous.as_ref().map(headline).transpose()?,
             next.as_ref().map(headline).transpose()?,
         ))
+    }
+
+    async fn published_between(
+        &self,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+        now: OffsetDateTime,
+        page: Page,
+    ) -> StoreResult<Listed<ArticleSummary>> {
+        let mut items = self
+            .summaries(statement!(
+                BETWEEN,
+                timestamp(now),
+                timestamp(from),
+                timestamp(until),
+                i64::from(page.size) + 1,
+                page.offset()
+            ))
+            .await?;
+        let more = items.len() > page.size as usize;
+        items.truncate(page.size as usize);
+        Ok(Listed { items, more })
     }
 
     async fn more_in_section(

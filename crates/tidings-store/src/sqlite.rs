@@ -171,6 +171,7 @@ fn planned_statements() -> Vec<(&'static str, String)> {
         ("sticky articles", articles::STICKY.to_owned()),
         ("a section's articles", articles::WITH_TERM.to_owned()),
         ("the previous article", crate::reading::PREVIOUS.to_owned()),
+        ("a date archive", crate::reading::BETWEEN.to_owned()),
         ("the next article", crate::reading::NEXT.to_owned()),
         (
             "more in a section",

@@ -75,4 +75,30 @@ async fn an_article_knows_its_neighbours_and_its_sections_others(store: &dyn Sto
         .unwrap();
     let names: Vec<&str> = more.iter().map(|h| h.title.as_str()).collect();
     assert_eq!(names, ["Four", "Three", "Two"]);
+
+    // A date archive: the range's public articles, newest first, a page at a time.
+    let between = |from: i64, until: i64, number: u32| {
+        store.published_between(at(from), at(until), NOW, Page { number, size: 2 })
+    };
+    let first_page = between(9, 3, 1).await.unwrap();
+    let titles: Vec<&str> = first_page
+        .items
+        .iter()
+        .map(|s| s.article.title.as_str())
+        .collect();
+    assert_eq!(titles, ["Five", "Four"]);
+    assert!(first_page.more);
+    let second_page = between(9, 3, 2).await.unwrap();
+    let titles: Vec<&str> = second_page
+        .items
+        .iter()
+        .map(|s| s.article.title.as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Three", "Two"],
+        "the draft and the article at 10 h are not in it"
+    );
+    assert!(!second_page.more);
+    assert!(between(30, 20, 1).await.unwrap().items.is_empty());
 }

@@ -13,6 +13,7 @@ use crate::web::page_cache::CacheTags;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use tidings_domain::date_archive::DateArchive;
 use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, DiscussionSettings};
 use tidings_store::Page;
 
@@ -258,6 +259,18 @@ pub async fn show_article(
         // Not a date: a page three levels deep (`/about/team/alice/`).
         return pages::page_at(&app, &format!("{year}/{month}/{slug}"), query, &viewer).await;
     }
+    // `/2026/11/30/` is a day's archive, unless an article called "30" lives there.
+    if let Some((archive, 1)) = DateArchive::parse(&[&year, &month, &slug]) {
+        let address = format!("/{year}/{month}/{slug}/");
+        let article_here = app
+            .store
+            .article_by_slug(&slug)
+            .await?
+            .is_some_and(|article| article.permalink() == address);
+        if !article_here {
+            return archives::date_archive(&app, archive, 1).await;
+        }
+    }
     article_at(&app, &year, &month, &slug, None, query, &viewer).await
 }
 
@@ -279,6 +292,10 @@ pub async fn show_article_part(
     if !is_year_and_month(&year, &month) {
         let path = format!("{year}/{month}/{slug}/{part}");
         return pages::page_at(&app, &path, query, &viewer).await;
+    }
+    // `/2026/11/page/2/`: a month's archive, further back.
+    if let Some((archive, number)) = DateArchive::parse(&[&year, &month, &slug, &part]) {
+        return archives::date_archive(&app, archive, number).await;
     }
     if part == "feed" {
         let found = app.store.article_by_slug(&slug).await?;

@@ -575,3 +575,119 @@ async fn an_article_leads_to_its_neighbours_and_its_section() {
         "{page}"
     );
 }
+
+/// Year, month and day archives at WordPress's addresses, paginated; an empty or
+/// impossible date is a 404, and an article called "30" keeps its address.
+#[tokio::test]
+async fn date_archives_list_a_year_a_month_and_a_day() {
+    let site = TestApp::spawn().await;
+    let at = |text: &str| {
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap()
+    };
+    for (title, date) in [
+        ("Spring tide", "2026-03-14T09:00:00Z"),
+        ("May market", "2026-05-02T08:00:00Z"),
+        ("May fair", "2026-05-30T18:00:00Z"),
+        ("Late May", "2026-05-30T20:00:00Z"),
+        ("Last year", "2025-12-31T23:59:00Z"),
+    ] {
+        site.article_with(title, |input| input.published_at = Some(at(date)))
+            .await;
+    }
+    site.article_with("30", |input| {
+        input.published_at = Some(at("2026-04-10T10:00:00Z"))
+    })
+    .await;
+    site.article_with("Draft in May", |input| {
+        input.published_at = Some(at("2026-05-03T10:00:00Z"));
+        input.status = Some(tidings_domain::ArticleStatus::Draft);
+    })
+    .await;
+    let reader = site.reader();
+    let titles = |page: &str| -> Vec<String> {
+        page.split("<h2 class=\"entry-title\"><a href=\"")
+            .skip(1)
+            .map(|rest| {
+                rest.split('>')
+                    .nth(1)
+                    .unwrap()
+                    .split('<')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+
+    let month = body(reader.get("/2026/05/").await).await;
+    assert!(
+        month.contains("<h1 class=\"archive-title\">May 2026</h1>"),
+        "{month}"
+    );
+    assert_eq!(titles(&month), ["Late May", "May fair", "May market"]);
+    let day = body(reader.get("/2026/05/30/").await).await;
+    assert!(day.contains("May 30, 2026"));
+    assert_eq!(titles(&day), ["Late May", "May fair"]);
+    let year = body(reader.get("/2026/").await).await;
+    assert!(year.contains("<h1 class=\"archive-title\">2026</h1>"));
+    let in_year = titles(&year);
+    assert!(
+        in_year.contains(&"Spring tide".to_owned()) && !in_year.contains(&"Last year".to_owned())
+    );
+    assert_eq!(
+        titles(&body(reader.get("/2025/").await).await),
+        ["Last year"]
+    );
+
+    // An article called "30" keeps /2026/04/30/.
+    let thirty = body(reader.get("/2026/04/30/").await).await;
+    assert!(
+        thirty.contains("<h1 class=\"entry-title\">30</h1>"),
+        "{thirty}"
+    );
+    // A date that is no day finds it as WordPress finds a slug under a wrong date.
+    let wrong = reader.get("/2026/02/30/").await;
+    assert_eq!(wrong.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(location(&wrong), "/2026/04/30/");
+
+    for nothing in [
+        "/2026/05/31/",
+        "/2024/",
+        "/2026/02/31/",
+        "/2026/13/",
+        "/1969/",
+        "/2026/05/page/2/",
+        "/2026/05/page/1/",
+    ] {
+        assert_eq!(
+            reader.get(nothing).await.status(),
+            StatusCode::NOT_FOUND,
+            "{nothing}"
+        );
+    }
+}
+
+/// A month's archive pages like the front page.
+#[tokio::test]
+async fn a_long_month_pages_with_links_between() {
+    let site = TestApp::spawn().await;
+    for number in 0..12 {
+        site.article_with(&format!("June story {number}"), |input| {
+            input.published_at = Some(site.clock_now() - time::Duration::minutes(number + 1));
+        })
+        .await;
+    }
+    let reader = site.reader();
+    let first = body(reader.get("/2026/06/").await).await;
+    assert!(first.contains("href=\"/2026/06/page/2/\""), "{first}");
+    let second = reader.get("/2026/06/page/2/").await;
+    assert_eq!(second.status(), StatusCode::OK);
+    let second = body(second).await;
+    assert!(second.contains("June story 11") && !second.contains("June story 0<"));
+    assert_eq!(
+        reader.get("/2026/06/page/3/").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let year_two = reader.get("/2026/page/2/").await;
+    assert_eq!(year_two.status(), StatusCode::OK);
+}

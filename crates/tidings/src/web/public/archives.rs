@@ -206,6 +206,34 @@ async fn author_picture(app: &App, author: &tidings_domain::Author) -> Result<St
     Ok(crate::services::media::picture_of(app, &email, author))
 }
 
+/// A year's, month's or day's archive. An archive with nothing in it answers 404, as in
+/// WordPress: there is a date archive for every day of every year, and crawlers need not
+/// walk the empty ones.
+pub(super) async fn date_archive(
+    app: &App,
+    archive: tidings_domain::date_archive::DateArchive,
+    number: u32,
+) -> Result<Response, AppError> {
+    let (from, until) = archive.range().ok_or(AppError::NotFound)?;
+    let now = app.now();
+    let size = app.config.articles_per_page;
+    let listed = app
+        .store
+        .published_between(from, until, now, Page { number, size })
+        .await?;
+    if listed.items.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let heading = ArchiveHeading {
+        kind: archive.kind(),
+        name: archive.title(),
+        description: String::new(),
+        feed_url: None,
+        picture: None,
+    };
+    list_page(app, heading, &archive.path(), listed, number, now).await
+}
+
 /// `/corrections/`: every correction note on a public article, newest first.
 pub async fn show_corrections(State(app): State<App>) -> Result<Response, AppError> {
     corrections(&app, 1).await

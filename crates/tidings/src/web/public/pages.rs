@@ -7,6 +7,7 @@ use crate::web::error::AppError;
 use axum::extract::{RawQuery, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::Response;
+use tidings_domain::date_archive::DateArchive;
 
 /// Every address no other route claims: a page, or a 404. Only GET and HEAD can read one.
 pub async fn show_page(
@@ -49,6 +50,12 @@ pub(super) async fn page_at(
     query: Option<String>,
     viewer: &Viewer,
 ) -> Result<Response, AppError> {
+    // A date archive (`/2026/`, `/2026/11/`, `/2026/11/30/page/2/`): years are not page
+    // slugs, so no page can be hidden by one.
+    let parts: Vec<&str> = path.split('/').collect();
+    if let Some((archive, number)) = DateArchive::parse(&parts) {
+        return super::archives::date_archive(app, archive, number).await;
+    }
     let (page_path, comment_page) = match path.rsplit_once('/') {
         Some((parent, last)) if last.starts_with("comment-page-") => {
             let number = last["comment-page-".len()..]
