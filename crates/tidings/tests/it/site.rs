@@ -691,3 +691,29 @@ async fn a_long_month_pages_with_links_between() {
     let year_two = reader.get("/2026/page/2/").await;
     assert_eq!(year_two.status(), StatusCode::OK);
 }
+
+/// The front page tells search engines what the site is, in JSON-LD no title can break.
+#[tokio::test]
+async fn the_front_page_describes_the_site_for_search_engines() {
+    let data = data_folder().await;
+    write_config(
+        data.path(),
+        "tagline = \"News </script><script>alert(1)</script> & more\"\n",
+    );
+    let site = TestApp::spawn_in(data).await;
+    let front = body(site.reader().get("/").await).await;
+    let start = front.find("<script type=\"application/ld+json\">").unwrap() + 35;
+    let end = start + front[start..].find("</script>").unwrap();
+    let described: serde_json::Value = serde_json::from_str(&front[start..end]).unwrap();
+    assert_eq!(described["@type"], "WebSite");
+    assert_eq!(described["name"], "The Daily Test");
+    assert_eq!(described["url"], format!("{}/", site.url("")));
+    assert_eq!(
+        described["description"],
+        "News </script><script>alert(1)</script> & more"
+    );
+    assert_eq!(front.matches("<script").count(), 1, "{front}");
+    // Archives and later pages are not the site's home.
+    let section = body(site.reader().get("/category/uncategorised/").await).await;
+    assert!(!section.contains("application/ld+json"));
+}
