@@ -397,7 +397,7 @@ impl ArticleStore for SqlStore {
         now: OffsetDateTime,
         page: Page,
     ) -> StoreResult<Listed<ArticleSummary>> {
-        let mut items = self
+        let items = self
             .summaries(statement!(
                 WITH_TERM,
                 term.0,
@@ -406,9 +406,7 @@ impl ArticleStore for SqlStore {
                 page.offset()
             ))
             .await?;
-        let more = items.len() > page.size as usize;
-        items.truncate(page.size as usize);
-        Ok(Listed { items, more })
+        Ok(Listed::from_one_extra(items, page.size))
     }
 
     async fn redirect_for(&self, path: &str) -> StoreResult<Option<ArticleId>> {
@@ -443,7 +441,7 @@ impl ArticleStore for SqlStore {
         now: OffsetDateTime,
         page: Page,
     ) -> StoreResult<Listed<ArticleSummary>> {
-        let mut items = self
+        let items = self
             .summaries(statement!(
                 PUBLISHED,
                 timestamp(now),
@@ -451,9 +449,7 @@ impl ArticleStore for SqlStore {
                 page.offset()
             ))
             .await?;
-        let more = items.len() > page.size as usize;
-        items.truncate(page.size as usize);
-        Ok(Listed { items, more })
+        Ok(Listed::from_one_extra(items, page.size))
     }
 
     async fn next_publication_after(

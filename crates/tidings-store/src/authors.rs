@@ -146,8 +146,6 @@ impl AuthorStore for SqlStore {
             .map(summary_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
         newest_first(&mut items);
-        let more = items.len() > page.size as usize;
-        items.truncate(page.size as usize);
-        Ok(Listed { items, more })
+        Ok(Listed::from_one_extra(items, page.size))
     }
 }

@@ -128,13 +128,11 @@ impl MediaStore for SqlStore {
                 page.offset(),
             ))
             .await?;
-        let mut items = rows
+        let items = rows
             .iter()
             .map(media_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
-        let more = items.len() > page.size as usize;
-        items.truncate(page.size as usize);
-        Ok(Listed { items, more })
+        Ok(Listed::from_one_extra(items, page.size))
     }
 
     async fn set_media_alt(&self, key: &MediaKey, alt: &str) -> StoreResult<Option<Media>> {

@@ -122,7 +122,7 @@ impl ReadingStore for SqlStore {
         now: OffsetDateTime,
         page: Page,
     ) -> StoreResult<Listed<ArticleSummary>> {
-        let mut items = self
+        let items = self
             .summaries(statement!(
                 BETWEEN,
                 timestamp(now),
@@ -132,9 +132,7 @@ impl ReadingStore for SqlStore {
                 page.offset()
             ))
             .await?;
-        let more = items.len() > page.size as usize;
-        items.truncate(page.size as usize);
-        Ok(Listed { items, more })
+        Ok(Listed::from_one_extra(items, page.size))
     }
 
     async fn more_in_section(

@@ -42,6 +42,16 @@ pub struct Listed<T> {
     pub more: bool,
 }
 
+impl<T> Listed<T> {
+    /// A page read with one row more than its `size`: that row, if it came, says there is
+    /// a next page, and is not shown.
+    pub(crate) fn from_one_extra(mut items: Vec<T>, size: u32) -> Listed<T> {
+        let more = items.len() > size as usize;
+        items.truncate(size as usize);
+        Listed { items, more }
+    }
+}
+
 /// A page read by [`KeysetPage`] (one row more than `size`), as a [`Listed`] newest first.
 pub(crate) fn listed_newest_first(
     items: &mut Vec<QueuedComment>,

@@ -641,12 +641,28 @@ pub async fn show_feed(State(app): State<App>) -> Result<Response, AppError> {
         items,
     };
     let body = app.templates.render("feed.xml", &view)?;
+    listing_response(
+        &app,
+        "application/rss+xml; charset=utf-8",
+        body,
+        Tag::Lists,
+        now,
+    )
+    .await
+}
+
+/// A public document that lists articles (a feed, a sitemap): the same for everyone,
+/// dropped with `tag`, and stale by itself when the next scheduled article goes out.
+pub(super) async fn listing_response(
+    app: &App,
+    content_type: &'static str,
+    body: String,
+    tag: Tag,
+    now: time::OffsetDateTime,
+) -> Result<Response, AppError> {
     let mut response = (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/rss+xml; charset=utf-8"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC)),
         ],
         body,
@@ -655,7 +671,7 @@ pub async fn show_feed(State(app): State<App>) -> Result<Response, AppError> {
     let next_scheduled = app.store.next_publication_after(now).await?;
     response
         .extensions_mut()
-        .insert(CacheTags(vec![Tag::Lists], next_scheduled));
+        .insert(CacheTags(vec![tag], next_scheduled));
     Ok(response)
 }
 

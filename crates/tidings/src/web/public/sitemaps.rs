@@ -6,17 +6,15 @@ use crate::app::App;
 use crate::cache::Tag;
 use crate::render::views::iso_date;
 use crate::web::error::AppError;
-use crate::web::page_cache::CacheTags;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Serialize;
 use tidings_domain::sitemap::{MAX_URLS, SitemapFile, SitemapKind};
 use tidings_domain::{Taxonomy, article};
 use tidings_store::SitemapEntry;
 use time::OffsetDateTime;
 
-use super::PUBLIC;
+use super::listing_response;
 
 #[derive(Serialize)]
 struct Located {
@@ -155,22 +153,14 @@ async fn xml(
     now: OffsetDateTime,
 ) -> Result<Response, AppError> {
     let body = app.templates.render(template, view)?;
-    let mut response = (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/xml; charset=utf-8"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC)),
-        ],
-        body,
-    )
-        .into_response();
     // Any publication changes them (a comment does not); a scheduled article joins them at
     // its minute.
-    let next_scheduled = app.store.next_publication_after(now).await?;
-    response
-        .extensions_mut()
-        .insert(CacheTags(vec![Tag::Headlines], next_scheduled));
-    Ok(response)
+    listing_response(
+        app,
+        "application/xml; charset=utf-8",
+        body,
+        Tag::Headlines,
+        now,
+    )
+    .await
 }
