@@ -568,6 +568,12 @@ async fn anyone_may_give_their_author_page_a_picture() {
     let contributor = site.sign_in("contributor@example.com").await;
     let author_page = {
         let profile = body(contributor.get("/admin/profile").await).await;
+        // The picture's form is on the page once, and nothing but text is in its title.
+        assert!(
+            profile.contains("<title>Your profile – The Daily Test</title>"),
+            "{profile}"
+        );
+        assert_eq!(profile.matches("id=\"avatar\"").count(), 1);
         attribute_after(&profile, "class=\"button\" href=\"").unwrap()
     };
     let page = body(site.reader().get(&author_page).await).await;
