@@ -477,42 +477,48 @@ pub(super) async fn article_page_html(
             None => Ok(None),
         }
     };
-    let (approved, author, terms, corrections, authors) = tokio::try_join!(
+    // What to read next, for a public article: its neighbours now, its section's others
+    // once its terms are known.
+    let leads_on =
+        article.kind == tidings_domain::ArticleKind::Article && article.is_public(app.now());
+    let neighbours = async {
+        if leads_on {
+            app.store.neighbours(article, app.now()).await
+        } else {
+            Ok((None, None))
+        }
+    };
+    let image_size = async {
+        match &article.featured_image {
+            Some(address) => Ok(app
+                .store
+                .media_by_key(&address.key)
+                .await?
+                .map(|image| (image.width, image.height))),
+            None => Ok(None),
+        }
+    };
+    let (approved, author, terms, corrections, authors, neighbours, image_size) = tokio::try_join!(
         app.store.approved_comments(article.id),
         author,
         app.store.article_terms(article.id),
         app.store.corrections_of(article.id),
-        app.store.authors_of(article.id)
+        app.store.authors_of(article.id),
+        neighbours,
+        image_size
     )?;
-    // What to read next: for a public article, its neighbours and its section's others.
-    let (neighbours, more_in_section) =
-        if article.kind == tidings_domain::ArticleKind::Article && article.is_public(app.now()) {
-            let primary = terms
-                .iter()
-                .find(|term| term.taxonomy == tidings_domain::Taxonomy::Section)
-                .cloned();
-            let more = async {
-                match primary {
-                    Some(section) => {
-                        let others = app
-                            .store
-                            .more_in_section(section.id, article.id, app.now(), MORE_IN_SECTION)
-                            .await?;
-                        Ok::<_, tidings_store::StoreError>(Some((section, others)))
-                    }
-                    None => Ok(None),
-                }
-            };
-            tokio::try_join!(app.store.neighbours(article, app.now()), more)?
-        } else {
-            ((None, None), None)
-        };
-    let image_size = match &article.featured_image {
-        Some(address) => app
-            .store
-            .media_by_key(&address.key)
-            .await?
-            .map(|image| (image.width, image.height)),
+    let primary = terms
+        .iter()
+        .find(|term| term.taxonomy == tidings_domain::Taxonomy::Section)
+        .filter(|_| leads_on);
+    let more_in_section = match primary {
+        Some(section) => {
+            let others = app
+                .store
+                .more_in_section(section.id, article.id, app.now(), MORE_IN_SECTION)
+                .await?;
+            Some((section.clone(), others))
+        }
         None => None,
     };
     let page = views::article_page(ArticlePageInput {

@@ -101,18 +101,7 @@ pub async fn invite(
                 ))
             ),
         )),
-        Err(error @ PeopleError::MailNotQueued(_)) => {
-            // The account is made: the form is not the place to try again, its row is.
-            people_page(
-                &app,
-                &admin,
-                StatusCode::SERVICE_UNAVAILABLE,
-                None,
-                FormFields(Vec::new()),
-                vec![("email".to_owned(), error.to_string())],
-            )
-            .await
-        }
+        Err(error @ PeopleError::MailNotQueued(_)) => mail_not_queued(&app, &admin, error).await,
         Err(PeopleError::Invalid(field, message)) => {
             let errors = vec![(field.to_owned(), message)];
             people_page(
@@ -129,6 +118,24 @@ pub async fn invite(
     }
 }
 
+/// An invitation whose mail could not be queued: the account is made, so the form is not
+/// the place to try again; its row's "Send the invitation again" is.
+async fn mail_not_queued(
+    app: &App,
+    admin: &Admin,
+    error: PeopleError,
+) -> Result<Response, AppError> {
+    people_page(
+        app,
+        admin,
+        StatusCode::SERVICE_UNAVAILABLE,
+        None,
+        FormFields(Vec::new()),
+        vec![("email".to_owned(), error.to_string())],
+    )
+    .await
+}
+
 pub async fn resend_invitation(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -141,17 +148,7 @@ pub async fn resend_invitation(
             "A new invitation is on its way to {}.",
             user.email
         ))),
-        Err(error @ PeopleError::MailNotQueued(_)) => {
-            people_page(
-                &app,
-                &admin,
-                StatusCode::SERVICE_UNAVAILABLE,
-                None,
-                FormFields(Vec::new()),
-                vec![("email".to_owned(), error.to_string())],
-            )
-            .await
-        }
+        Err(error @ PeopleError::MailNotQueued(_)) => mail_not_queued(&app, &admin, error).await,
         Err(error) => Err(people_error(error)),
     }
 }
