@@ -18,6 +18,7 @@ pub mod email;
 pub mod ids;
 pub mod media;
 pub mod revision;
+pub mod search;
 pub mod sitemap;
 pub mod spam_filter;
 pub mod term;

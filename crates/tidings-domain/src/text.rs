@@ -209,6 +209,33 @@ pub fn excerpt_from_markdown(markdown: &str, max_words: usize) -> String {
     excerpt.join(" ")
 }
 
+/// An article's text as a reader reads it, without its marks: what search indexes and
+/// quotes. HTML in the Markdown (as imported WordPress posts have) gives its text.
+pub fn plain_text_from_markdown(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(piece) | Event::Code(piece) => text.push_str(&piece),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                text.push_str(&strip_tags(&html));
+                text.push(' ');
+            }
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            // The end of a block separates words; the end of an emphasis does not.
+            Event::End(end)
+                if !matches!(
+                    end,
+                    TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link
+                ) =>
+            {
+                text.push(' ')
+            }
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// How many words an article's text has, as readers read it (the Markdown's marks and
 /// link addresses are not words).
 pub fn word_count(markdown: &str) -> usize {

@@ -231,6 +231,8 @@ impl SqlStore {
             )?),
             None => None,
         };
+        // Out of search when it goes to the trash, back in when restored.
+        crate::search::index_article(&mut transaction, id.0).await?;
         transaction.commit().await?;
         Ok(article)
     }
@@ -360,6 +362,8 @@ impl ArticleStore for SqlStore {
         // A page cannot go to the trash before its subpages, and is purged with those of
         // them that are in the trash too, so no page is left under a parent that is gone.
         let mut transaction = self.begin().await?;
+        // Articles in the trash are out of search already (SQLite's index is a virtual
+        // table, which no foreign key reaches; PostgreSQL's rows cascade).
         let purged = transaction
             .execute(statement!(
                 "DELETE FROM articles

@@ -19,6 +19,7 @@
 //! - [`SiteStore`] (`site.rs`): settings, the page-invalidation log, schema and health.
 //! - [`SitemapStore`] (`sitemaps.rs`): every public address and when it last changed.
 //! - [`ReadingStore`] (`reading.rs`): an article's neighbours and its section's others.
+//! - [`SearchStore`] (`search.rs`): full-text search, FTS5 or PostgreSQL's.
 //!
 //! `database.rs` is the layer that lets a statement be written once; `sqlite.rs` and
 //! `postgres.rs` hold only what is the backend's own: opening it, its migrations, SQLite's
@@ -40,6 +41,7 @@ mod reading;
 pub mod records;
 mod revisions;
 mod rows;
+mod search;
 mod site;
 mod sitemaps;
 mod sqlite;
@@ -58,6 +60,7 @@ pub use postgres::{PostgresOptions, PostgresStore, fresh_schema_url};
 pub use reading::{Headline, ReadingStore};
 pub use records::*;
 pub use revisions::RevisionStore;
+pub use search::{SearchFilter, SearchStore};
 pub use site::SiteStore;
 pub use sitemaps::{SitemapEntry, SitemapMonth, SitemapStore};
 pub use sqlite::SqliteStore;
@@ -172,6 +175,7 @@ pub trait Store:
     + SiteStore
     + SitemapStore
     + ReadingStore
+    + SearchStore
 {
 }
 
@@ -189,5 +193,6 @@ impl<T> Store for T where
         + SiteStore
         + SitemapStore
         + ReadingStore
+        + SearchStore
 {
 }

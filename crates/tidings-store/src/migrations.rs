@@ -31,6 +31,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     10 "roles" "0010_roles.sql",
     11 "term_redirects" "0011_term_redirects.sql",
     12 "media" "0012_media.sql",
+    13 "search" "0013_search.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -46,6 +47,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     10 "roles" "0010_roles.sql",
     11 "term_redirects" "0011_term_redirects.sql",
     12 "media" "0012_media.sql",
+    13 "search" "0013_search.sql",
 );
 
 /// The newest schema version this program knows.

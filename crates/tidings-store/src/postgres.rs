@@ -77,9 +77,11 @@ impl PostgresStore {
             .connect_with(connect)
             .await?;
         apply_migrations(&pool, migrations::POSTGRES).await?;
-        Ok(SqlStore {
+        let store = SqlStore {
             backend: Backend::Postgres(PostgresBackend { pool }),
-        })
+        };
+        store.catch_up_search().await?;
+        Ok(store)
     }
 }
 

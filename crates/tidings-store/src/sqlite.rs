@@ -62,13 +62,15 @@ impl SqliteStore {
             .await?;
         let (comment_jobs, jobs) = mpsc::channel(1024);
         tokio::spawn(write_comments(writer.clone(), jobs));
-        Ok(SqlStore {
+        let store = SqlStore {
             backend: Backend::Sqlite(SqliteBackend {
                 writer,
                 readers,
                 comment_jobs,
             }),
-        })
+        };
+        store.catch_up_search().await?;
+        Ok(store)
     }
 }
 
@@ -181,6 +183,8 @@ fn planned_statements() -> Vec<(&'static str, String)> {
             "a month's articles for the sitemap",
             crate::sitemaps::month_articles_sql(),
         ),
+        ("search", search_plan(false)),
+        ("search in a section and a year", search_plan(true)),
         ("approved comments", comments::APPROVED_AS_JSON.to_owned()),
         ("comment by id", comments::BY_ID.to_owned()),
         ("approved comment from", comments::APPROVED_FROM.to_owned()),
@@ -199,6 +203,25 @@ fn planned_statements() -> Vec<(&'static str, String)> {
             queue(None, Some("ada@example.com"), true),
         ),
     ]
+}
+
+fn search_plan(filtered: bool) -> String {
+    let filter = crate::SearchFilter {
+        term: filtered.then_some(tidings_domain::TermId(1)),
+        between: filtered.then_some((OffsetDateTime::UNIX_EPOCH, OffsetDateTime::UNIX_EPOCH)),
+    };
+    crate::search::search_statement(
+        crate::database::Dialect::Sqlite,
+        &tidings_domain::search::SearchQuery::parse("bridge council"),
+        &filter,
+        OffsetDateTime::UNIX_EPOCH,
+        crate::Page {
+            number: 1,
+            size: 10,
+        },
+    )
+    .sql
+    .into_owned()
 }
 
 /// Opens the pool of the one writer connection. Turning a new database to WAL takes an

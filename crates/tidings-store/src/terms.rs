@@ -4,6 +4,7 @@ use crate::articles::{DEFAULT_SECTION, default_section, default_section_from};
 use crate::database::{SqlStore, Tx, statement};
 use crate::records::TermUse;
 use crate::rows::{Columns, term_from_row, to_u64};
+use crate::search::{index_article, index_articles_with_term};
 use crate::{StoreError, StoreResult};
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -271,6 +272,9 @@ impl TermStore for SqlStore {
         if let (Some(before), Some(after)) = (&before, &stored) {
             let (old, live) = (before.slug.as_str(), after.slug.as_str());
             keep_old_address(&mut transaction, after.taxonomy, old, live, id).await?;
+            if before.name != after.name {
+                index_articles_with_term(&mut transaction, id).await?;
+            }
         }
         transaction.commit().await?;
         Ok(stored)
@@ -337,6 +341,7 @@ impl TermStore for SqlStore {
         transaction
             .execute(statement!("DELETE FROM terms WHERE id = ?", from.0))
             .await?;
+        index_articles_with_term(&mut transaction, into).await?;
         transaction.commit().await?;
         Ok(true)
     }
@@ -354,9 +359,18 @@ impl TermStore for SqlStore {
             });
         }
         release_term(&mut transaction, &term).await?;
+        let articles = transaction
+            .fetch_all(statement!(
+                "SELECT article_id FROM article_terms WHERE term_id = ?",
+                id.0
+            ))
+            .await?;
         transaction
             .execute(statement!("DELETE FROM terms WHERE id = ?", id.0))
             .await?;
+        for row in articles {
+            index_article(&mut transaction, row.integer("article_id")?).await?;
+        }
         transaction.commit().await?;
         Ok(true)
     }

@@ -104,6 +104,7 @@ pub(super) async fn write_article(
                 };
                 write_authors(transaction, id, &authors).await?;
                 record_revision(transaction, id, article, now).await?;
+                crate::search::index_article(transaction, id).await?;
                 return Ok(Some(id));
             }
             Ok(None) => return Ok(None),

@@ -37,5 +37,6 @@ mod newsroom;
 mod reading;
 mod revisions;
 mod schema;
+mod search;
 mod site;
 mod sitemaps;

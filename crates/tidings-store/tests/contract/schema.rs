@@ -7,7 +7,7 @@ async fn a_database_from_a_newer_version_is_refused() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("test.db");
     let store = SqliteStore::open(&path).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 12);
+    assert_eq!(store.schema_version().await.unwrap(), 13);
     store.put_setting("probe", "x").await.unwrap();
     store.close().await;
     // Stand in for a newer binary having migrated the file.
@@ -24,7 +24,7 @@ async fn a_database_from_a_newer_version_is_refused() {
     match SqliteStore::open(&path).await {
         Err(StoreError::SchemaTooNew {
             found: 999,
-            known: 12,
+            known: 13,
         }) => {}
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer schema was accepted"),
@@ -32,6 +32,9 @@ async fn a_database_from_a_newer_version_is_refused() {
 }
 
 /// Tables with their columns (in order, with whether each may be null), and index names.
+/// The search index is each engine's own (an FTS5 virtual table with its shadow tables; a
+/// table of `tsvector`s under a GIN index), so it is left out of the comparison; the
+/// search contract tests show both find the same.
 type SchemaShape = (Vec<(String, Vec<(String, bool)>)>, Vec<String>);
 
 async fn sqlite_shape(path: &std::path::Path) -> SchemaShape {
@@ -41,7 +44,8 @@ async fn sqlite_shape(path: &std::path::Path) -> SchemaShape {
         .await
         .unwrap();
     let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+           AND name NOT LIKE 'article\\_search%' ESCAPE '\\' ORDER BY name",
     )
     .fetch_all(&mut connection)
     .await
@@ -73,7 +77,8 @@ async fn postgres_shape(url: &str) -> SchemaShape {
     let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT table_name::text FROM information_schema.tables
-         WHERE table_schema = current_schema() ORDER BY table_name",
+         WHERE table_schema = current_schema() AND table_name NOT LIKE 'article\\_search%'
+         ORDER BY table_name",
     )
     .fetch_all(&mut connection)
     .await
@@ -93,7 +98,8 @@ async fn postgres_shape(url: &str) -> SchemaShape {
     // Primary keys and unique constraints are SQLite's automatic indexes; leave them out.
     let indexes = sqlx::query_scalar(
         "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema()
-           AND indexname NOT LIKE '%\\_pkey' AND indexname NOT LIKE '%\\_key' ORDER BY indexname",
+           AND indexname NOT LIKE '%\\_pkey' AND indexname NOT LIKE '%\\_key'
+           AND indexname NOT LIKE 'article\\_search%' ORDER BY indexname",
     )
     .fetch_all(&mut connection)
     .await
@@ -141,7 +147,7 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     let store = PostgresStore::open(&url, &PostgresOptions::default())
         .await
         .unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 12);
+    assert_eq!(store.schema_version().await.unwrap(), 13);
     store.close().await;
     let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
     sqlx::query(
@@ -153,7 +159,7 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     match PostgresStore::open(&url, &PostgresOptions::default()).await {
         Err(StoreError::SchemaTooNew {
             found: 999,
-            known: 12,
+            known: 13,
         }) => {}
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer schema was accepted"),
@@ -206,6 +212,13 @@ async fn the_public_site_reads_through_indexes() {
             .map(|subquery| format!("SCAN {subquery}"))
             .collect();
         for step in &steps {
+            // Search reads FTS5's own index (a virtual table's plan says no more), and
+            // ranks what it found by relevance, which no index can hold in order.
+            if name.starts_with("search")
+                && (step.contains("VIRTUAL TABLE INDEX") || step == "USE TEMP B-TREE FOR ORDER BY")
+            {
+                continue;
+            }
             // "SCAN CONSTANT ROW" is a SELECT without FROM, and "SCAN (subquery-N)" or the
             // scan of a named co-routine reads the rows a bounded subquery produced: none
             // reads a table.
@@ -287,7 +300,7 @@ async fn an_existing_sqlite_database_is_rebuilt_without_losing_a_row() {
     old.close().await.unwrap();
 
     let store = SqliteStore::open(&path).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 12);
+    assert_eq!(store.schema_version().await.unwrap(), 13);
     let article = store.article_by_id(ArticleId(7)).await.unwrap().unwrap();
     assert_eq!(article.author_id, Some(UserId(1)));
     // Migration 7 rebuilt the articles table again and filed every article in a section.
