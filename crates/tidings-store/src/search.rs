@@ -13,7 +13,7 @@ use crate::StoreResult;
 use crate::articles::summary_columns;
 use crate::database::{Dialect, SqlStore, Statement, Tx, Value, statement};
 use crate::records::{ArticleSummary, Listed, Page};
-use crate::rows::{Columns, article_columns, summary_from_row, timestamp};
+use crate::rows::{Columns, article_columns, moment, summary_from_row, timestamp};
 use async_trait::async_trait;
 use std::borrow::Cow;
 use tidings_domain::TermId;
@@ -47,7 +47,14 @@ pub trait SearchStore: Send + Sync {
         now: OffsetDateTime,
         page: Page,
     ) -> StoreResult<Listed<ArticleSummary>>;
+    /// When the oldest public article was published: where the search form's years start.
+    async fn first_publication(&self, now: OffsetDateTime) -> StoreResult<Option<OffsetDateTime>>;
 }
+
+/// The oldest public article's date, read from the end of the list index.
+pub(crate) const FIRST_PUBLICATION: &str = "SELECT published_at FROM articles
+      WHERE kind = 'article' AND status = 'published' AND published_at <= ?
+      ORDER BY published_at, id LIMIT 1";
 
 /// The relevance boost of a recent article: ×2 when just published, ×1.5 at 30 days old,
 /// fading towards ×1 over the years.
@@ -168,6 +175,13 @@ impl SearchStore for SqlStore {
             .map(summary_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(Listed::from_one_extra(items, page.size))
+    }
+
+    async fn first_publication(&self, now: OffsetDateTime) -> StoreResult<Option<OffsetDateTime>> {
+        self.fetch_optional(statement!(FIRST_PUBLICATION, timestamp(now)))
+            .await?
+            .map(|row| moment(row.integer("published_at")?))
+            .transpose()
     }
 }
 

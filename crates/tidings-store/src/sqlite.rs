@@ -184,6 +184,10 @@ fn planned_statements() -> Vec<(&'static str, String)> {
             crate::sitemaps::month_articles_sql(),
         ),
         ("search", search_plan(false)),
+        (
+            "first publication",
+            crate::search::FIRST_PUBLICATION.to_owned(),
+        ),
         ("search in a section and a year", search_plan(true)),
         ("approved comments", comments::APPROVED_AS_JSON.to_owned()),
         ("comment by id", comments::BY_ID.to_owned()),

@@ -24,6 +24,7 @@ macro_rules! embedded {
 const TEMPLATES: &[(&str, &str)] = embedded!(
     "base.html",
     "index.html",
+    "search.html",
     "article.html",
     "comments.html",
     "error.html",

@@ -201,6 +201,10 @@ async fn search_filters_by_section_and_year_and_pages(store: &dyn Store) {
             .await
             .unwrap();
     }
+    assert_eq!(
+        store.first_publication(NOW).await.unwrap(),
+        Some(NOW - time::Duration::days(1200))
+    );
     let all = SearchFilter::default();
     let first = titles_with(store, "match", &all, 1).await;
     let second = titles_with(store, "match", &all, 2).await;

@@ -15,9 +15,11 @@ pub mod discussion;
 pub mod feeds;
 pub mod mail;
 pub mod public;
+pub mod search;
 
 pub use feeds::*;
 pub use public::*;
+pub use search::*;
 
 use minijinja::Value;
 use serde::Serialize;

@@ -21,6 +21,7 @@ mod archives;
 mod comment_form;
 mod media;
 mod pages;
+mod search;
 mod sitemaps;
 pub use archives::{
     show_author, show_author_page, show_corrections, show_corrections_page, show_section,
@@ -29,11 +30,12 @@ pub use archives::{
 pub use comment_form::post_comment;
 pub use media::media_file;
 pub use pages::show_page;
+pub use search::{show_search, show_search_page};
 pub use sitemaps::{sitemap, sitemap_index};
 
 /// Public pages are the same for every visitor but may change at any write, so browsers
 /// revalidate instead of keeping a copy.
-const PUBLIC: &str = "no-cache";
+pub(super) const PUBLIC: &str = "no-cache";
 /// Pages made for one reader (their pending comment, their form with errors).
 pub(super) const PRIVATE: &str = "private, no-store";
 
@@ -104,6 +106,9 @@ pub async fn show_front_page(
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let query = QueryPairs::parse(query);
+    if let Some(words) = query.get("s") {
+        return search::from_front_page(&app, words, &query).await;
+    }
     // WordPress's plain links: /?p=ID for an article, /?paged=N for a page of the list.
     if let Some(id) = query.get("p") {
         let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;

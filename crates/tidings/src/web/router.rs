@@ -55,6 +55,11 @@ pub fn router(app: App) -> Router {
             "/corrections/page/{number}/",
             get(public::show_corrections_page),
         )
+        .route("/search/{words}/", get(public::show_search))
+        .route(
+            "/search/{words}/page/{number}/",
+            get(public::show_search_page),
+        )
         .route("/tag/{slug}/", get(public::show_tag))
         .route("/tag/{slug}/page/{number}/", get(public::show_tag_page))
         .layer(DefaultBodyLimit::max(COMMENT_BODY_LIMIT))

@@ -44,6 +44,7 @@ mod reader_flow;
 mod revisions;
 /// Every admin route with every role: what each may do, and a 403 that changes nothing.
 mod roles;
+mod search;
 /// First-run setup and the command line.
 mod setup_and_cli;
 /// Public pages: the front page, permalinks, redirects, 404s, headers.

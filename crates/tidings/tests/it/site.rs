@@ -712,6 +712,16 @@ async fn the_front_page_describes_the_site_for_search_engines() {
         described["description"],
         "News </script><script>alert(1)</script> & more"
     );
+    // Search engines may offer the site's search from their results.
+    assert_eq!(described["potentialAction"]["@type"], "SearchAction");
+    assert_eq!(
+        described["potentialAction"]["target"]["urlTemplate"],
+        format!("{}/search/{{search_term_string}}/", site.url(""))
+    );
+    assert_eq!(
+        described["potentialAction"]["query-input"],
+        "required name=search_term_string"
+    );
     assert_eq!(front.matches("<script").count(), 1, "{front}");
     // Archives and later pages are not the site's home.
     let section = body(site.reader().get("/category/uncategorised/").await).await;
