@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -38,6 +39,18 @@ BODY = "\n\n".join(
 )
 
 
+# Words for the large site's varied text, so search meets a realistic vocabulary: 4,000
+# made-up words used with Zipf's frequencies (a few everywhere, most rare).
+SYLLABLES = ["ka", "lo", "mi", "ser", "tun", "vel", "dra", "pe", "nor", "qui", "bas", "fen",
+             "gor", "hal", "jin", "ru"]
+VOCABULARY = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES][:4000]
+ZIPF = [1 / rank for rank in range(1, len(VOCABULARY) + 1)]
+
+
+def varied_words(chooser, count):
+    return " ".join(chooser.choices(VOCABULARY, weights=ZIPF, k=count))
+
+
 def log(message):
     print(f"==> {message}", file=sys.stderr, flush=True)
 
@@ -54,12 +67,14 @@ def generate(data, articles, target_comments, other_comments=0, target_slug="tar
     subprocess.run([BINARY, "--data", data, "migrate"], check=True, capture_output=True)
     database = sqlite3.connect(data / "tidings.db")
     now = int(time.time()) - 60
+    words = random.Random(11)
     rows = (
         (
             number,
             target_slug if number == articles else f"article-{number}",
-            "The target article" if number == articles else f"Article number {number}",
-            BODY,
+            "The target article" if number == articles
+            else f"Article number {number}: {varied_words(words, 3)}",
+            BODY if number == articles else BODY + "\n\n" + varied_words(words, 60) + ".",
             "published",
             now - (articles - number) * 600,
             now,
@@ -210,6 +225,59 @@ http {{
     raise SystemExit("nginx did not start; see " + str(work / "nginx-error.log"))
 
 
+def search_queries():
+    """Queries as readers type them: one word (common to rare), two words, a prefix, a
+    phrase from the shared paragraph, and a word no article has."""
+    chooser = random.Random(5)
+    queries = []
+    for rank in (5, 20, 80, 300, 1000, 2500):
+        queries.append(VOCABULARY[rank])
+    for _ in range(6):
+        queries.append(" ".join(chooser.choices(VOCABULARY[:400], k=2)))
+    queries.append(VOCABULARY[40][:5])
+    queries.append('"bus lanes"')
+    queries.append("zeppelin")
+    return queries
+
+
+def like_search(database, query, now):
+    """WordPress's search (WP_Query with `s`): each word LIKE '%word%' in the title, the
+    excerpt or the content, ordered by where the whole query appears, then newest first."""
+    words = [word.strip('"') for word in query.split()] if not query.startswith('"') else [query.strip('"')]
+    conditions, values = [], []
+    for word in words:
+        like = f"%{word}%"
+        conditions.append("(title LIKE ? OR excerpt LIKE ? OR body_markdown LIKE ?)")
+        values += [like, like, like]
+    whole = f"%{query.strip(chr(34))}%"
+    sql = (
+        "SELECT id, title FROM articles WHERE " + " AND ".join(conditions)
+        + " AND kind = 'article' AND status = 'published' AND published_at <= ?"
+        " ORDER BY CASE WHEN title LIKE ? THEN 1 WHEN excerpt LIKE ? THEN 4"
+        " WHEN body_markdown LIKE ? THEN 5 ELSE 6 END, published_at DESC LIMIT 10"
+    )
+    return database.execute(sql, values + [now, whole, whole, whole]).fetchall()
+
+
+def like_latency(path, queries, seconds):
+    database = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    now = int(time.time())
+    times = []
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        for query in queries:
+            started = time.perf_counter()
+            like_search(database, query, now)
+            times.append((time.perf_counter() - started) * 1000)
+    database.close()
+    times.sort()
+    return {
+        "rps": len(times) / seconds,
+        "p50": times[len(times) // 2],
+        "p99": times[min(len(times) - 1, len(times) * 99 // 100)],
+    }
+
+
 def row(name, result, note=""):
     return f"| {name} | {result['rps']:,.0f} | {result['p50']:.2f} | {result['p99']:.2f} | {note} |"
 
@@ -294,6 +362,18 @@ def main():
             deep_page = max(2, LARGE_ARTICLES // 10 // 2)
             uncached_deep = wrk(large_url + f"/page/{deep_page}/", connections=1, threads=1)
             assert uncached_deep["errors"] == 0, "the deep page exists"
+            log("search on the large site: tidings over HTTP, and WordPress's LIKE query alone")
+            queries = search_queries()
+            query_file = work / "queries.txt"
+            query_file.write_text("\n".join(urllib.parse.quote_plus(q) for q in queries) + "\n")
+            environment = {"BENCH_QUERIES": str(query_file)}
+            search_one = wrk(large_url + "/", connections=1, threads=1,
+                             script=ROOT / "bench" / "search.lua", environment=environment)
+            search_many = wrk(large_url + "/", script=ROOT / "bench" / "search.lua",
+                              environment=environment)
+            assert search_one["errors"] == 0 and search_many["errors"] == 0, "search answers"
+            everywhere = wrk(large_url + "/?s=council", connections=1, threads=1)
+            like = like_latency(large / "tidings.db", queries, SECONDS)
         finally:
             tidings.terminate()
             tidings.wait()
@@ -319,6 +399,12 @@ def main():
     figures.append(row(f"uncached article page, 500 comments, {LARGE_ARTICLES:,} articles", uncached, "one connection"))
     figures.append(row("uncached front page, large site", uncached_front, "one connection"))
     figures.append(row("uncached front page, halfway back, large site", uncached_deep, "one connection"))
+    search_ratio = like["p99"] / search_one["p99"]
+    figures.append(row(f"search, {len(queries)} queries, {LARGE_ARTICLES:,} articles", search_one,
+                       f"one connection; whole results page; **p99 {search_ratio:.1f} × faster than LIKE**"))
+    figures.append(row("search, same queries", search_many, f"{CONNECTIONS} connections"))
+    figures.append(row("WordPress's LIKE search, same queries", like, "the query alone, no page; one connection"))
+    figures.append(row("search for a word in every article", everywhere, f"one connection; ranks all {LARGE_ARTICLES:,}"))
     print()
     print("\n".join(figures))
     print()

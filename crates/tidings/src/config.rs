@@ -36,6 +36,9 @@ pub struct Config {
     pub theme_dir: PathBuf,
     /// Articles per page on the front page.
     pub articles_per_page: u32,
+    /// Whether feeds carry each article's whole text (WordPress's "Full text") or only its
+    /// excerpt, sending readers to the site for the rest.
+    pub feed_full_text: bool,
     /// Addresses of reverse proxies or load balancers in front of tidings. A request from
     /// one of them is taken to come from the address it names in `X-Forwarded-For`; from
     /// anyone else that header is ignored.
@@ -84,6 +87,7 @@ impl Default for Config {
             tagline: "News and notes".into(),
             theme_dir: PathBuf::from("theme"),
             articles_per_page: 10,
+            feed_full_text: true,
             trusted_proxies: Vec::new(),
             cache_megabytes: 64,
             smtp_url: None,

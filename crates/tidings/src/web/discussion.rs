@@ -11,7 +11,7 @@ mod reports;
 mod subscriptions;
 
 pub use challenge::{avatar, challenge};
-pub use feeds::{article_comment_feed, site_comment_feed};
+pub use feeds::{article_comment_feed, site_comment_atom_feed, site_comment_feed};
 pub use moderation_links::{apply_moderation_link, show_moderation_link};
 pub use own_comment::{comment_link, save_edit, show_edit};
 pub use reports::{send_report, show_report};

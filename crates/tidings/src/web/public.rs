@@ -19,6 +19,7 @@ use tidings_store::Page;
 
 mod archives;
 mod comment_form;
+mod feeds;
 mod media;
 mod pages;
 mod search;
@@ -28,6 +29,10 @@ pub use archives::{
     show_section_page, show_tag, show_tag_page,
 };
 pub use comment_form::post_comment;
+pub use feeds::{
+    show_atom_feed, show_author_atom_feed, show_author_feed, show_feed, show_section_atom_feed,
+    show_section_feed, show_tag_atom_feed, show_tag_feed,
+};
 pub use media::media_file;
 pub use pages::show_page;
 pub use search::{show_search, show_search_page};
@@ -286,6 +291,43 @@ fn is_year_and_month(year: &str, month: &str) -> bool {
     digits(year, 4) && digits(month, 2) && (1..=12).contains(&month.parse::<u8>().unwrap_or(0))
 }
 
+/// `/YYYY/MM/slug/feed/atom/`: the article's comment feed in Atom (or a page that deep).
+pub async fn show_article_atom_feed(
+    State(app): State<App>,
+    Path((year, month, slug)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
+    if !is_year_and_month(&year, &month) {
+        let path = format!("{year}/{month}/{slug}/feed/atom");
+        return pages::page_at(&app, &path, query, &viewer).await;
+    }
+    article_comment_feed(&app, [&year, &month, &slug], true).await
+}
+
+/// The comment feed of the article at `/year/month/slug/`, or a 301 to its new address.
+async fn article_comment_feed(
+    app: &App,
+    [year, month, slug]: [&str; 3],
+    atom: bool,
+) -> Result<Response, AppError> {
+    let suffix = if atom { "feed/atom/" } else { "feed/" };
+    let found = app.store.article_by_slug(slug).await?;
+    let old_address = format!("/{year}/{month}/{slug}/");
+    let article = match public_or_moved(app, found, &old_address, suffix, &Viewer::READER).await? {
+        Ok(article) => article,
+        Err(moved) => return Ok(moved),
+    };
+    let permalink = article.permalink();
+    if old_address != permalink {
+        return Ok(redirect(
+            StatusCode::MOVED_PERMANENTLY,
+            &format!("{permalink}{suffix}"),
+        ));
+    }
+    super::discussion::article_comment_feed(app, &article, atom).await
+}
+
 /// `/YYYY/MM/slug/comment-page-N/` (a page of comments) and `/YYYY/MM/slug/feed/` (the
 /// article's comment feed).
 pub async fn show_article_part(
@@ -303,21 +345,7 @@ pub async fn show_article_part(
         return archives::date_archive(&app, archive, number).await;
     }
     if part == "feed" {
-        let found = app.store.article_by_slug(&slug).await?;
-        let old_address = format!("/{year}/{month}/{slug}/");
-        let article =
-            match public_or_moved(&app, found, &old_address, "feed/", &Viewer::READER).await? {
-                Ok(article) => article,
-                Err(moved) => return Ok(moved),
-            };
-        let permalink = article.permalink();
-        if format!("/{year}/{month}/{slug}/") != permalink {
-            return Ok(redirect(
-                StatusCode::MOVED_PERMANENTLY,
-                &format!("{permalink}feed/"),
-            ));
-        }
-        return super::discussion::article_comment_feed(&app, &article).await;
+        return article_comment_feed(&app, [&year, &month, &slug], false).await;
     }
     let page = part
         .strip_prefix("comment-page-")
@@ -602,64 +630,6 @@ pub async fn favicon(State(app): State<App>) -> Result<Response, AppError> {
         .get("favicon.svg")
         .ok_or(AppError::NotFound)?;
     Ok(redirect(StatusCode::FOUND, &icon.address()))
-}
-
-/// The site's RSS 2.0 feed: the newest articles, in full.
-pub async fn show_feed(State(app): State<App>) -> Result<Response, AppError> {
-    const FEED_ITEMS: u32 = 10;
-    let now = app.now();
-    let listed = app
-        .store
-        .published_articles(
-            now,
-            Page {
-                number: 1,
-                size: FEED_ITEMS,
-            },
-        )
-        .await?;
-    let base_url = app.config.base_url();
-    let mut items = Vec::with_capacity(listed.items.len());
-    for summary in &listed.items {
-        // A correction travels with the article to feed readers, after its text.
-        let mut content_html = summary.article.body_html().as_str().to_owned();
-        for note in app.store.corrections_of(summary.article.id).await? {
-            content_html.push_str(&format!(
-                "<p class=\"correction\"><em>Correction, {}:</em> {}</p>",
-                views::human_date_time(note.created_at),
-                minijinja::HtmlEscape(&note.body)
-            ));
-        }
-        items.push(views::FeedItem {
-            title: summary.article.title.clone(),
-            link: format!("{base_url}{}", summary.article.permalink()),
-            pub_date: views::rss_date(summary.article.published_at),
-            author: summary.author_name.clone(),
-            excerpt: summary.article.excerpt(),
-            content_html,
-            comment_count: summary.approved_comments,
-        });
-    }
-    let view = views::FeedPage {
-        site: app.site_view(),
-        self_url: format!("{base_url}/feed/"),
-        last_build_date: views::rss_date(
-            listed
-                .items
-                .first()
-                .map_or(now, |summary| summary.article.updated_at),
-        ),
-        items,
-    };
-    let body = app.templates.render("feed.xml", &view)?;
-    listing_response(
-        &app,
-        "application/rss+xml; charset=utf-8",
-        body,
-        Tag::Lists,
-        now,
-    )
-    .await
 }
 
 /// A public document that lists articles (a feed, a sitemap): the same for everyone,

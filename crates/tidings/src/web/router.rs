@@ -30,7 +30,15 @@ pub fn router(app: App) -> Router {
             "/{year}/{month}/{slug}/{part}/",
             get(public::show_article_part),
         )
+        .route(
+            "/{year}/{month}/{slug}/feed/atom/",
+            get(public::show_article_atom_feed),
+        )
         .route("/comments/feed/", get(discussion::site_comment_feed))
+        .route(
+            "/comments/feed/atom/",
+            get(discussion::site_comment_atom_feed),
+        )
         .route("/{year}/{month}/{slug}", get(public::add_trailing_slash))
         .route("/wp-comments-post.php", post(public::post_comment))
         .route("/static/{file}", get(public::static_file))
@@ -39,6 +47,19 @@ pub fn router(app: App) -> Router {
         .route("/sitemap.xml", get(public::sitemap_index))
         .route("/sitemaps/{file}", get(public::sitemap))
         .route("/feed/", get(public::show_feed))
+        .route("/feed/atom/", get(public::show_atom_feed))
+        .route("/category/{slug}/feed/", get(public::show_section_feed))
+        .route(
+            "/category/{slug}/feed/atom/",
+            get(public::show_section_atom_feed),
+        )
+        .route("/tag/{slug}/feed/", get(public::show_tag_feed))
+        .route("/tag/{slug}/feed/atom/", get(public::show_tag_atom_feed))
+        .route("/author/{slug}/feed/", get(public::show_author_feed))
+        .route(
+            "/author/{slug}/feed/atom/",
+            get(public::show_author_atom_feed),
+        )
         .route("/feed", get(|| async { Redirect::permanent("/feed/") }))
         .route("/category/{slug}/", get(public::show_section))
         .route(

@@ -21,6 +21,7 @@ mod discussion;
 mod editorial;
 /// A full disk, slow clients, malformed HTTP, racing processes, a damaged database.
 mod faults;
+mod feeds;
 /// The attacks of the hardening review, replayed.
 mod hardening;
 /// Script and markup in every field come out inert.

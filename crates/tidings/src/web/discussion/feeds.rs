@@ -23,6 +23,7 @@ fn feed_item(app: &App, comment: &Comment, article: &Article, title: String) -> 
         link: format!("{base}/comments/{}/", comment.id),
         author: comment.author_name.clone(),
         pub_date: views::rss_date(comment.created_at),
+        updated: views::atom_date(comment.created_at),
         guid: format!("{base}{}#comment-{}", article.permalink(), comment.id),
         text: strip_tags(&comment.content),
         content_html: comment
@@ -34,14 +35,21 @@ fn feed_item(app: &App, comment: &Comment, article: &Article, title: String) -> 
     }
 }
 
-fn feed_response(app: &App, feed: &CommentFeed, tags: Vec<Tag>) -> Result<Response, AppError> {
-    let body = app.templates.render("comments_feed.xml", feed)?;
+fn feed_response(
+    app: &App,
+    feed: &CommentFeed,
+    atom: bool,
+    tags: Vec<Tag>,
+) -> Result<Response, AppError> {
+    let (template, content_type) = if atom {
+        ("comments_atom.xml", "application/atom+xml; charset=utf-8")
+    } else {
+        ("comments_feed.xml", "application/rss+xml; charset=utf-8")
+    };
+    let body = app.templates.render(template, feed)?;
     let mut response = (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/rss+xml; charset=utf-8"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         ],
         body,
@@ -51,22 +59,30 @@ fn feed_response(app: &App, feed: &CommentFeed, tags: Vec<Tag>) -> Result<Respon
     Ok(response)
 }
 
-/// `/YYYY/MM/slug/feed/`: an article's newest approved comments.
-pub async fn article_comment_feed(app: &App, article: &Article) -> Result<Response, AppError> {
+/// `/YYYY/MM/slug/feed/` (`feed/atom/`): an article's newest approved comments.
+pub async fn article_comment_feed(
+    app: &App,
+    article: &Article,
+    atom: bool,
+) -> Result<Response, AppError> {
     let mut approved = app.store.approved_comments(article.id).await?;
     approved.reverse();
     approved.truncate(FEED_ITEMS);
     let base = app.config.base_url();
+    let built = approved
+        .first()
+        .map_or(article.updated_at, |comment| comment.created_at);
     let feed = CommentFeed {
         site: app.site_view(),
         title: format!("Comments on: {}", article.title),
         link: format!("{base}{}", article.permalink()),
-        self_url: format!("{base}{}feed/", article.permalink()),
-        last_build_date: views::rss_date(
-            approved
-                .first()
-                .map_or(article.updated_at, |comment| comment.created_at),
+        self_url: format!(
+            "{base}{}{}",
+            article.permalink(),
+            if atom { "feed/atom/" } else { "feed/" }
         ),
+        last_build_date: views::rss_date(built),
+        updated: views::atom_date(built),
         items: approved
             .iter()
             .map(|comment| {
@@ -79,11 +95,20 @@ pub async fn article_comment_feed(app: &App, article: &Article) -> Result<Respon
             })
             .collect(),
     };
-    feed_response(app, &feed, vec![Tag::Article(article.id)])
+    feed_response(app, &feed, atom, vec![Tag::Article(article.id)])
 }
 
 /// `/comments/feed/`: the site's newest approved comments on public articles.
 pub async fn site_comment_feed(State(app): State<App>) -> Result<Response, AppError> {
+    site_comments(&app, false).await
+}
+
+/// `/comments/feed/atom/`: the same in Atom.
+pub async fn site_comment_atom_feed(State(app): State<App>) -> Result<Response, AppError> {
+    site_comments(&app, true).await
+}
+
+async fn site_comments(app: &App, atom: bool) -> Result<Response, AppError> {
     let recent = app
         .store
         .find_comments(
@@ -96,6 +121,7 @@ pub async fn site_comment_feed(State(app): State<App>) -> Result<Response, AppEr
         )
         .await?;
     let mut items = Vec::new();
+    let mut newest = None;
     for queued in recent.items {
         if items.len() == FEED_ITEMS {
             break;
@@ -112,19 +138,20 @@ pub async fn site_comment_feed(State(app): State<App>) -> Result<Response, AppEr
             "Comment on {} by {}",
             article.title, queued.comment.author_name
         );
-        items.push(feed_item(&app, &queued.comment, &article, title));
+        newest = newest.or(Some(queued.comment.created_at));
+        items.push(feed_item(app, &queued.comment, &article, title));
     }
     let base = app.config.base_url();
+    let built = newest.unwrap_or_else(|| app.now());
     let feed = CommentFeed {
         site: app.site_view(),
         title: format!("Comments for {}", app.config.title),
         link: format!("{base}/"),
-        self_url: format!("{base}/comments/feed/"),
-        last_build_date: items
-            .first()
-            .map_or_else(|| views::rss_date(app.now()), |item| item.pub_date.clone()),
+        self_url: format!("{base}/comments/feed/{}", if atom { "atom/" } else { "" }),
+        last_build_date: views::rss_date(built),
+        updated: views::atom_date(built),
         items,
     };
     // Any comment anywhere changes it, and every comment write drops the lists.
-    feed_response(&app, &feed, vec![Tag::Lists])
+    feed_response(app, &feed, atom, vec![Tag::Lists])
 }

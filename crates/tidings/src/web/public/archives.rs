@@ -101,7 +101,7 @@ async fn archive(
         },
         name: term.name.clone(),
         description: term.description.clone(),
-        feed_url: None,
+        feed_url: Some(format!("{}feed/", term.permalink())),
         picture: None,
     };
     list_page(app, heading, &term.permalink(), listed, number, now).await
@@ -187,7 +187,7 @@ async fn author_archive(app: &App, slug: &str, number: u32) -> Result<Response, 
         kind: "Author",
         name: author.display_name.clone(),
         description: author.bio.clone(),
-        feed_url: None,
+        feed_url: Some(format!("{}feed/", author.permalink())),
         picture: Some(author_picture(app, &author).await?),
     };
     list_page(app, heading, &author.permalink(), listed, number, now).await
