@@ -194,6 +194,15 @@ impl Article {
         text::render_markdown(&self.body_markdown)
     }
 
+    /// The body's HTML with each library image's width and height, from `size_of` (an
+    /// upload's size by key).
+    pub fn body_html_sized(
+        &self,
+        size_of: &dyn Fn(&crate::MediaKey) -> Option<(u32, u32)>,
+    ) -> SafeHtml {
+        text::render_markdown_sized(&self.body_markdown, size_of)
+    }
+
     /// The excerpt the editor wrote, or else the body's first 55 words (WordPress's
     /// default length).
     pub fn excerpt(&self) -> String {

@@ -208,10 +208,74 @@ pub fn as_tree(terms: &[Term]) -> Vec<(&Term, usize)> {
     ordered
 }
 
+/// Sections the header's menu shows when none were chosen: enough for a phone's width.
+pub const DEFAULT_MENU_SECTIONS: usize = 8;
+
+/// The sections the header's menu shows: those `chosen`, in that order (an id no longer a
+/// section is skipped); or, while the site owner has chosen none, the top-level sections
+/// other than the default one ("Uncategorised"), by name, at most
+/// [`DEFAULT_MENU_SECTIONS`].
+pub fn header_menu<'a>(
+    sections: &'a [Term],
+    chosen: Option<&[TermId]>,
+    default_section: TermId,
+) -> Vec<&'a Term> {
+    match chosen {
+        Some(chosen) => chosen
+            .iter()
+            .filter_map(|id| sections.iter().find(|section| section.id == *id))
+            .collect(),
+        None => {
+            let mut top: Vec<&Term> = sections
+                .iter()
+                .filter(|section| section.parent_id.is_none() && section.id != default_section)
+                .collect();
+            top.sort_by_key(|section| sort_key(&section.name));
+            top.truncate(DEFAULT_MENU_SECTIONS);
+            top
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    fn section(id: i64, name: &str, parent: Option<i64>) -> Term {
+        Term {
+            id: TermId(id),
+            taxonomy: Taxonomy::Section,
+            slug: Slug::parse(&name.to_lowercase()).unwrap(),
+            name: name.into(),
+            description: String::new(),
+            parent_id: parent.map(TermId),
+        }
+    }
+
+    #[test]
+    fn the_menu_shows_the_chosen_sections_or_the_top_level_ones() {
+        let sections = vec![
+            section(1, "Uncategorised", None),
+            section(2, "World", None),
+            section(3, "Europe", Some(2)),
+            section(4, "Arts", None),
+        ];
+        let names = |menu: Vec<&Term>| menu.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(header_menu(&sections, None, TermId(1))),
+            vec!["Arts", "World"]
+        );
+        assert_eq!(
+            names(header_menu(
+                &sections,
+                Some(&[TermId(3), TermId(9), TermId(1)]),
+                TermId(1)
+            )),
+            vec!["Europe", "Uncategorised"]
+        );
+        assert!(header_menu(&sections, Some(&[]), TermId(1)).is_empty());
+    }
 
     #[test]
     fn a_section_cannot_become_its_own_ancestor() {

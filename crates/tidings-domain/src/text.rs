@@ -8,6 +8,7 @@
 mod characters;
 mod markup_shape;
 
+use crate::media::MediaKey;
 pub use characters::{clean_line, clean_text, is_invisible_text, xml_safe};
 pub use markup_shape::{ARTICLE_LIMITS, COMMENT_LIMITS, MarkupLimits, MarkupShape};
 
@@ -119,9 +120,10 @@ fn markdown_to_html(markdown: &str) -> String {
 }
 
 /// Gives each image from the media library (`<img src="/media/…">`) the `srcset` of its
-/// variants, so a phone downloads the 640-pixel one, and lets images below the first
-/// screen load when scrolled to.
-fn with_srcsets(html: &str) -> String {
+/// variants, so a phone downloads the 640-pixel one, lets images below the first screen
+/// load when scrolled to, and, when `size_of` knows the upload's size, gives the image its
+/// width and height, so the text does not jump as it loads.
+fn with_srcsets(html: &str, size_of: &dyn Fn(&MediaKey) -> Option<(u32, u32)>) -> String {
     const IMAGE: &str = "<img src=\"";
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -134,9 +136,15 @@ fn with_srcsets(html: &str) -> String {
         out.push_str(source);
         out.push('"');
         rest = &rest[end + 1..];
-        if let Some(srcset) =
-            crate::media::MediaAddress::parse_path(source).and_then(|address| address.srcset())
-        {
+        let Some(address) = crate::media::MediaAddress::parse_path(source) else {
+            continue;
+        };
+        if let Some((width, height)) = size_of(&address.key).filter(|(width, _)| *width > 0) {
+            let shown = address.width.min(width);
+            let scaled = u64::from(height) * u64::from(shown) / u64::from(width);
+            out.push_str(&format!(" width=\"{shown}\" height=\"{scaled}\""));
+        }
+        if let Some(srcset) = address.srcset() {
             out.push_str(&format!(
                 " srcset=\"{srcset}\" sizes=\"(max-width: 45rem) 100vw, 45rem\" loading=\"lazy\""
             ));
@@ -144,6 +152,25 @@ fn with_srcsets(html: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The media library's images an article body shows (`/media/key/…` in it), so their
+/// sizes can be looked up for [`render_markdown_sized`]. At most 100.
+pub fn media_keys_in(markdown: &str) -> Vec<MediaKey> {
+    let mut keys: Vec<MediaKey> = Vec::new();
+    for (at, _) in markdown.match_indices("/media/") {
+        let candidate: String = markdown[at..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ')' | '"' | '\'' | '<' | '>'))
+            .collect();
+        if let Some(address) = crate::media::MediaAddress::parse_path(&candidate)
+            && !keys.contains(&address.key)
+            && keys.len() < 100
+        {
+            keys.push(address.key);
+        }
+    }
+    keys
 }
 
 fn is_media_srcset(value: &str) -> bool {
@@ -161,7 +188,16 @@ fn is_media_srcset(value: &str) -> bool {
 /// more structure than [`ARTICLE_LIMITS`] (possible only for rows stored before the limits,
 /// or imported) is shown flattened to plain paragraphs.
 pub fn render_markdown(markdown: &str) -> SafeHtml {
-    let html = with_srcsets(&markdown_to_html(markdown));
+    render_markdown_sized(markdown, &|_| None)
+}
+
+/// [`render_markdown`], with the sizes of the media library's images it shows (the
+/// upload's width and height, by key), so each gets its `width` and `height`.
+pub fn render_markdown_sized(
+    markdown: &str,
+    size_of: &dyn Fn(&MediaKey) -> Option<(u32, u32)>,
+) -> SafeHtml {
+    let html = with_srcsets(&markdown_to_html(markdown), size_of);
     if MarkupShape::of(&html).over(&ARTICLE_LIMITS).is_some() {
         return SafeHtml::new(markup_shape::flattened(&html));
     }
@@ -420,6 +456,28 @@ mod tests {
         );
         assert_eq!(html.matches("srcset").count(), 1, "{html}");
         assert!(!html.contains("javascript"), "{html}");
+    }
+
+    #[test]
+    fn library_images_get_their_size_so_nothing_moves_as_they_load() {
+        let key = MediaKey::parse("0123456789abcdef").unwrap();
+        let markdown = "![A quay](/media/0123456789abcdef/1600.jpg)\n\n\
+                        ![Small](/media/fedcba9876543210/640.png)\n\n\
+                        ![Elsewhere](https://example.com/media/x.jpg)";
+        assert_eq!(
+            media_keys_in(markdown),
+            vec![key.clone(), MediaKey::parse("fedcba9876543210").unwrap()]
+        );
+        let sizes = |wanted: &MediaKey| (wanted == &key).then_some((4000, 3000));
+        let html = render_markdown_sized(markdown, &sizes);
+        let html = html.as_str();
+        // The widest variant, in the upload's proportions.
+        assert!(
+            html.contains("/1600.jpg\" width=\"1600\" height=\"1200\""),
+            "{html}"
+        );
+        // An image whose size is not known has none, rather than a wrong one.
+        assert_eq!(html.matches("width=").count(), 1, "{html}");
     }
 
     fn check_comment(input: &str, expected: &str) {

@@ -18,7 +18,7 @@
 //! - [`AccountStore`] (`accounts.rs`): users, sessions and the sign-in throttle.
 //! - [`SiteStore`] (`site.rs`): settings, the page-invalidation log, schema and health.
 //! - [`SitemapStore`] (`sitemaps.rs`): every public address and when it last changed.
-//! - [`ReadingStore`] (`reading.rs`): an article's neighbours and its section's others.
+//! - [`ReadingStore`] (`reading.rs`): an article's neighbours, its section's others, the menu.
 //! - [`SearchStore`] (`search.rs`): full-text search, FTS5 or PostgreSQL's.
 //!
 //! `database.rs` is the layer that lets a statement be written once; `sqlite.rs` and
@@ -57,7 +57,7 @@ pub use discussion::DiscussionStore;
 pub use mail::MailStore;
 pub use media::{MediaStore, NewMedia};
 pub use postgres::{PostgresOptions, PostgresStore, fresh_schema_url};
-pub use reading::{Headline, ReadingStore};
+pub use reading::{Headline, PageLink, ReadingStore};
 pub use records::*;
 pub use revisions::RevisionStore;
 pub use search::{SearchFilter, SearchStore};

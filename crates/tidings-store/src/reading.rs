@@ -1,15 +1,16 @@
-//! What an article page offers a reader next: the articles published just before and just
-//! after it, and the newest others in its section. Headlines only, through the indexes the
-//! lists use; the same SQL in both dialects.
+//! What a page offers a reader next: the articles published just before and just after an
+//! article, the newest others in its section, and the site's menu (its sections and its
+//! top-level pages). Headlines only, through the indexes the lists use; the same SQL in
+//! both dialects.
 
 use crate::StoreResult;
 use crate::articles::summary_columns;
 use crate::database::{SqlStore, statement};
 use crate::records::{ArticleSummary, Listed, Page};
 use crate::rows::article_columns;
-use crate::rows::{Columns, moment, slug_from, timestamp};
+use crate::rows::{Columns, moment, slug_from, term_from_row, timestamp};
 use async_trait::async_trait;
-use tidings_domain::{Article, ArticleId, Slug, TermId};
+use tidings_domain::{Article, ArticleId, Slug, Term, TermId};
 use time::OffsetDateTime;
 
 /// An article as a link to it shows it.
@@ -27,8 +28,20 @@ impl Headline {
     }
 }
 
+/// A page as a menu links to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageLink {
+    pub title: String,
+    /// Its address: `/about/`.
+    pub path: String,
+}
+
 #[async_trait]
 pub trait ReadingStore: Send + Sync {
+    /// Every section, unordered: the menu's choices (a short list on any site).
+    async fn all_sections(&self) -> StoreResult<Vec<Term>>;
+    /// The public pages at the top of the page tree, oldest first, at most `limit`.
+    async fn top_level_pages(&self, now: OffsetDateTime, limit: u32) -> StoreResult<Vec<PageLink>>;
     /// The public articles published just before and just after `article`.
     async fn neighbours(
         &self,
@@ -88,6 +101,14 @@ pub(crate) const MORE_IN_SECTION: &str = "SELECT a.id, a.title, a.slug, a.publis
         AND a.kind = 'article' AND a.status = 'published'
       ORDER BY t.published_at DESC, t.article_id DESC LIMIT ?";
 
+pub(crate) const ALL_SECTIONS: &str = "SELECT t.id, t.taxonomy, t.slug, t.name, t.description,
+        t.parent_id FROM terms t WHERE t.taxonomy = 'section'";
+
+pub(crate) const TOP_LEVEL_PAGES: &str = "SELECT a.title, a.page_path FROM articles a
+      WHERE a.kind = 'page' AND a.status = 'published' AND a.published_at <= ?
+        AND a.parent_id IS NULL
+      ORDER BY a.published_at, a.id LIMIT ?";
+
 fn headline(row: &impl Columns) -> StoreResult<Headline> {
     Ok(Headline {
         id: ArticleId(row.integer("id")?),
@@ -99,6 +120,31 @@ fn headline(row: &impl Columns) -> StoreResult<Headline> {
 
 #[async_trait]
 impl ReadingStore for SqlStore {
+    async fn all_sections(&self) -> StoreResult<Vec<Term>> {
+        self.fetch_all(statement!(ALL_SECTIONS))
+            .await?
+            .iter()
+            .map(term_from_row)
+            .collect()
+    }
+
+    async fn top_level_pages(&self, now: OffsetDateTime, limit: u32) -> StoreResult<Vec<PageLink>> {
+        self.fetch_all(statement!(
+            TOP_LEVEL_PAGES,
+            timestamp(now),
+            i64::from(limit)
+        ))
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(PageLink {
+                title: row.text("title")?,
+                path: format!("/{}/", row.text("page_path")?),
+            })
+        })
+        .collect()
+    }
+
     async fn neighbours(
         &self,
         article: &Article,

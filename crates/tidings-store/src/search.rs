@@ -272,8 +272,14 @@ impl SqlStore {
             .map(|row| row.text("value"))
             .transpose()?;
         if version.as_deref() != Some(INDEX_VERSION) {
-            self.execute(statement!("DELETE FROM article_search"))
-                .await?;
+            // Contentless FTS5 empties with its own command; PostgreSQL's is a table.
+            let empty = match self.dialect() {
+                Dialect::Sqlite => {
+                    "INSERT INTO article_search (article_search) VALUES ('delete-all')"
+                }
+                Dialect::Postgres => "DELETE FROM article_search",
+            };
+            self.execute(statement!(empty)).await?;
         }
         let missing = match self.dialect() {
             Dialect::Sqlite => {

@@ -38,6 +38,11 @@ pub struct SqliteStore;
 pub(crate) struct SqliteBackend {
     pub(crate) writer: SqlitePool,
     pub(crate) readers: SqlitePool,
+    /// How the integrity checks connect: afresh each time, never through the pool. FTS5
+    /// keeps what it read of its index in the connection, and checked on a pooled
+    /// connection that searched before a later write, the search index is reported
+    /// "malformed" when it is not (queries themselves re-read it).
+    checks: Box<SqliteConnectOptions>,
     /// New comments go through one task that commits them in groups.
     comment_jobs: mpsc::Sender<CommentJob>,
 }
@@ -55,6 +60,7 @@ impl SqliteStore {
             .pragma("trusted_schema", "OFF");
         let writer = connect_writer(&options).await?;
         apply_migrations(&writer, migrations::SQLITE).await?;
+        let checks = Box::new(options.clone().read_only(true));
         let readers = SqlitePoolOptions::new()
             .max_connections(READER_CONNECTIONS)
             .acquire_timeout(Duration::from_secs(10))
@@ -66,6 +72,7 @@ impl SqliteStore {
             backend: Backend::Sqlite(SqliteBackend {
                 writer,
                 readers,
+                checks,
                 comment_jobs,
             }),
         };
@@ -95,9 +102,16 @@ impl SqliteBackend {
 
     /// `PRAGMA quick_check`: "ok", or what is damaged.
     pub(crate) async fn quick_check(&self) -> StoreResult<Vec<String>> {
-        Ok(sqlx::query_scalar("PRAGMA quick_check")
-            .fetch_all(&self.readers)
-            .await?)
+        self.check("PRAGMA quick_check").await
+    }
+
+    /// A check on a connection of its own, closed after.
+    async fn check(&self, pragma: &'static str) -> StoreResult<Vec<String>> {
+        use sqlx::Connection;
+        let mut connection = sqlx::SqliteConnection::connect_with(&self.checks).await?;
+        let found = sqlx::query_scalar(pragma).fetch_all(&mut connection).await;
+        connection.close().await?;
+        Ok(found?)
     }
 }
 
@@ -105,9 +119,7 @@ impl SqlStore {
     /// `PRAGMA integrity_check` (SQLite; "ok" on PostgreSQL), for crash tests.
     pub async fn integrity_check(&self) -> StoreResult<String> {
         match &self.backend {
-            Backend::Sqlite(sqlite) => Ok(sqlx::query_scalar("PRAGMA integrity_check")
-                .fetch_one(&sqlite.readers)
-                .await?),
+            Backend::Sqlite(sqlite) => Ok(sqlite.check("PRAGMA integrity_check").await?.join("; ")),
             Backend::Postgres(_) => Ok("ok".into()),
         }
     }
@@ -182,6 +194,14 @@ fn planned_statements() -> Vec<(&'static str, String)> {
         (
             "a month's articles for the sitemap",
             crate::sitemaps::month_articles_sql(),
+        ),
+        (
+            "the menu's sections",
+            crate::reading::ALL_SECTIONS.to_owned(),
+        ),
+        (
+            "the menu's pages",
+            crate::reading::TOP_LEVEL_PAGES.to_owned(),
         ),
         ("search", search_plan(false)),
         (

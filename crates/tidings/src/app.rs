@@ -280,6 +280,14 @@ impl App {
             title: self.config.title.clone(),
             tagline: self.config.tagline.clone(),
             base_url: self.config.base_url(),
+            menu: Vec::new(),
+            pages: Vec::new(),
         }
+    }
+
+    /// The site as a public page shows it: with the header's menu of sections and the
+    /// footer's pages.
+    pub async fn public_site_view(&self) -> Result<SiteView, tidings_store::StoreError> {
+        services::site::public_site_view(self).await
     }
 }

@@ -367,6 +367,8 @@ mod tests {
             title: "The Daily Test".into(),
             tagline: "News".into(),
             base_url: "https://news.example".into(),
+            menu: Vec::new(),
+            pages: Vec::new(),
         }
     }
 

@@ -34,6 +34,17 @@ pub struct SiteView {
     pub title: String,
     pub tagline: String,
     pub base_url: String,
+    /// The header's menu of sections; empty outside the public pages.
+    pub menu: Vec<NavLink>,
+    /// The top-level pages, in the footer.
+    pub pages: Vec<NavLink>,
+}
+
+/// A link of a menu.
+#[derive(Clone, Debug, Serialize)]
+pub struct NavLink {
+    pub name: String,
+    pub url: String,
 }
 
 /// `SafeHtml` as a value templates print unescaped.

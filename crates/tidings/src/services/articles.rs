@@ -156,8 +156,18 @@ pub async fn create_article(
         .insert_article(&article, author_id, now)
         .await
         .map_err(|error| ArticleError::from_store(error, kind))?;
-    site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists, Tag::Headlines]).await?;
+    article_changed(app, &article).await?;
     Ok(article)
+}
+
+/// Drops the cached pages that showed `article`: its own and the lists; a top-level page
+/// is also in every page's footer, so for a page every cached page goes.
+async fn article_changed(app: &App, article: &Article) -> Result<(), StoreError> {
+    if article.kind == tidings_domain::ArticleKind::Page {
+        site::all_pages_changed(app).await
+    } else {
+        site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists, Tag::Headlines]).await
+    }
 }
 
 /// Who saves an article, and from which revision they started.
@@ -207,7 +217,7 @@ pub async fn update_article(
             .ok_or(ArticleError::NotFound)?,
     };
     // Its page under any old address, and every list that showed it.
-    site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists, Tag::Headlines]).await?;
+    article_changed(app, &article).await?;
     Ok(article)
 }
 
@@ -229,8 +239,7 @@ pub async fn trash_article(app: &App, actor: &User, id: ArticleId) -> Result<Art
     permitted(app, actor, id).await?;
     match app.store.trash_article(id, app.now()).await {
         Ok(Some(article)) => {
-            site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists, Tag::Headlines])
-                .await?;
+            article_changed(app, &article).await?;
             Ok(article)
         }
         Ok(None) => Err(TrashError::NotFound),
@@ -250,8 +259,7 @@ pub async fn restore_article(
     permitted(app, actor, id).await?;
     match app.store.restore_article(id).await {
         Ok(Some(article)) => {
-            site::pages_changed(app, &[Tag::Article(article.id), Tag::Lists, Tag::Headlines])
-                .await?;
+            article_changed(app, &article).await?;
             Ok(article)
         }
         Ok(None) => Err(TrashError::NotFound),

@@ -3,10 +3,12 @@
 
 use crate::app::App;
 use crate::cache::Tag;
+use crate::render::views::{NavLink, SiteView};
 use crate::security::random_token;
 use tidings_domain::article::ArticleInput;
+use tidings_domain::term::header_menu;
 use tidings_domain::text::render_comment;
-use tidings_domain::{ArticleStatus, CommentStatus, DiscussionSettings};
+use tidings_domain::{ArticleStatus, CommentStatus, DiscussionSettings, TermId};
 use tidings_store::{CommentRecord, StoreError, SubmissionGuard};
 
 const DISCUSSION_SETTINGS: &str = "discussion";
@@ -120,6 +122,57 @@ pub async fn discussion_settings(app: &App) -> Result<DiscussionSettings, StoreE
             StoreError::Other(format!("stored discussion settings are not valid: {error}"))
         }),
     }
+}
+
+/// The setting naming the header menu's sections: a JSON list of ids, in order.
+const MENU_SECTIONS: &str = "menu_sections";
+/// Pages in the footer at most.
+const FOOTER_PAGES: u32 = 12;
+
+/// The sections the site owner chose for the header's menu, or `None` while they have not
+/// chosen (the top-level ones are shown then).
+pub async fn chosen_menu(app: &App) -> Result<Option<Vec<TermId>>, StoreError> {
+    match app.store.setting(MENU_SECTIONS).await? {
+        None => Ok(None),
+        Some(json) => serde_json::from_str::<Vec<i64>>(&json)
+            .map(|ids| Some(ids.into_iter().map(TermId).collect()))
+            .map_err(|error| StoreError::Other(format!("stored menu is not valid: {error}"))),
+    }
+}
+
+/// Saves the header menu's sections, in order; every page shows the menu, so every cached
+/// page goes.
+pub async fn save_menu(app: &App, sections: &[TermId]) -> Result<(), StoreError> {
+    let ids: Vec<i64> = sections.iter().map(|id| id.0).collect();
+    let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+    app.store.put_setting(MENU_SECTIONS, &json).await?;
+    all_pages_changed(app).await
+}
+
+/// The site as a public page shows it, with its menu and its pages.
+pub async fn public_site_view(app: &App) -> Result<SiteView, StoreError> {
+    let (sections, chosen, default_section, pages) = tokio::try_join!(
+        app.store.all_sections(),
+        chosen_menu(app),
+        app.store.default_section(),
+        app.store.top_level_pages(app.now(), FOOTER_PAGES),
+    )?;
+    let mut site = app.site_view();
+    site.menu = header_menu(&sections, chosen.as_deref(), default_section)
+        .into_iter()
+        .map(|section| NavLink {
+            name: section.name.clone(),
+            url: section.permalink(),
+        })
+        .collect();
+    site.pages = pages
+        .into_iter()
+        .map(|page| NavLink {
+            name: page.title,
+            url: page.path,
+        })
+        .collect();
+    Ok(site)
 }
 
 /// Drops the cached pages showing `tags` on this node and, on a shared database, logs them

@@ -53,7 +53,7 @@ pub use settings::{save_discussion_settings, show_discussion_settings};
 pub use status::show_status;
 pub use terms::{
     create_section, create_tag, delete_section, delete_tag, edit_section, edit_tag, list_sections,
-    list_tags, merge_section, merge_tag, update_section, update_tag,
+    list_tags, merge_section, merge_tag, save_menu, update_section, update_tag,
 };
 
 const PRIVATE: &str = "private, no-store";

@@ -168,7 +168,7 @@ async fn front_page(app: &App, number: u32) -> Result<Response, AppError> {
         )
     };
     let view = FrontPage {
-        site: app.site_view(),
+        site: app.public_site_view().await?,
         noindex: false,
         pinned: pinned.iter().map(item).collect(),
         archive: None,
@@ -531,15 +531,27 @@ pub(super) async fn article_page_html(
             None => Ok(None),
         }
     };
-    let (approved, author, terms, corrections, authors, neighbours, image_size) = tokio::try_join!(
-        app.store.approved_comments(article.id),
-        author,
-        app.store.article_terms(article.id),
-        app.store.corrections_of(article.id),
-        app.store.authors_of(article.id),
-        neighbours,
-        image_size
-    )?;
+    // The body's library images, so each is given its size and the text does not jump.
+    let body_image_sizes = async {
+        let mut sizes = std::collections::HashMap::new();
+        for key in tidings_domain::text::media_keys_in(&article.body_markdown) {
+            if let Some(image) = app.store.media_by_key(&key).await? {
+                sizes.insert(key, (image.width, image.height));
+            }
+        }
+        Ok(sizes)
+    };
+    let (approved, author, terms, corrections, authors, neighbours, image_size, body_image_sizes) =
+        tokio::try_join!(
+            app.store.approved_comments(article.id),
+            author,
+            app.store.article_terms(article.id),
+            app.store.corrections_of(article.id),
+            app.store.authors_of(article.id),
+            neighbours,
+            image_size,
+            body_image_sizes
+        )?;
     let primary = terms
         .iter()
         .find(|term| term.taxonomy == tidings_domain::Taxonomy::Section)
@@ -556,9 +568,10 @@ pub(super) async fn article_page_html(
     };
     let page = views::article_page(ArticlePageInput {
         image_size,
+        body_image_sizes,
         neighbours,
         more_in_section,
-        site: app.site_view(),
+        site: app.public_site_view().await?,
         article,
         author,
         terms,

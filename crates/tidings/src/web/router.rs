@@ -399,6 +399,7 @@ pub fn admin_routes() -> AdminRoutes {
         admin::edit_section,
         admin::update_section,
     )
+    .post("/admin/sections/menu", admin::save_menu)
     .post("/admin/sections/{id}/merge", admin::merge_section)
     .post("/admin/sections/{id}/delete", admin::delete_section)
     .get_post("/admin/tags", admin::list_tags, admin::create_tag)

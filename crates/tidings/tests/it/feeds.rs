@@ -13,7 +13,7 @@ fn read_feed(xml: &str) -> Value {
     let python = std::env::var("TIDINGS_FEEDPARSER").unwrap_or_else(|_| {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../target/feed-venv/bin/python"
+            "/../../target/py-venv/bin/python"
         )
         .to_owned()
     });

@@ -30,6 +30,7 @@ mod mail;
 /// Uploads, variants, metadata stripped, limits, the media library.
 mod media;
 /// Sections, tags, pages, article states and the trash, sticky articles, updates.
+mod navigation;
 mod newsroom;
 /// Several app nodes over one database.
 mod nodes;

@@ -105,7 +105,7 @@ async fn sections_and_tags_file_articles_and_have_their_own_pages() {
     let reader = site.reader();
     let article = body(reader.get("/2026/05/summit-in-brussels/").await).await;
     assert!(
-        article.contains("<p class=\"entry-section\"><a href=\"/category/europe/\">Europe</a>")
+        article.contains("<li class=\"entry-section\"><a href=\"/category/europe/\">Europe</a>")
     );
     assert!(article.contains("<p class=\"entry-subtitle\">Leaders meet on the budget</p>"));
     assert!(article.contains("<a rel=\"tag\" href=\"/tag/eu-summit/\">EU summit</a>"));
@@ -230,8 +230,13 @@ async fn pages_live_at_their_own_address_outside_the_stream() {
         reader.get("/nothing/here/at/all/").await.status(),
         StatusCode::NOT_FOUND
     );
-    // Outside the article stream and its feed.
-    assert!(!body(reader.get("/").await).await.contains("About"));
+    // Outside the article stream and its feed; in the footer's pages.
+    let front = body(reader.get("/").await).await;
+    assert!(!front.contains("<h2 class=\"entry-title\"><a href=\"/about/\""));
+    assert!(
+        front.contains("<li><a href=\"/about/\">About</a></li>"),
+        "{front}"
+    );
     assert!(!body(reader.get("/feed/").await).await.contains("newsroom"));
     // Readers comment on a page as on an article.
     let page_article = site.app.store.page_by_path("about").await.unwrap().unwrap();

@@ -257,6 +257,8 @@ pub struct TermRow {
     pub articles: u64,
     pub permalink: String,
     pub is_default: bool,
+    /// A section the header's menu shows.
+    pub in_menu: bool,
 }
 
 #[derive(Serialize)]

@@ -508,6 +508,8 @@ pub struct ArticlePageInput<'a> {
     pub now: OffsetDateTime,
     /// The featured image's size (upright, as uploaded), when it has one.
     pub image_size: Option<(u32, u32)>,
+    /// The uploads' sizes of the library images in the body, by key.
+    pub body_image_sizes: std::collections::HashMap<tidings_domain::MediaKey, (u32, u32)>,
     /// The public articles published just before and after it.
     pub neighbours: (Option<Headline>, Option<Headline>),
     /// Its primary section and that section's newest other articles.
@@ -670,7 +672,9 @@ pub fn article_page(input: ArticlePageInput<'_>) -> Result<ArticlePage, NoSuchCo
             tags: term_links(&input.terms, Taxonomy::Tag),
             corrections: input.corrections.iter().map(CorrectionView::new).collect(),
             structured_data: described,
-            body_html: safe(&article.body_html()),
+            body_html: safe(
+                &article.body_html_sized(&|key| input.body_image_sizes.get(key).copied()),
+            ),
             comments_open,
         },
         comments,
@@ -820,6 +824,8 @@ mod tests {
             title: "Site".into(),
             tagline: String::new(),
             base_url: "https://news.example".into(),
+            menu: Vec::new(),
+            pages: Vec::new(),
         };
         let note = Correction {
             id: tidings_domain::CorrectionId(1),

@@ -3,15 +3,15 @@
 
 use crate::app::App;
 use crate::render::views::admin::{Choice, TermRow, TermValues, TermsPage};
-use crate::services::access;
 use crate::services::terms::{self, TermError};
+use crate::services::{access, site};
 use crate::web::error::AppError;
 use crate::web::extract::{Admin, AdminForm, FormFields};
 use crate::web::public::redirect;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use tidings_domain::term::{TermInput, as_tree};
+use tidings_domain::term::{TermInput, as_tree, header_menu};
 use tidings_domain::{Capability, Taxonomy, Term, TermId};
 
 use super::{chrome, query_value, render, url_encode};
@@ -105,6 +105,31 @@ pub async fn merge_tag(
     merge(&app, &admin, Taxonomy::Tag, &id, &form).await
 }
 
+/// `POST /admin/sections/menu`: the sections the header's menu shows, in the list's order.
+pub async fn save_menu(
+    State(app): State<App>,
+    AdminForm { admin, form }: AdminForm,
+) -> Result<Response, AppError> {
+    access::require(&admin.user, Capability::ManageTerms)?;
+    let sections = app.store.all_sections().await?;
+    let chosen: Vec<TermId> = form
+        .all("menu")
+        .filter_map(|id| id.trim().parse::<i64>().ok().map(TermId))
+        .filter(|id| sections.iter().any(|section| section.id == *id))
+        .collect();
+    // In the order the list shows them (the tree, by name).
+    let ordered: Vec<TermId> = as_tree(&sections)
+        .into_iter()
+        .map(|(section, _)| section.id)
+        .filter(|id| chosen.contains(id))
+        .collect();
+    site::save_menu(&app, &ordered).await?;
+    Ok(redirect(
+        StatusCode::SEE_OTHER,
+        &format!("/admin/sections?notice={}", url_encode("Menu saved.")),
+    ))
+}
+
 pub async fn delete_section(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -191,6 +216,16 @@ async fn screen(
     access::require(&admin.user, Capability::ManageTerms)?;
     let used = app.store.terms(taxonomy).await?;
     let default = app.store.default_section().await?;
+    let menu: Vec<TermId> = if taxonomy == Taxonomy::Section {
+        let sections: Vec<Term> = used.iter().map(|used| used.term.clone()).collect();
+        let chosen = site::chosen_menu(app).await?;
+        header_menu(&sections, chosen.as_deref(), default)
+            .into_iter()
+            .map(|section| section.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let terms: Vec<Term> = used.iter().map(|used| used.term.clone()).collect();
     let rows = as_tree(&terms)
         .into_iter()
@@ -206,6 +241,7 @@ async fn screen(
                 .map_or(0, |used| used.articles),
             permalink: term.permalink(),
             is_default: taxonomy == Taxonomy::Section && term.id == default,
+            in_menu: menu.contains(&term.id),
         })
         .collect::<Vec<_>>();
     let editing_id = editing.map(|term| term.id);

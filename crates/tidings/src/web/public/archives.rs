@@ -124,7 +124,7 @@ async fn list_page(
         }
     };
     let view = FrontPage {
-        site: app.site_view(),
+        site: app.public_site_view().await?,
         noindex: false,
         pinned: Vec::new(),
         archive: Some(heading),
@@ -274,7 +274,7 @@ async fn corrections(app: &App, number: u32) -> Result<Response, AppError> {
         }
     };
     let view = CorrectionsPage {
-        site: app.site_view(),
+        site: app.public_site_view().await?,
         noindex: false,
         corrections: listed
             .iter()

@@ -153,7 +153,7 @@ async fn results(
     }
     let words = parsed.text.clone();
     let view = SearchPage {
-        site: app.site_view(),
+        site: app.public_site_view().await?,
         noindex: true,
         query: words.clone(),
         asked: !parsed.text.is_empty(),

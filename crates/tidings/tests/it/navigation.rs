@@ -1,0 +1,111 @@
+//! Issue #12: the site's navigation. The header's menu shows the sections the owner chose
+//! (the top-level ones until then), the footer the top-level pages, and an article its
+//! breadcrumbs; a change to any of them reaches pages already cached.
+
+use crate::support::*;
+use reqwest::StatusCode;
+use tidings_domain::Taxonomy;
+use tidings_domain::term::TermInput;
+
+fn menu(page: &str) -> Vec<String> {
+    nav_links(page, "<nav class=\"site-nav\" aria-label=\"Sections\">")
+}
+
+fn footer(page: &str) -> Vec<String> {
+    nav_links(page, "<nav class=\"footer-nav\" aria-label=\"Pages\">")
+}
+
+fn nav_links(page: &str, start: &str) -> Vec<String> {
+    let Some(at) = page.find(start) else {
+        return Vec::new();
+    };
+    let nav = &page[at..at + page[at..].find("</nav>").unwrap()];
+    nav.split("<li><a href=\"")
+        .skip(1)
+        .map(|link| link.split("</a>").next().unwrap().replace("\">", " "))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_menu_the_footer_and_breadcrumbs_follow_the_newsroom() {
+    let site = TestApp::spawn().await;
+    let editor = site.moderator().await;
+    let reader = site.reader();
+    let mut ids = Vec::new();
+    for (name, parent) in [("World", None), ("Sport", None), ("Asia", Some(0))] {
+        let input = TermInput {
+            name: name.into(),
+            parent_id: parent.map(|index: usize| ids[index]),
+            ..TermInput::default()
+        }
+        .validate(Taxonomy::Section)
+        .unwrap();
+        ids.push(site.app.store.insert_term(&input).await.unwrap().id);
+    }
+    let story = site
+        .article_with("Monsoon arrives", |input| input.sections = vec![ids[2]])
+        .await;
+    // Until the owner chooses: the top-level sections but the default one, by name.
+    let front = body(reader.get("/").await).await;
+    assert_eq!(
+        menu(&front),
+        vec!["/category/sport/ Sport", "/category/world/ World"]
+    );
+    assert!(footer(&front).is_empty());
+    let article = body(reader.get(&story.permalink()).await).await;
+    assert!(
+        article.contains(
+            "<nav class=\"breadcrumbs\" aria-label=\"Breadcrumbs\"><ol>\n      <li><a href=\"/\">Home</a></li>\n      \
+             <li class=\"entry-section\"><a href=\"/category/asia/\">Asia</a></li>"
+        ),
+        "{article}"
+    );
+
+    // The owner picks the menu on the Sections screen; cached pages show it at once.
+    let sections = body(editor.get("/admin/sections").await).await;
+    assert!(sections.contains("The header's menu"));
+    let asia = ids[2].0.to_string();
+    let sport = ids[1].0.to_string();
+    let saved = editor
+        .post(
+            "/admin/sections/menu",
+            &[("menu", &sport), ("menu", &asia), ("menu", "99999")],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let front = body(reader.get("/").await).await;
+    assert_eq!(
+        menu(&front),
+        vec!["/category/sport/ Sport", "/category/asia/ Asia"],
+        "in the list's order (the tree), unknown ids dropped"
+    );
+    let sections = body(editor.get("/admin/sections").await).await;
+    assert!(sections.contains(&format!("value=\"{sport}\" checked")));
+    assert!(!sections.contains(&format!("value=\"{}\" checked", ids[0].0)));
+    // None chosen: no menu at all.
+    editor.post("/admin/sections/menu", &[]).await;
+    assert!(menu(&body(reader.get("/").await).await).is_empty());
+
+    // A published top-level page joins every page's footer, cached ones too.
+    let saved = editor
+        .post(
+            "/admin/articles",
+            &[
+                ("kind", "page"),
+                ("title", "About us"),
+                ("body", "Who we are."),
+                ("status", "published"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        saved.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(saved).await
+    );
+    let front = body(reader.get("/").await).await;
+    assert_eq!(footer(&front), vec!["/about-us/ About us"]);
+    let article = body(reader.get(&story.permalink()).await).await;
+    assert_eq!(footer(&article), vec!["/about-us/ About us"]);
+}
