@@ -53,12 +53,47 @@ pub struct Term {
     pub description: String,
     /// A section's parent section; tags have none.
     pub parent_id: Option<TermId>,
+    /// Its address under `/category/` or `/tag/`: a section's slug after its ancestors'
+    /// (`world/asia`), a tag's slug.
+    pub path: String,
 }
 
 impl Term {
     pub fn permalink(&self) -> String {
-        format!("/{}/{}/", self.taxonomy.base(), self.slug)
+        let path = if self.path.is_empty() {
+            self.slug.as_str()
+        } else {
+            &self.path
+        };
+        format!("/{}/{path}/", self.taxonomy.base())
     }
+}
+
+/// Each section's path (`world/asia`) from the slugs and parents of all of them; a parent
+/// that is missing or part of a loop (which the store refuses to make) ends the path.
+pub fn section_paths(sections: &[(TermId, Slug, Option<TermId>)]) -> Vec<(TermId, String)> {
+    sections
+        .iter()
+        .map(|(id, slug, parent)| {
+            let mut parts = vec![slug.as_str()];
+            let mut next = *parent;
+            while let Some(parent_id) = next {
+                let Some((_, parent_slug, grandparent)) = sections
+                    .iter()
+                    .find(|(candidate, _, _)| *candidate == parent_id)
+                else {
+                    break;
+                };
+                if parts.len() > sections.len() {
+                    break;
+                }
+                parts.push(parent_slug.as_str());
+                next = *grandparent;
+            }
+            parts.reverse();
+            (*id, parts.join("/"))
+        })
+        .collect()
 }
 
 /// How names are ordered in lists: by their letters, accents aside and in any case, the
@@ -250,7 +285,28 @@ mod tests {
             name: name.into(),
             description: String::new(),
             parent_id: parent.map(TermId),
+            path: name.to_lowercase(),
         }
+    }
+
+    #[test]
+    fn a_sections_path_runs_through_its_ancestors() {
+        let slug = |text: &str| Slug::parse(text).unwrap();
+        let paths = section_paths(&[
+            (TermId(1), slug("world"), None),
+            (TermId(2), slug("asia"), Some(TermId(1))),
+            (TermId(3), slug("japan"), Some(TermId(2))),
+            (TermId(4), slug("lost"), Some(TermId(99))),
+        ]);
+        assert_eq!(
+            paths,
+            vec![
+                (TermId(1), "world".into()),
+                (TermId(2), "world/asia".into()),
+                (TermId(3), "world/asia/japan".into()),
+                (TermId(4), "lost".into()),
+            ]
+        );
     }
 
     #[test]
@@ -332,6 +388,7 @@ mod tests {
             name: name.into(),
             description: String::new(),
             parent_id: parent.map(TermId),
+            path: String::new(),
         };
         let terms = [
             term(3, "France", Some(2)),

@@ -379,7 +379,7 @@ impl ArticleStore for SqlStore {
 
     async fn article_terms(&self, id: ArticleId) -> StoreResult<Vec<Term>> {
         self.fetch_all(statement!(
-            "SELECT t.id, t.taxonomy, t.slug, t.name, t.description, t.parent_id
+            "SELECT t.id, t.taxonomy, t.slug, t.name, t.description, t.parent_id, t.path
                FROM article_terms at JOIN terms t ON t.id = at.term_id
               WHERE at.article_id = ?
               ORDER BY at.position, t.id",

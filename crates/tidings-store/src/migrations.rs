@@ -32,6 +32,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     11 "term_redirects" "0011_term_redirects.sql",
     12 "media" "0012_media.sql",
     13 "search" "0013_search.sql",
+    14 "section_paths" "0014_section_paths.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -48,6 +49,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     11 "term_redirects" "0011_term_redirects.sql",
     12 "media" "0012_media.sql",
     13 "search" "0013_search.sql",
+    14 "section_paths" "0014_section_paths.sql",
 );
 
 /// The newest schema version this program knows.

@@ -80,6 +80,7 @@ impl PostgresStore {
         let store = SqlStore {
             backend: Backend::Postgres(PostgresBackend { pool }),
         };
+        store.catch_up_section_paths().await?;
         store.catch_up_search().await?;
         Ok(store)
     }

@@ -102,7 +102,7 @@ pub(crate) const MORE_IN_SECTION: &str = "SELECT a.id, a.title, a.slug, a.publis
       ORDER BY t.published_at DESC, t.article_id DESC LIMIT ?";
 
 pub(crate) const ALL_SECTIONS: &str = "SELECT t.id, t.taxonomy, t.slug, t.name, t.description,
-        t.parent_id FROM terms t WHERE t.taxonomy = 'section'";
+        t.parent_id, t.path FROM terms t WHERE t.taxonomy = 'section'";
 
 pub(crate) const TOP_LEVEL_PAGES: &str = "SELECT a.title, a.page_path FROM articles a
       WHERE a.kind = 'page' AND a.status = 'published' AND a.published_at <= ?

@@ -169,6 +169,7 @@ pub(crate) fn term_from_row(row: &impl Columns) -> StoreResult<Term> {
         name: row.text("name")?,
         description: row.text("description")?,
         parent_id: row.optional_integer("parent_id")?.map(TermId),
+        path: row.text("path")?,
     })
 }
 

@@ -22,8 +22,8 @@ pub struct SitemapMonth {
 /// An address and when what it shows last changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SitemapEntry {
-    /// An article: its date and slug (the permalink follows); a page: its path; a term or
-    /// an author: the slug.
+    /// An article: its date and slug (the permalink follows); a page or a term: its path
+    /// too; an author: the slug.
     pub published_at: OffsetDateTime,
     pub slug: Slug,
     pub path: Option<String>,
@@ -160,13 +160,13 @@ impl SitemapStore for SqlStore {
     ) -> StoreResult<Vec<SitemapEntry>> {
         self.fetch_all(statement!(
             format!(
-                "SELECT MIN(a.published_at) AS published_at, t.slug, NULL AS path,
+                "SELECT MIN(a.published_at) AS published_at, t.slug, t.path,
                         MAX({MODIFIED}) AS modified
                    FROM terms t
                    JOIN article_terms x ON x.term_id = t.id
                    JOIN articles a ON a.id = x.article_id
                   WHERE t.taxonomy = ? AND {PUBLIC_ARTICLE}
-                  GROUP BY t.id, t.slug ORDER BY t.slug"
+                  GROUP BY t.id, t.slug, t.path ORDER BY t.slug"
             ),
             taxonomy.as_str(),
             timestamp(now),

@@ -76,6 +76,7 @@ impl SqliteStore {
                 comment_jobs,
             }),
         };
+        store.catch_up_section_paths().await?;
         store.catch_up_search().await?;
         Ok(store)
     }

@@ -8,7 +8,7 @@ use crate::search::{index_article, index_articles_with_term};
 use crate::{StoreError, StoreResult};
 use async_trait::async_trait;
 use std::collections::HashMap;
-use tidings_domain::term::{ValidTerm, makes_loop, sort_key};
+use tidings_domain::term::{ValidTerm, makes_loop, section_paths, sort_key};
 use tidings_domain::{Taxonomy, Term, TermId};
 
 #[async_trait]
@@ -39,7 +39,51 @@ pub trait TermStore: Send + Sync {
     async fn delete_term(&self, id: TermId) -> StoreResult<bool>;
 }
 
-const TERM_COLUMNS: &str = "t.id, t.taxonomy, t.slug, t.name, t.description, t.parent_id";
+const TERM_COLUMNS: &str = "t.id, t.taxonomy, t.slug, t.name, t.description, t.parent_id, t.path";
+
+/// Rewrites every section's path from the tree as it now stands (a few hundred rows at
+/// most; only those that changed are written). Called in each transaction that adds,
+/// renames, moves, merges or deletes a section, and when the store opens.
+pub(crate) async fn write_section_paths(transaction: &mut Tx) -> StoreResult<()> {
+    let rows = transaction
+        .fetch_all(statement!(
+            "SELECT id, slug, parent_id, path FROM terms WHERE taxonomy = 'section'"
+        ))
+        .await?;
+    let mut sections = Vec::with_capacity(rows.len());
+    let mut stored = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id = TermId(row.integer("id")?);
+        sections.push((
+            id,
+            crate::rows::slug_from(&row.text("slug")?)?,
+            row.optional_integer("parent_id")?.map(TermId),
+        ));
+        stored.push((id, row.text("path")?));
+    }
+    for (id, path) in section_paths(&sections) {
+        if !stored.contains(&(id, path.clone())) {
+            transaction
+                .execute(statement!(
+                    "UPDATE terms SET path = ? WHERE id = ?",
+                    path,
+                    id.0
+                ))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+impl SqlStore {
+    /// Nests the sections whose paths do not follow the tree (after the migration that
+    /// added paths, or rows written by hand).
+    pub(crate) async fn catch_up_section_paths(&self) -> StoreResult<()> {
+        let mut transaction = self.begin().await?;
+        write_section_paths(&mut transaction).await?;
+        transaction.commit().await
+    }
+}
 
 /// Moves a term's subsections up to its parent and its articles to the default section
 /// when they would have none left, before it is deleted.
@@ -224,16 +268,18 @@ impl TermStore for SqlStore {
         check_parent(&mut transaction, None, term).await?;
         let row = transaction
             .attempt(statement!(
-                "INSERT INTO terms (taxonomy, slug, name, description, parent_id)
-                 VALUES (?, ?, ?, ?, ?) RETURNING id",
+                "INSERT INTO terms (taxonomy, slug, name, description, parent_id, path)
+                 VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 term.taxonomy.as_str(),
                 term.slug.as_str(),
                 &term.name,
                 &term.description,
                 term.parent_id.map(|id| id.0),
+                term.slug.as_str(),
             ))
             .await?
             .ok_or_else(|| StoreError::Other("insert returned no row".into()))?;
+        write_section_paths(&mut transaction).await?;
         let stored = term_in(&mut transaction, TermId(row.integer("id")?))
             .await?
             .ok_or_else(|| StoreError::Other("the new term is not there".into()))?;
@@ -255,16 +301,18 @@ impl TermStore for SqlStore {
         let before = term_in(&mut transaction, id).await?;
         let updated = transaction
             .attempt(statement!(
-                "UPDATE terms SET slug = ?, name = ?, description = ?, parent_id = ?
+                "UPDATE terms SET slug = ?, name = ?, description = ?, parent_id = ?, path = ?
                   WHERE id = ? AND taxonomy = ? RETURNING id",
                 term.slug.as_str(),
                 &term.name,
                 &term.description,
                 term.parent_id.map(|id| id.0),
+                term.slug.as_str(),
                 id.0,
                 term.taxonomy.as_str(),
             ))
             .await?;
+        write_section_paths(&mut transaction).await?;
         let stored = match updated {
             Some(_) => term_in(&mut transaction, id).await?,
             None => None,
@@ -341,6 +389,7 @@ impl TermStore for SqlStore {
         transaction
             .execute(statement!("DELETE FROM terms WHERE id = ?", from.0))
             .await?;
+        write_section_paths(&mut transaction).await?;
         index_articles_with_term(&mut transaction, into).await?;
         transaction.commit().await?;
         Ok(true)
@@ -368,6 +417,7 @@ impl TermStore for SqlStore {
         transaction
             .execute(statement!("DELETE FROM terms WHERE id = ?", id.0))
             .await?;
+        write_section_paths(&mut transaction).await?;
         for row in articles {
             index_article(&mut transaction, row.integer("article_id")?).await?;
         }

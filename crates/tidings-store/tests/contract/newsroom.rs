@@ -13,7 +13,43 @@ on_every_backend!(
     the_admin_list_filters_by_state_author_term_and_title,
     sticky_articles_and_updates_are_kept,
     a_terms_old_addresses_lead_to_it,
+    a_sections_path_follows_its_ancestors_through_every_change,
 );
+
+async fn a_sections_path_follows_its_ancestors_through_every_change(store: &dyn Store) {
+    let world = term(store, Taxonomy::Section, "World", None).await;
+    let asia = term(store, Taxonomy::Section, "Asia", Some(world)).await;
+    let japan = term(store, Taxonomy::Section, "Japan", Some(asia)).await;
+    let tag = term(store, Taxonomy::Tag, "Typhoons", None).await;
+    let path = |id| async move { store.term_by_id(id).await.unwrap().unwrap().permalink() };
+    assert_eq!(path(japan).await, "/category/world/asia/japan/");
+    assert_eq!(path(tag).await, "/tag/typhoons/");
+    // A parent re-slugged: its whole subtree follows.
+    let renamed = TermInput {
+        name: "World".into(),
+        slug: "planet".into(),
+        ..TermInput::default()
+    }
+    .validate(Taxonomy::Section)
+    .unwrap();
+    store.update_term(world, &renamed).await.unwrap();
+    assert_eq!(path(japan).await, "/category/planet/asia/japan/");
+    // A parent deleted: its children move up to its parent, and their paths with them.
+    assert!(store.delete_term(asia).await.unwrap());
+    assert_eq!(path(japan).await, "/category/planet/japan/");
+    // Merged away: the children of the merged section go to its parent.
+    let europe = term(store, Taxonomy::Section, "Europe", None).await;
+    let france = term(store, Taxonomy::Section, "France", Some(europe)).await;
+    assert!(store.merge_terms(europe, world).await.unwrap());
+    assert_eq!(path(france).await, "/category/france/");
+    let sections = store.all_sections().await.unwrap();
+    assert!(
+        sections
+            .iter()
+            .any(|section| section.path == "planet/japan"),
+        "{sections:?}"
+    );
+}
 
 fn filter(kind: ArticleKind) -> ArticleFilter {
     ArticleFilter {

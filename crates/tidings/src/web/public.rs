@@ -25,13 +25,13 @@ mod pages;
 mod search;
 mod sitemaps;
 pub use archives::{
-    show_author, show_author_page, show_corrections, show_corrections_page, show_section,
-    show_section_page, show_tag, show_tag_page,
+    show_author, show_author_page, show_corrections, show_corrections_page, show_section_path,
+    show_tag, show_tag_page,
 };
 pub use comment_form::post_comment;
 pub use feeds::{
-    show_atom_feed, show_author_atom_feed, show_author_feed, show_feed, show_section_atom_feed,
-    show_section_feed, show_tag_atom_feed, show_tag_feed,
+    show_atom_feed, show_author_atom_feed, show_author_feed, show_feed, show_tag_atom_feed,
+    show_tag_feed,
 };
 pub use media::media_file;
 pub use pages::show_page;

@@ -48,11 +48,6 @@ pub fn router(app: App) -> Router {
         .route("/sitemaps/{file}", get(public::sitemap))
         .route("/feed/", get(public::show_feed))
         .route("/feed/atom/", get(public::show_atom_feed))
-        .route("/category/{slug}/feed/", get(public::show_section_feed))
-        .route(
-            "/category/{slug}/feed/atom/",
-            get(public::show_section_atom_feed),
-        )
         .route("/tag/{slug}/feed/", get(public::show_tag_feed))
         .route("/tag/{slug}/feed/atom/", get(public::show_tag_atom_feed))
         .route("/author/{slug}/feed/", get(public::show_author_feed))
@@ -61,11 +56,8 @@ pub fn router(app: App) -> Router {
             get(public::show_author_atom_feed),
         )
         .route("/feed", get(|| async { Redirect::permanent("/feed/") }))
-        .route("/category/{slug}/", get(public::show_section))
-        .route(
-            "/category/{slug}/page/{number}/",
-            get(public::show_section_page),
-        )
+        // A section's address nests under its parents': the path is read by the handler.
+        .route("/category/{*path}", get(public::show_section_path))
         .route("/author/{slug}/", get(public::show_author))
         .route(
             "/author/{slug}/page/{number}/",

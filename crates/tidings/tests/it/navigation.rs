@@ -56,7 +56,7 @@ async fn the_menu_the_footer_and_breadcrumbs_follow_the_newsroom() {
     assert!(
         article.contains(
             "<nav class=\"breadcrumbs\" aria-label=\"Breadcrumbs\"><ol>\n      <li><a href=\"/\">Home</a></li>\n      \
-             <li class=\"entry-section\"><a href=\"/category/asia/\">Asia</a></li>"
+             <li class=\"entry-section\"><a href=\"/category/world/asia/\">Asia</a></li>"
         ),
         "{article}"
     );
@@ -76,7 +76,7 @@ async fn the_menu_the_footer_and_breadcrumbs_follow_the_newsroom() {
     let front = body(reader.get("/").await).await;
     assert_eq!(
         menu(&front),
-        vec!["/category/sport/ Sport", "/category/asia/ Asia"],
+        vec!["/category/sport/ Sport", "/category/world/asia/ Asia"],
         "in the list's order (the tree), unknown ids dropped"
     );
     let sections = body(editor.get("/admin/sections").await).await;
@@ -108,4 +108,89 @@ async fn the_menu_the_footer_and_breadcrumbs_follow_the_newsroom() {
     assert_eq!(footer(&front), vec!["/about-us/ About us"]);
     let article = body(reader.get(&story.permalink()).await).await;
     assert_eq!(footer(&article), vec!["/about-us/ About us"]);
+}
+
+#[tokio::test]
+async fn a_nested_section_lives_under_its_parents_address() {
+    let site = TestApp::spawn().await;
+    let editor = site.moderator().await;
+    let reader = site.reader();
+    let mut ids = Vec::new();
+    for (name, parent) in [("World", None), ("Asia", Some(0)), ("Sport", None)] {
+        let input = TermInput {
+            name: name.into(),
+            parent_id: parent.map(|index: usize| ids[index]),
+            ..TermInput::default()
+        }
+        .validate(Taxonomy::Section)
+        .unwrap();
+        ids.push(site.app.store.insert_term(&input).await.unwrap().id);
+    }
+    for number in 0..12 {
+        site.article_with(&format!("Monsoon {number}"), |input| {
+            input.sections = vec![ids[1]]
+        })
+        .await;
+    }
+    let archive = reader.get("/category/world/asia/").await;
+    assert_eq!(archive.status(), StatusCode::OK);
+    let archive = body(archive).await;
+    assert!(archive.contains("<h1 class=\"archive-title\">Asia</h1>"));
+    assert!(
+        archive.contains("href=\"/category/world/asia/page/2/\""),
+        "{archive}"
+    );
+    assert_eq!(
+        reader.get("/category/world/asia/page/2/").await.status(),
+        StatusCode::OK
+    );
+    for (asked, answer) in [
+        ("/category/asia/", "/category/world/asia/"),
+        ("/category/sport/asia/", "/category/world/asia/"),
+        ("/category/asia/page/2/", "/category/world/asia/page/2/"),
+        ("/category/world/asia/page/1/", "/category/world/asia/"),
+        ("/category/asia/feed/", "/category/world/asia/feed/"),
+        ("/category/world/asia", "/category/world/asia/"),
+    ] {
+        let response = reader.get(asked).await;
+        assert_eq!(response.status(), StatusCode::MOVED_PERMANENTLY, "{asked}");
+        assert_eq!(location(&response), answer, "{asked}");
+    }
+    for missing in [
+        "/category/world/nowhere/",
+        "/category/world//asia/",
+        "/category/world/asia/page/0/",
+        "/category/world/asia/page/9/",
+    ] {
+        assert_eq!(
+            reader.get(missing).await.status(),
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+    let feed = reader.get("/category/world/asia/feed/atom/").await;
+    assert_eq!(feed.status(), StatusCode::OK);
+    assert!(
+        body(feed)
+            .await
+            .contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"")
+    );
+    let sitemap = body(reader.get("/sitemaps/sections.xml").await).await;
+    assert!(sitemap.contains("/category/world/asia/</loc>"), "{sitemap}");
+
+    // Moved under Sport, it lives there, and its old address leads to it.
+    let sport = ids[2].0.to_string();
+    let saved = editor
+        .post(
+            &format!("/admin/sections/{}", ids[1].0),
+            &[("name", "Asia"), ("slug", "asia"), ("parent", &sport)],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        reader.get("/category/sport/asia/").await.status(),
+        StatusCode::OK
+    );
+    let old = reader.get("/category/world/asia/").await;
+    assert_eq!(location(&old), "/category/sport/asia/");
 }

@@ -105,11 +105,17 @@ async fn sections_and_tags_file_articles_and_have_their_own_pages() {
     let reader = site.reader();
     let article = body(reader.get("/2026/05/summit-in-brussels/").await).await;
     assert!(
-        article.contains("<li class=\"entry-section\"><a href=\"/category/europe/\">Europe</a>")
+        article
+            .contains("<li class=\"entry-section\"><a href=\"/category/world/europe/\">Europe</a>"),
+        "a subsection's address follows its parent's"
     );
     assert!(article.contains("<p class=\"entry-subtitle\">Leaders meet on the budget</p>"));
     assert!(article.contains("<a rel=\"tag\" href=\"/tag/eu-summit/\">EU summit</a>"));
-    for archive in ["/category/europe/", "/category/world/", "/tag/budget/"] {
+    for archive in [
+        "/category/world/europe/",
+        "/category/world/",
+        "/tag/budget/",
+    ] {
         let page = body(reader.get(archive).await).await;
         assert!(page.contains("Summit in Brussels"), "{archive}");
     }

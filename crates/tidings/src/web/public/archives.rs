@@ -15,18 +15,84 @@ use axum::response::Response;
 use tidings_domain::Taxonomy;
 use tidings_store::Page;
 
-pub async fn show_section(
-    State(app): State<App>,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
-    archive(&app, Taxonomy::Section, &slug, 1).await
+/// What follows a section's path in an address.
+enum SectionPart {
+    /// Its archive, page N.
+    Page(u32),
+    Feed {
+        atom: bool,
+    },
 }
 
-pub async fn show_section_page(
+impl SectionPart {
+    fn suffix(&self) -> String {
+        match self {
+            SectionPart::Page(1) => String::new(),
+            SectionPart::Page(number) => format!("page/{number}/"),
+            SectionPart::Feed { atom: false } => "feed/".into(),
+            SectionPart::Feed { atom: true } => "feed/atom/".into(),
+        }
+    }
+}
+
+/// `/category/world/asia/`, and what may follow a section's address: `page/N/`, `feed/`,
+/// `feed/atom/`. A section is found by its own slug (unique among sections); asked under
+/// another path than its own (its parent changed, or the flat address of before), it
+/// answers a 301 to where it lives.
+pub async fn show_section_path(
     State(app): State<App>,
-    Path((slug, number)): Path<(String, String)>,
+    Path(rest): Path<String>,
 ) -> Result<Response, AppError> {
-    numbered(&app, Taxonomy::Section, &slug, &number).await
+    let Some(trimmed) = rest.strip_suffix('/') else {
+        return Ok(redirect(
+            StatusCode::MOVED_PERMANENTLY,
+            &format!("/category/{rest}/"),
+        ));
+    };
+    let segments: Vec<&str> = trimmed.split('/').collect();
+    if segments.iter().any(|segment| segment.is_empty()) {
+        return Err(AppError::NotFound);
+    }
+    // `page/1/` is the archive's own address, reached by a redirect.
+    let mut page_one_asked = false;
+    let (path, part) = match segments.as_slice() {
+        [path @ .., "feed", "atom"] if !path.is_empty() => (path, SectionPart::Feed { atom: true }),
+        [path @ .., "feed"] if !path.is_empty() => (path, SectionPart::Feed { atom: false }),
+        [path @ .., "page", number] if !path.is_empty() => match number.parse::<u32>() {
+            Ok(0) | Err(_) => return Err(AppError::NotFound),
+            Ok(number) => {
+                page_one_asked = number == 1;
+                (path, SectionPart::Page(number))
+            }
+        },
+        path => (path, SectionPart::Page(1)),
+    };
+    let slug = path.last().copied().unwrap_or_default();
+    let section = match app.store.term_by_slug(Taxonomy::Section, slug).await? {
+        Some(section) => section,
+        None => {
+            // A section re-slugged or merged since: its address of the moment.
+            let moved = app
+                .store
+                .term_redirect(Taxonomy::Section, slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            return Ok(redirect(
+                StatusCode::MOVED_PERMANENTLY,
+                &format!("{}{}", moved.permalink(), part.suffix()),
+            ));
+        }
+    };
+    if section.path != path.join("/") || page_one_asked {
+        return Ok(redirect(
+            StatusCode::MOVED_PERMANENTLY,
+            &format!("{}{}", section.permalink(), part.suffix()),
+        ));
+    }
+    match part {
+        SectionPart::Page(number) => term_archive(&app, &section, number).await,
+        SectionPart::Feed { atom } => super::feeds::term_feed_of(&app, &section, atom).await,
+    }
 }
 
 pub async fn show_tag(
@@ -85,6 +151,16 @@ async fn archive(
             ));
         }
     };
+    term_archive(app, &term, number).await
+}
+
+/// A page of a section's or tag's archive.
+async fn term_archive(
+    app: &App,
+    term: &tidings_domain::Term,
+    number: u32,
+) -> Result<Response, AppError> {
+    let taxonomy = term.taxonomy;
     let now = app.now();
     let size = app.config.articles_per_page;
     let listed = app

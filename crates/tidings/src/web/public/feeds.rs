@@ -53,20 +53,6 @@ pub async fn show_atom_feed(State(app): State<App>) -> Result<Response, AppError
     site_feed(&app, Format::Atom).await
 }
 
-pub async fn show_section_feed(
-    State(app): State<App>,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
-    term_feed(&app, Taxonomy::Section, &slug, Format::Rss).await
-}
-
-pub async fn show_section_atom_feed(
-    State(app): State<App>,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
-    term_feed(&app, Taxonomy::Section, &slug, Format::Atom).await
-}
-
 pub async fn show_tag_feed(
     State(app): State<App>,
     Path(slug): Path<String>,
@@ -117,6 +103,16 @@ async fn term_feed(
         .term_by_slug(taxonomy, slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    term_feed_of(app, &term, matches!(format, Format::Atom)).await
+}
+
+/// The feed of a section or tag already found.
+pub(super) async fn term_feed_of(
+    app: &App,
+    term: &tidings_domain::Term,
+    atom: bool,
+) -> Result<Response, AppError> {
+    let format = if atom { Format::Atom } else { Format::Rss };
     let listed = app
         .store
         .published_with_term(term.id, app.now(), FIRST_PAGE)

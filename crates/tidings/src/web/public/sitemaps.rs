@@ -140,7 +140,11 @@ fn address(kind: SitemapKind, entry: &SitemapEntry) -> String {
     match kind {
         SitemapKind::Articles { .. } => article::permalink(entry.published_at, &entry.slug),
         SitemapKind::Pages => format!("/{}/", entry.path.as_deref().unwrap_or("")),
-        SitemapKind::Sections => format!("/{}/{}/", Taxonomy::Section.base(), entry.slug),
+        SitemapKind::Sections => format!(
+            "/{}/{}/",
+            Taxonomy::Section.base(),
+            entry.path.as_deref().unwrap_or(entry.slug.as_str())
+        ),
         SitemapKind::Tags => format!("/{}/{}/", Taxonomy::Tag.base(), entry.slug),
         SitemapKind::Authors => format!("/author/{}/", entry.slug),
     }
