@@ -299,9 +299,92 @@ def image_upload():
             f"({decode_ms} ms); peak memory of the process {found.group(3)} MB")
 
 
+def multipart(fields, file_field, file_name, file_bytes, content_type):
+    boundary = "tidings-bench-boundary"
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{file_name}"\r\n'
+        f"Content-Type: {content_type}\r\n\r\n".encode() + file_bytes + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def lighthouse_audit(work):
+    """Lighthouse (npm, against Debian's chromium; mobile, its default) on an article with
+    50 threaded comments and a featured image uploaded as an editor would: its four scores
+    and the page's transfer size."""
+    log("Lighthouse on an article with 50 comments and a featured image")
+    bench = ROOT / "bench"
+    if not (bench / "node_modules" / ".bin" / "lighthouse").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=bench, check=True)
+    site = work / "lighthouse"
+    site.mkdir()
+    generate(site, 20, 50)
+    subprocess.run([BINARY, "--data", site, "user", "add", "--email", "olive@bench.example", "--name", "Olive",
+                    "--password-stdin"], input="a long enough password\n", text=True,
+                   check=True, capture_output=True)
+    photo = work / "photo.jpg"
+    subprocess.run(["cargo", "run", "--release", "--locked", "-q", "-p", "tidings", "--example", "image_upload",
+                    "--", "write", str(photo)], cwd=ROOT, check=True, capture_output=True)
+    tidings, url, _ = start_tidings(site)
+    try:
+        import http.cookiejar
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        login = urllib.parse.urlencode({"email": "olive@bench.example", "password": "a long enough password",
+                                        "next": "/admin/"}).encode()
+        opener.open(url + "/admin/login", data=login).read()
+        library = opener.open(url + "/admin/media").read().decode()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', library).group(1)
+        body, content_type = multipart({"csrf": csrf, "alt": "The harbour at dawn"}, "file", "photo.jpg",
+                                       photo.read_bytes(), "image/jpeg")
+        request = urllib.request.Request(url + "/admin/media", data=body, headers={
+            "Content-Type": content_type, "Accept": "application/json"})
+        uploaded = json.loads(opener.open(request).read())
+    finally:
+        tidings.terminate()
+        tidings.wait()
+    database = sqlite3.connect(site / "tidings.db")
+    database.execute("UPDATE articles SET featured_image = ?, featured_image_alt = ? WHERE slug = 'target-article'",
+                     (uploaded["address"], uploaded["alt"]))
+    database.commit()
+    database.close()
+    tidings, url, _ = start_tidings(site)
+    try:
+        with urllib.request.urlopen(url + "/") as front:
+            path = re.search(r'href="(/\d{4}/\d{2}/target-article/)"', front.read().decode()).group(1)
+        report = subprocess.run(
+            [bench / "node_modules" / ".bin" / "lighthouse", url + path, "--output=json", "--output-path=stdout",
+             "--quiet", "--only-categories=performance,accessibility,best-practices,seo",
+             "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
+            capture_output=True, text=True, check=True,
+            env={**os.environ, "CHROME_PATH": os.environ.get("CHROMIUM", "/usr/bin/chromium")}).stdout
+    finally:
+        tidings.terminate()
+        tidings.wait()
+    result = json.loads(report)
+    scores = {name: round(category["score"] * 100) for name, category in result["categories"].items()}
+    failing = [f"{audit['id']} ({audit.get('score')})" for audit in result["audits"].values()
+               if audit.get("score") is not None and audit["score"] < 1
+               and audit.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")]
+    weight = result["audits"]["total-byte-weight"]["numericValue"] / 1024
+    line = (f"- Lighthouse {result['lighthouseVersion']} (mobile) on an article with 50 comments and a "
+            f"featured image: performance {scores['performance']}, accessibility {scores['accessibility']}, "
+            f"best practices {scores['best-practices']}, SEO {scores['seo']}; {weight:.0f} KB transferred")
+    if failing:
+        line += "; below full marks: " + ", ".join(failing[:12])
+    return line
+
+
 def main():
     if "images" in sys.argv[1:]:
         print(image_upload())
+        return
+    if "lighthouse" in sys.argv[1:]:
+        with tempfile.TemporaryDirectory(prefix="tidings-bench-") as folder:
+            print(lighthouse_audit(pathlib.Path(folder)))
         return
     figures = []
     with tempfile.TemporaryDirectory(prefix="tidings-bench-") as folder:
@@ -385,6 +468,8 @@ def main():
     slowest = re.search(r"SLOWEST article ([\d.]+) ms \((.*?)\), comment ([\d.]+) ms \((.*?)\), of (\d+)", hostile)
 
     images = image_upload()
+    with tempfile.TemporaryDirectory(prefix="tidings-lighthouse-") as folder:
+        audit = lighthouse_audit(pathlib.Path(folder))
 
     ratio = article["rps"] / static["rps"]
     figures.append("| what | requests/s | p50 ms | p99 ms | note |")
@@ -412,6 +497,7 @@ def main():
     print(f"- resident memory: {idle_mb:.1f} MB idle, {loaded_mb:.1f} MB after the load")
     print(f"- hostile bodies: the slowest of {slowest.group(5)} renders in {float(slowest.group(1)):.1f} ms as an article ({slowest.group(2)}), {float(slowest.group(3)):.2f} ms as a comment ({slowest.group(4)})")
     print(images)
+    print(audit)
     print(f"- {SECONDS} s per measurement, {CONNECTIONS} connections (16 readers + 16 posters when mixed), wrk and both servers on this machine ({os.cpu_count()} cores)")
     lost = posting.get("acked", 0) - stored
     if lost > 0:

@@ -81,7 +81,6 @@ impl PostgresStore {
             backend: Backend::Postgres(PostgresBackend { pool }),
         };
         store.catch_up_section_paths().await?;
-        store.catch_up_search().await?;
         Ok(store)
     }
 }

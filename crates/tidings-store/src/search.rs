@@ -5,9 +5,9 @@
 //! are each dialect's own.
 //!
 //! A document is written in the transaction that changes its article ([`index_article`]),
-//! so the index never shows what the article no longer says; [`SqlStore::catch_up_search`]
-//! fills it on start for articles that have none (a new install, a bulk import, an index
-//! made by an older tokenizer).
+//! so the index never shows what the article no longer says; [`SearchStore::catch_up_search`]
+//! fills it for articles that have none (rows written by hand, an index made by an older
+//! tokenizer), beside the site's first requests.
 
 use crate::StoreResult;
 use crate::articles::summary_columns;
@@ -25,7 +25,7 @@ use time::OffsetDateTime;
 const INDEX_VERSION: &str = "1";
 const INDEX_VERSION_SETTING: &str = "search_index_version";
 /// Articles indexed per transaction when catching up.
-const CATCH_UP_BATCH: i64 = 500;
+const CATCH_UP_BATCH: i64 = 100;
 
 /// What narrows a search besides its words.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -47,6 +47,11 @@ pub trait SearchStore: Send + Sync {
         now: OffsetDateTime,
         page: Page,
     ) -> StoreResult<Listed<ArticleSummary>>;
+    /// Indexes the public articles that have no search document (written by hand, or
+    /// indexed by an older tokenizer, which empties the index first); returns how many. It
+    /// reads every article's id, so the site runs it beside its first requests and
+    /// `migrate` before it exits, never in the way of start-up.
+    async fn catch_up_search(&self) -> StoreResult<u64>;
     /// When the oldest public article was published: where the search form's years start.
     async fn first_publication(&self, now: OffsetDateTime) -> StoreResult<Option<OffsetDateTime>>;
 }
@@ -58,10 +63,17 @@ pub(crate) const FIRST_PUBLICATION: &str = "SELECT published_at FROM articles
 
 /// The relevance boost of a recent article: ×2 when just published, ×1.5 at 30 days old,
 /// fading towards ×1 over the years.
-const RECENCY: &str = "(1.0 + 1.0 / (1.0 + (? - a.published_at) / 2592000.0))";
+const RECENCY: &str = "(1.0 + 1.0 / (1.0 + (? - hit.published_at) / 2592000.0))";
 
-/// The search statement of `dialect`: the matching documents ranked by the engine, then
-/// the public ones among them with their list details, best first.
+/// Matches ranked at most: when more articles match, the newest of them are ranked. Both
+/// engines then stop reading matches early (FTS5 walks its index newest id first), so a
+/// word found in every article costs what a rare one costs; a reader who wants older ones
+/// narrows by year or section, which applies before the cut.
+pub const MOST_RANKED: i64 = 1000;
+
+/// The search statement of `dialect`: the newest [`MOST_RANKED`] public matches (filters
+/// applied), each with the engine's relevance, then the best page of them with their list
+/// details. Lower relevance is better in both: bm25 is negative, `ts_rank` is negated.
 pub(crate) fn search_statement(
     dialect: Dialect,
     query: &SearchQuery,
@@ -69,43 +81,54 @@ pub(crate) fn search_statement(
     now: OffsetDateTime,
     page: Page,
 ) -> Statement {
-    let (hits, expression) = match dialect {
-        // Lower is better in both: bm25 is negative, and the rank is negated to match. The
-        // column weights follow the table's order.
+    let (matches, id, expression) = match dialect {
+        // The column weights follow the table's order: title, standfirst, terms, body.
         Dialect::Sqlite => (
-            "SELECT rowid AS id, bm25(article_search, 10.0, 4.0, 4.0, 1.0) AS relevance
-               FROM article_search WHERE article_search MATCH ?",
+            "SELECT article_search.rowid AS id, c.published_at,
+                    bm25(article_search, 10.0, 4.0, 4.0, 1.0) AS relevance
+               FROM article_search JOIN articles c ON c.id = article_search.rowid
+              WHERE article_search MATCH ?",
+            "article_search.rowid",
             fts5_expression(&query.clauses),
         ),
         Dialect::Postgres => (
-            "SELECT s.article_id AS id, -ts_rank(s.document, q.query)::float8 AS relevance
-               FROM article_search s, CAST(? AS tsquery) AS q (query)
+            "SELECT s.article_id AS id, c.published_at,
+                    -ts_rank(s.document, q.query)::float8 AS relevance
+               FROM article_search s JOIN articles c ON c.id = s.article_id,
+                    CAST(? AS tsquery) AS q (query)
               WHERE s.document @@ q.query",
+            "s.article_id",
             tsquery_expression(&query.clauses),
         ),
     };
-    let mut sql = format!(
-        "SELECT {}, {} FROM ({hits}) hit
-           JOIN articles a ON a.id = hit.id
-           LEFT JOIN users u ON u.id = a.author_id
-          WHERE a.status = 'published' AND a.published_at <= ?",
-        article_columns!(),
-        summary_columns!()
-    );
-    let mut values = vec![Value::from(expression), Value::from(timestamp(now))];
+    let mut hits = format!("{matches} AND c.status = 'published' AND c.published_at <= ?");
+    // In the order the placeholders stand: the recency's `now` comes first in the text.
+    let mut values = vec![
+        Value::from(timestamp(now)),
+        Value::from(expression),
+        Value::from(timestamp(now)),
+    ];
     if let Some(term) = filter.term {
-        sql.push_str(" AND a.id IN (SELECT article_id FROM article_terms WHERE term_id = ?)");
+        hits.push_str(" AND c.id IN (SELECT article_id FROM article_terms WHERE term_id = ?)");
         values.push(term.0.into());
     }
     if let Some((from, until)) = filter.between {
-        sql.push_str(" AND a.published_at >= ? AND a.published_at < ?");
+        hits.push_str(" AND c.published_at >= ? AND c.published_at < ?");
         values.push(timestamp(from).into());
         values.push(timestamp(until).into());
     }
-    sql.push_str(&format!(
-        " ORDER BY hit.relevance * {RECENCY}, a.id DESC LIMIT ? OFFSET ?"
-    ));
-    values.push(timestamp(now).into());
+    hits.push_str(&format!(" ORDER BY {id} DESC LIMIT {MOST_RANKED}"));
+    // The page is chosen from the ids and scores alone; only its rows are read whole.
+    let sql = format!(
+        "SELECT {}, {} FROM (
+             SELECT hit.id, hit.relevance * {RECENCY} AS score FROM ({hits}) hit
+              ORDER BY score, hit.id DESC LIMIT ? OFFSET ?) ranked
+           JOIN articles a ON a.id = ranked.id
+           LEFT JOIN users u ON u.id = a.author_id
+          ORDER BY ranked.score, a.id DESC",
+        article_columns!(),
+        summary_columns!()
+    );
     values.push((i64::from(page.size) + 1).into());
     values.push(page.offset().into());
     Statement {
@@ -175,6 +198,10 @@ impl SearchStore for SqlStore {
             .map(summary_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(Listed::from_one_extra(items, page.size))
+    }
+
+    async fn catch_up_search(&self) -> StoreResult<u64> {
+        self.index_missing().await
     }
 
     async fn first_publication(&self, now: OffsetDateTime) -> StoreResult<Option<OffsetDateTime>> {
@@ -262,10 +289,8 @@ pub(crate) async fn index_articles_with_term(
 }
 
 impl SqlStore {
-    /// Indexes the public articles that have no search document, in batches; first
-    /// emptying the index when it was made by an older tokenizer. Returns how many were
-    /// indexed.
-    pub(crate) async fn catch_up_search(&self) -> StoreResult<u64> {
+    /// [`SearchStore::catch_up_search`], in batches small enough not to hold the writer long.
+    async fn index_missing(&self) -> StoreResult<u64> {
         let version = self
             .fetch_optional(statement!(crate::site::SETTING, INDEX_VERSION_SETTING))
             .await?

@@ -77,7 +77,6 @@ impl SqliteStore {
             }),
         };
         store.catch_up_section_paths().await?;
-        store.catch_up_search().await?;
         Ok(store)
     }
 }

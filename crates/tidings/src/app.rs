@@ -268,6 +268,17 @@ impl App {
             app.cache.mark_synced(u64::try_from(latest).unwrap_or(0));
         }
         services::site::welcome_fresh_site(&app).await?;
+        // Articles without a search document (written by hand, or indexed by an older
+        // tokenizer) are indexed beside the first requests: reading every id would hold up
+        // start-up on a large site.
+        let store = app.store.clone();
+        tokio::spawn(async move {
+            match store.catch_up_search().await {
+                Ok(0) => {}
+                Ok(indexed) => tracing::info!(indexed, "search index caught up"),
+                Err(error) => tracing::error!(%error, "the search index could not catch up"),
+            }
+        });
         Ok(app)
     }
 

@@ -184,6 +184,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if rendered > 0 {
                 println!("rendered the HTML of {rendered} comments");
             }
+            let indexed = store.catch_up_search().await?;
+            if indexed > 0 {
+                println!("indexed {indexed} articles for search");
+            }
             Ok(())
         }
         Command::User(UserCommand::Add {
