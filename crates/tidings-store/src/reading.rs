@@ -84,14 +84,19 @@ pub(crate) const BETWEEN: &str = concat!(
 );
 
 /// The one before: the newest published earlier (or at the same second, with a lower id).
+/// Its upper bound is the article's own date (the caller passes it), so the index walk
+/// starts there rather than at "now".
 pub(crate) const PREVIOUS: &str = "SELECT a.id, a.title, a.slug, a.published_at FROM articles a
      WHERE a.kind = 'article' AND a.status = 'published' AND a.published_at <= ?
        AND (a.published_at < ? OR (a.published_at = ? AND a.id < ?))
      ORDER BY a.published_at DESC, a.id DESC LIMIT 1";
 
-/// The one after: the oldest published later, but not after now.
+/// The one after: the oldest published later, but not after now. The range is bounded on
+/// both sides in plain comparisons: with the `OR` alone, SQLite walked up from the oldest
+/// article through every one before this one (18 ms for the newest of 100,000).
 pub(crate) const NEXT: &str = "SELECT a.id, a.title, a.slug, a.published_at FROM articles a
-     WHERE a.kind = 'article' AND a.status = 'published' AND a.published_at <= ?
+     WHERE a.kind = 'article' AND a.status = 'published' AND a.published_at >= ?
+       AND a.published_at <= ?
        AND (a.published_at > ? OR (a.published_at = ? AND a.id > ?))
      ORDER BY a.published_at, a.id LIMIT 1";
 
@@ -151,10 +156,12 @@ impl ReadingStore for SqlStore {
         now: OffsetDateTime,
     ) -> StoreResult<(Option<Headline>, Option<Headline>)> {
         let at = timestamp(article.published_at);
-        let read = |sql: &'static str| {
-            self.fetch_optional(statement!(sql, timestamp(now), at, at, article.id.0))
-        };
-        let (previous, next) = tokio::try_join!(read(PREVIOUS), read(NEXT))?;
+        let id = article.id.0;
+        // Before: up to the article's own second (and never past now).
+        let previous =
+            self.fetch_optional(statement!(PREVIOUS, at.min(timestamp(now)), at, at, id));
+        let next = self.fetch_optional(statement!(NEXT, at, timestamp(now), at, at, id));
+        let (previous, next) = tokio::try_join!(previous, next)?;
         Ok((
             previous.as_ref().map(headline).transpose()?,
             next.as_ref().map(headline).transpose()?,

@@ -202,6 +202,15 @@ async fn the_public_site_reads_through_indexes() {
             .any(|step| step.starts_with("SEARCH") && step.contains("published_at>?")),
         "{next:?}"
     );
+    // The next article walks up from the article's own date, bounded on both sides (the
+    // previous one walks down from it, an upper bound being enough).
+    let next_article = plan("the next article");
+    assert!(
+        next_article
+            .iter()
+            .any(|step| step.contains("published_at>? AND published_at<?")),
+        "{next_article:?}"
+    );
     let sticky = plan("sticky articles");
     assert!(sticky[0].contains("articles_pinned"), "{sticky:?}");
     for (name, steps) in plans {
