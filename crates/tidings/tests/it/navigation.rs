@@ -4,8 +4,8 @@
 
 use crate::support::*;
 use reqwest::StatusCode;
-use tidings_domain::Taxonomy;
 use tidings_domain::term::TermInput;
+use tidings_domain::{Taxonomy, TermId};
 
 fn menu(page: &str) -> Vec<String> {
     nav_links(page, "<nav class=\"site-nav\" aria-label=\"Sections\">")
@@ -26,22 +26,32 @@ fn nav_links(page: &str, start: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn the_menu_the_footer_and_breadcrumbs_follow_the_newsroom() {
-    let site = TestApp::spawn().await;
-    let editor = site.moderator().await;
-    let reader = site.reader();
+/// Adds sections in order, each under the one at the index given (an earlier one).
+async fn sections(site: &TestApp, specs: &[(&str, Option<usize>)]) -> Vec<TermId> {
     let mut ids = Vec::new();
-    for (name, parent) in [("World", None), ("Sport", None), ("Asia", Some(0))] {
+    for (name, parent) in specs {
         let input = TermInput {
-            name: name.into(),
-            parent_id: parent.map(|index: usize| ids[index]),
+            name: (*name).into(),
+            parent_id: parent.map(|index| ids[index]),
             ..TermInput::default()
         }
         .validate(Taxonomy::Section)
         .unwrap();
         ids.push(site.app.store.insert_term(&input).await.unwrap().id);
     }
+    ids
+}
+
+#[tokio::test]
+async fn the_menu_the_footer_and_breadcrumbs_follow_the_newsroom() {
+    let site = TestApp::spawn().await;
+    let editor = site.moderator().await;
+    let reader = site.reader();
+    let ids = sections(
+        &site,
+        &[("World", None), ("Sport", None), ("Asia", Some(0))],
+    )
+    .await;
     let story = site
         .article_with("Monsoon arrives", |input| input.sections = vec![ids[2]])
         .await;
@@ -115,17 +125,11 @@ async fn a_nested_section_lives_under_its_parents_address() {
     let site = TestApp::spawn().await;
     let editor = site.moderator().await;
     let reader = site.reader();
-    let mut ids = Vec::new();
-    for (name, parent) in [("World", None), ("Asia", Some(0)), ("Sport", None)] {
-        let input = TermInput {
-            name: name.into(),
-            parent_id: parent.map(|index: usize| ids[index]),
-            ..TermInput::default()
-        }
-        .validate(Taxonomy::Section)
-        .unwrap();
-        ids.push(site.app.store.insert_term(&input).await.unwrap().id);
-    }
+    let ids = sections(
+        &site,
+        &[("World", None), ("Asia", Some(0)), ("Sport", None)],
+    )
+    .await;
     for number in 0..12 {
         site.article_with(&format!("Monsoon {number}"), |input| {
             input.sections = vec![ids[1]]

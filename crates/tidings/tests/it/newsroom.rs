@@ -4,28 +4,6 @@
 use crate::support::*;
 use reqwest::StatusCode;
 
-/// Posts a form and expects the redirect that follows a save; returns where it leads.
-async fn saved(editor: &Moderator, path: &str, form: &[(&str, &str)]) -> String {
-    let response = editor.post(path, form).await;
-    let status = response.status();
-    if status != StatusCode::SEE_OTHER {
-        panic!("{path}: {status}: {}", body(response).await)
-    }
-    location(&response)
-}
-
-/// The id in an editor address such as `/admin/articles/7?notice=Saved.`.
-fn id_in(location: &str) -> String {
-    location
-        .split('?')
-        .next()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
 /// The admin's id of a section or tag, read from its row in the list.
 async fn term_id(editor: &Moderator, list: &str, name: &str) -> String {
     let page = body(editor.get(list).await).await;
@@ -40,19 +18,16 @@ async fn term_id(editor: &Moderator, list: &str, name: &str) -> String {
 async fn sections_and_tags_file_articles_and_have_their_own_pages() {
     let site = TestApp::spawn().await;
     let editor = site.moderator().await;
-    saved(
-        &editor,
-        "/admin/sections",
-        &[("name", "World"), ("description", "News from abroad.")],
-    )
-    .await;
+    editor
+        .saved(
+            "/admin/sections",
+            &[("name", "World"), ("description", "News from abroad.")],
+        )
+        .await;
     let world = term_id(&editor, "/admin/sections", "World").await;
-    saved(
-        &editor,
-        "/admin/sections",
-        &[("name", "Europe"), ("parent", &world)],
-    )
-    .await;
+    editor
+        .saved("/admin/sections", &[("name", "Europe"), ("parent", &world)])
+        .await;
     let europe = term_id(&editor, "/admin/sections", "Europe").await;
 
     // A loop and a taken slug are refused beside their fields, with what was typed kept.
@@ -82,21 +57,21 @@ async fn sections_and_tags_file_articles_and_have_their_own_pages() {
     assert!(body(nameless).await.contains("Please give it a name."));
 
     // An article filed under Europe (primary) and World, with two tags typed.
-    let edit = saved(
-        &editor,
-        "/admin/articles",
-        &[
-            ("title", "Summit in Brussels"),
-            ("subtitle", "Leaders meet on the budget"),
-            ("body", "The summit opened."),
-            ("status", "published"),
-            ("published_at", "2026-05-01T09:00"),
-            ("sections", &world),
-            ("primary_section", &europe),
-            ("tags", "Budget, EU summit, budget"),
-        ],
-    )
-    .await;
+    let edit = editor
+        .saved(
+            "/admin/articles",
+            &[
+                ("title", "Summit in Brussels"),
+                ("subtitle", "Leaders meet on the budget"),
+                ("body", "The summit opened."),
+                ("status", "published"),
+                ("published_at", "2026-05-01T09:00"),
+                ("sections", &world),
+                ("primary_section", &europe),
+                ("tags", "Budget, EU summit, budget"),
+            ],
+        )
+        .await;
     let editor_page = body(editor.get(&edit).await).await;
     assert!(
         editor_page.contains("value=\"Budget, EU summit\""),
@@ -138,12 +113,9 @@ async fn sections_and_tags_file_articles_and_have_their_own_pages() {
     // and its pages lead to the tag it joined.
     let budget = term_id(&editor, "/admin/tags", "Budget").await;
     let summit = term_id(&editor, "/admin/tags", "EU summit").await;
-    saved(
-        &editor,
-        &format!("/admin/tags/{summit}/merge"),
-        &[("into", &budget)],
-    )
-    .await;
+    editor
+        .saved(&format!("/admin/tags/{summit}/merge"), &[("into", &budget)])
+        .await;
     let moved = reader.get("/tag/eu-summit/").await;
     assert_eq!(moved.status(), StatusCode::MOVED_PERMANENTLY);
     assert_eq!(location(&moved), "/tag/budget/");
@@ -161,16 +133,18 @@ async fn sections_and_tags_file_articles_and_have_their_own_pages() {
     );
 
     // Deleting Europe: the article keeps World; the default section cannot be deleted.
-    saved(&editor, &format!("/admin/sections/{europe}/delete"), &[]).await;
+    editor
+        .saved(&format!("/admin/sections/{europe}/delete"), &[])
+        .await;
     let article = body(reader.get("/2026/05/summit-in-brussels/").await).await;
     assert!(article.contains("<a href=\"/category/world/\">World</a>"));
     // Re-slugging World keeps its old address.
-    saved(
-        &editor,
-        &format!("/admin/sections/{world}"),
-        &[("name", "World"), ("slug", "international")],
-    )
-    .await;
+    editor
+        .saved(
+            &format!("/admin/sections/{world}"),
+            &[("name", "World"), ("slug", "international")],
+        )
+        .await;
     let moved = reader.get("/category/world/").await;
     assert_eq!(moved.status(), StatusCode::MOVED_PERMANENTLY);
     assert_eq!(location(&moved), "/category/international/");
@@ -212,10 +186,10 @@ async fn pages_live_at_their_own_address_outside_the_stream() {
             ("parent", parent),
         ]
     };
-    let about = id_in(&saved(&editor, "/admin/articles", &page("About", "")).await);
+    let about = id_in(&editor.saved("/admin/articles", &page("About", "")).await);
     let mut team = page("Team", "");
     team[5].1 = Box::leak(about.clone().into_boxed_str());
-    let team_id = id_in(&saved(&editor, "/admin/articles", &team).await);
+    let team_id = id_in(&editor.saved("/admin/articles", &team).await);
 
     let reader = site.reader();
     let about_page = body(reader.get("/about/").await).await;
@@ -287,7 +261,9 @@ async fn pages_live_at_their_own_address_outside_the_stream() {
         .map(|(name, value)| (*name, *value))
         .chain([("slug", "company")])
         .collect();
-    saved(&editor, &format!("/admin/articles/{about}"), &with_slug).await;
+    editor
+        .saved(&format!("/admin/articles/{about}"), &with_slug)
+        .await;
     assert_eq!(reader.get("/company/team/").await.status(), StatusCode::OK);
     let moved = reader.get("/about/").await;
     assert_eq!(moved.status(), StatusCode::MOVED_PERMANENTLY);
@@ -309,14 +285,17 @@ async fn pending_private_and_trashed_articles_stay_off_the_public_site() {
             ("published_at", "2026-05-01T09:00"),
         ]
     };
-    saved(
-        &editor,
-        "/admin/articles",
-        &write("Under review", "pending"),
-    )
-    .await;
-    saved(&editor, "/admin/articles", &write("Staff memo", "private")).await;
-    let story = id_in(&saved(&editor, "/admin/articles", &write("Old story", "published")).await);
+    editor
+        .saved("/admin/articles", &write("Under review", "pending"))
+        .await;
+    editor
+        .saved("/admin/articles", &write("Staff memo", "private"))
+        .await;
+    let story = id_in(
+        &editor
+            .saved("/admin/articles", &write("Old story", "published"))
+            .await,
+    );
 
     assert_eq!(
         reader.get("/2026/05/under-review/").await.status(),
@@ -353,19 +332,25 @@ async fn pending_private_and_trashed_articles_stay_off_the_public_site() {
         reader.get("/2026/05/old-story/").await.status(),
         StatusCode::OK
     );
-    saved(&editor, &format!("/admin/articles/{story}/trash"), &[]).await;
+    editor
+        .saved(&format!("/admin/articles/{story}/trash"), &[])
+        .await;
     assert_eq!(
         reader.get("/2026/05/old-story/").await.status(),
         StatusCode::NOT_FOUND
     );
     let trash = body(editor.get("/admin/articles?state=trash").await).await;
     assert!(trash.contains("Old story") && trash.contains("Trash (deleted on"));
-    saved(&editor, &format!("/admin/articles/{story}/restore"), &[]).await;
+    editor
+        .saved(&format!("/admin/articles/{story}/restore"), &[])
+        .await;
     assert_eq!(
         reader.get("/2026/05/old-story/").await.status(),
         StatusCode::OK
     );
-    saved(&editor, &format!("/admin/articles/{story}/trash"), &[]).await;
+    editor
+        .saved(&format!("/admin/articles/{story}/trash"), &[])
+        .await;
     let story_id = tidings_domain::ArticleId(story.parse().unwrap());
     site.clock.advance(time::Duration::days(29));
     let tidied = tidings::services::housekeeping::run_once(&site.app)
@@ -419,19 +404,13 @@ async fn sticky_articles_lead_the_front_page_and_updates_are_shown() {
         fields
     };
     let pinned = id_in(
-        &saved(
-            &editor,
-            "/admin/articles",
-            &form("Election guide", "Guide.", true),
-        )
-        .await,
+        &editor
+            .saved("/admin/articles", &form("Election guide", "Guide.", true))
+            .await,
     );
-    saved(
-        &editor,
-        "/admin/articles",
-        &form("Later news", "News.", false),
-    )
-    .await;
+    editor
+        .saved("/admin/articles", &form("Later news", "News.", false))
+        .await;
     let front = body(reader.get("/").await).await;
     let guide = front.find("Election guide").unwrap();
     assert!(guide < front.find("Later news").unwrap(), "pinned on top");
@@ -447,14 +426,18 @@ async fn sticky_articles_lead_the_front_page_and_updates_are_shown() {
     assert!(!article.contains("entry-updated"));
     site.clock.advance(time::Duration::hours(3));
     let mut edited = form("Election guide", "Guide, corrected.", true);
-    saved(&editor, &format!("/admin/articles/{pinned}"), &edited).await;
+    editor
+        .saved(&format!("/admin/articles/{pinned}"), &edited)
+        .await;
     let article = body(reader.get("/2026/05/election-guide/").await).await;
     assert!(
         article.contains("<p class=\"entry-updated\">Updated <time"),
         "{article}"
     );
     edited.retain(|(name, _)| *name != "sticky");
-    saved(&editor, &format!("/admin/articles/{pinned}"), &edited).await;
+    editor
+        .saved(&format!("/admin/articles/{pinned}"), &edited)
+        .await;
     let front = body(reader.get("/").await).await;
     assert!(!front.contains("entry-sticky"));
 }
@@ -468,17 +451,17 @@ async fn the_dashboard_shows_what_needs_the_desk_and_a_month_of_comments() {
         ("Needs a look", "pending", "2026-05-01T09:00"),
         ("Goes out tomorrow", "published", "2026-06-02T08:00"),
     ] {
-        saved(
-            &editor,
-            "/admin/articles",
-            &[
-                ("title", title),
-                ("body", "Text."),
-                ("status", status),
-                ("published_at", date),
-            ],
-        )
-        .await;
+        editor
+            .saved(
+                "/admin/articles",
+                &[
+                    ("title", title),
+                    ("body", "Text."),
+                    ("status", status),
+                    ("published_at", date),
+                ],
+            )
+            .await;
     }
     let story = site.article("Story").await;
     let reader = site.reader();
@@ -541,31 +524,31 @@ async fn bylines_name_every_author_and_lead_to_their_pages() {
     let page = body(taken).await;
     assert!(page.contains("Another author already has this address."));
     assert!(page.contains("value=\"Bo Ost\""), "what was typed is kept");
-    saved(
-        &bo_editor,
-        "/admin/profile",
-        &[
-            ("name", "Bo Ost"),
-            ("slug", ""),
-            ("bio", "Covers the port and the ferries."),
-        ],
-    )
-    .await;
+    bo_editor
+        .saved(
+            "/admin/profile",
+            &[
+                ("name", "Bo Ost"),
+                ("slug", ""),
+                ("bio", "Covers the port and the ferries."),
+            ],
+        )
+        .await;
 
-    saved(
-        &editor,
-        "/admin/articles",
-        &[
-            ("title", "Ferry strike"),
-            ("body", "The ferries stopped."),
-            ("status", "published"),
-            ("published_at", "2026-05-01T09:00"),
-            ("authors", &edith),
-            ("authors", &bo),
-            ("lead_author", &bo),
-        ],
-    )
-    .await;
+    editor
+        .saved(
+            "/admin/articles",
+            &[
+                ("title", "Ferry strike"),
+                ("body", "The ferries stopped."),
+                ("status", "published"),
+                ("published_at", "2026-05-01T09:00"),
+                ("authors", &edith),
+                ("authors", &bo),
+                ("lead_author", &bo),
+            ],
+        )
+        .await;
     let reader = site.reader();
     let article = body(reader.get("/2026/05/ferry-strike/").await).await;
     assert!(

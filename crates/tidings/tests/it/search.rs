@@ -7,26 +7,6 @@ use reqwest::StatusCode;
 use tidings_domain::term::TermInput;
 use tidings_domain::{ArticleStatus, Taxonomy};
 
-async fn saved(editor: &Moderator, path: &str, form: &[(&str, &str)]) -> String {
-    let response = editor.post(path, form).await;
-    let status = response.status();
-    if status != StatusCode::SEE_OTHER {
-        panic!("{path}: {status}: {}", body(response).await)
-    }
-    location(&response)
-}
-
-fn editor_id(location: &str) -> String {
-    location
-        .split('?')
-        .next()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
 /// The titles of the results, in order, as their links show them (marks removed).
 fn result_titles(page: &str) -> Vec<String> {
     page.split("<li class=\"entry search-result\">")
@@ -58,28 +38,28 @@ async fn search_follows_the_newsroom_and_marks_what_it_found() {
             ("published_at", "2026-05-01T09:00"),
         ]
     };
-    let bridge = editor_id(
-        &saved(
-            &editor,
+    let bridge = id_in(
+        &editor
+            .saved(
+                "/admin/articles",
+                &form(
+                    "Harbour bridge reopens",
+                    "After two years of works the **harbour** bridge carries traffic again.",
+                    "published",
+                ),
+            )
+            .await,
+    );
+    editor
+        .saved(
             "/admin/articles",
             &form(
-                "Harbour bridge reopens",
-                "After two years of works the **harbour** bridge carries traffic again.",
+                "Council budget",
+                "The council voted the budget; the harbour gets a new quay.",
                 "published",
             ),
         )
-        .await,
-    );
-    saved(
-        &editor,
-        "/admin/articles",
-        &form(
-            "Council budget",
-            "The council voted the budget; the harbour gets a new quay.",
-            "published",
-        ),
-    )
-    .await;
+        .await;
 
     let response = reader.get("/?s=Harbour").await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -117,43 +97,45 @@ async fn search_follows_the_newsroom_and_marks_what_it_found() {
     assert_eq!(result_titles(&prefix), vec!["Council budget"]);
 
     // An edit is searchable at once; what it removed is not.
-    saved(
-        &editor,
-        &format!("/admin/articles/{bridge}"),
-        &form(
-            "Harbour bridge reopens",
-            "The ferry service ends as the crossing reopens.",
-            "published",
-        ),
-    )
-    .await;
+    editor
+        .saved(
+            &format!("/admin/articles/{bridge}"),
+            &form(
+                "Harbour bridge reopens",
+                "The ferry service ends as the crossing reopens.",
+                "published",
+            ),
+        )
+        .await;
     let ferry = body(reader.get("/?s=ferry").await).await;
     assert_eq!(result_titles(&ferry), vec!["Harbour bridge reopens"]);
     let traffic = body(reader.get("/?s=traffic").await).await;
     assert!(result_titles(&traffic).is_empty());
     // Unpublished, it is not found; published again it is; in the trash it is not.
-    saved(
-        &editor,
-        &format!("/admin/articles/{bridge}"),
-        &form("Harbour bridge reopens", "The ferry service ends.", "draft"),
-    )
-    .await;
+    editor
+        .saved(
+            &format!("/admin/articles/{bridge}"),
+            &form("Harbour bridge reopens", "The ferry service ends.", "draft"),
+        )
+        .await;
     assert!(result_titles(&body(reader.get("/?s=ferry").await).await).is_empty());
-    saved(
-        &editor,
-        &format!("/admin/articles/{bridge}"),
-        &form(
-            "Harbour bridge reopens",
-            "The ferry service ends.",
-            "published",
-        ),
-    )
-    .await;
+    editor
+        .saved(
+            &format!("/admin/articles/{bridge}"),
+            &form(
+                "Harbour bridge reopens",
+                "The ferry service ends.",
+                "published",
+            ),
+        )
+        .await;
     assert_eq!(
         result_titles(&body(reader.get("/?s=ferry").await).await),
         vec!["Harbour bridge reopens"]
     );
-    saved(&editor, &format!("/admin/articles/{bridge}/trash"), &[]).await;
+    editor
+        .saved(&format!("/admin/articles/{bridge}/trash"), &[])
+        .await;
     assert!(result_titles(&body(reader.get("/?s=ferry").await).await).is_empty());
 
     // Nothing found: a proper page, the query kept, a way forward.

@@ -335,6 +335,30 @@ impl Moderator {
 }
 
 /// The text from `marker` to the next `"`.
+impl Moderator {
+    /// Posts a form and expects the redirect that follows a save; returns where it leads.
+    pub async fn saved(&self, path: &str, form: &[(&str, &str)]) -> String {
+        let response = self.post(path, form).await;
+        let status = response.status();
+        if status != reqwest::StatusCode::SEE_OTHER {
+            panic!("{path}: {status}: {}", body(response).await)
+        }
+        location(&response)
+    }
+}
+
+/// The id in an editor address such as `/admin/articles/7?notice=Saved.`.
+pub fn id_in(location: &str) -> String {
+    location
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 pub fn attribute_after(page: &str, marker: &str) -> Option<String> {
     let start = page.find(marker)? + marker.len();
     let end = page[start..].find('"')? + start;

@@ -113,14 +113,7 @@ async fn every_page_and_admin_screen_passes_the_nu_html_checker() {
         )
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
-    let article_id = location(&saved)
-        .split('?')
-        .next()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let article_id = id_in(&location(&saved));
     let article = site
         .app
         .store
