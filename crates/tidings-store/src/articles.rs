@@ -71,8 +71,8 @@ pub trait ArticleStore: Send + Sync {
         now: OffsetDateTime,
         page: Page,
     ) -> StoreResult<Listed<ArticleSummary>>;
-    /// When the next article dated after `now` becomes public, if any: cached lists are
-    /// fresh until then.
+    /// When the next article or page dated after `now` becomes public, if any: cached
+    /// lists are fresh until then.
     async fn next_publication_after(
         &self,
         now: OffsetDateTime,
@@ -162,10 +162,11 @@ pub(crate) const WITH_TERM: &str = concat!(
          LIMIT ? OFFSET ?)"
 );
 
-/// Lists show articles only, so only an article going out makes them stale. The `kind`
-/// term lets the search use the first columns of the list index instead of reading it all.
+/// An article going out makes the lists stale, and a page going out every page (the
+/// footer lists the top-level ones, the sitemap all). The `kind` terms let the search use
+/// the first columns of the list index instead of reading it all.
 pub(crate) const NEXT_PUBLICATION: &str = "SELECT MIN(published_at) AS next FROM articles
-     WHERE kind = 'article' AND status = 'published' AND published_at > ?";
+     WHERE kind IN ('article', 'page') AND status = 'published' AND published_at > ?";
 
 /// The conditions of an admin list, as SQL over `x` (the articles table) and its values.
 fn filter_conditions(filter: &ArticleFilter) -> (String, Vec<Value>) {

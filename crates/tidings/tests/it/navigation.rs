@@ -198,3 +198,23 @@ async fn a_nested_section_lives_under_its_parents_address() {
     let old = reader.get("/category/world/asia/").await;
     assert_eq!(location(&old), "/category/sport/asia/");
 }
+
+#[tokio::test]
+async fn a_page_scheduled_for_later_joins_the_footer_at_its_minute() {
+    let site = TestApp::spawn().await;
+    let reader = site.reader();
+    let later = site.clock_now() + time::Duration::hours(1);
+    site.article_with("Contact", |input| {
+        input.kind = Some(tidings_domain::ArticleKind::Page);
+        input.published_at = Some(later);
+    })
+    .await;
+    // Cached without it: it is not out yet.
+    assert!(footer(&body(reader.get("/").await).await).is_empty());
+    assert!(footer(&body(reader.get("/").await).await).is_empty());
+    site.clock.advance(time::Duration::hours(2));
+    assert_eq!(
+        footer(&body(reader.get("/").await).await),
+        vec!["/contact/ Contact"]
+    );
+}
