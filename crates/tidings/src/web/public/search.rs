@@ -10,8 +10,8 @@ use crate::web::error::AppError;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::Response;
-use tidings_domain::Taxonomy;
 use tidings_domain::search::SearchQuery;
+use tidings_domain::term::as_tree;
 use tidings_store::{Page, SearchFilter};
 use time::{Date, Month, OffsetDateTime, Time};
 
@@ -125,12 +125,14 @@ async fn results(
 ) -> Result<Response, AppError> {
     let parsed = SearchQuery::parse(words);
     let now = app.now();
-    let sections = app.store.terms(Taxonomy::Section).await?;
+    // The sections without their article counts: counting them would read every filing
+    // on each search.
+    let sections = app.store.all_sections().await?;
     let chosen_section = query.get("section").unwrap_or_default();
     let section = sections
         .iter()
-        .find(|used| used.term.slug.as_str() == chosen_section)
-        .map(|used| used.term.id);
+        .find(|term| term.slug.as_str() == chosen_section)
+        .map(|term| term.id);
     let first_year = match app.store.first_publication(now).await? {
         Some(first) => first.year().max(now.year() - MOST_YEARS + 1),
         None => now.year(),
@@ -158,13 +160,12 @@ async fn results(
         query: words.clone(),
         asked: !parsed.text.is_empty(),
         filtered: filter != SearchFilter::default(),
-        sections: sections
-            .iter()
-            .filter(|used| used.articles > 0)
-            .map(|used| SearchOption {
-                value: used.term.slug.to_string(),
-                label: used.term.name.clone(),
-                selected: Some(used.term.id) == section,
+        sections: as_tree(&sections)
+            .into_iter()
+            .map(|(term, _)| SearchOption {
+                value: term.slug.to_string(),
+                label: term.name.clone(),
+                selected: Some(term.id) == section,
             })
             .collect(),
         years: (first_year..=now.year())
