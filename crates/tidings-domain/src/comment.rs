@@ -55,6 +55,38 @@ impl CommentStatus {
     }
 }
 
+/// What a comment is: a reader's comment, or a notice from another site that it linked
+/// here (WordPress's pingbacks and trackbacks, which come only by import: tidings neither
+/// sends nor receives them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentKind {
+    #[default]
+    Comment,
+    Pingback,
+    Trackback,
+}
+
+impl CommentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentKind::Comment => "comment",
+            CommentKind::Pingback => "pingback",
+            CommentKind::Trackback => "trackback",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<CommentKind> {
+        [
+            CommentKind::Comment,
+            CommentKind::Pingback,
+            CommentKind::Trackback,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == value)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comment {
     pub id: CommentId,
@@ -80,6 +112,7 @@ pub struct Comment {
     /// Names the commenter's avatar without revealing their email; `None` for comments
     /// written before avatars.
     pub avatar_key: Option<String>,
+    pub kind: CommentKind,
 }
 
 /// The comment form as posted, every field a string exactly as received.

@@ -16,6 +16,7 @@ pub mod discussion;
 pub mod editorial;
 pub mod email;
 pub mod ids;
+pub mod import;
 pub mod media;
 pub mod revision;
 pub mod search;
@@ -24,11 +25,12 @@ pub mod spam_filter;
 pub mod term;
 pub mod text;
 pub mod user;
+pub mod wordpress;
 
 pub use article::{Article, ArticleInput, ArticleKind, ArticleStatus, InvalidArticle, Slug};
 pub use comment::{
-    Comment, CommentStatus, FieldErrors, ModerationAction, NewComment, RawSubmission, Transition,
-    thread,
+    Comment, CommentKind, CommentStatus, FieldErrors, ModerationAction, NewComment, RawSubmission,
+    Transition, thread,
 };
 pub use discussion::{DiscussionSettings, Verdict, VerdictReason, decide};
 pub use ids::{ArticleId, CommentId, CorrectionId, RevisionId, TermId, UserId};

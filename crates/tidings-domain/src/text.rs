@@ -88,6 +88,14 @@ static COMMENT_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(||
     builder
 });
 
+const WORDPRESS_CLASSES: &[&str] = &[
+    "alignleft",
+    "alignright",
+    "aligncenter",
+    "alignnone",
+    "wp-caption",
+];
+
 static ARTICLE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
     builder
@@ -95,6 +103,12 @@ static ARTICLE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(||
         .add_generic_attributes(["id"])
         .add_tag_attributes("code", ["class"])
         .add_tag_attributes("img", ["loading", "srcset", "sizes"])
+        // WordPress's alignment classes, which imported content relies on and the theme
+        // styles; no other class, so nothing can borrow the site's own styles.
+        .add_allowed_classes("figure", WORDPRESS_CLASSES)
+        .add_allowed_classes("img", WORDPRESS_CLASSES)
+        .add_allowed_classes("p", WORDPRESS_CLASSES)
+        .add_allowed_classes("div", WORDPRESS_CLASSES)
         // A `srcset` names only the site's own variants (what `with_srcsets` writes), so
         // no address in it escapes the URL checks `src` gets.
         .attribute_filter(|element, attribute, value| {
@@ -202,6 +216,12 @@ pub fn render_markdown_sized(
         return SafeHtml::new(markup_shape::flattened(&html));
     }
     SafeHtml::new(ARTICLE_SANITIZER.clean(&html).to_string())
+}
+
+/// HTML sanitised to what an editor may put in an article (an imported WordPress post's
+/// content), as text to store.
+pub fn sanitize_article_html(html: &str) -> String {
+    ARTICLE_SANITIZER.clean(html).to_string()
 }
 
 /// Why an article body has more structure than it may, if it does.

@@ -118,7 +118,7 @@ pub(crate) const RECENT_COUNTS: &str = "SELECT
 /// rest of the page. Private columns are not selected. Callers sort the comments.
 pub(crate) const APPROVED_AS_JSON: &str = "SELECT json_group_array(json_array(
          c.id, c.parent_id, c.author_name, c.author_url, c.content, c.status,
-         c.status_before, c.created_at, c.content_html, c.avatar_key)) AS comments
+         c.status_before, c.created_at, c.content_html, c.avatar_key, c.kind)) AS comments
      FROM comments c WHERE c.article_id = ? AND c.status = 'approved'";
 
 /// The same as rows, where rows cost nothing extra (PostgreSQL).
@@ -240,6 +240,7 @@ fn comments_from_json(article_id: ArticleId, json: &str) -> StoreResult<Vec<Comm
         i64,
         Option<String>,
         Option<String>,
+        String,
     );
     let rows: Vec<Fields> = serde_json::from_str(json)
         .map_err(|error| StoreError::Other(format!("reading comments as JSON: {error}")))?;
@@ -257,6 +258,7 @@ fn comments_from_json(article_id: ArticleId, json: &str) -> StoreResult<Vec<Comm
                 created_at,
                 content_html,
                 avatar_key,
+                kind,
             )| {
                 Ok(Comment {
                     id: CommentId(id),
@@ -274,6 +276,7 @@ fn comments_from_json(article_id: ArticleId, json: &str) -> StoreResult<Vec<Comm
                     created_at: moment(created_at)?,
                     content_html: content_html.map(SafeHtml::trusting_storage),
                     avatar_key,
+                    kind: crate::rows::comment_kind_from(&kind)?,
                 })
             },
         )

@@ -20,6 +20,7 @@
 //! - [`SitemapStore`] (`sitemaps.rs`): every public address and when it last changed.
 //! - [`ReadingStore`] (`reading.rs`): an article's neighbours, its section's others, the menu.
 //! - [`SearchStore`] (`search.rs`): full-text search, FTS5 or PostgreSQL's.
+//! - [`ImportStore`] (`imports.rs`): a WordPress or Disqus import, in one transaction.
 //!
 //! `database.rs` is the layer that lets a statement be written once; `sqlite.rs` and
 //! `postgres.rs` hold only what is the backend's own: opening it, its migrations, SQLite's
@@ -33,6 +34,7 @@ mod comments;
 mod database;
 mod desk;
 mod discussion;
+mod imports;
 mod mail;
 mod media;
 mod migrations;
@@ -54,6 +56,7 @@ pub use comments::CommentStore;
 pub use database::SqlStore;
 pub use desk::{DayCount, DeskStore, ReportedComment};
 pub use discussion::DiscussionStore;
+pub use imports::{Attachment, ImportSession, ImportStore};
 pub use mail::MailStore;
 pub use media::{MediaStore, NewMedia};
 pub use postgres::{PostgresOptions, PostgresStore, fresh_schema_url};
@@ -176,6 +179,7 @@ pub trait Store:
     + SitemapStore
     + ReadingStore
     + SearchStore
+    + ImportStore
 {
 }
 
@@ -194,5 +198,6 @@ impl<T> Store for T where
         + SitemapStore
         + ReadingStore
         + SearchStore
+        + ImportStore
 {
 }

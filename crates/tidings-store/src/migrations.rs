@@ -33,6 +33,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     12 "media" "0012_media.sql",
     13 "search" "0013_search.sql",
     14 "section_paths" "0014_section_paths.sql",
+    15 "imports" "0015_imports.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -50,6 +51,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     12 "media" "0012_media.sql",
     13 "search" "0013_search.sql",
     14 "section_paths" "0014_section_paths.sql",
+    15 "imports" "0015_imports.sql",
 );
 
 /// The newest schema version this program knows.

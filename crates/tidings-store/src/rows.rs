@@ -5,8 +5,8 @@ use crate::records::{ArticleSummary, QueuedComment, Session, Subscription};
 use crate::{StoreError, StoreResult};
 use sqlx::Row;
 use tidings_domain::{
-    Article, ArticleId, ArticleKind, ArticleStatus, Comment, CommentId, CommentStatus, Role,
-    SafeHtml, Slug, Taxonomy, Term, TermId, User, UserId,
+    Article, ArticleId, ArticleKind, ArticleStatus, Comment, CommentId, CommentKind, CommentStatus,
+    Role, SafeHtml, Slug, Taxonomy, Term, TermId, User, UserId,
 };
 use time::OffsetDateTime;
 
@@ -28,7 +28,7 @@ macro_rules! public_comment_columns {
     () => {
         "c.id, c.article_id, c.parent_id, c.author_name, '' AS author_email, c.author_url, \
          c.content, c.status, c.status_before, '' AS moderation_reason, '' AS ip, \
-         '' AS user_agent, c.created_at, c.content_html, c.avatar_key"
+         '' AS user_agent, c.created_at, c.content_html, c.avatar_key, c.kind"
     };
 }
 pub(crate) use public_comment_columns;
@@ -37,7 +37,7 @@ macro_rules! comment_columns {
     () => {
         "c.id, c.article_id, c.parent_id, c.author_name, c.author_email, c.author_url, \
          c.content, c.status, c.status_before, c.moderation_reason, c.ip, c.user_agent, \
-         c.created_at, c.content_html, c.avatar_key"
+         c.created_at, c.content_html, c.avatar_key, c.kind"
     };
 }
 pub(crate) use comment_columns;
@@ -204,7 +204,13 @@ pub(crate) fn comment_from_row(row: &impl Columns) -> StoreResult<Comment> {
             .optional_text("content_html")?
             .map(SafeHtml::trusting_storage),
         avatar_key: row.optional_text("avatar_key")?,
+        kind: comment_kind_from(&row.text("kind")?)?,
     })
+}
+
+pub(crate) fn comment_kind_from(value: &str) -> StoreResult<CommentKind> {
+    CommentKind::parse(value)
+        .ok_or_else(|| StoreError::Other(format!("unknown comment kind {value:?}")))
 }
 
 pub(crate) fn user_from_row(row: &impl Columns) -> StoreResult<User> {

@@ -52,6 +52,26 @@ enum Command {
     /// Write articles from a script.
     #[command(subcommand)]
     Post(PostCommand),
+    /// Bring a site in from WordPress.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Import a WordPress export (Tools → Export → All content): authors, sections, tags,
+    /// articles, pages, comments and attachments' records, with every old address kept.
+    /// All or nothing; importing the same file again adds nothing.
+    Wxr {
+        /// The export file (WXR 1.0, 1.1 or 1.2).
+        file: PathBuf,
+        /// Read and check everything, print what would happen, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The largest file accepted, in bytes [default: 2 GiB].
+        #[arg(long)]
+        max_bytes: Option<u64>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -230,6 +250,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Err(other) => Err(other.into()),
             }
         }
+        Command::Import(ImportCommand::Wxr {
+            file,
+            dry_run,
+            max_bytes,
+        }) => {
+            let app = App::open(&cli.data, config, AppOptions::default()).await?;
+            crate::app::check_database(app.store.as_ref(), &app.config, &cli.data).await?;
+            import_wxr(&app, &file, dry_run, max_bytes).await
+        }
         Command::Post(PostCommand::Add {
             title,
             body_file,
@@ -377,4 +406,72 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+async fn import_wxr(
+    app: &App,
+    file: &std::path::Path,
+    dry_run: bool,
+    max_bytes: Option<u64>,
+) -> anyhow::Result<()> {
+    use crate::services::imports::{self, ImportOptions, ImportProgress};
+    let options = ImportOptions {
+        dry_run,
+        max_bytes: max_bytes.unwrap_or(imports::DEFAULT_MAX_BYTES),
+        ..ImportOptions::default()
+    };
+    let progress = std::sync::Arc::new(ImportProgress::default());
+    let shown = progress.clone();
+    let started = std::time::Instant::now();
+    let bar = tokio::spawn(async move {
+        let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let every = std::time::Duration::from_millis(if terminal { 250 } else { 5_000 });
+        loop {
+            tokio::time::sleep(every).await;
+            let line = progress_line(&shown, started.elapsed());
+            if terminal {
+                eprint!("\r{line}\x1b[K");
+            } else {
+                eprintln!("{line}");
+            }
+        }
+    });
+    let outcome = imports::import_wxr_file(app, file, &options, progress.clone()).await;
+    bar.abort();
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!("\r{}\x1b[K", progress_line(&progress, started.elapsed()));
+    }
+    let report = outcome.with_context(|| format!("importing {}", file.display()))?;
+    if dry_run {
+        println!("Dry run: nothing was changed. The import would do this:");
+    }
+    for line in report.lines() {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+/// "12.5 MB of 40.0 MB (31%), 5,120 items, 8.1 MB/s, about 3 s left".
+fn progress_line(
+    progress: &crate::services::imports::ImportProgress,
+    elapsed: std::time::Duration,
+) -> String {
+    use std::sync::atomic::Ordering;
+    let read = progress.bytes_read.load(Ordering::Relaxed) as f64;
+    let total = progress.total_bytes.load(Ordering::Relaxed).max(1) as f64;
+    let records = progress.records.load(Ordering::Relaxed);
+    let seconds = elapsed.as_secs_f64().max(0.001);
+    let rate = read / seconds;
+    let left = if rate > 0.0 {
+        ((total - read).max(0.0) / rate).round()
+    } else {
+        0.0
+    };
+    format!(
+        "{:.1} MB of {:.1} MB ({:.0}%), {records} items, {:.1} MB/s, about {left} s left",
+        read / 1e6,
+        total / 1e6,
+        (read / total * 100.0).min(100.0),
+        rate / 1e6,
+    )
 }

@@ -99,6 +99,7 @@ mod tests {
             created_at: OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(id),
             content_html: None,
             avatar_key: None,
+            kind: Default::default(),
         }
     }
 

@@ -494,6 +494,7 @@ mod tests {
             created_at: NOW - time::Duration::minutes(minutes_ago),
             content_html: None,
             avatar_key: None,
+            kind: Default::default(),
         }
     }
 

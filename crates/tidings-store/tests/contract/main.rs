@@ -31,6 +31,7 @@ mod authors;
 mod comments;
 mod desk;
 mod discussion;
+mod imports;
 mod mail;
 mod media;
 mod newsroom;

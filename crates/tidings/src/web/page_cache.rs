@@ -119,12 +119,13 @@ pub async fn serve_cached(State(app): State<App>, request: Request, next: Next) 
 
 /// The query parameters a route's page reads; any other (`utm_source`, a cache-buster, a
 /// parameter another route reads) does not change the page, so it makes no other copy of
-/// it. The front page reads WordPress's `p` and `paged` (to redirect them); an article,
+/// it. The front page reads WordPress's plain links and its search (to redirect them); an
+/// article,
 /// `replytocom`, and only for an approved comment of its own (anything else is redirected
 /// to the plain page, so random values cannot fill the cache).
 fn significant_parameters(route: &str) -> &'static [&'static str] {
     match route {
-        "/" => &["p", "paged"],
+        "/" => &["p", "paged", "page_id", "cat", "tag", "attachment_id", "s"],
         "/{year}/{month}/{slug}/" | "/{year}/{month}/{slug}/{part}/" => &["replytocom"],
         _ => &[],
     }

@@ -14,13 +14,15 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tidings_domain::date_archive::DateArchive;
-use tidings_domain::{Article, ArticleId, Comment, CommentId, CommentStatus, DiscussionSettings};
+use tidings_domain::{Article, Comment, CommentId, CommentStatus, DiscussionSettings};
 use tidings_store::Page;
 
 mod archives;
+pub use old_addresses::answer_old_addresses;
 mod comment_form;
 mod feeds;
 mod media;
+mod old_addresses;
 mod pages;
 mod search;
 mod sitemaps;
@@ -114,14 +116,16 @@ pub async fn show_front_page(
     if let Some(words) = query.get("s") {
         return search::from_front_page(&app, words, &query).await;
     }
-    // WordPress's plain links: /?p=ID for an article, /?paged=N for a page of the list.
-    if let Some(id) = query.get("p") {
-        let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
-        let article = public_article(&app, app.store.article_by_id(ArticleId(id)).await?)?;
-        return Ok(redirect(
-            StatusCode::MOVED_PERMANENTLY,
-            &article.permalink(),
-        ));
+    // WordPress's plain links: /?p=ID for an article (by its id on an imported site
+    // first), /?page_id=ID, /?cat=ID, /?tag=slug, /?attachment_id=ID, and /?paged=N for a
+    // page of the list.
+    for key in ["p", "page_id", "cat", "tag", "attachment_id"] {
+        if let Some(value) = query.get(key) {
+            let target = crate::services::old_addresses::moved_query(&app, key, value)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            return Ok(redirect(StatusCode::MOVED_PERMANENTLY, &target));
+        }
     }
     if let Some(page) = query.get("paged") {
         let page = page.parse::<u32>().map_err(|_| AppError::NotFound)?;
@@ -234,12 +238,6 @@ async fn public_or_moved(
         ))),
         None => Err(AppError::NotFound),
     }
-}
-
-fn public_article(app: &App, article: Option<Article>) -> Result<Article, AppError> {
-    article
-        .filter(|article| article.is_public(app.now()))
-        .ok_or(AppError::NotFound)
 }
 
 /// `/YYYY/MM/slug` without its slash: the article's address, as WordPress redirects it.

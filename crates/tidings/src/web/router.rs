@@ -147,6 +147,11 @@ pub fn router(app: App) -> Router {
         .merge(uploads)
         .merge(media)
         .fallback_service(pages)
+        // An imported site's old addresses, for whatever else found nothing.
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            public::answer_old_addresses,
+        ))
         .layer(middleware::from_fn_with_state(
             app.health.clone(),
             front_door,

@@ -26,6 +26,8 @@ mod feeds;
 mod hardening;
 /// Script and markup in every field come out inert.
 mod hostile_input;
+/// WordPress imports on real exports, every old address, hostile files.
+mod imports;
 mod mail;
 /// Uploads, variants, metadata stripped, limits, the media library.
 mod media;

@@ -24,7 +24,17 @@ pub async fn comment_link(
     State(app): State<App>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let comment = visible_comment(&app, parse_id(&id)?).await?;
+    // An imported comment keeps its old id when it was free; when it was not, the old id
+    // still finds it (after the site's own comment of that id).
+    let comment = match visible_comment(&app, parse_id(&id)?).await {
+        Err(AppError::NotFound) => {
+            let moved = crate::services::old_addresses::moved_comment(&app, &id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            visible_comment(&app, tidings_domain::CommentId(moved)).await?
+        }
+        found => found?,
+    };
     let article = public_article(&app, comment.article_id).await?;
     let settings = site::discussion_settings(&app).await?;
     let target = comments::comment_address(&app, &settings, &article, comment.id).await?;

@@ -1,0 +1,226 @@
+//! Importing a WordPress export: the file is read on a thread of its own as a stream of
+//! records (the parser needs no async), each converted by the domain's WordPress rules
+//! and written into one store transaction, so a broken file leaves the site as it was and
+//! a good one appears at once, with every page cache emptied.
+
+use crate::app::App;
+use crate::security::{hash_password, random_token};
+use crate::services::comments::avatar_key;
+use crate::services::site;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tidings_domain::import::{ImportRecord, Outcome};
+use tidings_domain::wordpress::wxr::{WxrError, WxrLimits, WxrReader, WxrRecord};
+use tidings_domain::wordpress::{ImportReport, WxrConverter};
+use tidings_store::StoreError;
+
+/// The largest file imported unless the site owner says otherwise.
+pub const DEFAULT_MAX_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Reads and writes everything, then rolls it back: the report says what would happen.
+    pub dry_run: bool,
+    pub max_bytes: u64,
+    pub limits: WxrLimits,
+}
+
+impl Default for ImportOptions {
+    fn default() -> ImportOptions {
+        ImportOptions {
+            dry_run: false,
+            max_bytes: DEFAULT_MAX_BYTES,
+            limits: WxrLimits::default(),
+        }
+    }
+}
+
+/// How far an import is, shared with whoever shows it (a progress bar, the admin page).
+#[derive(Debug, Default)]
+pub struct ImportProgress {
+    pub total_bytes: AtomicU64,
+    pub bytes_read: AtomicU64,
+    pub records: AtomicU64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is {size} bytes, over the limit of {limit} (a larger limit can be given)")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("the file cannot be read: {0}")]
+    Unreadable(#[from] std::io::Error),
+    #[error("the file was not imported, and nothing was changed: {0}")]
+    Invalid(WxrError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Counts the bytes the parser reads, for the progress bar.
+struct Counted<R> {
+    inner: R,
+    progress: Arc<ImportProgress>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(out)?;
+        self.progress
+            .bytes_read
+            .fetch_add(read as u64, Ordering::Relaxed);
+        Ok(read)
+    }
+}
+
+/// Imports the WordPress export at `path`.
+pub async fn import_wxr_file(
+    app: &App,
+    path: &Path,
+    options: &ImportOptions,
+    progress: Arc<ImportProgress>,
+) -> Result<ImportReport, ImportError> {
+    let size = std::fs::metadata(path)?.len();
+    if size > options.max_bytes {
+        return Err(ImportError::TooLarge {
+            size,
+            limit: options.max_bytes,
+        });
+    }
+    progress.total_bytes.store(size, Ordering::Relaxed);
+    let file = std::fs::File::open(path)?;
+    import_wxr(app, file, options, progress).await
+}
+
+/// Imports a WordPress export read from `input`.
+pub async fn import_wxr(
+    app: &App,
+    input: impl Read + Send + 'static,
+    options: &ImportOptions,
+    progress: Arc<ImportProgress>,
+) -> Result<ImportReport, ImportError> {
+    let (sender, mut records) = tokio::sync::mpsc::channel::<Result<WxrRecord, WxrError>>(256);
+    let limits = options.limits;
+    let counter = progress.clone();
+    let max_bytes = options.max_bytes;
+    let reader = std::thread::Builder::new()
+        .name("wxr-reader".into())
+        .spawn(move || {
+            // A file that grows past the limit while read (or a stream with no size) is
+            // cut off at it.
+            let counted = Counted {
+                inner: input.take(max_bytes.saturating_add(1)),
+                progress: counter,
+            };
+            let mut reader = WxrReader::new(BufReader::with_capacity(256 * 1024, counted), limits);
+            read_all(&mut reader, &sender);
+        })
+        .map_err(ImportError::Unreadable)?;
+    let outcome = write_all(app, &mut records, options, &progress).await;
+    // The reader stops once its channel is closed.
+    drop(records);
+    let _ = reader.join();
+    outcome
+}
+
+fn read_all<R: BufRead>(
+    reader: &mut WxrReader<R>,
+    sender: &tokio::sync::mpsc::Sender<Result<WxrRecord, WxrError>>,
+) {
+    loop {
+        let next = reader.next_record();
+        let stop = !matches!(next, Ok(Some(_)));
+        let message = match next {
+            Ok(Some(record)) => Ok(record),
+            Ok(None) => return,
+            Err(error) => Err(error),
+        };
+        if sender.blocking_send(message).is_err() || stop {
+            return;
+        }
+    }
+}
+
+async fn write_all(
+    app: &App,
+    records: &mut tokio::sync::mpsc::Receiver<Result<WxrRecord, WxrError>>,
+    options: &ImportOptions,
+    progress: &ImportProgress,
+) -> Result<ImportReport, ImportError> {
+    let site = match records.recv().await {
+        Some(Ok(WxrRecord::Site(site))) => site,
+        Some(Err(error)) => return Err(ImportError::Invalid(error)),
+        Some(Ok(_)) | None => {
+            return Err(ImportError::Other(
+                "the file ended before it named its site".into(),
+            ));
+        }
+    };
+    let mut converter = WxrConverter::new(&site, app.now());
+    if site.version.is_none() {
+        converter
+            .report
+            .change("the file names no WXR version (WordPress 2.1 to 2.3): read as 1.0");
+    }
+    // Accounts made for the old site's authors have a password no one knows; they are
+    // invited from the People screen.
+    let unusable = hash_password(
+        format!("{}-{}", random_token(), random_token()),
+        app.password_cost,
+    )
+    .await
+    .map_err(|error| ImportError::Other(format!("{error:#}")))?;
+    let mut session = app
+        .store
+        .begin_import(converter.source(), &unusable, app.now())
+        .await?;
+    while let Some(next) = records.recv().await {
+        // An error drops the session, which rolls everything back.
+        let record = next.map_err(ImportError::Invalid)?;
+        progress.records.fetch_add(1, Ordering::Relaxed);
+        let converted = match &record {
+            WxrRecord::Site(_) => None,
+            WxrRecord::Author(author) => converter.author(author),
+            WxrRecord::Term(term) => converter.term(term),
+            WxrRecord::Item(item) => converter.item(item),
+            WxrRecord::Comment(comment) => converter.comment(comment),
+        };
+        let Some(mut converted) = converted else {
+            continue;
+        };
+        if let ImportRecord::Comment(comment) = &mut converted {
+            comment.avatar_key = Some(avatar_key(app, &comment.author_email, &comment.author_name));
+        }
+        let kind = kind_of(&converted);
+        match session.write(&converted).await? {
+            Outcome::Added => ImportReport::count(&mut converter.report.added, kind),
+            Outcome::AlreadyThere => ImportReport::count(&mut converter.report.already_there, kind),
+            Outcome::Orphaned => converter
+                .report
+                .skip(format!("{kind} whose article is not in the site")),
+        }
+    }
+    session.finish(!options.dry_run).await?;
+    if !options.dry_run {
+        site::all_pages_changed(app).await?;
+    }
+    Ok(converter.report)
+}
+
+fn kind_of(record: &ImportRecord) -> &'static str {
+    match record {
+        ImportRecord::Author(_) => "authors",
+        ImportRecord::Term(term) => match term.taxonomy {
+            tidings_domain::Taxonomy::Section => "sections",
+            tidings_domain::Taxonomy::Tag => "tags",
+        },
+        ImportRecord::Article(article) => match article.kind {
+            tidings_domain::ArticleKind::Article => "articles",
+            tidings_domain::ArticleKind::Page => "pages",
+        },
+        ImportRecord::Comment(_) => "comments",
+        ImportRecord::Attachment(_) => "attachments",
+    }
+}

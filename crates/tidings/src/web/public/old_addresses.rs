@@ -1,0 +1,36 @@
+//! The old site's addresses, answered where nothing else did: a not-found page whose path
+//! an import recorded becomes a permanent redirect to where that thing is now.
+
+use super::redirect;
+use crate::app::App;
+use crate::services::old_addresses;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+
+pub async fn answer_old_addresses(
+    State(app): State<App>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let readable = matches!(*request.method(), Method::GET | Method::HEAD);
+    let uri = request.uri().clone();
+    let response = next.run(request).await;
+    if !readable || response.status() != StatusCode::NOT_FOUND {
+        return response;
+    }
+    let Ok(path) = percent_encoding::percent_decode_str(uri.path()).decode_utf8() else {
+        return response;
+    };
+    match old_addresses::moved_path(&app, &path).await {
+        Ok(Some(target)) if target != uri.path() => {
+            redirect(StatusCode::MOVED_PERMANENTLY, &target)
+        }
+        Ok(_) => response,
+        Err(error) => {
+            tracing::warn!(%error, "looking up an old address failed");
+            response
+        }
+    }
+}

@@ -1,0 +1,529 @@
+//! WordPress imports on real exports: WordPress's theme unit test data and the WordPress
+//! importer's own fixtures, counted exactly; every old address answering; all or nothing;
+//! a second import adding nothing; hostile files refused with the line and the reason.
+
+use crate::support::*;
+use reqwest::StatusCode;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tidings::services::imports::{ImportError, ImportOptions, ImportProgress, import_wxr_file};
+use tidings_domain::wordpress::ImportReport;
+use tidings_domain::wordpress::wxr::{WxrLimits, WxrReader, WxrRecord};
+
+const THEME_UNIT_TEST: &str = "../../../shared/data/wxr/themeunittestdata.wordpress.xml";
+
+fn fixture(path: &str) -> PathBuf {
+    if path.starts_with("../") {
+        return Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/wxr-importer")
+        .join(path)
+}
+
+async fn import(site: &TestApp, path: &Path) -> Result<ImportReport, ImportError> {
+    import_with(site, path, ImportOptions::default()).await
+}
+
+async fn import_with(
+    site: &TestApp,
+    path: &Path,
+    options: ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    import_wxr_file(
+        &site.app,
+        path,
+        &options,
+        Arc::new(ImportProgress::default()),
+    )
+    .await
+}
+
+fn count(map: &std::collections::BTreeMap<String, u64>, kind: &str) -> u64 {
+    map.get(kind).copied().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn the_theme_unit_test_export_comes_in_whole() {
+    let site = TestApp::spawn().await;
+    let report = import(&site, &fixture(THEME_UNIT_TEST)).await.unwrap();
+    // WordPress's theme unit test data: 51 posts, 21 pages, 38 attachments, 2 authors,
+    // 67 categories, 110 tags, 32 comments (2 pingbacks and 2 trackbacks among them).
+    for (kind, expected) in [
+        ("articles", 51),
+        ("pages", 21),
+        ("attachments", 38),
+        ("authors", 2),
+        ("sections", 67),
+        ("tags", 110),
+        ("comments", 32),
+    ] {
+        assert_eq!(count(&report.added, kind), expected, "{kind}: {report:?}");
+    }
+    assert_eq!(
+        count(
+            &report.skipped,
+            "items of type \"nav_menu_item\" (menus, blocks and templates belong to a WordPress theme)"
+        ),
+        70
+    );
+    assert_eq!(site.app.store.count_attachments().await.unwrap(), 38);
+    assert!(report.shortcodes.contains_key("gallery"), "{report:?}");
+
+    let reader = site.reader();
+    // Classic HTML with WordPress's paragraphs, sanitised: headings, tables, blockquotes.
+    let page = body(
+        reader
+            .get("/2013/01/markup-html-tags-and-formatting/")
+            .await,
+    )
+    .await;
+    assert!(page.contains("<h1>Header one</h1>"), "{page}");
+    assert!(page.contains("<blockquote><p>Stay hungry. Stay foolish.</p></blockquote>"));
+    assert!(page.contains("<td>For all the blogging she does.</td>"));
+    // A caption is a figure with its caption.
+    let caption = body(reader.get("/2010/08/post-format-image-caption/").await).await;
+    assert!(caption.contains("<figure class=\"wp-caption"), "{caption}");
+    assert!(caption.contains("<figcaption>"), "{caption}");
+    // The sticky post leads the front page; the scheduled (2030), draft and
+    // password-protected ones are not public.
+    let front = body(reader.get("/").await).await;
+    let sticky = front
+        .find("Template: Sticky")
+        .expect("the sticky post is listed");
+    let other = front.find("Markup: HTML Tags").unwrap_or(usize::MAX);
+    assert!(sticky < other, "the sticky post comes first");
+    for hidden in ["/?p=1153", "/?p=1168"] {
+        assert_eq!(
+            reader.get(hidden).await.status(),
+            StatusCode::NOT_FOUND,
+            "{hidden}"
+        );
+    }
+    // Comments keep their ids, so the old `#comment-N` anchors still point at them.
+    let comments = body(reader.get("/about/page-with-comments/").await).await;
+    assert!(comments.contains("id=\"comment-167\""), "old ids kept");
+    assert!(comments.contains("Anonymous comment."));
+    // Authors were created without a password, to be invited; their pages answer.
+    assert_eq!(
+        reader.get("/author/themedemos/").await.status(),
+        StatusCode::OK
+    );
+}
+
+/// Every `<link>` and `<guid>` of the file, and every link to the old site inside its
+/// articles, with the host rewritten to the test server: each answers 200, or a 301 that
+/// leads in one step to the page of the same thing.
+#[tokio::test]
+async fn every_old_address_of_the_theme_unit_test_answers() {
+    let site = TestApp::spawn().await;
+    import(&site, &fixture(THEME_UNIT_TEST)).await.unwrap();
+    let old_host = "https://wpthemetestdata.wordpress.com";
+    let file = std::fs::File::open(fixture(THEME_UNIT_TEST)).unwrap();
+    let mut reader = WxrReader::new(std::io::BufReader::new(file), WxrLimits::default());
+    let mut addresses: Vec<(String, Option<i64>)> = Vec::new();
+    let mut known_paths: Vec<String> = Vec::new();
+    let mut content_links: Vec<String> = Vec::new();
+    let link_in_content =
+        regex::Regex::new(r##"href="(https?://wpthemetestdata\.wordpress\.com[^"#]*)"##).unwrap();
+    while let Some(record) = reader.next_record().unwrap() {
+        let WxrRecord::Item(item) = record else {
+            continue;
+        };
+        let public = item.status == "publish" && item.password.is_empty();
+        let kind = item.post_type.as_str();
+        if !(kind == "post" || kind == "page" || kind == "attachment") {
+            continue;
+        }
+        if public || kind == "attachment" {
+            for address in [&item.link, &item.guid] {
+                let own = address.starts_with(old_host)
+                    || address.starts_with("http://wpthemetestdata.wordpress.com");
+                // A GUID is an identifier: `/?p=568` names whatever had id 568 on the old
+                // site (WordPress.com re-numbered some posts), and the site's home is no
+                // item's page. Those only have to answer.
+                let identifies = kind != "attachment"
+                    && !address.contains("?p=")
+                    && !address.contains("?page_id=")
+                    && address.trim_end_matches('/') != old_host;
+                if own {
+                    addresses.push((address.clone(), identifies.then_some(item.post_id)));
+                }
+            }
+            if let Some(path) = item.link.strip_prefix(old_host) {
+                known_paths.push(path.to_owned());
+            }
+        }
+        for found in link_in_content.captures_iter(&item.content) {
+            content_links.push(found[1].to_owned());
+        }
+    }
+    // A link in an article to a post that is not in the export cannot answer; one with the
+    // wrong date is found by its slug.
+    let mut missing = Vec::new();
+    for link in content_links {
+        let path = link
+            .trim_start_matches("https://wpthemetestdata.wordpress.com")
+            .trim_start_matches("http://wpthemetestdata.wordpress.com");
+        let dated_post = path.len() > 12 && path[1..5].bytes().all(|b| b.is_ascii_digit());
+        let known = known_paths
+            .iter()
+            .any(|known| known.trim_end_matches('/') == path.trim_end_matches('/'));
+        if dated_post && !known {
+            missing.push(link);
+        } else {
+            addresses.push((link, None));
+        }
+    }
+    assert!(
+        missing.len() <= 1,
+        "links to posts not in the file: {missing:?}"
+    );
+    addresses.sort();
+    addresses.dedup();
+    assert!(addresses.len() > 150, "{} addresses", addresses.len());
+    let browser = site.reader();
+    let mut wrong = Vec::new();
+    for (address, post_id) in &addresses {
+        let path = address
+            .trim_start_matches("https://wpthemetestdata.wordpress.com")
+            .trim_start_matches("http://wpthemetestdata.wordpress.com");
+        let path = if path.is_empty() { "/" } else { path };
+        let response = browser.get(path).await;
+        let status = response.status();
+        let answer = match status {
+            StatusCode::OK => path.to_owned(),
+            StatusCode::MOVED_PERMANENTLY => {
+                let target = location(&response);
+                let target = target.trim_start_matches(&site.url("")).to_owned();
+                if target.starts_with("https://") {
+                    // An attachment whose file stayed on the old host's file server.
+                    target
+                } else {
+                    let second = browser.get(&target).await.status();
+                    if second != StatusCode::OK {
+                        wrong.push(format!("{path} → {target} → {second}"));
+                    }
+                    target
+                }
+            }
+            other => {
+                wrong.push(format!("{path}: {other}"));
+                continue;
+            }
+        };
+        // An item's own address leads to that item's page.
+        if let Some(post_id) = post_id {
+            let id = site
+                .app
+                .store
+                .legacy_target(
+                    tidings_domain::import::LegacyKind::Post,
+                    &post_id.to_string(),
+                )
+                .await
+                .unwrap()
+                .unwrap();
+            let article = site
+                .app
+                .store
+                .article_by_id(tidings_domain::ArticleId(id))
+                .await
+                .unwrap()
+                .unwrap();
+            let decoded = |path: &str| {
+                percent_encoding::percent_decode_str(path.split('?').next().unwrap_or(""))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            if decoded(&article.permalink()) != decoded(&answer) {
+                wrong.push(format!(
+                    "{path} leads to {answer}, not {}",
+                    article.permalink()
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {}:\n{}",
+        wrong.len(),
+        addresses.len(),
+        wrong.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn a_second_import_adds_nothing_and_a_dry_run_changes_nothing() {
+    let site = TestApp::spawn().await;
+    let path = fixture("phpunit/data/small-export.xml");
+    let dry = import_with(
+        &site,
+        &path,
+        ImportOptions {
+            dry_run: true,
+            ..ImportOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(count(&dry.added, "articles"), 6, "{dry:?}");
+    assert_eq!(count(&dry.added, "pages"), 5, "{dry:?}");
+    // Nothing of the dry run is in the site: the real import adds it all.
+    let first = import(&site, &path).await.unwrap();
+    assert_eq!(first.added, dry.added);
+    let second = import(&site, &path).await.unwrap();
+    assert!(second.added.is_empty(), "{second:?}");
+    assert_eq!(second.already_there, first.added);
+}
+
+#[tokio::test]
+async fn the_command_line_imports_with_a_report() {
+    let data = data_folder().await;
+    let file = fixture("phpunit/data/valid-wxr-1.1.xml");
+    let file = file.to_str().unwrap();
+    let (ok, stdout, stderr) = run_binary(data.path(), &["import", "wxr", "--dry-run", file], "");
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("Dry run: nothing was changed"), "{stdout}");
+    assert!(stdout.contains("1 articles"), "{stdout}");
+    let (ok, stdout, stderr) = run_binary(data.path(), &["import", "wxr", file], "");
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("Added:") && stdout.contains("1 comments"),
+        "{stdout}"
+    );
+    let (ok, stdout, _) = run_binary(data.path(), &["import", "wxr", file], "");
+    assert!(ok && stdout.contains("Added: nothing"), "{stdout}");
+    let (ok, _, stderr) = run_binary(
+        data.path(),
+        &["import", "wxr", "--max-bytes", "100", file],
+        "",
+    );
+    assert!(!ok && stderr.contains("over the limit of 100"), "{stderr}");
+}
+
+/// The WordPress importer's own fixtures: each edge case read as WordPress means it.
+#[tokio::test]
+async fn the_wordpress_importers_fixtures_come_in_as_meant() {
+    let slashes_site = TestApp::spawn().await;
+    let reader = slashes_site.reader();
+    // Backslashes are literal text (Windows paths), never "unslashed"; then the same for
+    // quotes escaped with backslashes.
+    import(&slashes_site, &fixture("phpunit/data/backslashes.xml"))
+        .await
+        .unwrap();
+    let moved = location(&reader.get("/?p=1").await);
+    let page = body(
+        reader
+            .get(moved.trim_start_matches(&slashes_site.url("")))
+            .await,
+    )
+    .await;
+    assert!(page.contains(r"C:\xampp\htdocs\wp-content"), "{page}");
+    import(&slashes_site, &fixture("phpunit/data/slashes.xml"))
+        .await
+        .unwrap();
+    let moved = location(&reader.get("/?p=1").await);
+    let page = body(
+        reader
+            .get(moved.trim_start_matches(&slashes_site.url("")))
+            .await,
+    )
+    .await;
+    assert!(page.contains(r#"Slashes aren\'t \"cool\""#), "{page}");
+    let site = TestApp::spawn().await;
+
+    // WXR 1.0: terms named twice on items, tags with `domain="tag"`.
+    let report = import(&site, &fixture("phpunit/data/valid-wxr-1.0.xml"))
+        .await
+        .unwrap();
+    assert_eq!(count(&report.added, "articles"), 3, "{report:?}");
+    assert_eq!(count(&report.added, "pages"), 3, "{report:?}");
+    assert_eq!(count(&report.added, "comments"), 1, "{report:?}");
+
+    // Adjacent CDATA sections and a correctly split `]]>` come out whole.
+    let report = import(&site, &fixture("phpunit/data/crazy-cdata-escaped.xml"))
+        .await
+        .unwrap();
+    assert_eq!(count(&report.added, "articles"), 1, "{report:?}");
+    // Emoji, bidi overrides, zero-width characters and zalgo text are kept as they are.
+    let report = import(&site, &fixture("phpunit/data/wxr-utf-8-challenges.xml"))
+        .await
+        .unwrap();
+    assert_eq!(count(&report.added, "articles"), 1, "{report:?}");
+    // Prefixes rebound and foreign namespaces: only WordPress's elements count.
+    let report = import(&site, &fixture("phpunit/data/namespace-edge-cases.xml"))
+        .await
+        .unwrap();
+    assert_eq!(count(&report.added, "articles"), 5, "{report:?}");
+    // 300 authors.
+    let report = import(&site, &fixture("phpunit/data/large-authors.xml"))
+        .await
+        .unwrap();
+    assert_eq!(count(&report.added, "authors"), 300, "{report:?}");
+    // A file from before WXR had a version is read as 1.0.
+    let report = import(&site, &fixture("phpunit/data/missing-version-tag.xml"))
+        .await
+        .unwrap();
+    assert!(
+        report
+            .changed
+            .keys()
+            .any(|what| what.contains("no WXR version")),
+        "{report:?}"
+    );
+    // Every other fixture that is well-formed imports.
+    for name in [
+        "phpunit/data/a11y-unit-test-data.xml",
+        "phpunit/data/authors-multiline.xml",
+        "phpunit/data/blank-lines.xml",
+        "phpunit/data/cdata-edge.xml",
+        "phpunit/data/chunked-meta.xml",
+        "phpunit/data/missing-tags.xml",
+        "phpunit/data/multiple-cdata.xml",
+        "phpunit/data/post-content-blank-lines.xml",
+        "phpunit/data/term-formats.xml",
+        "phpunit/data/term-meta.xml",
+        "phpunit/data/test-serialized-comment-meta.xml",
+        "phpunit/data/test-serialized-postmeta-no-cdata.xml",
+        "phpunit/data/test-serialized-postmeta-with-cdata.xml",
+        "phpunit/data/test-serialized-term-meta.xml",
+        "phpunit/data/test-utw-post-meta-import.xml",
+        "phpunit/data/theme-unit-test-data.xml",
+        "phpunit/data/wxr-flat-attachment-different-site.xml",
+        "phpunit/data/wxr-flat-attachment-same-site.xml",
+        "phpunit/data/wxr-simple.xml",
+        "phpunit/data/wxr-with-sub-data.xml",
+        "e2e/fixtures/wxr-base-url-rewriting.xml",
+        "e2e/fixtures/wxr-comprehensive.xml",
+        "e2e/fixtures/wxr-css-urls.xml",
+        "e2e/fixtures/wxr-simple.xml",
+    ] {
+        import(&site, &fixture(name))
+            .await
+            .unwrap_or_else(|error| panic!("{name}: {error}"));
+    }
+}
+
+/// A broken or hostile file changes nothing and says which line and why.
+#[tokio::test]
+async fn broken_and_hostile_files_are_refused_and_change_nothing() {
+    let site = TestApp::spawn().await;
+    let folder = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = folder.path().join(name);
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        path
+    };
+    let head = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><wp:wxr_version>1.2</wp:wxr_version><wp:base_blog_url>http://old.example</wp:base_blog_url>
+"#;
+    let post = r#"<item><title>Kept out</title><wp:post_id>7</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status><wp:post_name>kept-out</wp:post_name><content:encoded>Text</content:encoded></item>
+"#;
+    let bomb = format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>\n{}",
+        &head[head.find("<rss").unwrap()..]
+    );
+    let external = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<rss><channel><title>&x;</title></channel></rss>";
+    let deep = format!(
+        "{head}{}{}</channel></rss>",
+        "<x>".repeat(200),
+        "</x>".repeat(200)
+    );
+    let cases: Vec<(PathBuf, &str, ImportOptions)> = vec![
+        (
+            write("bomb.xml", &format!("{bomb}{post}</channel></rss>")),
+            "DOCTYPE",
+            ImportOptions::default(),
+        ),
+        (
+            write("external.xml", external),
+            "DOCTYPE",
+            ImportOptions::default(),
+        ),
+        (
+            write(
+                "undeclared.xml",
+                &format!("{head}<item><title>&c;</title></item>{post}</channel></rss>"),
+            ),
+            "not one of XML's five",
+            ImportOptions::default(),
+        ),
+        (
+            write("deep.xml", &deep),
+            "nested deeper",
+            ImportOptions::default(),
+        ),
+        (
+            write(
+                "long.xml",
+                &format!(
+                    "{head}{post}<item><content:encoded>{}</content:encoded></item></channel></rss>",
+                    "x".repeat(5000)
+                ),
+            ),
+            "longer than 4096 bytes",
+            ImportOptions {
+                limits: WxrLimits {
+                    max_text_bytes: 4096,
+                    ..WxrLimits::default()
+                },
+                ..ImportOptions::default()
+            },
+        ),
+        (
+            write("cut.xml", &format!("{head}{post}<item><title>Half")),
+            "cut short",
+            ImportOptions::default(),
+        ),
+        (
+            write("not-wxr.xml", "<html><body>hello</body></html>"),
+            "not a WordPress export",
+            ImportOptions::default(),
+        ),
+        (
+            fixture("phpunit/data/malformed.xml"),
+            "line 90",
+            ImportOptions::default(),
+        ),
+        (
+            fixture("phpunit/data/invalid-version-tag.xml"),
+            "not a WXR version",
+            ImportOptions::default(),
+        ),
+        (
+            write("big.xml", &format!("{head}{post}</channel></rss>")),
+            "over the limit of 64",
+            ImportOptions {
+                max_bytes: 64,
+                ..ImportOptions::default()
+            },
+        ),
+    ];
+    for (path, expected, options) in cases {
+        let error = import_with(&site, &path, options)
+            .await
+            .expect_err("refused")
+            .to_string();
+        assert!(error.contains(expected), "{}: {error}", path.display());
+        // The post before the error was not kept: all or nothing.
+        assert_eq!(
+            site.reader().get("/?p=7").await.status(),
+            StatusCode::NOT_FOUND,
+            "{}",
+            path.display()
+        );
+    }
+    // The same post in a good file comes in.
+    let good = write("good.xml", &format!("{head}{post}</channel></rss>"));
+    import(&site, &good).await.unwrap();
+    assert_eq!(
+        site.reader().get("/?p=7").await.status(),
+        StatusCode::MOVED_PERMANENTLY
+    );
+}
