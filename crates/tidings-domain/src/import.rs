@@ -80,6 +80,8 @@ pub struct ImportedArticle {
     pub kind: ArticleKind,
     pub slug: Slug,
     pub title: String,
+    /// The standfirst (from a tidings export; WordPress has none).
+    pub subtitle: String,
     pub excerpt: String,
     /// HTML, sanitised to what an administrator may post, shaped so that the Markdown
     /// renderer passes it through as it is (see `wordpress::body_from_wordpress`).

@@ -4,6 +4,7 @@
 //! corrected where the reference (`shared/reference/wxr-format.md`) says how.
 
 pub mod autop;
+pub mod export;
 pub mod php;
 pub mod wxr;
 
@@ -238,10 +239,17 @@ impl WxrConverter {
             .or_else(|| parse_rfc2822(&item.pub_date))
             .unwrap_or(self.now);
         let updated_at = parse_wordpress_date(&item.modified_gmt).unwrap_or(published_at);
-        let (body, shortcodes) = body_from_wordpress(&item.content);
-        for name in shortcodes {
-            ImportReport::count(&mut self.report.shortcodes, name);
-        }
+        // A tidings export carries the article's own text beside the HTML WordPress shows.
+        let body = match item.meta(export::MARKDOWN_META) {
+            Some(markdown) => markdown.to_owned(),
+            None => {
+                let (body, shortcodes) = body_from_wordpress(&item.content);
+                for name in shortcodes {
+                    ImportReport::count(&mut self.report.shortcodes, name);
+                }
+                body
+            }
+        };
         let mut sections = Vec::new();
         let mut tags = Vec::new();
         for term in &item.terms {
@@ -299,6 +307,7 @@ impl WxrConverter {
             } else {
                 title
             },
+            subtitle: item.meta(export::STANDFIRST_META).unwrap_or("").to_owned(),
             excerpt: text::strip_tags(&decode_entities(&item.excerpt))
                 .trim()
                 .to_owned(),

@@ -464,10 +464,11 @@ impl SqlImport {
                     "INSERT INTO articles (kind, slug, title, subtitle, excerpt,
                         body_markdown, status, published_at, updated_at, author_id,
                         comments_open, sticky, page_path, status_before_trash, trashed_at)
-                     VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     article.kind.as_str(),
                     slug.as_str(),
                     &article.title,
+                    &article.subtitle,
                     &article.excerpt,
                     &article.body,
                     article.status.as_str(),
@@ -506,11 +507,12 @@ impl SqlImport {
             .execute(statement!(
                 "INSERT INTO article_revisions (article_id, author_id, created_at, autosave,
                     title, subtitle, excerpt, body_markdown)
-                 VALUES (?, ?, ?, FALSE, ?, '', ?, ?)",
+                 VALUES (?, ?, ?, FALSE, ?, ?, ?, ?)",
                 id,
                 author,
                 timestamp(article.updated_at),
                 &article.title,
+                &article.subtitle,
                 &article.excerpt,
                 &article.body,
             ))

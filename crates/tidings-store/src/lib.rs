@@ -21,6 +21,7 @@
 //! - [`ReadingStore`] (`reading.rs`): an article's neighbours, its section's others, the menu.
 //! - [`SearchStore`] (`search.rs`): full-text search, FTS5 or PostgreSQL's.
 //! - [`ImportStore`] (`imports.rs`): a WordPress or Disqus import, in one transaction.
+//! - [`ExportStore`] (`exports.rs`): everything, page by page, for a WordPress export.
 //!
 //! `database.rs` is the layer that lets a statement be written once; `sqlite.rs` and
 //! `postgres.rs` hold only what is the backend's own: opening it, its migrations, SQLite's
@@ -34,6 +35,7 @@ mod comments;
 mod database;
 mod desk;
 mod discussion;
+mod exports;
 mod imports;
 mod mail;
 mod media;
@@ -56,6 +58,7 @@ pub use comments::CommentStore;
 pub use database::SqlStore;
 pub use desk::{DayCount, DeskStore, ReportedComment};
 pub use discussion::DiscussionStore;
+pub use exports::{ExportStore, ExportedArticle, ExportedAttachment, ExportedAuthor};
 pub use imports::{Attachment, ImportSession, ImportStore};
 pub use mail::MailStore;
 pub use media::{MediaStore, NewMedia};
@@ -180,6 +183,7 @@ pub trait Store:
     + ReadingStore
     + SearchStore
     + ImportStore
+    + ExportStore
 {
 }
 
@@ -199,5 +203,6 @@ impl<T> Store for T where
         + ReadingStore
         + SearchStore
         + ImportStore
+        + ExportStore
 {
 }

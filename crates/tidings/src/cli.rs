@@ -55,6 +55,21 @@ enum Command {
     /// Bring a site in from WordPress.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Take the site out, to WordPress or another tidings.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// Write the whole site as a WordPress export (WXR 1.2): authors, sections, tags,
+    /// articles, pages, comments (with commenters' emails and addresses: keep it private)
+    /// and attachments' records. WordPress's importer reads it.
+    Wxr {
+        /// The file to write [default: standard output].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -258,6 +273,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = App::open(&cli.data, config, AppOptions::default()).await?;
             crate::app::check_database(app.store.as_ref(), &app.config, &cli.data).await?;
             import_wxr(&app, &file, dry_run, max_bytes).await
+        }
+        Command::Export(ExportCommand::Wxr { out }) => {
+            let app = App::open(&cli.data, config, AppOptions::default()).await?;
+            crate::app::check_database(app.store.as_ref(), &app.config, &cli.data).await?;
+            export_wxr(&app, out).await
         }
         Command::Post(PostCommand::Add {
             title,
@@ -474,4 +494,42 @@ fn progress_line(
         (read / total * 100.0).min(100.0),
         rate / 1e6,
     )
+}
+
+async fn export_wxr(app: &App, out: Option<PathBuf>) -> anyhow::Result<()> {
+    use std::io::Write;
+    let (sender, mut chunks) = tokio::sync::mpsc::channel::<bytes::Bytes>(16);
+    // Written next to its destination and renamed when complete, so a failed export never
+    // leaves a file that looks whole.
+    let partial = out.as_ref().map(|path| path.with_extension("partial"));
+    let mut writer: Box<dyn Write + Send> = match &partial {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+    };
+    let exporting = crate::services::exports::export_wxr(app, sender);
+    let writing = async move {
+        while let Some(chunk) = chunks.recv().await {
+            writer.write_all(&chunk)?;
+        }
+        writer.flush()?;
+        anyhow::Ok(())
+    };
+    let (exported, written) = tokio::join!(exporting, writing);
+    written.context("writing the export")?;
+    let tally = exported?;
+    if let (Some(partial), Some(out)) = (partial, out) {
+        std::fs::rename(&partial, &out).with_context(|| format!("writing {}", out.display()))?;
+        eprintln!(
+            "wrote {}: {} articles, {} pages, {} comments, {} attachments, {:.1} MB",
+            out.display(),
+            tally.articles,
+            tally.pages,
+            tally.comments,
+            tally.attachments,
+            tally.bytes as f64 / 1e6
+        );
+    }
+    Ok(())
 }

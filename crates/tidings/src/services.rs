@@ -6,6 +6,7 @@ pub mod access;
 pub mod accounts;
 pub mod articles;
 pub mod comments;
+pub mod exports;
 pub mod housekeeping;
 pub mod imports;
 pub mod mail;

@@ -24,6 +24,7 @@ fn post(legacy_id: i64, kind: ArticleKind, name: &str, parent: Option<i64>) -> I
         kind,
         slug: slug(name),
         title: name.to_owned(),
+        subtitle: String::new(),
         excerpt: String::new(),
         body: format!("<p>{name}</p>"),
         status: ArticleStatus::Published,

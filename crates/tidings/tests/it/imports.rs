@@ -301,6 +301,17 @@ async fn the_command_line_imports_with_a_report() {
         "",
     );
     assert!(!ok && stderr.contains("over the limit of 100"), "{stderr}");
+    // And out again: the export is written whole, or not at all.
+    let out = data.path().join("site.xml");
+    let (ok, _, stderr) = run_binary(
+        data.path(),
+        &["export", "wxr", "--out", out.to_str().unwrap()],
+        "",
+    );
+    assert!(ok && stderr.contains(" pages, "), "{stderr}");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.starts_with("<?xml") && written.ends_with("</rss>\n"));
+    assert!(!data.path().join("site.partial").exists());
 }
 
 /// The WordPress importer's own fixtures: each edge case read as WordPress means it.
@@ -525,5 +536,211 @@ async fn broken_and_hostile_files_are_refused_and_change_nothing() {
     assert_eq!(
         site.reader().get("/?p=7").await.status(),
         StatusCode::MOVED_PERMANENTLY
+    );
+}
+
+/// Import → export → import into a fresh site gives the same articles, pages, comments,
+/// terms, authors and attachments, field for field.
+#[tokio::test]
+async fn an_export_imported_into_a_fresh_site_gives_the_same_site() {
+    use tidings_domain::import::LegacyKind;
+    use tidings_domain::{ArticleId, CommentId};
+    let first = TestApp::spawn().await;
+    import(&first, &fixture(THEME_UNIT_TEST)).await.unwrap();
+    // A trashed article, a standfirst and Markdown of tidings' own travel too.
+    first
+        .article_with("Written here", |input| {
+            input.subtitle = "A standfirst & more".into();
+            input.body_markdown = "Some *Markdown* with a [link](https://example.com/).".into();
+        })
+        .await;
+    let (sender, mut chunks) = tokio::sync::mpsc::channel(4);
+    let exporting = tidings::services::exports::export_wxr(&first.app, sender);
+    let collecting = async {
+        let mut bytes = Vec::new();
+        while let Some(chunk) = chunks.recv().await {
+            bytes.extend_from_slice(&chunk);
+        }
+        bytes
+    };
+    let (tally, bytes) = tokio::join!(exporting, collecting);
+    let tally = tally.unwrap();
+    assert_eq!(tally.bytes as usize, bytes.len());
+    assert_eq!(tally.attachments, 38);
+    let folder = tempfile::tempdir().unwrap();
+    let exported = folder.path().join("export.xml");
+    std::fs::write(&exported, &bytes).unwrap();
+
+    let second = TestApp::spawn().await;
+    import(&second, &exported).await.unwrap();
+    let (a, b) = (&first.app.store, &second.app.store);
+    let moved = |kind: LegacyKind, id: i64| async move {
+        b.legacy_target(kind, &id.to_string()).await.unwrap()
+    };
+    let mut after = ArticleId(0);
+    let mut compared = 0;
+    loop {
+        let page = a.articles_for_export(after, 100).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = last.article.id;
+        for old in page {
+            // Each fresh site has its own welcome article: the imported one is beside it.
+            if old.article.title == "Welcome to tidings" {
+                continue;
+            }
+            let id = moved(LegacyKind::Post, old.article.id.0).await.unwrap();
+            let new = b
+                .articles_for_export(ArticleId(id - 1), 1)
+                .await
+                .unwrap()
+                .remove(0);
+            let (x, y) = (&old.article, &new.article);
+            let what = &x.title;
+            assert_eq!(
+                (
+                    &x.kind,
+                    &x.slug,
+                    &x.title,
+                    &x.subtitle,
+                    &x.excerpt,
+                    &x.body_markdown
+                ),
+                (
+                    &y.kind,
+                    &y.slug,
+                    &y.title,
+                    &y.subtitle,
+                    &y.excerpt,
+                    &y.body_markdown
+                ),
+                "{what}"
+            );
+            assert_eq!(
+                (
+                    x.status,
+                    x.published_at,
+                    x.updated_at,
+                    x.sticky,
+                    x.comments_open
+                ),
+                (
+                    y.status,
+                    y.published_at,
+                    y.updated_at,
+                    y.sticky,
+                    y.comments_open
+                ),
+                "{what}"
+            );
+            assert_eq!(x.page_path, y.page_path, "{what}");
+            assert_eq!(x.trashed.map(|t| t.1), y.trashed.map(|t| t.1), "{what}");
+            let slugs = |terms: &[tidings_domain::Term]| {
+                terms
+                    .iter()
+                    .map(|term| (term.taxonomy, term.slug.clone(), term.name.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(slugs(&old.terms), slugs(&new.terms), "{what}");
+            assert_eq!(old.author_slug, new.author_slug, "{what}");
+            let old_comments = a
+                .comments_for_export(x.id, CommentId(0), 1000)
+                .await
+                .unwrap();
+            let new_comments = b
+                .comments_for_export(y.id, CommentId(0), 1000)
+                .await
+                .unwrap();
+            assert_eq!(old_comments.len(), new_comments.len(), "{what}");
+            for (p, q) in old_comments.iter().zip(&new_comments) {
+                assert_eq!(
+                    (
+                        &p.author_name,
+                        &p.author_email,
+                        &p.author_url,
+                        &p.ip,
+                        &p.content
+                    ),
+                    (
+                        &q.author_name,
+                        &q.author_email,
+                        &q.author_url,
+                        &q.ip,
+                        &q.content
+                    )
+                );
+                assert_eq!(
+                    (p.status, p.created_at, p.kind, p.parent_id.is_some()),
+                    (q.status, q.created_at, q.kind, q.parent_id.is_some())
+                );
+                if let Some(parent) = p.parent_id {
+                    let mapped = moved(LegacyKind::Comment, parent.0).await;
+                    assert_eq!(q.parent_id.map(|id| id.0), mapped, "{what}");
+                }
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared >= 73, "{compared}");
+    // Terms: every section and tag, with its name, description and parent.
+    let terms_of = |terms: Vec<tidings_domain::Term>| {
+        terms
+            .iter()
+            .map(|term| {
+                let parent = term
+                    .parent_id
+                    .and_then(|parent| terms.iter().find(|other| other.id == parent))
+                    .map(|parent| parent.slug.as_str().to_owned());
+                (
+                    term.taxonomy.as_str(),
+                    term.slug.as_str().to_owned(),
+                    term.name.clone(),
+                    term.description.clone(),
+                    parent,
+                )
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let old_terms = terms_of(a.terms_for_export().await.unwrap());
+    let new_terms = terms_of(b.terms_for_export().await.unwrap());
+    assert!(
+        old_terms.is_subset(&new_terms),
+        "{:?}",
+        old_terms.difference(&new_terms).collect::<Vec<_>>()
+    );
+    // Authors by email and name.
+    let people = |authors: Vec<tidings_store::ExportedAuthor>| {
+        authors
+            .into_iter()
+            .map(|author| (author.email, author.display_name, author.slug))
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let old_people = people(a.authors_for_export().await.unwrap());
+    let new_people = people(b.authors_for_export().await.unwrap());
+    assert!(
+        old_people.is_subset(&new_people),
+        "{old_people:?} {new_people:?}"
+    );
+    // Attachments, every field but the id.
+    let attachments = |list: Vec<tidings_store::ExportedAttachment>| {
+        list.into_iter()
+            .map(|x| {
+                (
+                    x.title,
+                    x.caption,
+                    x.description,
+                    x.alt,
+                    x.url,
+                    x.file,
+                    x.width,
+                    x.height,
+                    x.uploaded_at,
+                    x.article_id.is_some(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        attachments(a.attachments_for_export(0, 1000).await.unwrap()),
+        attachments(b.attachments_for_export(0, 1000).await.unwrap())
     );
 }
