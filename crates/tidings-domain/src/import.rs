@@ -111,6 +111,12 @@ pub struct ImportedComment {
     pub legacy_id: i64,
     /// The article it is on, by legacy id.
     pub article: i64,
+    /// The article it is on by its id here, when the import found it by its address (a
+    /// Disqus thread names a page, not a post id): used instead of `article`.
+    pub on_article: Option<i64>,
+    /// Whether the comment keeps its old id when that id is free (WordPress's, so old
+    /// `#comment-N` anchors stay true; not Disqus's, which are from another numbering).
+    pub keep_legacy_id: bool,
     /// The comment it replies to, by legacy id.
     pub parent: Option<i64>,
     pub kind: CommentKind,

@@ -13,6 +13,7 @@ pub mod comment;
 pub mod correction;
 pub mod date_archive;
 pub mod discussion;
+pub mod disqus;
 pub mod editorial;
 pub mod email;
 pub mod ids;

@@ -31,6 +31,9 @@ pub struct ImportReport {
     pub changed: BTreeMap<String, u64>,
     /// Shortcodes found in content and kept as text, with how many items hold each.
     pub shortcodes: BTreeMap<String, u64>,
+    /// Addresses whose comments found no article (a Disqus thread for a page the site
+    /// does not have), the first hundred.
+    pub unmatched: Vec<String>,
 }
 
 impl ImportReport {
@@ -71,6 +74,9 @@ impl ImportReport {
         }
         for (what, count) in &self.changed {
             lines.push(format!("Changed {count}: {what}"));
+        }
+        for address in &self.unmatched {
+            lines.push(format!("No article for the comments of {address}"));
         }
         if !self.shortcodes.is_empty() {
             lines.push(format!(
@@ -417,6 +423,8 @@ impl WxrConverter {
         Some(ImportRecord::Comment(Box::new(ImportedComment {
             legacy_id: comment.id,
             article: comment.post_id,
+            on_article: None,
+            keep_legacy_id: true,
             parent: (comment.parent > 0).then_some(comment.parent),
             kind,
             author_name: decode_entities(&comment.author).trim().to_owned(),

@@ -602,17 +602,27 @@ impl SqlImport {
         if self.known(LegacyKind::Comment, &legacy).await?.is_some() {
             return Ok(Outcome::AlreadyThere);
         }
-        let Some(article) = self
-            .known(LegacyKind::Post, &comment.article.to_string())
-            .await?
-        else {
+        let article = match comment.on_article {
+            Some(id) => self
+                .transaction
+                .fetch_optional(statement!("SELECT id FROM articles WHERE id = ?", id))
+                .await?
+                .map(|row| row.integer("id"))
+                .transpose()?,
+            None => {
+                self.known(LegacyKind::Post, &comment.article.to_string())
+                    .await?
+            }
+        };
+        let Some(article) = article else {
             return Ok(Outcome::Orphaned);
         };
         let parent = match comment.parent {
             Some(parent) => self.known(LegacyKind::Comment, &parent.to_string()).await?,
             None => None,
         };
-        let keep_id = self.id_is_free("comments", comment.legacy_id).await?;
+        let keep_id =
+            comment.keep_legacy_id && self.id_is_free("comments", comment.legacy_id).await?;
         // Spam and trash restore to "pending": a moderator decides again.
         let status_before = matches!(
             comment.status,

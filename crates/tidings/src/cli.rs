@@ -87,6 +87,19 @@ enum ImportCommand {
         #[arg(long)]
         max_bytes: Option<u64>,
     },
+    /// Import a Disqus export's comments: each thread goes to the article or page its
+    /// address names (old addresses too, after a WordPress import), threaded, with its
+    /// spam and deleted flags. Threads that match no article are listed.
+    Disqus {
+        /// The export file (Disqus → Moderation → Export).
+        file: PathBuf,
+        /// Read and check everything, print what would happen, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The largest file accepted, in bytes [default: 2 GiB].
+        #[arg(long)]
+        max_bytes: Option<u64>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -272,7 +285,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }) => {
             let app = App::open(&cli.data, config, AppOptions::default()).await?;
             crate::app::check_database(app.store.as_ref(), &app.config, &cli.data).await?;
-            import_wxr(&app, &file, dry_run, max_bytes).await
+            import_file(&app, Source::Wxr, &file, dry_run, max_bytes).await
+        }
+        Command::Import(ImportCommand::Disqus {
+            file,
+            dry_run,
+            max_bytes,
+        }) => {
+            let app = App::open(&cli.data, config, AppOptions::default()).await?;
+            crate::app::check_database(app.store.as_ref(), &app.config, &cli.data).await?;
+            import_file(&app, Source::Disqus, &file, dry_run, max_bytes).await
         }
         Command::Export(ExportCommand::Wxr { out }) => {
             let app = App::open(&cli.data, config, AppOptions::default()).await?;
@@ -428,8 +450,15 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-async fn import_wxr(
+/// Which kind of export a file is.
+enum Source {
+    Wxr,
+    Disqus,
+}
+
+async fn import_file(
     app: &App,
+    source: Source,
     file: &std::path::Path,
     dry_run: bool,
     max_bytes: Option<u64>,
@@ -456,7 +485,10 @@ async fn import_wxr(
             }
         }
     });
-    let outcome = imports::import_wxr_file(app, file, &options, progress.clone()).await;
+    let outcome = match source {
+        Source::Wxr => imports::import_wxr_file(app, file, &options, progress.clone()).await,
+        Source::Disqus => imports::import_disqus_file(app, file, &options, progress.clone()).await,
+    };
     bar.abort();
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         eprintln!("\r{}\x1b[K", progress_line(&progress, started.elapsed()));

@@ -46,6 +46,8 @@ fn comment(legacy_id: i64, article: i64, parent: Option<i64>) -> ImportRecord {
     ImportRecord::Comment(Box::new(ImportedComment {
         legacy_id,
         article,
+        on_article: None,
+        keep_legacy_id: true,
         parent,
         kind: if legacy_id == 502 {
             CommentKind::Pingback

@@ -224,3 +224,144 @@ fn kind_of(record: &ImportRecord) -> &'static str {
         ImportRecord::Attachment(_) => "attachments",
     }
 }
+
+/// Imports a Disqus export: each thread is matched to the article or page its address or
+/// identifier names (old addresses included), and its posts come in as that article's
+/// comments, threaded, with Disqus's spam and deleted flags as spam and trash. Threads that
+/// match nothing are listed in the report, not dropped silently.
+pub async fn import_disqus_file(
+    app: &App,
+    path: &Path,
+    options: &ImportOptions,
+    progress: Arc<ImportProgress>,
+) -> Result<ImportReport, ImportError> {
+    use tidings_domain::disqus::{DisqusReader, DisqusRecord, post_id_in_identifier};
+    let size = std::fs::metadata(path)?.len();
+    if size > options.max_bytes {
+        return Err(ImportError::TooLarge {
+            size,
+            limit: options.max_bytes,
+        });
+    }
+    progress.total_bytes.store(size, Ordering::Relaxed);
+    let counted = Counted {
+        inner: std::fs::File::open(path)?,
+        progress: progress.clone(),
+    };
+    let (sender, mut records) = tokio::sync::mpsc::channel::<Result<DisqusRecord, WxrError>>(256);
+    let limits = options.limits;
+    let reader = std::thread::Builder::new()
+        .name("disqus-reader".into())
+        .spawn(move || {
+            let mut reader =
+                DisqusReader::new(BufReader::with_capacity(256 * 1024, counted), limits);
+            loop {
+                let next = reader.next_record();
+                let message = match next {
+                    Ok(Some(record)) => Ok(record),
+                    Ok(None) => return,
+                    Err(error) => Err(error),
+                };
+                let stop = message.is_err();
+                if sender.blocking_send(message).is_err() || stop {
+                    return;
+                }
+            }
+        })
+        .map_err(ImportError::Unreadable)?;
+    let mut report = ImportReport::default();
+    let outcome = async {
+        let source = tidings_domain::import::ImportSource("disqus".into());
+        let mut session = app.store.begin_import(&source, "", app.now()).await?;
+        // Each thread's article, found once: (its id here, its address for the report).
+        let mut threads: std::collections::HashMap<String, (Option<i64>, String)> =
+            std::collections::HashMap::new();
+        while let Some(next) = records.recv().await {
+            let record = next.map_err(ImportError::Invalid)?;
+            progress.records.fetch_add(1, Ordering::Relaxed);
+            match record {
+                DisqusRecord::Thread(thread) => {
+                    let mut found = None;
+                    if let Some(post) = post_id_in_identifier(&thread.identifier)
+                        && let Some(target) =
+                            crate::services::old_addresses::moved_query(app, "p", &post.to_string())
+                                .await?
+                    {
+                        found = crate::services::old_addresses::article_at_address(
+                            app,
+                            &format!("{}{target}", app.config.base_url()),
+                        )
+                        .await?;
+                    }
+                    if found.is_none() {
+                        found =
+                            crate::services::old_addresses::article_at_address(app, &thread.link)
+                                .await?;
+                    }
+                    threads.insert(thread.id, (found.map(|article| article.id.0), thread.link));
+                }
+                DisqusRecord::Post(post) => {
+                    let (Ok(legacy_id), Some((article, link))) =
+                        (post.id.parse::<i64>(), threads.get(&post.thread))
+                    else {
+                        report.skip("Disqus posts without an id or a thread in the file");
+                        continue;
+                    };
+                    let Some(article) = *article else {
+                        report.skip("Disqus posts on threads that match no article");
+                        if report.unmatched.len() < 100 && !report.unmatched.contains(link) {
+                            report.unmatched.push(link.clone());
+                        }
+                        continue;
+                    };
+                    let status = if post.spam {
+                        tidings_domain::CommentStatus::Spam
+                    } else if post.deleted {
+                        tidings_domain::CommentStatus::Trash
+                    } else if post.approved {
+                        tidings_domain::CommentStatus::Approved
+                    } else {
+                        tidings_domain::CommentStatus::Pending
+                    };
+                    let comment = tidings_domain::import::ImportedComment {
+                        legacy_id,
+                        article: 0,
+                        on_article: Some(article),
+                        keep_legacy_id: false,
+                        parent: post.parent.and_then(|parent| parent.parse().ok()),
+                        kind: tidings_domain::CommentKind::Comment,
+                        author_name: post.author_name.clone(),
+                        author_email: post.author_email.clone(),
+                        author_url: String::new(),
+                        ip: post.ip,
+                        user_agent: String::new(),
+                        content: post.message,
+                        status,
+                        created_at: post.created_at.unwrap_or_else(|| app.now()),
+                        avatar_key: Some(avatar_key(app, &post.author_email, &post.author_name)),
+                    };
+                    match session
+                        .write(&ImportRecord::Comment(Box::new(comment)))
+                        .await?
+                    {
+                        Outcome::Added => ImportReport::count(&mut report.added, "comments"),
+                        Outcome::AlreadyThere => {
+                            ImportReport::count(&mut report.already_there, "comments")
+                        }
+                        Outcome::Orphaned => report.skip("Disqus posts whose article is gone"),
+                    }
+                }
+            }
+        }
+        session.finish(!options.dry_run).await?;
+        Ok::<(), ImportError>(())
+    }
+    .await;
+    drop(records);
+    let _ = reader.join();
+    outcome?;
+    if !options.dry_run {
+        site::all_pages_changed(app).await?;
+    }
+    Ok(report)
+}

@@ -152,3 +152,38 @@ pub async fn moved_comment(app: &App, old_id: &str) -> Result<Option<i64>, Store
 fn public(app: &App, article: Option<Article>) -> Option<Article> {
     article.filter(|article| article.is_public(app.now()))
 }
+
+/// The article or page an address of this site or its old self names (a Disqus thread's
+/// link: `https://old.example/2013/01/11/slug/`, `/?p=42`, a page's path), if any.
+pub async fn article_at_address(app: &App, address: &str) -> Result<Option<Article>, StoreError> {
+    let Ok(url) = url::Url::parse(address.trim()) else {
+        return Ok(None);
+    };
+    let mut path = percent_encoding::percent_decode_str(url.path())
+        .decode_utf8_lossy()
+        .into_owned();
+    for (key, value) in url.query_pairs() {
+        if matches!(key.as_ref(), "p" | "page_id")
+            && let Some(moved) = moved_query(app, &key, &value).await?
+        {
+            path = moved;
+        }
+    }
+    if let Some(moved) = moved_path(app, &path).await? {
+        path = moved;
+    }
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if let [year, month, slug] = parts[..]
+        && year.len() == 4
+        && month.len() == 2
+        && let Some(article) = app.store.article_by_slug(slug).await?
+        && article.permalink() == format!("/{year}/{month}/{slug}/")
+    {
+        return Ok(Some(article));
+    }
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    app.store.page_by_path(trimmed).await
+}

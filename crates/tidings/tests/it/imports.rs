@@ -744,3 +744,104 @@ async fn an_export_imported_into_a_fresh_site_gives_the_same_site() {
         attachments(b.attachments_for_export(0, 1000).await.unwrap())
     );
 }
+
+/// A Disqus export after the WordPress import: threads find their articles by old
+/// address, by `?p=ID` and by the identifier WordPress's Disqus plugin wrote; threading,
+/// spam and deleted flags are kept; threads for pages the site lacks are listed.
+#[tokio::test]
+async fn disqus_comments_find_their_articles_by_old_addresses() {
+    use tidings::services::imports::import_disqus_file;
+    let site = TestApp::spawn().await;
+    import(&site, &fixture(THEME_UNIT_TEST)).await.unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("disqus.xml");
+    let post = |id: u64, thread: u64, parent: Option<u64>, flags: &str, text: &str| {
+        let parent = parent.map_or(String::new(), |parent| {
+            format!("<parent dsq:id=\"{parent}\"/>")
+        });
+        format!(
+            "<post dsq:id=\"{id}\"><id/><message><![CDATA[<p>{text}</p>]]></message><createdAt>2014-05-0{}T10:00:00Z</createdAt>{flags}<author><email>r{id}@example.com</email><name>Reader {id}</name><isAnonymous>false</isAnonymous></author><ipAddress>198.51.100.{}</ipAddress><thread dsq:id=\"{thread}\"/>{parent}</post>\n",
+            1 + id % 8,
+            id % 200
+        )
+    };
+    let ok = "<isDeleted>false</isDeleted><isSpam>false</isSpam>";
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<category dsq:id="1"><forum>themetest</forum><title>General</title><isDefault>true</isDefault></category>
+<thread dsq:id="11"><id></id><forum>themetest</forum><link>https://wpthemetestdata.wordpress.com/2013/01/11/markup-html-tags-and-formatting/</link><title>Markup</title><isClosed>false</isClosed><isDeleted>false</isDeleted></thread>
+<thread dsq:id="12"><id>1241 https://wpthemetestdata.wordpress.com/?p=1241</id><forum>themetest</forum><link>http://localhost:8000/preview/</link><title>Sticky</title></thread>
+<thread dsq:id="13"><id></id><forum>themetest</forum><link>https://wpthemetestdata.wordpress.com/about/</link><title>About</title></thread>
+<thread dsq:id="14"><id></id><forum>themetest</forum><link>https://wpthemetestdata.wordpress.com/2001/01/01/never-here/</link><title>Gone</title></thread>
+{}{}{}{}{}{}</disqus>"#,
+        post(9001, 11, None, ok, "On markup"),
+        post(9002, 11, Some(9001), ok, "A reply to it"),
+        post(9003, 12, None, ok, "On the sticky post"),
+        post(
+            9004,
+            13,
+            None,
+            "<isDeleted>true</isDeleted><isSpam>false</isSpam>",
+            "Deleted"
+        ),
+        post(
+            9005,
+            13,
+            None,
+            "<isDeleted>false</isDeleted><isSpam>true</isSpam>",
+            "Spam here"
+        ),
+        post(9006, 14, None, ok, "Lost"),
+    );
+    std::fs::write(&path, xml).unwrap();
+    let report = import_disqus_file(
+        &site.app,
+        &path,
+        &ImportOptions::default(),
+        Arc::new(ImportProgress::default()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(count(&report.added, "comments"), 5, "{report:?}");
+    assert_eq!(
+        report.unmatched,
+        ["https://wpthemetestdata.wordpress.com/2001/01/01/never-here/"]
+    );
+    let reader = site.reader();
+    let markup = body(
+        reader
+            .get("/2013/01/markup-html-tags-and-formatting/")
+            .await,
+    )
+    .await;
+    assert!(markup.contains("On markup") && markup.contains("A reply to it"));
+    let sticky = body(reader.get("/2012/01/template-sticky/").await).await;
+    assert!(
+        sticky.contains("On the sticky post"),
+        "found by its identifier"
+    );
+    let about = body(reader.get("/about/").await).await;
+    assert!(!about.contains("Deleted") && !about.contains("Spam here"));
+    // Threading kept: the reply names its parent.
+    let reply = tidings_domain::CommentId(
+        site.app
+            .store
+            .legacy_target(tidings_domain::import::LegacyKind::Comment, "9002")
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    let reply = site.app.store.comment_by_id(reply).await.unwrap().unwrap();
+    assert!(reply.parent_id.is_some());
+    // Again: nothing new.
+    let again = import_disqus_file(
+        &site.app,
+        &path,
+        &ImportOptions::default(),
+        Arc::new(ImportProgress::default()),
+    )
+    .await
+    .unwrap();
+    assert!(again.added.is_empty(), "{again:?}");
+}
