@@ -46,6 +46,8 @@ pub trait ImportStore: Send + Sync {
     /// The attachment whose old page was at `path`, or whose legacy id is `legacy_id`.
     async fn attachment_at(&self, path: &str) -> StoreResult<Option<Attachment>>;
     async fn attachment_by_id(&self, id: i64) -> StoreResult<Option<Attachment>>;
+    /// The attachment of a file under the old uploads folder (`2019/05/photo.jpg`).
+    async fn attachment_by_file(&self, file: &str) -> StoreResult<Option<Attachment>>;
     /// How many attachments the site has (for the import's tests and report).
     async fn count_attachments(&self) -> StoreResult<u64>;
 }
@@ -56,6 +58,12 @@ pub trait ImportSession: Send {
     /// Writes one record: added, already there, or orphaned (what it belongs to is not in
     /// the site).
     async fn write(&mut self, record: &ImportRecord) -> StoreResult<Outcome>;
+    /// Records an image whose files are written, for an attachment that brought its file:
+    /// its id, for [`ImportedAttachment::media_id`].
+    async fn add_media(&mut self, media: &crate::NewMedia) -> StoreResult<i64>;
+    /// Whether the attachment with this legacy id is in the site already (so its file
+    /// need not be read again).
+    async fn has_attachment(&mut self, legacy_id: i64) -> StoreResult<bool>;
     /// Settles what named things that came later (parents, attachments' articles), then
     /// commits, or rolls everything back when `commit` is false (a dry run).
     async fn finish(self: Box<Self>, commit: bool) -> StoreResult<()>;
@@ -152,6 +160,21 @@ impl ImportStore for SqlStore {
         row.as_ref().map(attachment_from_row).transpose()
     }
 
+    async fn attachment_by_file(&self, file: &str) -> StoreResult<Option<Attachment>> {
+        let row = self
+            .fetch_optional(statement!(
+                concat!(
+                    "SELECT ",
+                    attachment_columns!(),
+                    " FROM attachments a LEFT JOIN media m ON m.id = a.media_id
+                      WHERE a.file = ? ORDER BY a.id LIMIT 1"
+                ),
+                file
+            ))
+            .await?;
+        row.as_ref().map(attachment_from_row).transpose()
+    }
+
     async fn count_attachments(&self) -> StoreResult<u64> {
         let row = self
             .fetch_one(statement!("SELECT COUNT(*) AS n FROM attachments"))
@@ -175,7 +198,8 @@ fn with_id(mut insert: crate::database::Statement, id: Option<i64>) -> crate::da
 
 macro_rules! attachment_columns {
     () => {
-        "a.id, a.article_id, a.title, a.url, m.key AS media_key, m.format AS media_format"
+        "a.id, a.article_id, a.title, a.url, m.key AS media_key, m.format AS media_format,
+         m.width AS media_width"
     };
 }
 use attachment_columns;
@@ -186,11 +210,25 @@ fn attachment_from_row(row: &crate::database::Row) -> StoreResult<Attachment> {
         row.optional_text("media_format")?,
     ) {
         (Some(key), Some(format)) => {
-            let extension = match format.as_str() {
-                "jpeg" => "jpg",
-                other => other,
-            };
-            Some(format!("/media/{key}/original.{extension}"))
+            let key = tidings_domain::MediaKey::parse(&key);
+            let format = tidings_domain::MediaFormat::parse(&format);
+            let width = row
+                .optional_integer("media_width")?
+                .and_then(|width| u32::try_from(width).ok());
+            match (key, format, width) {
+                (Some(key), Some(format), Some(width)) => {
+                    let widths = tidings_domain::media::variant_widths(format, width);
+                    Some(
+                        tidings_domain::MediaAddress {
+                            key,
+                            width: widths[widths.len() - 1],
+                            format,
+                        }
+                        .path(),
+                    )
+                }
+                _ => None,
+            }
         }
         _ => None,
     };
@@ -213,6 +251,33 @@ impl ImportSession for SqlImport {
             ImportRecord::Comment(comment) => self.comment(comment).await,
             ImportRecord::Attachment(attachment) => self.attachment(attachment).await,
         }
+    }
+
+    async fn add_media(&mut self, media: &crate::NewMedia) -> StoreResult<i64> {
+        self.transaction
+            .fetch_one(statement!(
+                "INSERT INTO media (key, format, width, height, bytes, original_name, alt,
+                    uploaded_by, uploaded_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                media.key.as_str(),
+                media.format.as_str(),
+                i64::from(media.width),
+                i64::from(media.height),
+                i64::try_from(media.bytes).unwrap_or(i64::MAX),
+                &media.original_name,
+                &media.alt,
+                media.uploaded_by.map(|user| user.0),
+                timestamp(self.now),
+            ))
+            .await?
+            .integer("id")
+    }
+
+    async fn has_attachment(&mut self, legacy_id: i64) -> StoreResult<bool> {
+        Ok(self
+            .known(LegacyKind::Attachment, &legacy_id.to_string())
+            .await?
+            .is_some())
     }
 
     async fn finish(mut self: Box<Self>, commit: bool) -> StoreResult<()> {

@@ -86,6 +86,10 @@ enum ImportCommand {
         /// The largest file accepted, in bytes [default: 2 GiB].
         #[arg(long)]
         max_bytes: Option<u64>,
+        /// A copy of the old site's wp-content/uploads folder: attachments' images come
+        /// from it into the media library (nothing is fetched over the network).
+        #[arg(long)]
+        uploads: Option<PathBuf>,
     },
     /// Import a Disqus export's comments: each thread goes to the article or page its
     /// address names (old addresses too, after a WordPress import), threaded, with its
@@ -282,10 +286,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             file,
             dry_run,
             max_bytes,
+            uploads,
         }) => {
             let app = App::open(&cli.data, config, AppOptions::default()).await?;
             crate::app::check_database(app.store.as_ref(), &app.config, &cli.data).await?;
-            import_file(&app, Source::Wxr, &file, dry_run, max_bytes).await
+            import_file(&app, Source::Wxr(uploads), &file, dry_run, max_bytes).await
         }
         Command::Import(ImportCommand::Disqus {
             file,
@@ -452,7 +457,8 @@ async fn shutdown_signal() {
 
 /// Which kind of export a file is.
 enum Source {
-    Wxr,
+    /// With the old uploads folder, if given.
+    Wxr(Option<PathBuf>),
     Disqus,
 }
 
@@ -467,6 +473,10 @@ async fn import_file(
     let options = ImportOptions {
         dry_run,
         max_bytes: max_bytes.unwrap_or(imports::DEFAULT_MAX_BYTES),
+        uploads: match &source {
+            Source::Wxr(uploads) => uploads.clone(),
+            Source::Disqus => None,
+        },
         ..ImportOptions::default()
     };
     let progress = std::sync::Arc::new(ImportProgress::default());
@@ -486,7 +496,7 @@ async fn import_file(
         }
     });
     let outcome = match source {
-        Source::Wxr => imports::import_wxr_file(app, file, &options, progress.clone()).await,
+        Source::Wxr(_) => imports::import_wxr_file(app, file, &options, progress.clone()).await,
         Source::Disqus => imports::import_disqus_file(app, file, &options, progress.clone()).await,
     };
     bar.abort();

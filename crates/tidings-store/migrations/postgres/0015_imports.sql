@@ -33,6 +33,8 @@ CREATE TABLE attachments (
     uploaded_at BIGINT NOT NULL
 );
 CREATE INDEX attachments_by_article ON attachments (article_id);
+-- An old upload's address (`/wp-content/uploads/2019/05/photo.jpg`) finds its image.
+CREATE INDEX attachments_by_file ON attachments (file);
 
 -- An attachment page's old address (`/2010/09/10/post/photo/`).
 CREATE TABLE attachment_redirects (

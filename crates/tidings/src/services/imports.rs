@@ -25,6 +25,9 @@ pub struct ImportOptions {
     pub dry_run: bool,
     pub max_bytes: u64,
     pub limits: WxrLimits,
+    /// A copy of the old site's `wp-content/uploads`: attachments' files are read from
+    /// it (never fetched over the network) and become the media library's images.
+    pub uploads: Option<std::path::PathBuf>,
 }
 
 impl Default for ImportOptions {
@@ -33,6 +36,7 @@ impl Default for ImportOptions {
             dry_run: false,
             max_bytes: DEFAULT_MAX_BYTES,
             limits: WxrLimits::default(),
+            uploads: None,
         }
     }
 }
@@ -193,6 +197,15 @@ async fn write_all(
         if let ImportRecord::Comment(comment) = &mut converted {
             comment.avatar_key = Some(avatar_key(app, &comment.author_email, &comment.author_name));
         }
+        if let (ImportRecord::Attachment(attachment), Some(uploads)) =
+            (&mut converted, &options.uploads)
+            && !session.has_attachment(attachment.legacy_id).await?
+        {
+            match attachment_file(app, uploads, attachment).await {
+                Ok(media) => attachment.media_id = Some(session.add_media(&media).await?),
+                Err(why) => converter.report.skip(why),
+            }
+        }
         let kind = kind_of(&converted);
         match session.write(&converted).await? {
             Outcome::Added => ImportReport::count(&mut converter.report.added, kind),
@@ -207,6 +220,41 @@ async fn write_all(
         site::all_pages_changed(app).await?;
     }
     Ok(converter.report)
+}
+
+/// An attachment's file from the old uploads folder, stored as a library image. The
+/// reason it was not, otherwise (for the report).
+async fn attachment_file(
+    app: &App,
+    uploads: &Path,
+    attachment: &tidings_domain::import::ImportedAttachment,
+) -> Result<tidings_store::NewMedia, String> {
+    use std::path::Component;
+    let relative = Path::new(&attachment.file);
+    // Only a plain path under the folder: never `..`, an absolute path or a drive.
+    let plain = !attachment.file.is_empty()
+        && relative
+            .components()
+            .all(|component| matches!(component, Component::Normal(_)));
+    if !plain {
+        return Err("attachments without a file path under the uploads folder".into());
+    }
+    let path = uploads.join(relative);
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(bytes) => bytes,
+        Err(_) => return Err("attachment files not found in the uploads folder".into()),
+    };
+    let upload = crate::services::media::Upload {
+        bytes,
+        name: relative
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        alt: attachment.alt.clone(),
+    };
+    crate::services::media::stored_files(app, None, upload)
+        .await
+        .map_err(|error| format!("attachment files that are not images tidings keeps ({error})"))
 }
 
 fn kind_of(record: &ImportRecord) -> &'static str {

@@ -168,6 +168,20 @@ pub async fn set_avatar(
 }
 
 async fn store_image(app: &App, actor: &User, upload: Upload) -> Result<Media, UploadError> {
+    let media = stored_files(app, Some(actor.id), upload).await?;
+    let media = app.store.insert_media(&media, app.clock.now()).await?;
+    tracing::info!(key = %media.key, by = actor.id.0, "image uploaded");
+    Ok(media)
+}
+
+/// Checks and decodes an image, and writes its files (every width, and the original);
+/// the row that records them is the caller's to write (an import writes it in its own
+/// transaction). A failure after this leaves unreferenced files, never a row without them.
+pub async fn stored_files(
+    app: &App,
+    uploaded_by: Option<tidings_domain::UserId>,
+    upload: Upload,
+) -> Result<NewMedia, UploadError> {
     let limit = app.config.media_max_upload_bytes();
     let (format, alt) = check_upload(&upload.bytes, limit, &upload.alt)?;
     let permit = app
@@ -205,24 +219,16 @@ async fn store_image(app: &App, actor: &User, upload: Upload) -> Result<Media, U
         .await
         .map_err(storage_error)?;
     let name = tidings_domain::text::clean_line(&upload.name);
-    let media = app
-        .store
-        .insert_media(
-            &NewMedia {
-                key,
-                format,
-                width: made.width,
-                height: made.height,
-                bytes,
-                original_name: name.chars().take(200).collect(),
-                alt,
-                uploaded_by: Some(actor.id),
-            },
-            app.clock.now(),
-        )
-        .await?;
-    tracing::info!(key = %media.key, by = actor.id.0, "image uploaded");
-    Ok(media)
+    Ok(NewMedia {
+        key,
+        format,
+        width: made.width,
+        height: made.height,
+        bytes,
+        original_name: name.chars().take(200).collect(),
+        alt,
+        uploaded_by,
+    })
 }
 
 /// Changes an image's alt text. `None` when there is no such image.

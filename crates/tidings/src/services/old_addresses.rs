@@ -48,6 +48,21 @@ pub async fn moved_path(app: &App, path: &str) -> Result<Option<String>, StoreEr
     if let Some(attachment) = app.store.attachment_at(&path).await? {
         return attachment_target(app, attachment).await;
     }
+    // An old upload's address, or one of WordPress's resized copies of it
+    // (`photo-300x200.jpg`): the image, when its file came with the import.
+    if let Some((_, file)) = path
+        .trim_end_matches('/')
+        .split_once("/wp-content/uploads/")
+    {
+        for candidate in [file.to_owned(), without_size_suffix(file)] {
+            if let Some(attachment) = app.store.attachment_by_file(&candidate).await?
+                && let Some(media) = attachment.media_path
+            {
+                return Ok(Some(media));
+            }
+        }
+        return Ok(None);
+    }
     // A dated address (`/2018/11/03/slug/`) whose date is off, as links written by hand
     // often are: the article of that slug, as WordPress guesses it.
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -63,6 +78,29 @@ pub async fn moved_path(app: &App, path: &str) -> Result<Option<String>, StoreEr
         return Ok(Some(article.permalink()));
     }
     Ok(None)
+}
+
+/// `2019/05/photo-300x200.jpg` as `2019/05/photo.jpg`.
+fn without_size_suffix(file: &str) -> String {
+    let Some((stem, extension)) = file.rsplit_once('.') else {
+        return file.to_owned();
+    };
+    let Some((base, size)) = stem.rsplit_once('-') else {
+        return file.to_owned();
+    };
+    let is_size = size.split_once('x').is_some_and(|(width, height)| {
+        !width.is_empty()
+            && !height.is_empty()
+            && width
+                .bytes()
+                .chain(height.bytes())
+                .all(|byte| byte.is_ascii_digit())
+    });
+    if is_size {
+        format!("{base}.{extension}")
+    } else {
+        file.to_owned()
+    }
 }
 
 /// Where an attachment's page leads: its image when the file came, else the article it

@@ -845,3 +845,92 @@ async fn disqus_comments_find_their_articles_by_old_addresses() {
     .unwrap();
     assert!(again.added.is_empty(), "{again:?}");
 }
+
+/// With a copy of the old uploads folder, attachments' images come into the media library;
+/// their old addresses and WordPress's resized copies lead to them. Nothing is read from
+/// outside the folder.
+#[tokio::test]
+async fn attachments_bring_their_files_from_the_old_uploads_folder() {
+    let site = TestApp::spawn().await;
+    let uploads = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(uploads.path().join("2008/06")).unwrap();
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(800, 600, image::Rgb([30, 120, 200]))
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .unwrap();
+    std::fs::write(
+        uploads.path().join("2008/06/canola2.jpg"),
+        jpeg.into_inner(),
+    )
+    .unwrap();
+    let report = import_with(
+        &site,
+        &fixture("phpunit/data/wxr-flat-attachment-same-site.xml"),
+        ImportOptions {
+            uploads: Some(uploads.path().to_owned()),
+            ..ImportOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(count(&report.added, "attachments"), 1, "{report:?}");
+    let reader = site.reader();
+    let moved = location(&reader.get("/?attachment_id=611").await);
+    assert!(
+        moved.contains("/media/") && moved.ends_with("/800.jpg"),
+        "{moved}"
+    );
+    let image = reader.get(moved.trim_start_matches(&site.url(""))).await;
+    assert_eq!(image.status(), StatusCode::OK);
+    let resized = location(
+        &reader
+            .get("/wp-content/uploads/2008/06/canola2-300x200.jpg")
+            .await,
+    );
+    assert_eq!(resized, moved);
+
+    // A path out of the folder is not followed; a missing file is reported.
+    let folder = tempfile::tempdir().unwrap();
+    let hostile = folder.path().join("hostile.xml");
+    std::fs::write(
+        &hostile,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><wp:wxr_version>1.2</wp:wxr_version><wp:base_blog_url>http://elsewhere.example</wp:base_blog_url>
+<item><title>Secret</title><wp:post_id>5</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
+<wp:attachment_url>http://elsewhere.example/x.jpg</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>../../../etc/passwd</wp:meta_value></wp:postmeta></item>
+<item><title>Missing</title><wp:post_id>6</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
+<wp:attachment_url>http://elsewhere.example/y.jpg</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>2001/01/y.jpg</wp:meta_value></wp:postmeta></item>
+</channel></rss>"#,
+    )
+    .unwrap();
+    let report = import_with(
+        &site,
+        &hostile,
+        ImportOptions {
+            uploads: Some(uploads.path().to_owned()),
+            ..ImportOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(count(&report.added, "attachments"), 2, "records are kept");
+    assert_eq!(
+        count(
+            &report.skipped,
+            "attachments without a file path under the uploads folder"
+        ),
+        1,
+        "{report:?}"
+    );
+    assert_eq!(
+        count(
+            &report.skipped,
+            "attachment files not found in the uploads folder"
+        ),
+        1,
+        "{report:?}"
+    );
+}
