@@ -47,6 +47,11 @@ pub struct AppState {
     pub health: Arc<Health>,
     /// Uploaded images' files.
     pub media: Arc<services::media::MediaStorage>,
+    /// The import running on this node, or the last one's report.
+    pub imports: Arc<services::imports::ImportJobs>,
+    /// The data folder: uploaded import files wait in `imports/` inside it (they hold
+    /// commenters' emails, so never in a shared temporary folder).
+    pub data_dir: PathBuf,
 }
 
 /// What tests change about an app; production uses [`AppOptions::default`].
@@ -252,6 +257,8 @@ impl App {
         let app = App(Arc::new(AppState {
             media,
             health: Arc::new(Health::default()),
+            imports: Arc::new(services::imports::ImportJobs::default()),
+            data_dir: data_dir.to_owned(),
             mailer,
             cache,
             shared_database,

@@ -55,6 +55,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "admin/lost_password.html",
     "admin/discussion.html",
     "admin/status.html",
+    "admin/moving.html",
     "admin/comment_edit.html",
     "admin/privacy.html",
     "mail/comment_waiting.subject.txt",

@@ -413,3 +413,117 @@ pub async fn import_disqus_file(
     }
     Ok(report)
 }
+
+/// What kind of export an uploaded file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    Wxr,
+    Disqus,
+}
+
+/// The import running on this node (one at a time), or the last one's outcome: what the
+/// admin's import page shows while it refreshes.
+#[derive(Default)]
+pub struct ImportJobs {
+    current: std::sync::Mutex<Option<ImportJob>>,
+    ended: tokio::sync::Notify,
+}
+
+#[derive(Clone)]
+pub struct ImportJob {
+    pub file_name: String,
+    pub kind: ImportKind,
+    pub dry_run: bool,
+    pub started: std::time::Instant,
+    pub progress: Arc<ImportProgress>,
+    /// `None` while it runs; then the report's lines, or why nothing was imported.
+    pub outcome: Option<Result<Vec<String>, String>>,
+}
+
+impl ImportJobs {
+    /// The current or last import.
+    pub fn snapshot(&self) -> Option<ImportJob> {
+        self.current.lock().ok().and_then(|job| job.clone())
+    }
+
+    fn begin(&self, job: ImportJob) -> bool {
+        let Ok(mut current) = self.current.lock() else {
+            return false;
+        };
+        if current
+            .as_ref()
+            .is_some_and(|running| running.outcome.is_none())
+        {
+            return false;
+        }
+        *current = Some(job);
+        true
+    }
+
+    fn end(&self, outcome: Result<Vec<String>, String>) {
+        if let Ok(mut current) = self.current.lock()
+            && let Some(job) = current.as_mut()
+        {
+            job.outcome = Some(outcome);
+        }
+        self.ended.notify_waiters();
+    }
+
+    /// Waits until no import runs (at once when none does).
+    pub async fn idle(&self) {
+        loop {
+            let ended = self.ended.notified();
+            let running = self.snapshot().is_some_and(|job| job.outcome.is_none());
+            if !running {
+                return;
+            }
+            ended.await;
+        }
+    }
+}
+
+/// Runs the import of an uploaded file in the background, then removes the file. `false`
+/// when another import is still running (the file is removed at once).
+pub fn start_in_background(
+    app: &App,
+    path: std::path::PathBuf,
+    file_name: String,
+    kind: ImportKind,
+    dry_run: bool,
+) -> bool {
+    let progress = Arc::new(ImportProgress::default());
+    let job = ImportJob {
+        file_name,
+        kind,
+        dry_run,
+        started: std::time::Instant::now(),
+        progress: progress.clone(),
+        outcome: None,
+    };
+    if !app.imports.begin(job) {
+        let _ = std::fs::remove_file(&path);
+        return false;
+    }
+    let app = app.clone();
+    tokio::spawn(async move {
+        let options = ImportOptions {
+            dry_run,
+            ..ImportOptions::default()
+        };
+        let outcome = match kind {
+            ImportKind::Wxr => import_wxr_file(&app, &path, &options, progress).await,
+            ImportKind::Disqus => import_disqus_file(&app, &path, &options, progress).await,
+        };
+        let _ = std::fs::remove_file(&path);
+        match &outcome {
+            Ok(_) => tracing::info!(dry_run, "an import finished"),
+            Err(error) => tracing::warn!(%error, "an import failed; nothing was changed"),
+        }
+        app.imports.end(
+            outcome
+                .map(|report| report.lines())
+                .map_err(|error| error.to_string()),
+        );
+    });
+    true
+}

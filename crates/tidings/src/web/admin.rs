@@ -18,6 +18,7 @@ mod articles;
 mod comment;
 mod dashboard;
 mod media;
+mod moving;
 mod people;
 mod preview;
 mod privacy;
@@ -37,6 +38,7 @@ pub use articles::{
 pub use comment::{edit_comment, reply_to_comment, update_comment};
 pub use dashboard::dashboard;
 pub use media::{describe_media, list_media, upload_avatar, upload_media};
+pub use moving::{download_export, show_moving, upload_import};
 pub use people::{
     change_role, choose_password, deactivate, invite, list_people, reactivate,
     request_password_reset, resend_invitation, show_lost_password, show_password_form,

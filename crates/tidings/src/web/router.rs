@@ -130,6 +130,18 @@ pub fn router(app: App) -> Router {
             refuse_large_uploads,
         ))
         .layer(middleware::map_response(no_referrer));
+    // A site's export, streamed to a file as it arrives.
+    let import_limit = usize::try_from(crate::services::imports::DEFAULT_MAX_BYTES)
+        .unwrap_or(usize::MAX)
+        .saturating_add(UPLOAD_FORM_ALLOWANCE);
+    let imports = routes
+        .imports
+        .layer(DefaultBodyLimit::max(import_limit))
+        .route_layer(middleware::from_fn_with_state(
+            import_limit,
+            refuse_large_uploads,
+        ))
+        .layer(middleware::map_response(no_referrer));
     // Uploaded images: immutable files with their own caching headers, outside the page
     // cache.
     let media = Router::new().route("/media/{key}/{file}", get(public::media_file));
@@ -145,6 +157,7 @@ pub fn router(app: App) -> Router {
         .merge(discussion)
         .merge(admin)
         .merge(uploads)
+        .merge(imports)
         .merge(media)
         .fallback_service(pages)
         // An imported site's old addresses, for whatever else found nothing.
@@ -256,6 +269,8 @@ pub struct AdminRoutes {
     router: Router<App>,
     /// Routes that receive files, with the site's upload limit instead of the forms' one.
     uploads: Router<App>,
+    /// The import form's address, which takes whole site exports.
+    imports: Router<App>,
     pub posts: Vec<&'static str>,
     /// The pages a signed-in user reads, for the test that walks every route with every
     /// role.
@@ -286,6 +301,17 @@ impl AdminRoutes {
         TP: 'static,
     {
         self.router = self.router.route(path, get(page).post(form));
+        self
+    }
+
+    /// The address that receives a site's export (far larger than an image).
+    fn import_upload<H: Handler<T, App>, T: 'static>(
+        mut self,
+        path: &'static str,
+        form: H,
+    ) -> Self {
+        self.imports = self.imports.route(path, post(form));
+        self.posts.push(path);
         self
     }
 
@@ -328,6 +354,7 @@ pub fn admin_routes() -> AdminRoutes {
     AdminRoutes {
         router: Router::new(),
         uploads: Router::new(),
+        imports: Router::new(),
         posts: Vec::new(),
         gets: Vec::new(),
     }
@@ -346,6 +373,9 @@ pub fn admin_routes() -> AdminRoutes {
         admin::request_password_reset,
     )
     .get_post("/admin/users", admin::list_people, admin::invite)
+    .get("/admin/import", admin::show_moving)
+    .import_upload("/admin/import", admin::upload_import)
+    .get("/admin/export/wxr", admin::download_export)
     .post("/admin/users/{id}/role", admin::change_role)
     .post("/admin/users/{id}/deactivate", admin::deactivate)
     .post("/admin/users/{id}/reactivate", admin::reactivate)

@@ -934,3 +934,75 @@ async fn attachments_bring_their_files_from_the_old_uploads_folder() {
         "{report:?}"
     );
 }
+
+/// An administrator uploads an export in the admin, watches it, reads the report, and
+/// downloads the site as an export.
+#[tokio::test]
+async fn the_admin_imports_an_upload_and_downloads_an_export() {
+    use reqwest::multipart::{Form, Part};
+    let site = TestApp::spawn().await;
+    let admin = site.moderator().await;
+    let page = body(admin.get("/admin/import").await).await;
+    assert!(page.contains("enctype=\"multipart/form-data\""), "{page}");
+    let upload = |csrf: String, dry_run: bool| {
+        let mut form = Form::new().text("csrf", csrf).text("kind", "wxr");
+        if dry_run {
+            form = form.text("dry_run", "1");
+        }
+        form.part(
+            "file",
+            Part::bytes(std::fs::read(fixture(THEME_UNIT_TEST)).unwrap()).file_name("export.xml"),
+        )
+    };
+    // A forged form (no token) is refused before its file is read.
+    let forged = admin
+        .reader
+        .client
+        .post(site.url("/admin/import"))
+        .multipart(upload(String::new(), false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let sent = admin
+        .reader
+        .client
+        .post(site.url("/admin/import"))
+        .multipart(upload(admin.csrf.clone(), false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    tokio::time::timeout(std::time::Duration::from_secs(120), site.app.imports.idle())
+        .await
+        .expect("the import ends");
+    let page = body(admin.get("/admin/import").await).await;
+    assert!(page.contains("Added: 51 articles"), "{page}");
+    assert!(
+        !page.contains("http-equiv=\"refresh\""),
+        "no refresh once it ended"
+    );
+    assert_eq!(
+        site.reader()
+            .get("/2013/01/markup-html-tags-and-formatting/")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // No file is left behind in the data folder.
+    let left: Vec<_> = std::fs::read_dir(site.data.path().join("imports"))
+        .unwrap()
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+
+    let export = admin.get("/admin/export/wxr").await;
+    assert_eq!(export.status(), StatusCode::OK);
+    let disposition = export.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(disposition.starts_with("attachment; filename=\"tidings-export-"));
+    let text = body(export).await;
+    assert!(text.contains("<wp:wxr_version>1.2</wp:wxr_version>"));
+    assert!(text.contains("Markup: HTML Tags and Formatting") && text.ends_with("</rss>\n"));
+}

@@ -31,7 +31,11 @@ fn needs(method: &str, route: &str) -> Option<Capability> {
             ManageTerms
         }
         _ if route.starts_with("/admin/comments") => ModerateComments,
-        _ if route.starts_with("/admin/settings") || route.starts_with("/admin/privacy") => {
+        _ if route.starts_with("/admin/settings")
+            || route.starts_with("/admin/privacy")
+            || route.starts_with("/admin/import")
+            || route.starts_with("/admin/export") =>
+        {
             ManageSite
         }
         _ if route.starts_with("/admin/users") => ManageUsers,

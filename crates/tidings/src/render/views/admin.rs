@@ -291,6 +291,35 @@ pub struct TermValues {
 }
 
 #[derive(Serialize)]
+pub struct MovingPage {
+    #[serde(flatten)]
+    pub chrome: Chrome,
+    /// The page reloads itself while an import runs.
+    pub refresh: bool,
+    pub job: Option<ImportJobView>,
+    pub limit_megabytes: u64,
+}
+
+/// The import running on this node, or the last one.
+#[derive(Serialize)]
+pub struct ImportJobView {
+    pub file_name: String,
+    pub kind: &'static str,
+    pub dry_run: bool,
+    pub running: bool,
+    pub percent: u32,
+    pub megabytes_read: String,
+    pub megabytes_total: String,
+    pub records: u64,
+    /// Megabytes a second.
+    pub rate: String,
+    /// The report, once it finished.
+    pub lines: Vec<String>,
+    /// Why nothing was imported, when it failed.
+    pub error: Option<String>,
+}
+
+#[derive(Serialize)]
 pub struct StatusPage {
     #[serde(flatten)]
     pub chrome: Chrome,
