@@ -378,7 +378,107 @@ def lighthouse_audit(work):
     return line
 
 
+def write_wxr(path, articles, comments_per_article):
+    """A WordPress export of `articles` posts with `comments_per_article` comments each
+    (every third a reply), classic content of about 7 KB, written as a stream."""
+    paragraph = ("The council met on Tuesday to discuss the bridge, the budget and the bus lanes; "
+                 "residents filled the gallery & several spoke. ") * 5
+    body = "\n\n".join(f"Paragraph {n}. {paragraph}" for n in range(1, 7))
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0" '
+                  'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+                  'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+                  'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+                  'xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n'
+                  '<title>Bench</title><link>https://old.example</link>'
+                  '<wp:wxr_version>1.2</wp:wxr_version>'
+                  '<wp:base_blog_url>https://old.example</wp:base_blog_url>\n'
+                  '<wp:author><wp:author_id>1</wp:author_id><wp:author_login><![CDATA[editor]]></wp:author_login>'
+                  '<wp:author_email><![CDATA[editor@old.example]]></wp:author_email>'
+                  '<wp:author_display_name><![CDATA[The Editor]]></wp:author_display_name></wp:author>\n'
+                  '<wp:category><wp:term_id>2</wp:term_id><wp:category_nicename>news</wp:category_nicename>'
+                  '<wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[News]]></wp:cat_name></wp:category>\n')
+        comment_id = 0
+        for number in range(1, articles + 1):
+            day = 1 + number % 28
+            date = f"2019-{1 + number % 12:02d}-{day:02d} 10:{number % 60:02d}:00"
+            out.write(f"<item><title><![CDATA[Story number {number}]]></title>"
+                      f"<link>https://old.example/2019/{1 + number % 12:02d}/{day:02d}/story-{number}/</link>"
+                      f"<dc:creator><![CDATA[editor]]></dc:creator>"
+                      f'<guid isPermaLink="false">https://old.example/?p={number}</guid>'
+                      f"<content:encoded><![CDATA[{body}]]></content:encoded>"
+                      f"<excerpt:encoded><![CDATA[]]></excerpt:encoded>"
+                      f"<wp:post_id>{number}</wp:post_id><wp:post_date>{date}</wp:post_date>"
+                      f"<wp:post_date_gmt>{date}</wp:post_date_gmt><wp:comment_status>open</wp:comment_status>"
+                      f"<wp:post_name>story-{number}</wp:post_name><wp:status>publish</wp:status>"
+                      f"<wp:post_parent>0</wp:post_parent><wp:post_type>post</wp:post_type>"
+                      f'<category domain="category" nicename="news"><![CDATA[News]]></category>\n')
+            first = comment_id + 1
+            for index in range(comments_per_article):
+                comment_id += 1
+                parent = first if index % 3 == 2 else 0
+                out.write(f"<wp:comment><wp:comment_id>{comment_id}</wp:comment_id>"
+                          f"<wp:comment_author><![CDATA[Reader {comment_id % 997}]]></wp:comment_author>"
+                          f"<wp:comment_author_email>reader{comment_id % 997}@example.com</wp:comment_author_email>"
+                          f"<wp:comment_author_url></wp:comment_author_url>"
+                          f"<wp:comment_author_IP>192.0.2.{comment_id % 250}</wp:comment_author_IP>"
+                          f"<wp:comment_date>{date}</wp:comment_date><wp:comment_date_gmt>{date}</wp:comment_date_gmt>"
+                          f"<wp:comment_content><![CDATA[Comment {comment_id}: a fair point about the bridge, "
+                          f"and the budget too; thanks for the reporting.]]></wp:comment_content>"
+                          f"<wp:comment_approved>1</wp:comment_approved><wp:comment_type></wp:comment_type>"
+                          f"<wp:comment_parent>{parent}</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id>"
+                          f"</wp:comment>\n")
+            out.write("</item>\n")
+        out.write("</channel>\n</rss>\n")
+
+
+def timed(command):
+    """Runs a command under GNU time: (seconds, peak resident MB)."""
+    started = time.monotonic()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M"] + [str(part) for part in command],
+                            capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{command} failed:\n{result.stdout}\n{result.stderr}")
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return seconds, peak_kb / 1024
+
+
+def migration_benchmark(work):
+    """Imports a 100 MB and a 1 GB WordPress export, then exports the large site."""
+    lines = []
+    sizes = [(10_000, "about 100 MB"), (LARGE_ARTICLES, "about 1 GB")]
+    exported = None
+    for articles, label in sizes:
+        comments_each = max(1, LARGE_COMMENTS // LARGE_ARTICLES)
+        export = work / f"wordpress-{articles}.xml"
+        log(f"writing a WordPress export of {articles:,} articles and {articles * comments_each:,} comments ({label})")
+        write_wxr(export, articles, comments_each)
+        megabytes = export.stat().st_size / 1e6
+        site = work / f"imported-{articles}"
+        site.mkdir()
+        log(f"importing it ({megabytes:,.0f} MB)")
+        seconds, peak = timed([BINARY, "--data", site, "import", "wxr", export])
+        items = articles * (1 + comments_each)
+        lines.append(f"| import, {megabytes:,.0f} MB ({articles:,} articles, {articles * comments_each:,} comments) "
+                     f"| {megabytes / seconds:.1f} MB/s | {items / seconds:,.0f} items/s | {peak:.0f} MB | {seconds:.0f} s |")
+        export.unlink()
+        exported = site
+    out = work / "exported.xml"
+    log("exporting the large site")
+    seconds, peak = timed([BINARY, "--data", exported, "export", "wxr", "--out", out])
+    megabytes = out.stat().st_size / 1e6
+    lines.append(f"| export, {megabytes:,.0f} MB | {megabytes / seconds:.1f} MB/s | "
+                 f"{LARGE_ARTICLES * (1 + max(1, LARGE_COMMENTS // LARGE_ARTICLES)) / seconds:,.0f} items/s | {peak:.0f} MB | {seconds:.0f} s |")
+    return "\n".join(["| WordPress export (WXR) | throughput | items | peak resident memory | time |",
+                      "|---|---:|---:|---:|---:|"] + lines)
+
+
 def main():
+    if "migration" in sys.argv[1:]:
+        with tempfile.TemporaryDirectory(prefix="tidings-bench-") as folder:
+            print(migration_benchmark(pathlib.Path(folder)))
+        return
     if "images" in sys.argv[1:]:
         print(image_upload())
         return
@@ -470,6 +570,8 @@ def main():
     images = image_upload()
     with tempfile.TemporaryDirectory(prefix="tidings-lighthouse-") as folder:
         audit = lighthouse_audit(pathlib.Path(folder))
+    with tempfile.TemporaryDirectory(prefix="tidings-bench-") as folder:
+        migration = migration_benchmark(pathlib.Path(folder))
 
     ratio = article["rps"] / static["rps"]
     figures.append("| what | requests/s | p50 ms | p99 ms | note |")
@@ -498,6 +600,9 @@ def main():
     print(f"- hostile bodies: the slowest of {slowest.group(5)} renders in {float(slowest.group(1)):.1f} ms as an article ({slowest.group(2)}), {float(slowest.group(3)):.2f} ms as a comment ({slowest.group(4)})")
     print(images)
     print(audit)
+    print()
+    print(migration)
+    print()
     print(f"- {SECONDS} s per measurement, {CONNECTIONS} connections (16 readers + 16 posters when mixed), wrk and both servers on this machine ({os.cpu_count()} cores)")
     lost = posting.get("acked", 0) - stored
     if lost > 0:

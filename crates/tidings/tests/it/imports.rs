@@ -105,6 +105,26 @@ async fn the_theme_unit_test_export_comes_in_whole() {
     let comments = body(reader.get("/about/page-with-comments/").await).await;
     assert!(comments.contains("id=\"comment-167\""), "old ids kept");
     assert!(comments.contains("Anonymous comment."));
+    // Pingbacks and trackbacks are shown as what they are.
+    let moved = location(
+        &reader
+            .get("/2012/01/01/template-pingbacks-an-trackbacks/")
+            .await,
+    );
+    let notices = body(reader.get(moved.trim_start_matches(&site.url(""))).await).await;
+    assert_eq!(
+        notices
+            .matches("<span class=\"comment-kind\">Pingback:</span>")
+            .count(),
+        2
+    );
+    assert_eq!(
+        notices
+            .matches("<span class=\"comment-kind\">Trackback:</span>")
+            .count(),
+        2
+    );
+    assert!(notices.contains("class=\"pingback depth-1 "), "{notices}");
     // Authors were created without a password, to be invited; their pages answer.
     assert_eq!(
         reader.get("/author/themedemos/").await.status(),
@@ -373,6 +393,22 @@ async fn the_wordpress_importers_fixtures_come_in_as_meant() {
         .await
         .unwrap();
     assert_eq!(count(&report.added, "authors"), 300, "{report:?}");
+    // A byte-order mark, Windows line ends and the `wp` prefix declared on the item.
+    let folder = tempfile::tempdir().unwrap();
+    let windows = folder.path().join("windows.xml");
+    let text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">\n<channel>\n<wp:wxr_version xmlns:wp=\"http://wordpress.org/export/1.1/\">1.1</wp:wxr_version>\n<item xmlns:wp=\"http://wordpress.org/export/1.1/\"><title>Line ends</title><wp:post_id>77</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status><wp:post_name>line-ends</wp:post_name><wp:post_date_gmt>2015-03-04 05:06:07</wp:post_date_gmt>\n<content:encoded><![CDATA[First line\nsecond line\n\nNext paragraph]]></content:encoded></item>\n</channel></rss>\n";
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend(text.replace('\n', "\r\n").into_bytes());
+    std::fs::write(&windows, bytes).unwrap();
+    let report = import(&site, &windows).await.unwrap();
+    assert_eq!(count(&report.added, "articles"), 1, "{report:?}");
+    let page = body(site.reader().get("/2015/03/line-ends/").await).await;
+    assert!(
+        page.contains("<p>First line<br>\nsecond line</p>"),
+        "{page}"
+    );
+    assert!(page.contains("<p>Next paragraph</p>"), "{page}");
+
     // A file from before WXR had a version is read as 1.0.
     let report = import(&site, &fixture("phpunit/data/missing-version-tag.xml"))
         .await

@@ -364,6 +364,9 @@ pub struct CommentView {
     pub awaiting_moderation: bool,
     /// The signed link that lets its author edit or delete it, while the window is open.
     pub edit_url: Option<String>,
+    /// `comment`, or `pingback` or `trackback` (imported from WordPress): another site's
+    /// notice that it linked here, shown as such.
+    pub kind: &'static str,
     pub replies: Vec<CommentView>,
 }
 
@@ -738,6 +741,7 @@ fn comment_view(node: &ThreadNode<'_>, context: &CommentContext<'_>) -> CommentV
     let can_reply = context.comments_open && !awaiting_moderation && node.depth < context.max_depth;
     CommentView {
         id: comment.id.0,
+        kind: comment.kind.as_str(),
         author_name: display_name(&comment.author_name),
         // A held comment is shown without its links, so holding it publishes nothing.
         author_url: if awaiting_moderation {
