@@ -101,6 +101,9 @@ pub struct ImportedArticle {
     pub tags: Vec<(Slug, String)>,
     /// The paths (`/2013/01/11/slug/`) this article answered at on the old site.
     pub old_paths: Vec<String>,
+    /// Its featured image, by the attachment's legacy id (WordPress's `_thumbnail_id`):
+    /// shown when that attachment's file came too.
+    pub featured_attachment: Option<i64>,
     /// Another id its GUID names (`/?p=674`), when the old site re-numbered it: found by
     /// that id when no article has it as its own.
     pub guid_id: Option<i64>,

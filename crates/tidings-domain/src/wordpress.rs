@@ -329,6 +329,9 @@ impl WxrConverter {
             sections,
             tags,
             old_paths,
+            featured_attachment: item
+                .meta("_thumbnail_id")
+                .and_then(|id| id.trim().parse().ok()),
             guid_id,
         })))
     }

@@ -82,6 +82,8 @@ struct SqlImport {
     comment_parents: Vec<(i64, i64)>,
     /// Attachments whose article was not there yet.
     attachment_articles: Vec<(i64, i64)>,
+    /// Articles with a featured image, by the attachment's legacy id.
+    featured: Vec<(i64, i64)>,
     /// Accounts by login, as mapped during this import.
     authors: HashMap<String, i64>,
 }
@@ -106,6 +108,7 @@ impl ImportStore for SqlStore {
             section_parents: Vec::new(),
             comment_parents: Vec::new(),
             attachment_articles: Vec::new(),
+            featured: Vec::new(),
             authors: HashMap::new(),
         }))
     }
@@ -285,6 +288,7 @@ impl ImportSession for SqlImport {
         self.settle_pages().await?;
         self.settle_comments().await?;
         self.settle_attachments().await?;
+        self.settle_featured_images().await?;
         if self.transaction.dialect() == Dialect::Postgres {
             // Rows were written with their old ids: the identity sequences move past them.
             for table in ["articles", "comments", "terms", "users", "attachments"] {
@@ -398,6 +402,11 @@ impl SqlImport {
         };
         self.remember(LegacyKind::User, &author.login, local)
             .await?;
+        if let Some(id) = author.legacy_id {
+            // `/?author=ID` names an author by the old site's number.
+            self.remember(LegacyKind::User, &format!("id:{id}"), local)
+                .await?;
+        }
         self.authors.insert(author.login.clone(), local);
         Ok(outcome)
     }
@@ -604,6 +613,9 @@ impl SqlImport {
                 .await?;
         }
         self.remember(LegacyKind::Post, &legacy, id).await?;
+        if let Some(attachment) = article.featured_attachment {
+            self.featured.push((id, attachment));
+        }
         if let Some(guid_id) = article.guid_id {
             self.remember(LegacyKind::Post, &format!("guid:{guid_id}"), id)
                 .await?;
@@ -916,6 +928,44 @@ impl SqlImport {
                         "UPDATE comments SET parent_id = ? WHERE id = ?",
                         parent,
                         id
+                    ))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Gives articles their featured image, where its attachment brought its file.
+    async fn settle_featured_images(&mut self) -> StoreResult<()> {
+        for (article, attachment) in std::mem::take(&mut self.featured) {
+            let Some(local) = self
+                .known(LegacyKind::Attachment, &attachment.to_string())
+                .await?
+            else {
+                continue;
+            };
+            let row = self
+                .transaction
+                .fetch_optional(statement!(
+                    concat!(
+                        "SELECT ",
+                        attachment_columns!(),
+                        ", a.alt FROM attachments a JOIN media m ON m.id = a.media_id
+                          WHERE a.id = ?"
+                    ),
+                    local
+                ))
+                .await?;
+            let Some(row) = row else { continue };
+            let found = attachment_from_row(&row)?;
+            if let Some(path) = found.media_path {
+                self.transaction
+                    .execute(statement!(
+                        "UPDATE articles SET featured_image = ?, featured_image_alt = ?
+                          WHERE id = ?",
+                        path,
+                        row.text("alt")?,
+                        article
                     ))
                     .await?;
             }

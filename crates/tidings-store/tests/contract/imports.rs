@@ -38,6 +38,7 @@ fn post(legacy_id: i64, kind: ArticleKind, name: &str, parent: Option<i64>) -> I
         sections: vec![(slug("world"), "World".into())],
         tags: vec![(slug("harbour"), "Harbour".into())],
         old_paths: vec![format!("/2020/03/04/{name}/")],
+        featured_attachment: None,
         guid_id: None,
     }))
 }

@@ -162,6 +162,20 @@ pub async fn moved_query(app: &App, key: &str, value: &str) -> Result<Option<Str
                 None => None,
             })
         }
+        "author" => {
+            let id = app
+                .store
+                .legacy_target(LegacyKind::User, &format!("id:{value}"))
+                .await?;
+            Ok(match id {
+                Some(id) => app
+                    .store
+                    .author(tidings_domain::UserId(id))
+                    .await?
+                    .map(|author| author.permalink()),
+                None => None,
+            })
+        }
         "tag" => {
             Ok(tidings_domain::Slug::parse(value).map(|slug| format!("/tag/{}/", slug.as_str())))
         }

@@ -125,7 +125,16 @@ pub async fn serve_cached(State(app): State<App>, request: Request, next: Next) 
 /// to the plain page, so random values cannot fill the cache).
 fn significant_parameters(route: &str) -> &'static [&'static str] {
     match route {
-        "/" => &["p", "paged", "page_id", "cat", "tag", "attachment_id", "s"],
+        "/" => &[
+            "p",
+            "paged",
+            "page_id",
+            "cat",
+            "tag",
+            "attachment_id",
+            "author",
+            "s",
+        ],
         "/{year}/{month}/{slug}/" | "/{year}/{month}/{slug}/{part}/" => &["replytocom"],
         _ => &[],
     }

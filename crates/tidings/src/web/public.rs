@@ -118,8 +118,8 @@ pub async fn show_front_page(
     }
     // WordPress's plain links: /?p=ID for an article (by its id on an imported site
     // first), /?page_id=ID, /?cat=ID, /?tag=slug, /?attachment_id=ID, and /?paged=N for a
-    // page of the list.
-    for key in ["p", "page_id", "cat", "tag", "attachment_id"] {
+    // page of the list; /?author=ID too.
+    for key in ["p", "page_id", "cat", "tag", "attachment_id", "author"] {
         if let Some(value) = query.get(key) {
             let target = crate::services::old_addresses::moved_query(&app, key, value)
                 .await?

@@ -293,6 +293,11 @@ async fn a_second_import_adds_nothing_and_a_dry_run_changes_nothing() {
     // Nothing of the dry run is in the site: the real import adds it all.
     let first = import(&site, &path).await.unwrap();
     assert_eq!(first.added, dry.added);
+    // `/?author=ID` finds the author by the old site's number.
+    assert_eq!(
+        location(&site.reader().get("/?author=2").await),
+        "/author/editor/"
+    );
     let second = import(&site, &path).await.unwrap();
     assert!(second.added.is_empty(), "{second:?}");
     assert_eq!(second.already_there, first.added);
@@ -936,6 +941,12 @@ async fn attachments_bring_their_files_from_the_old_uploads_folder() {
 <item><title>Secret</title><wp:post_id>5</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
 <wp:attachment_url>http://elsewhere.example/x.jpg</wp:attachment_url>
 <wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>../../../etc/passwd</wp:meta_value></wp:postmeta></item>
+<item><title>With a picture</title><wp:post_id>9</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status><wp:post_name>with-a-picture</wp:post_name><wp:post_date_gmt>2015-01-02 03:04:05</wp:post_date_gmt>
+<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>8</wp:meta_value></wp:postmeta></item>
+<item><title>Its picture</title><wp:post_id>8</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status><wp:post_parent>9</wp:post_parent>
+<wp:attachment_url>http://elsewhere.example/wp-content/uploads/2008/06/canola2.jpg</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value>Rapeseed in bloom</wp:meta_value></wp:postmeta>
+<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>2008/06/canola2.jpg</wp:meta_value></wp:postmeta></item>
 <item><title>Missing</title><wp:post_id>6</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
 <wp:attachment_url>http://elsewhere.example/y.jpg</wp:attachment_url>
 <wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>2001/01/y.jpg</wp:meta_value></wp:postmeta></item>
@@ -952,7 +963,13 @@ async fn attachments_bring_their_files_from_the_old_uploads_folder() {
     )
     .await
     .unwrap();
-    assert_eq!(count(&report.added, "attachments"), 2, "records are kept");
+    assert_eq!(count(&report.added, "attachments"), 3, "records are kept");
+    // The post named its featured image before the attachment came: it has it.
+    let picture = body(reader.get("/2015/01/with-a-picture/").await).await;
+    assert!(
+        picture.contains("og:image") && picture.contains("Rapeseed in bloom"),
+        "{picture}"
+    );
     assert_eq!(
         count(
             &report.skipped,
