@@ -134,6 +134,27 @@ impl WxrConverter {
         (path.len() > 1 && url.query().is_none()).then_some(path)
     }
 
+    /// Links (`href`) to the old site as paths (`https://old.example/2013/01/x/` as
+    /// `/2013/01/x/`), so they answer on the new site whatever its domain. Images (`src`)
+    /// keep their address: the old host may still serve files that did not come along.
+    fn links_made_relative(&self, html: &str) -> String {
+        let Some(host) = self.origin.split_once("://").map(|(_, host)| host) else {
+            return html.to_owned();
+        };
+        if host.is_empty() {
+            return html.to_owned();
+        }
+        let mut out = html.to_owned();
+        for scheme in ["https://", "http://", "//"] {
+            let prefix = format!("href=\"{scheme}{host}");
+            // Only the host itself: `https://old.example.net` is another site.
+            for (end, root) in [("/", "/"), ("\"", "/\""), ("?", "/?"), ("#", "/#")] {
+                out = out.replace(&format!("{prefix}{end}"), &format!("href=\"{root}"));
+            }
+        }
+        out
+    }
+
     pub fn author(&mut self, author: &WxrAuthor) -> Option<ImportRecord> {
         let login = author.login.trim();
         if login.is_empty() {
@@ -253,7 +274,14 @@ impl WxrConverter {
                 for name in shortcodes {
                     ImportReport::count(&mut self.report.shortcodes, name);
                 }
-                body
+                let relative = self.links_made_relative(&body);
+                if relative != body {
+                    self.report.change(
+                        "items whose links to the old site were made relative (they answer \
+                         through its old addresses, on whichever domain the site now has)",
+                    );
+                }
+                relative
             }
         };
         let mut sections = Vec::new();
@@ -623,6 +651,20 @@ fn as_html_block(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_to_the_old_site_become_paths_and_images_keep_theirs() {
+        let site = WxrSite {
+            base_blog_url: "https://old.example".into(),
+            ..WxrSite::default()
+        };
+        let converter = WxrConverter::new(&site, OffsetDateTime::UNIX_EPOCH);
+        let html = r#"<a href="https://old.example/2013/01/x/">a</a> <a href="http://old.example">b</a> <a href="https://old.example.net/">c</a> <img src="https://old.example/wp-content/uploads/y.jpg">"#;
+        assert_eq!(
+            converter.links_made_relative(html),
+            r#"<a href="/2013/01/x/">a</a> <a href="/">b</a> <a href="https://old.example.net/">c</a> <img src="https://old.example/wp-content/uploads/y.jpg">"#
+        );
+    }
 
     #[test]
     fn entities_in_names_are_decoded_once() {
