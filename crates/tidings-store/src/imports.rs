@@ -86,6 +86,11 @@ struct SqlImport {
     featured: Vec<(i64, i64)>,
     /// Accounts by login, as mapped during this import.
     authors: HashMap<String, i64>,
+    /// The article the last comment was on (legacy id, id here), and that article's
+    /// comments so far: a file lists an item's comments together, so a reply's parent and
+    /// its article are found here without a query.
+    thread: Option<(i64, Option<i64>)>,
+    thread_comments: HashMap<i64, i64>,
 }
 
 #[async_trait]
@@ -110,6 +115,8 @@ impl ImportStore for SqlStore {
             attachment_articles: Vec::new(),
             featured: Vec::new(),
             authors: HashMap::new(),
+            thread: None,
+            thread_comments: HashMap::new(),
         }))
     }
 
@@ -679,23 +686,35 @@ impl SqlImport {
         if self.known(LegacyKind::Comment, &legacy).await?.is_some() {
             return Ok(Outcome::AlreadyThere);
         }
-        let article = match comment.on_article {
-            Some(id) => self
-                .transaction
-                .fetch_optional(statement!("SELECT id FROM articles WHERE id = ?", id))
-                .await?
-                .map(|row| row.integer("id"))
-                .transpose()?,
-            None => {
-                self.known(LegacyKind::Post, &comment.article.to_string())
-                    .await?
+        let thread_key = comment.on_article.map_or(comment.article, |id| -id);
+        let article = match self.thread {
+            Some((key, article)) if key == thread_key => article,
+            _ => {
+                let article = match comment.on_article {
+                    Some(id) => self
+                        .transaction
+                        .fetch_optional(statement!("SELECT id FROM articles WHERE id = ?", id))
+                        .await?
+                        .map(|row| row.integer("id"))
+                        .transpose()?,
+                    None => {
+                        self.known(LegacyKind::Post, &comment.article.to_string())
+                            .await?
+                    }
+                };
+                self.thread = Some((thread_key, article));
+                self.thread_comments.clear();
+                article
             }
         };
         let Some(article) = article else {
             return Ok(Outcome::Orphaned);
         };
         let parent = match comment.parent {
-            Some(parent) => self.known(LegacyKind::Comment, &parent.to_string()).await?,
+            Some(parent) => match self.thread_comments.get(&parent) {
+                Some(local) => Some(*local),
+                None => self.known(LegacyKind::Comment, &parent.to_string()).await?,
+            },
             None => None,
         };
         let keep_id =
@@ -734,6 +753,10 @@ impl SqlImport {
             .integer("id")?;
         if let (Some(parent), None) = (comment.parent, parent) {
             self.comment_parents.push((id, parent));
+        }
+        // Bounded: an article with more comments than this finds older parents by query.
+        if self.thread_comments.len() < 100_000 {
+            self.thread_comments.insert(comment.legacy_id, id);
         }
         self.remember(LegacyKind::Comment, &legacy, id).await?;
         Ok(Outcome::Added)
