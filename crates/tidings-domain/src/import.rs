@@ -134,6 +134,8 @@ pub struct ImportedComment {
     /// Names the commenter's avatar without revealing their email (made by the app, which
     /// holds the key).
     pub avatar_key: Option<String>,
+    /// The content rendered, as a comment written on the site is, once at import.
+    pub content_html: Option<crate::SafeHtml>,
 }
 
 /// An attachment of the old site: the media library's record of a file, with the file

@@ -469,6 +469,7 @@ impl WxrConverter {
                 .date(&comment.date_gmt, &comment.date)
                 .unwrap_or(self.now),
             avatar_key: None,
+            content_html: Some(text::render_comment(&comment.content)),
         })))
     }
 

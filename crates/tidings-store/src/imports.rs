@@ -731,8 +731,8 @@ impl SqlImport {
                 statement!(
                     "INSERT INTO comments (article_id, parent_id, author_name, author_email,
                     author_url, content, status, status_before, moderation_reason, ip,
-                    user_agent, created_at, kind, avatar_key)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'Imported.', ?, ?, ?, ?, ?) RETURNING id",
+                    user_agent, created_at, kind, avatar_key, content_html)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'Imported.', ?, ?, ?, ?, ?, ?) RETURNING id",
                     article,
                     parent,
                     &comment.author_name,
@@ -746,6 +746,10 @@ impl SqlImport {
                     timestamp(comment.created_at),
                     comment.kind.as_str(),
                     comment.avatar_key.clone(),
+                    comment
+                        .content_html
+                        .as_ref()
+                        .map(|html| html.as_str().to_owned()),
                 ),
                 keep_id.then_some(comment.legacy_id),
             ))

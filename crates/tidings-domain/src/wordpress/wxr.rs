@@ -742,3 +742,38 @@ fn attributes_of(start: &BytesStart<'_>) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(xml: &str) -> Result<Vec<WxrRecord>, WxrError> {
+        let mut reader = WxrReader::new(xml.as_bytes(), WxrLimits::default());
+        let mut records = Vec::new();
+        while let Some(record) = reader.next_record()? {
+            records.push(record);
+        }
+        Ok(records)
+    }
+
+    #[test]
+    fn an_unescaped_ampersand_is_refused_with_its_line() {
+        let xml = "<rss xmlns:wp=\"http://wordpress.org/export/1.2/\">\n<channel>\n<item>\n<wp:comment><wp:comment_author_url>http://e.x/?a=1&b=2</wp:comment_author_url></wp:comment>\n</item></channel></rss>";
+        let error = read_all(xml).expect_err("refused");
+        assert_eq!(error.line, 4, "{error}");
+    }
+
+    #[test]
+    fn a_split_cdata_terminator_comes_back_whole() {
+        let xml = "<rss xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><item><content:encoded><![CDATA[a]]]]><![CDATA[>b]]></content:encoded></item></channel></rss>";
+        let records = read_all(xml).unwrap();
+        let item = records
+            .iter()
+            .find_map(|record| match record {
+                WxrRecord::Item(item) => Some(item),
+                _ => None,
+            })
+            .expect("an item");
+        assert_eq!(item.content, "a]]>b");
+    }
+}

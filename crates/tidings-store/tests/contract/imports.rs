@@ -64,6 +64,7 @@ fn comment(legacy_id: i64, article: i64, parent: Option<i64>) -> ImportRecord {
         status: tidings_domain::CommentStatus::Approved,
         created_at: datetime!(2020-03-05 05:06 UTC),
         avatar_key: None,
+        content_html: None,
     }))
 }
 

@@ -383,10 +383,11 @@ pub async fn import_disqus_file(
                         author_url: String::new(),
                         ip: post.ip,
                         user_agent: String::new(),
-                        content: post.message,
                         status,
                         created_at: post.created_at.unwrap_or_else(|| app.now()),
                         avatar_key: Some(avatar_key(app, &post.author_email, &post.author_name)),
+                        content_html: Some(tidings_domain::text::render_comment(&post.message)),
+                        content: post.message,
                     };
                     match session
                         .write(&ImportRecord::Comment(Box::new(comment)))

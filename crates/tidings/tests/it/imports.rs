@@ -105,6 +105,18 @@ async fn the_theme_unit_test_export_comes_in_whole() {
     let comments = body(reader.get("/about/page-with-comments/").await).await;
     assert!(comments.contains("id=\"comment-167\""), "old ids kept");
     assert!(comments.contains("Anonymous comment."));
+    // Their HTML was rendered once, at import, as a comment written here is.
+    let stored = site
+        .app
+        .store
+        .comment_by_id(tidings_domain::CommentId(167))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.content_html.map(|html| html.as_str().to_owned()),
+        Some("<p>Anonymous comment.</p>\n".to_owned())
+    );
     // Pingbacks and trackbacks are shown as what they are.
     let moved = location(
         &reader
