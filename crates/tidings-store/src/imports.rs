@@ -91,6 +91,8 @@ struct SqlImport {
     /// its article are found here without a query.
     thread: Option<(i64, Option<i64>)>,
     thread_comments: HashMap<i64, i64>,
+    /// The highest id each table had given when the import began, read once.
+    high_water: HashMap<&'static str, i64>,
 }
 
 #[async_trait]
@@ -117,6 +119,7 @@ impl ImportStore for SqlStore {
             authors: HashMap::new(),
             thread: None,
             thread_comments: HashMap::new(),
+            high_water: HashMap::new(),
         }))
     }
 
@@ -344,10 +347,11 @@ impl SqlImport {
         Ok(())
     }
 
-    /// Whether `table` has no row `id`, so an imported row can keep its old id (and the
-    /// old site's `/?p=ID` and `#comment-ID` stay true).
-    async fn id_is_free(&mut self, table: &str, id: i64) -> StoreResult<bool> {
-        if id <= 0 {
+    /// Whether an imported row can keep its old id (so the old site's `/?p=ID` and
+    /// `#comment-ID` stay true): only an id above every id `table` ever gave before this
+    /// import (ids are never reused, even a deleted row's) that no row has.
+    async fn id_is_free(&mut self, table: &'static str, id: i64) -> StoreResult<bool> {
+        if id <= 0 || id <= self.high_water(table).await? {
             return Ok(false);
         }
         let row = self
@@ -358,6 +362,45 @@ impl SqlImport {
             ))
             .await?;
         Ok(row.is_none())
+    }
+
+    /// The highest id `table` had given when the import began.
+    async fn high_water(&mut self, table: &'static str) -> StoreResult<i64> {
+        if let Some(mark) = self.high_water.get(table) {
+            return Ok(*mark);
+        }
+        let mark = match self.transaction.dialect() {
+            Dialect::Sqlite => self
+                .transaction
+                .fetch_optional(statement!(
+                    "SELECT seq FROM sqlite_sequence WHERE name = ?",
+                    table
+                ))
+                .await?
+                .map(|row| row.integer("seq"))
+                .transpose()?
+                .unwrap_or(0),
+            Dialect::Postgres => {
+                let sequence = self
+                    .transaction
+                    .fetch_one(statement!(
+                        "SELECT pg_get_serial_sequence(?, 'id') AS name",
+                        table
+                    ))
+                    .await?
+                    .text("name")?;
+                // The name comes from the database itself, quoted as it needs.
+                self.transaction
+                    .fetch_one(statement!(format!(
+                        "SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS seq
+                           FROM {sequence}"
+                    )))
+                    .await?
+                    .integer("seq")?
+            }
+        };
+        self.high_water.insert(table, mark);
+        Ok(mark)
     }
 
     async fn author(&mut self, author: &ImportedAuthor) -> StoreResult<Outcome> {

@@ -11,6 +11,7 @@ use tidings_domain::{ArticleId, ArticleKind, ArticleStatus, CommentId, CommentKi
 
 on_every_backend!(
     an_import_keeps_old_ids_and_settles_parents_at_the_end,
+    an_old_id_once_given_here_is_not_kept,
     a_dry_run_leaves_nothing_and_a_second_import_adds_nothing,
 );
 
@@ -190,4 +191,54 @@ async fn a_dry_run_leaves_nothing_and_a_second_import_adds_nothing(store: &dyn S
             .all(|outcome| *outcome == Outcome::AlreadyThere),
         "{again:?}"
     );
+}
+
+async fn an_old_id_once_given_here_is_not_kept(store: &dyn Store) {
+    // The site gave ids up to some number; a row deleted since leaves its id unused, and an
+    // import does not give it out again (ids are never reused): it maps the old id instead.
+    let mut ids = Vec::new();
+    for number in 0..3 {
+        ids.push(
+            store
+                .insert_article(&article(&format!("Native {number}"), |_| {}), None, NOW)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    // The newest is deleted: its id is free, but was given.
+    store.trash_article(ids[2], NOW).await.unwrap().unwrap();
+    store
+        .purge_trash(NOW + time::Duration::days(1))
+        .await
+        .unwrap();
+    assert!(store.article_by_id(ids[2]).await.unwrap().is_none());
+    let last = ids[2];
+    let mut session = store
+        .begin_import(&ImportSource::from_url("https://old.example/"), "hash", NOW)
+        .await
+        .unwrap();
+    // Deleted (given once), and taken by a row: both mapped to new ids.
+    let taken = last.0;
+    for legacy in [taken, taken - 1] {
+        let ImportRecord::Article(mut imported) = post(9100, ArticleKind::Article, "mapped", None)
+        else {
+            unreachable!()
+        };
+        imported.legacy_id = legacy;
+        imported.slug = slug(&format!("mapped-{legacy}"));
+        session
+            .write(&ImportRecord::Article(imported))
+            .await
+            .unwrap();
+    }
+    session.finish(true).await.unwrap();
+    for legacy in [taken, taken - 1] {
+        let here = store
+            .legacy_target(LegacyKind::Post, &legacy.to_string())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(here > taken, "old id {legacy} became {here}");
+    }
 }
