@@ -3,6 +3,7 @@
 //! of each thing, so they keep answering. The rules are WordPress's, with its mistakes
 //! corrected where the reference (`shared/reference/wxr-format.md`) says how.
 
+pub mod ampersands;
 pub mod autop;
 pub mod export;
 pub mod php;

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tidings_domain::import::{ImportRecord, Outcome};
+use tidings_domain::wordpress::ampersands::AmpersandRepair;
 use tidings_domain::wordpress::wxr::{WxrError, WxrLimits, WxrReader, WxrRecord};
 use tidings_domain::wordpress::{ImportReport, WxrConverter};
 use tidings_store::StoreError;
@@ -47,6 +48,9 @@ pub struct ImportProgress {
     pub total_bytes: AtomicU64,
     pub bytes_read: AtomicU64,
     pub records: AtomicU64,
+    /// Lone `&`s written as `&amp;` on the way in (WordPress leaves commenters' URLs
+    /// unescaped).
+    pub repaired_ampersands: Arc<AtomicU64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +112,7 @@ pub async fn import_wxr(
     let (sender, mut records) = tokio::sync::mpsc::channel::<Result<WxrRecord, WxrError>>(256);
     let limits = options.limits;
     let counter = progress.clone();
+    let repair_count = progress.repaired_ampersands.clone();
     let max_bytes = options.max_bytes;
     let reader = std::thread::Builder::new()
         .name("wxr-reader".into())
@@ -118,7 +123,8 @@ pub async fn import_wxr(
                 inner: input.take(max_bytes.saturating_add(1)),
                 progress: counter,
             };
-            let mut reader = WxrReader::new(BufReader::with_capacity(256 * 1024, counted), limits);
+            let repaired = AmpersandRepair::counting_into(counted, repair_count);
+            let mut reader = WxrReader::new(BufReader::with_capacity(256 * 1024, repaired), limits);
             read_all(&mut reader, &sender);
         })
         .map_err(ImportError::Unreadable)?;
@@ -218,6 +224,15 @@ async fn write_all(
     session.finish(!options.dry_run).await?;
     if !options.dry_run {
         site::all_pages_changed(app).await?;
+    }
+    let repaired = progress.repaired_ampersands.load(Ordering::Relaxed);
+    if repaired > 0 {
+        converter.report.changed.insert(
+            "unescaped & in the file read as & (WordPress writes commenters' web addresses \
+             without escaping them)"
+                .into(),
+            repaired,
+        );
     }
     Ok(converter.report)
 }

@@ -426,6 +426,33 @@ async fn the_wordpress_importers_fixtures_come_in_as_meant() {
     );
     assert!(page.contains("<p>Next paragraph</p>"), "{page}");
 
+    // WordPress writes a commenter's web address unescaped: a `&` in it is read as meant.
+    let ampersand = folder.path().join("ampersand.xml");
+    std::fs::write(
+        &ampersand,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Amp &amp; more</title><wp:post_id>78</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status><wp:post_name>amp</wp:post_name><wp:post_date_gmt>2015-03-05 05:06:07</wp:post_date_gmt>
+<wp:comment><wp:comment_id>780</wp:comment_id><wp:comment_author><![CDATA[Ann & Bo]]></wp:comment_author><wp:comment_author_url>http://shop.example/?a=1&b=2</wp:comment_author_url><wp:comment_date_gmt>2015-03-06 05:06:07</wp:comment_date_gmt><wp:comment_content><![CDATA[Fine & dandy]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved></wp:comment>
+</item></channel></rss>"#,
+    )
+    .unwrap();
+    let report = import(&site, &ampersand).await.unwrap();
+    assert_eq!(count(&report.added, "comments"), 1, "{report:?}");
+    assert!(
+        report.changed.values().any(|count| *count == 1),
+        "{report:?}"
+    );
+    let page = body(site.reader().get("/2015/03/amp/").await).await;
+    assert!(
+        page.contains("href=\"http://shop.example/?a=1&amp;b=2\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("<h1 class=\"entry-title\">Amp &amp; more</h1>"),
+        "{page}"
+    );
+
     // A file from before WXR had a version is read as 1.0.
     let report = import(&site, &fixture("phpunit/data/missing-version-tag.xml"))
         .await
