@@ -101,6 +101,8 @@ pub struct WxrConverter {
     now: OffsetDateTime,
     /// Item ids of articles and pages, so comments on anything else are passed over.
     articles: std::collections::HashSet<i64>,
+    /// Whether titles are HTML-escaped in the file, as WordPress wrote them before 5.7.
+    escaped_titles: bool,
     pub report: ImportReport,
 }
 
@@ -116,6 +118,7 @@ impl WxrConverter {
             origin,
             now,
             articles: Default::default(),
+            escaped_titles: titles_are_escaped(site.generator.as_deref()),
             report: ImportReport::default(),
         }
     }
@@ -231,7 +234,7 @@ impl WxrConverter {
         } else {
             ArticleKind::Article
         };
-        let title = decode_entities(&item.title).trim().to_owned();
+        let title = self.title(&item.title);
         let (mut status, status_before_trash) = match item.status.as_str() {
             "publish" | "future" => (ArticleStatus::Published, None),
             "draft" => (ArticleStatus::Draft, None),
@@ -399,7 +402,7 @@ impl WxrConverter {
         Some(ImportRecord::Attachment(Box::new(ImportedAttachment {
             legacy_id: item.post_id,
             article: (item.post_parent > 0).then_some(item.post_parent),
-            title: decode_entities(&item.title).trim().to_owned(),
+            title: self.title(&item.title),
             caption: item.excerpt.trim().to_owned(),
             description: item.content.trim().to_owned(),
             alt: item
@@ -474,11 +477,40 @@ impl WxrConverter {
         })))
     }
 
+    /// An item's title as its author typed it: WordPress before 5.7 wrote titles
+    /// HTML-escaped (`&amp;`), 5.7 and later as they are.
+    fn title(&self, title: &str) -> String {
+        if self.escaped_titles {
+            decode_entities(title).trim().to_owned()
+        } else {
+            title.trim().to_owned()
+        }
+    }
+
     /// A date from its GMT form, else its site-time form read as UTC (the file does not
     /// say the site's time zone); `None` for an undated draft.
     fn date(&self, gmt: &str, local: &str) -> Option<OffsetDateTime> {
         parse_wordpress_date(gmt).or_else(|| parse_wordpress_date(local))
     }
+}
+
+/// Whether a file's generator wrote titles HTML-escaped: WordPress before 5.7, and files
+/// that do not say (older exporters and other tools); tidings' own exports escape `&` so
+/// either reading gives the title back.
+fn titles_are_escaped(generator: Option<&str>) -> bool {
+    let Some(version) = generator.and_then(|generator| {
+        generator
+            .strip_prefix("https://wordpress.org/?v=")
+            .or_else(|| generator.strip_prefix("WordPress/"))
+    }) else {
+        return true;
+    };
+    let mut parts = version
+        .split('.')
+        .map(|part| part.parse::<u32>().unwrap_or(0));
+    let major = parts.next().unwrap_or(0);
+    let minor = parts.next().unwrap_or(0);
+    (major, minor) < (5, 7)
 }
 
 /// `YYYY-MM-DD HH:MM:SS` as UTC; `None` for WordPress's "no date" (`0000-00-00 …`).
@@ -666,6 +698,16 @@ mod tests {
             converter.links_made_relative(html),
             r#"<a href="/2013/01/x/">a</a> <a href="/">b</a> <a href="https://old.example.net/">c</a> <img src="https://old.example/wp-content/uploads/y.jpg">"#
         );
+    }
+
+    #[test]
+    fn titles_are_decoded_only_from_exporters_that_escaped_them() {
+        assert!(titles_are_escaped(Some("WordPress/5.6.2")));
+        assert!(titles_are_escaped(Some("WordPress.com")));
+        assert!(titles_are_escaped(None));
+        assert!(!titles_are_escaped(Some("WordPress/5.7")));
+        assert!(!titles_are_escaped(Some("WordPress/6.5.4")));
+        assert!(!titles_are_escaped(Some("https://wordpress.org/?v=6.1")));
     }
 
     #[test]

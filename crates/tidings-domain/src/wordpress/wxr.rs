@@ -91,6 +91,8 @@ pub struct WxrSite {
     pub base_blog_url: String,
     /// `None` for files from before WordPress 2.5, which name no version.
     pub version: Option<String>,
+    /// What wrote the file, from its `<!-- generator="WordPress/6.5.4" … -->` comment.
+    pub generator: Option<String>,
 }
 
 impl WxrSite {
@@ -428,8 +430,18 @@ impl<R: BufRead> WxrReader<R> {
                     self.finished = true;
                     self.site_record()
                 }
+                Event::Comment(comment) => {
+                    if !self.site_sent && self.site.generator.is_none() {
+                        let text = String::from_utf8_lossy(comment.as_ref()).into_owned();
+                        self.site.generator = text
+                            .split_once("generator=\"")
+                            .and_then(|(_, rest)| rest.split_once('"'))
+                            .map(|(generator, _)| generator.to_owned());
+                    }
+                    None
+                }
                 // Empty elements arrive as a start and an end (`expand_empty_elements`).
-                Event::Empty(_) | Event::Decl(_) | Event::PI(_) | Event::Comment(_) => None,
+                Event::Empty(_) | Event::Decl(_) | Event::PI(_) => None,
             };
             Ok(record)
         }
