@@ -72,6 +72,9 @@ pub struct ImportedTerm {
     pub description: String,
     /// The parent's slug (sections only).
     pub parent: Option<Slug>,
+    /// The slug on the old site, when tidings writes it otherwise (`foo_bar` is
+    /// `foo-bar`): its archive's old address still answers.
+    pub old_slug: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

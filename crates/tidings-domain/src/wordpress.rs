@@ -194,6 +194,7 @@ impl WxrConverter {
             self.report.skip("terms without a slug or a name");
             return None;
         };
+        let slug_text = slug.as_str().to_owned();
         Some(ImportRecord::Term(ImportedTerm {
             legacy_id: term.id,
             taxonomy,
@@ -207,6 +208,8 @@ impl WxrConverter {
             parent: (taxonomy == Taxonomy::Section)
                 .then(|| wordpress_slug(&term.parent))
                 .flatten(),
+            old_slug: Some(percent_encoding_decode(term.slug.trim()))
+                .filter(|old| !old.is_empty() && old.as_str() != slug_text),
         }))
     }
 

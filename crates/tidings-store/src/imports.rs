@@ -518,6 +518,17 @@ impl SqlImport {
             self.remember(LegacyKind::Term, &legacy.to_string(), id)
                 .await?;
         }
+        if let Some(old_slug) = &term.old_slug {
+            self.transaction
+                .execute(statement!(
+                    "INSERT INTO term_redirects (taxonomy, slug, term_id) VALUES (?, ?, ?)
+                     ON CONFLICT (taxonomy, slug) DO NOTHING",
+                    taxonomy,
+                    old_slug,
+                    id
+                ))
+                .await?;
+        }
         Ok(outcome)
     }
 

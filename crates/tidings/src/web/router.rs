@@ -21,6 +21,11 @@ const ADMIN_BODY_LIMIT: usize = 4 * 1024 * 1024;
 /// the multipart framing.
 const UPLOAD_FORM_ALLOWANCE: usize = ADMIN_BODY_LIMIT + 1024 * 1024;
 
+/// A permanent redirect as WordPress answers one (301).
+fn moved(target: &'static str) -> axum::response::Response {
+    public::redirect(axum::http::StatusCode::MOVED_PERMANENTLY, target)
+}
+
 pub fn router(app: App) -> Router {
     let public = Router::new()
         .route("/", get(public::show_front_page))
@@ -56,6 +61,11 @@ pub fn router(app: App) -> Router {
             get(public::show_author_atom_feed),
         )
         .route("/feed", get(|| async { Redirect::permanent("/feed/") }))
+        // WordPress's admin and sign-in addresses, as bookmarked and linked by a site that
+        // came from WordPress.
+        .route("/wp-admin", get(|| async { moved("/admin/") }))
+        .route("/wp-admin/", get(|| async { moved("/admin/") }))
+        .route("/wp-login.php", get(|| async { moved("/admin/login") }))
         // A section's address nests under its parents': the path is read by the handler.
         .route("/category/{*path}", get(public::show_section_path))
         .route("/author/{slug}/", get(public::show_author))
