@@ -497,6 +497,73 @@ impl WxrConverter {
     }
 }
 
+/// `2019/05/photo-300x200.jpg` as `2019/05/photo.jpg`: WordPress's resized copies are
+/// named after their original.
+pub fn without_size_suffix(file: &str) -> String {
+    let Some((stem, extension)) = file.rsplit_once('.') else {
+        return file.to_owned();
+    };
+    let Some((base, size)) = stem.rsplit_once('-') else {
+        return file.to_owned();
+    };
+    let is_size = size.split_once('x').is_some_and(|(width, height)| {
+        !width.is_empty()
+            && !height.is_empty()
+            && width
+                .bytes()
+                .chain(height.bytes())
+                .all(|byte| byte.is_ascii_digit())
+    });
+    if is_size {
+        format!("{base}.{extension}")
+    } else {
+        file.to_owned()
+    }
+}
+
+const UPLOADS: &str = "/wp-content/uploads/";
+
+/// The files under WordPress's uploads folder that a body's images show
+/// (`src="…/wp-content/uploads/2019/05/photo-300x200.jpg"` gives `2019/05/photo-300x200.jpg`).
+pub fn uploaded_images_in(body: &str) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for (at, _) in body.match_indices("src=\"") {
+        let value = &body[at + 5..];
+        let Some(end) = value.find('"') else { continue };
+        let Some((_, file)) = value[..end].split_once(UPLOADS) else {
+            continue;
+        };
+        if !file.is_empty() && !files.iter().any(|known| known == file) {
+            files.push(file.to_owned());
+        }
+    }
+    files
+}
+
+/// A body whose images from the old uploads folder show the media library's copies
+/// instead: `new_address` gives each file's (`2019/05/photo.jpg`) new address, if it has one.
+pub fn with_uploaded_images_moved(
+    body: &str,
+    new_address: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find("src=\"") {
+        let value_start = at + 5;
+        out.push_str(&rest[..value_start]);
+        rest = &rest[value_start..];
+        let Some(end) = rest.find('"') else { break };
+        let value = &rest[..end];
+        let moved = value
+            .split_once(UPLOADS)
+            .and_then(|(_, file)| new_address(file));
+        out.push_str(moved.as_deref().unwrap_or(value));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Whether a file's generator wrote titles HTML-escaped: WordPress before 5.7, and files
 /// that do not say (older exporters and other tools); tidings' own exports escape `&` so
 /// either reading gives the title back.
@@ -700,6 +767,20 @@ mod tests {
         assert_eq!(
             converter.links_made_relative(html),
             r#"<a href="/2013/01/x/">a</a> <a href="/">b</a> <a href="https://old.example.net/">c</a> <img src="https://old.example/wp-content/uploads/y.jpg">"#
+        );
+    }
+
+    #[test]
+    fn images_from_the_old_uploads_folder_show_the_library_copies() {
+        let body = r#"<p><img src="https://old.example/wp-content/uploads/2019/05/a-300x200.jpg" alt="A"> <img src="https://elsewhere.example/b.jpg"></p>"#;
+        assert_eq!(uploaded_images_in(body), ["2019/05/a-300x200.jpg"]);
+        let moved = with_uploaded_images_moved(body, &|file| {
+            (without_size_suffix(file) == "2019/05/a.jpg")
+                .then(|| "/media/0123456789abcdef/1600.jpg".to_owned())
+        });
+        assert_eq!(
+            moved,
+            r#"<p><img src="/media/0123456789abcdef/1600.jpg" alt="A"> <img src="https://elsewhere.example/b.jpg"></p>"#
         );
     }
 

@@ -84,6 +84,8 @@ struct SqlImport {
     attachment_articles: Vec<(i64, i64)>,
     /// Articles with a featured image, by the attachment's legacy id.
     featured: Vec<(i64, i64)>,
+    /// Articles whose bodies show images from the old uploads folder.
+    with_uploaded_images: Vec<i64>,
     /// Accounts by login, as mapped during this import.
     authors: HashMap<String, i64>,
     /// The article the last comment was on (legacy id, id here), and that article's
@@ -116,6 +118,7 @@ impl ImportStore for SqlStore {
             comment_parents: Vec::new(),
             attachment_articles: Vec::new(),
             featured: Vec::new(),
+            with_uploaded_images: Vec::new(),
             authors: HashMap::new(),
             thread: None,
             thread_comments: HashMap::new(),
@@ -299,6 +302,7 @@ impl ImportSession for SqlImport {
         self.settle_comments().await?;
         self.settle_attachments().await?;
         self.settle_featured_images().await?;
+        self.settle_uploaded_images().await?;
         if self.transaction.dialect() == Dialect::Postgres {
             // Rows were written with their old ids: the identity sequences move past them.
             for table in ["articles", "comments", "terms", "users", "attachments"] {
@@ -677,6 +681,9 @@ impl SqlImport {
         if let Some(attachment) = article.featured_attachment {
             self.featured.push((id, attachment));
         }
+        if !tidings_domain::wordpress::uploaded_images_in(&article.body).is_empty() {
+            self.with_uploaded_images.push(id);
+        }
         if let Some(guid_id) = article.guid_id {
             self.remember(LegacyKind::Post, &format!("guid:{guid_id}"), id)
                 .await?;
@@ -1012,6 +1019,70 @@ impl SqlImport {
                     ))
                     .await?;
             }
+        }
+        Ok(())
+    }
+
+    /// Points the images of imported bodies at the media library's copies, where their
+    /// attachment brought its file (a resized copy, `photo-300x200.jpg`, shows the image
+    /// it was made from, in the widths the site makes).
+    async fn settle_uploaded_images(&mut self) -> StoreResult<()> {
+        use tidings_domain::wordpress::{
+            uploaded_images_in, with_uploaded_images_moved, without_size_suffix,
+        };
+        for id in std::mem::take(&mut self.with_uploaded_images) {
+            let body = self
+                .transaction
+                .fetch_one(statement!(
+                    "SELECT body_markdown FROM articles WHERE id = ?",
+                    id
+                ))
+                .await?
+                .text("body_markdown")?;
+            let mut moved: HashMap<String, String> = HashMap::new();
+            for file in uploaded_images_in(&body) {
+                for candidate in [file.clone(), without_size_suffix(&file)] {
+                    let row = self
+                        .transaction
+                        .fetch_optional(statement!(
+                            concat!(
+                                "SELECT ",
+                                attachment_columns!(),
+                                " FROM attachments a JOIN media m ON m.id = a.media_id
+                                  WHERE a.file = ? ORDER BY a.id LIMIT 1"
+                            ),
+                            candidate
+                        ))
+                        .await?;
+                    if let Some(path) = row
+                        .as_ref()
+                        .map(attachment_from_row)
+                        .transpose()?
+                        .and_then(|found| found.media_path)
+                    {
+                        moved.insert(file.clone(), path);
+                        break;
+                    }
+                }
+            }
+            if moved.is_empty() {
+                continue;
+            }
+            let new_body = with_uploaded_images_moved(&body, &|file| moved.get(file).cloned());
+            self.transaction
+                .execute(statement!(
+                    "UPDATE articles SET body_markdown = ? WHERE id = ?",
+                    new_body.clone(),
+                    id
+                ))
+                .await?;
+            self.transaction
+                .execute(statement!(
+                    "UPDATE article_revisions SET body_markdown = ? WHERE article_id = ?",
+                    new_body,
+                    id
+                ))
+                .await?;
         }
         Ok(())
     }

@@ -54,7 +54,10 @@ pub async fn moved_path(app: &App, path: &str) -> Result<Option<String>, StoreEr
         .trim_end_matches('/')
         .split_once("/wp-content/uploads/")
     {
-        for candidate in [file.to_owned(), without_size_suffix(file)] {
+        for candidate in [
+            file.to_owned(),
+            tidings_domain::wordpress::without_size_suffix(file),
+        ] {
             if let Some(attachment) = app.store.attachment_by_file(&candidate).await?
                 && let Some(media) = attachment.media_path
             {
@@ -78,29 +81,6 @@ pub async fn moved_path(app: &App, path: &str) -> Result<Option<String>, StoreEr
         return Ok(Some(article.permalink()));
     }
     Ok(None)
-}
-
-/// `2019/05/photo-300x200.jpg` as `2019/05/photo.jpg`.
-fn without_size_suffix(file: &str) -> String {
-    let Some((stem, extension)) = file.rsplit_once('.') else {
-        return file.to_owned();
-    };
-    let Some((base, size)) = stem.rsplit_once('-') else {
-        return file.to_owned();
-    };
-    let is_size = size.split_once('x').is_some_and(|(width, height)| {
-        !width.is_empty()
-            && !height.is_empty()
-            && width
-                .bytes()
-                .chain(height.bytes())
-                .all(|byte| byte.is_ascii_digit())
-    });
-    if is_size {
-        format!("{base}.{extension}")
-    } else {
-        file.to_owned()
-    }
 }
 
 /// Where an attachment's page leads: its image when the file came, else the article it

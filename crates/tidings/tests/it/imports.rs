@@ -1029,6 +1029,7 @@ async fn attachments_bring_their_files_from_the_old_uploads_folder() {
 <wp:attachment_url>http://elsewhere.example/x.jpg</wp:attachment_url>
 <wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>../../../etc/passwd</wp:meta_value></wp:postmeta></item>
 <item><title>With a picture</title><wp:post_id>9</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status><wp:post_name>with-a-picture</wp:post_name><wp:post_date_gmt>2015-01-02 03:04:05</wp:post_date_gmt>
+<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/"><![CDATA[Look: <img src="http://elsewhere.example/wp-content/uploads/2008/06/canola2-300x225.jpg" alt="Canola" width="300" height="225">]]></content:encoded>
 <wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>8</wp:meta_value></wp:postmeta></item>
 <item><title>Its picture</title><wp:post_id>8</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status><wp:post_parent>9</wp:post_parent>
 <wp:attachment_url>http://elsewhere.example/wp-content/uploads/2008/06/canola2.jpg</wp:attachment_url>
@@ -1057,6 +1058,16 @@ async fn attachments_bring_their_files_from_the_old_uploads_folder() {
         picture.contains("og:image") && picture.contains("Rapeseed in bloom"),
         "{picture}"
     );
+    // Its body's image, a resized copy on the old site, shows the library's image.
+    let shown = picture
+        .split("<img ")
+        .find(|image| image.contains("alt=\"Canola\""))
+        .expect("the body's image");
+    assert!(
+        shown.starts_with("src=\"/media/") && shown.contains("srcset="),
+        "{shown}"
+    );
+    assert!(!picture.contains("canola2-300x225.jpg"), "{picture}");
     assert_eq!(
         count(
             &report.skipped,
