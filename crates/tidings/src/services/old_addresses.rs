@@ -66,6 +66,15 @@ pub async fn moved_path(app: &App, path: &str) -> Result<Option<String>, StoreEr
         }
         return Ok(None);
     }
+    // An author's page by their login on the old site, when tidings writes it otherwise
+    // (`/author/jo_smith/` is `/author/jo-smith/`), with what follows it.
+    if let Some(rest) = path.strip_prefix("/author/")
+        && let Some((login, after)) = rest.split_once('/')
+        && let Some(id) = app.store.legacy_target(LegacyKind::User, login).await?
+        && let Some(author) = app.store.author(tidings_domain::UserId(id)).await?
+    {
+        return Ok(Some(format!("{}{after}", author.permalink())));
+    }
     // A dated address (`/2018/11/03/slug/`) whose date is off, as links written by hand
     // often are: the article of that slug, as WordPress guesses it.
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();

@@ -476,8 +476,9 @@ async fn the_wordpress_importers_fixtures_come_in_as_meant() {
         &ampersand,
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>
+<wp:author><wp:author_id>5</wp:author_id><wp:author_login>jo_smith</wp:author_login><wp:author_email>jo@example.com</wp:author_email><wp:author_display_name>Jo Smith</wp:author_display_name></wp:author>
 <wp:category><wp:term_id>41</wp:term_id><wp:category_nicename>local_news</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name>Local news</wp:cat_name></wp:category>
-<item><title>Amp &amp; more</title><category domain="category" nicename="local_news">Local news</category><wp:post_id>78</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status><wp:post_name>amp</wp:post_name><wp:post_date_gmt>2015-03-05 05:06:07</wp:post_date_gmt>
+<item><title>Amp &amp; more</title><dc:creator xmlns:dc="http://purl.org/dc/elements/1.1/">jo_smith</dc:creator><category domain="category" nicename="local_news">Local news</category><wp:post_id>78</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status><wp:post_name>amp</wp:post_name><wp:post_date_gmt>2015-03-05 05:06:07</wp:post_date_gmt>
 <wp:comment><wp:comment_id>780</wp:comment_id><wp:comment_author><![CDATA[Ann & Bo]]></wp:comment_author><wp:comment_author_url>http://shop.example/?a=1&b=2</wp:comment_author_url><wp:comment_date_gmt>2015-03-06 05:06:07</wp:comment_date_gmt><wp:comment_content><![CDATA[Fine & dandy]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved></wp:comment>
 </item></channel></rss>"#,
     )
@@ -500,6 +501,9 @@ async fn the_wordpress_importers_fixtures_come_in_as_meant() {
     // A slug tidings writes otherwise keeps its old archive address.
     let section = site.reader().get("/category/local_news/").await;
     assert_eq!(location(&section), "/category/local-news/");
+    // And an author whose login tidings writes otherwise keeps their page's old address.
+    let author = site.reader().get("/author/jo_smith/feed/").await;
+    assert_eq!(location(&author), "/author/jo-smith/feed/");
 
     // A file from before WXR had a version is read as 1.0.
     let report = import(&site, &fixture("phpunit/data/missing-version-tag.xml"))
