@@ -333,3 +333,26 @@ async fn each_encoding_of_a_page_has_its_own_validator() {
     // The same page rendered again keeps its validators.
     assert_eq!(fetch("gzip", None).await.1, gzip);
 }
+
+/// The front page reads some of its query's parameters (a search, WordPress's plain links):
+/// with the front page cached, each still gets its own answer, not the cached page.
+#[tokio::test]
+async fn the_front_pages_own_parameters_are_never_answered_from_its_cache() {
+    let site = TestApp::spawn().await;
+    let article = site.article("Council approves the bridge").await;
+    let reader = site.reader();
+    get(&reader, "/").await;
+    let (status, _) = get(&reader, "/").await;
+    assert_eq!(status, "HIT", "the front page is cached");
+    let search = reader.get("/?s=bridge").await;
+    assert_ne!(cache_status(&search), "HIT");
+    assert!(body(search).await.contains("Search results for “bridge”"));
+    for path in [format!("/?p={}", article.id.0), "/?tag=harbour".to_owned()] {
+        let response = reader.get(&path).await;
+        assert_eq!(response.status(), StatusCode::MOVED_PERMANENTLY, "{path}");
+        assert_ne!(cache_status(&response), "HIT", "{path}");
+    }
+    // A parameter the page does not read still shares the cached copy.
+    let (status, _) = get(&reader, "/?utm_source=newsletter").await;
+    assert_eq!(status, "HIT");
+}
