@@ -46,8 +46,10 @@ pub trait ImportStore: Send + Sync {
     /// The attachment whose old page was at `path`, or whose legacy id is `legacy_id`.
     async fn attachment_at(&self, path: &str) -> StoreResult<Option<Attachment>>;
     async fn attachment_by_id(&self, id: i64) -> StoreResult<Option<Attachment>>;
-    /// The attachment of a file under the old uploads folder (`2019/05/photo.jpg`).
-    async fn attachment_by_file(&self, file: &str) -> StoreResult<Option<Attachment>>;
+    /// The media library's image (its address) of a file under the old uploads folder
+    /// (`2019/05/photo.jpg`), or of the original a resized copy (`photo-300x200.jpg`) was
+    /// made from, when its file came with the import.
+    async fn upload_image(&self, file: &str) -> StoreResult<Option<String>>;
     /// How many attachments the site has (for the import's tests and report).
     async fn count_attachments(&self) -> StoreResult<u64>;
 }
@@ -176,19 +178,14 @@ impl ImportStore for SqlStore {
         row.as_ref().map(attachment_from_row).transpose()
     }
 
-    async fn attachment_by_file(&self, file: &str) -> StoreResult<Option<Attachment>> {
-        let row = self
-            .fetch_optional(statement!(
-                concat!(
-                    "SELECT ",
-                    attachment_columns!(),
-                    " FROM attachments a LEFT JOIN media m ON m.id = a.media_id
-                      WHERE a.file = ? ORDER BY a.id LIMIT 1"
-                ),
-                file
-            ))
-            .await?;
-        row.as_ref().map(attachment_from_row).transpose()
+    async fn upload_image(&self, file: &str) -> StoreResult<Option<String>> {
+        for candidate in upload_candidates(file) {
+            let row = self.fetch_optional(image_of_file(&candidate)).await?;
+            if let Some(path) = image_path(row)? {
+                return Ok(Some(path));
+            }
+        }
+        Ok(None)
     }
 
     async fn count_attachments(&self) -> StoreResult<u64> {
@@ -219,6 +216,36 @@ macro_rules! attachment_columns {
     };
 }
 use attachment_columns;
+
+/// An old upload's file, then the original a resized copy of it was made from.
+fn upload_candidates(file: &str) -> [String; 2] {
+    [
+        file.to_owned(),
+        tidings_domain::wordpress::without_size_suffix(file),
+    ]
+}
+
+/// The attachment of an old upload's file that brought its image.
+fn image_of_file(file: &str) -> crate::database::Statement {
+    statement!(
+        concat!(
+            "SELECT ",
+            attachment_columns!(),
+            " FROM attachments a JOIN media m ON m.id = a.media_id
+              WHERE a.file = ? ORDER BY a.id LIMIT 1"
+        ),
+        file
+    )
+}
+
+/// The image address of the row [`image_of_file`] found, if any.
+fn image_path(row: Option<crate::database::Row>) -> StoreResult<Option<String>> {
+    Ok(row
+        .as_ref()
+        .map(attachment_from_row)
+        .transpose()?
+        .and_then(|found| found.media_path))
+}
 
 fn attachment_from_row(row: &crate::database::Row) -> StoreResult<Attachment> {
     let media_path = match (
@@ -270,21 +297,7 @@ impl ImportSession for SqlImport {
     }
 
     async fn add_media(&mut self, media: &crate::NewMedia) -> StoreResult<i64> {
-        self.transaction
-            .fetch_one(statement!(
-                "INSERT INTO media (key, format, width, height, bytes, original_name, alt,
-                    uploaded_by, uploaded_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                media.key.as_str(),
-                media.format.as_str(),
-                i64::from(media.width),
-                i64::from(media.height),
-                i64::try_from(media.bytes).unwrap_or(i64::MAX),
-                &media.original_name,
-                &media.alt,
-                media.uploaded_by.map(|user| user.0),
-                timestamp(self.now),
-            ))
+        crate::media::insert_media_row(&mut self.transaction, media, self.now)
             .await?
             .integer("id")
     }
@@ -1027,9 +1040,7 @@ impl SqlImport {
     /// attachment brought its file (a resized copy, `photo-300x200.jpg`, shows the image
     /// it was made from, in the widths the site makes).
     async fn settle_uploaded_images(&mut self) -> StoreResult<()> {
-        use tidings_domain::wordpress::{
-            uploaded_images_in, with_uploaded_images_moved, without_size_suffix,
-        };
+        use tidings_domain::wordpress::{uploaded_images_in, with_uploaded_images_moved};
         for id in std::mem::take(&mut self.with_uploaded_images) {
             let body = self
                 .transaction
@@ -1041,25 +1052,12 @@ impl SqlImport {
                 .text("body_markdown")?;
             let mut moved: HashMap<String, String> = HashMap::new();
             for file in uploaded_images_in(&body) {
-                for candidate in [file.clone(), without_size_suffix(&file)] {
+                for candidate in upload_candidates(&file) {
                     let row = self
                         .transaction
-                        .fetch_optional(statement!(
-                            concat!(
-                                "SELECT ",
-                                attachment_columns!(),
-                                " FROM attachments a JOIN media m ON m.id = a.media_id
-                                  WHERE a.file = ? ORDER BY a.id LIMIT 1"
-                            ),
-                            candidate
-                        ))
+                        .fetch_optional(image_of_file(&candidate))
                         .await?;
-                    if let Some(path) = row
-                        .as_ref()
-                        .map(attachment_from_row)
-                        .transpose()?
-                        .and_then(|found| found.media_path)
-                    {
+                    if let Some(path) = image_path(row)? {
                         moved.insert(file.clone(), path);
                         break;
                     }

@@ -1,7 +1,7 @@
 //! The media library's rows; the files themselves are the app's media storage. Every
 //! statement here is the same in both dialects.
 
-use crate::database::{SqlStore, statement};
+use crate::database::{SqlStore, Tx, statement};
 use crate::records::{Listed, Page};
 use crate::rows::{Columns, moment, timestamp};
 use crate::{StoreError, StoreResult};
@@ -73,29 +73,39 @@ fn like_pattern(search: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Writes a library row in `transaction` (an upload's own, or an import's) and reads it
+/// back.
+pub(crate) async fn insert_media_row(
+    transaction: &mut Tx,
+    media: &NewMedia,
+    now: OffsetDateTime,
+) -> StoreResult<crate::database::Row> {
+    transaction
+        .fetch_one(statement!(
+            format!(
+                "INSERT INTO media (key, format, width, height, bytes, original_name, alt,
+                    uploaded_by, uploaded_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 RETURNING {MEDIA_COLUMNS}"
+            ),
+            media.key.as_str(),
+            media.format.as_str(),
+            i64::from(media.width),
+            i64::from(media.height),
+            i64::try_from(media.bytes).unwrap_or(i64::MAX),
+            &media.original_name,
+            &media.alt,
+            media.uploaded_by.map(|id| id.0),
+            timestamp(now),
+        ))
+        .await
+}
+
 #[async_trait]
 impl MediaStore for SqlStore {
     async fn insert_media(&self, media: &NewMedia, now: OffsetDateTime) -> StoreResult<Media> {
         let mut transaction = self.begin().await?;
-        let row = transaction
-            .fetch_one(statement!(
-                format!(
-                    "INSERT INTO media (key, format, width, height, bytes, original_name, alt,
-                        uploaded_by, uploaded_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                     RETURNING {MEDIA_COLUMNS}"
-                ),
-                media.key.as_str(),
-                media.format.as_str(),
-                i64::from(media.width),
-                i64::from(media.height),
-                i64::try_from(media.bytes).unwrap_or(i64::MAX),
-                &media.original_name,
-                &media.alt,
-                media.uploaded_by.map(|id| id.0),
-                timestamp(now),
-            ))
-            .await?;
+        let row = insert_media_row(&mut transaction, media, now).await?;
         transaction.commit().await?;
         media_from_row(&row)
     }

@@ -54,17 +54,7 @@ pub async fn moved_path(app: &App, path: &str) -> Result<Option<String>, StoreEr
         .trim_end_matches('/')
         .split_once("/wp-content/uploads/")
     {
-        for candidate in [
-            file.to_owned(),
-            tidings_domain::wordpress::without_size_suffix(file),
-        ] {
-            if let Some(attachment) = app.store.attachment_by_file(&candidate).await?
-                && let Some(media) = attachment.media_path
-            {
-                return Ok(Some(media));
-            }
-        }
-        return Ok(None);
+        return app.store.upload_image(file).await;
     }
     // An author's page by their login on the old site, when tidings writes it otherwise
     // (`/author/jo_smith/` is `/author/jo-smith/`), with what follows it.
@@ -119,24 +109,9 @@ pub async fn moved_query(app: &App, key: &str, value: &str) -> Result<Option<Str
         return Ok(None);
     }
     match key {
-        "p" | "page_id" => {
-            // The old site's own id first, then ours, then an id only a GUID named.
-            let mut candidates = Vec::new();
-            if let Some(id) = app.store.legacy_target(LegacyKind::Post, value).await? {
-                candidates.push(id);
-            }
-            candidates.extend(value.parse::<i64>().ok());
-            let by_guid = format!("guid:{value}");
-            if let Some(id) = app.store.legacy_target(LegacyKind::Post, &by_guid).await? {
-                candidates.push(id);
-            }
-            for id in candidates {
-                if let Some(article) = public(app, app.store.article_by_id(ArticleId(id)).await?) {
-                    return Ok(Some(article.permalink()));
-                }
-            }
-            Ok(None)
-        }
+        "p" | "page_id" => Ok(article_by_old_id(app, value)
+            .await?
+            .map(|article| article.permalink())),
         "cat" => {
             let id = match app.store.legacy_target(LegacyKind::Term, value).await? {
                 Some(id) => Some(id),
@@ -185,6 +160,29 @@ pub async fn moved_query(app: &App, key: &str, value: &str) -> Result<Option<Str
     }
 }
 
+/// The public article or page `/?p=ID` names: by the old site's id first, then by ours,
+/// then by an id only a GUID named (a post the old site re-numbered).
+pub async fn article_by_old_id(app: &App, id: &str) -> Result<Option<Article>, StoreError> {
+    if let Some(here) = app.store.legacy_target(LegacyKind::Post, id).await?
+        && let Some(article) = public(app, app.store.article_by_id(ArticleId(here)).await?)
+    {
+        return Ok(Some(article));
+    }
+    if let Ok(here) = id.parse::<i64>()
+        && let Some(article) = public(app, app.store.article_by_id(ArticleId(here)).await?)
+    {
+        return Ok(Some(article));
+    }
+    match app
+        .store
+        .legacy_target(LegacyKind::Post, &format!("guid:{id}"))
+        .await?
+    {
+        Some(here) => Ok(public(app, app.store.article_by_id(ArticleId(here)).await?)),
+        None => Ok(None),
+    }
+}
+
 /// A comment's new id, when `/comments/ID/` names one by its old id.
 pub async fn moved_comment(app: &App, old_id: &str) -> Result<Option<i64>, StoreError> {
     app.store.legacy_target(LegacyKind::Comment, old_id).await
@@ -200,16 +198,16 @@ pub async fn article_at_address(app: &App, address: &str) -> Result<Option<Artic
     let Ok(url) = url::Url::parse(address.trim()) else {
         return Ok(None);
     };
+    for (key, value) in url.query_pairs() {
+        if matches!(key.as_ref(), "p" | "page_id")
+            && let Some(article) = article_by_old_id(app, &value).await?
+        {
+            return Ok(Some(article));
+        }
+    }
     let mut path = percent_encoding::percent_decode_str(url.path())
         .decode_utf8_lossy()
         .into_owned();
-    for (key, value) in url.query_pairs() {
-        if matches!(key.as_ref(), "p" | "page_id")
-            && let Some(moved) = moved_query(app, &key, &value).await?
-        {
-            path = moved;
-        }
-    }
     if let Some(moved) = moved_path(app, &path).await? {
         path = moved;
     }
