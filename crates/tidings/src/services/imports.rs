@@ -6,8 +6,8 @@
 use crate::app::App;
 use crate::security::{hash_password, random_token};
 use crate::services::comments::avatar_key;
-use crate::services::site;
-use std::io::{BufRead, BufReader, Read};
+use crate::services::{old_addresses, site};
+use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -90,6 +90,17 @@ pub async fn import_wxr_file(
     options: &ImportOptions,
     progress: Arc<ImportProgress>,
 ) -> Result<ImportReport, ImportError> {
+    let file = open_within_limit(path, options, &progress)?;
+    import_wxr(app, file, options, progress).await
+}
+
+/// The export file, once its size is known to be within the limit (and given to the
+/// progress bar).
+fn open_within_limit(
+    path: &Path,
+    options: &ImportOptions,
+    progress: &ImportProgress,
+) -> Result<std::fs::File, ImportError> {
     let size = std::fs::metadata(path)?.len();
     if size > options.max_bytes {
         return Err(ImportError::TooLarge {
@@ -98,8 +109,36 @@ pub async fn import_wxr_file(
         });
     }
     progress.total_bytes.store(size, Ordering::Relaxed);
-    let file = std::fs::File::open(path)?;
-    import_wxr(app, file, options, progress).await
+    Ok(std::fs::File::open(path)?)
+}
+
+type Records<T> = tokio::sync::mpsc::Receiver<Result<T, WxrError>>;
+
+/// Runs `next` on a thread of its own (the parsers are synchronous), sending each record,
+/// then the error or the end, through a channel 256 records deep: the thread waits while
+/// the database catches up, and stops when the channel is dropped.
+fn spawn_reader<T: Send + 'static>(
+    name: &str,
+    mut next: impl FnMut() -> Result<Option<T>, WxrError> + Send + 'static,
+) -> Result<(std::thread::JoinHandle<()>, Records<T>), ImportError> {
+    let (sender, records) = tokio::sync::mpsc::channel(256);
+    let thread = std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            loop {
+                let message = match next() {
+                    Ok(Some(record)) => Ok(record),
+                    Ok(None) => return,
+                    Err(error) => Err(error),
+                };
+                let stop = message.is_err();
+                if sender.blocking_send(message).is_err() || stop {
+                    return;
+                }
+            }
+        })
+        .map_err(ImportError::Unreadable)?;
+    Ok((thread, records))
 }
 
 /// Imports a WordPress export read from `input`.
@@ -109,25 +148,18 @@ pub async fn import_wxr(
     options: &ImportOptions,
     progress: Arc<ImportProgress>,
 ) -> Result<ImportReport, ImportError> {
-    let (sender, mut records) = tokio::sync::mpsc::channel::<Result<WxrRecord, WxrError>>(256);
-    let limits = options.limits;
-    let counter = progress.clone();
-    let repair_count = progress.repaired_ampersands.clone();
-    let max_bytes = options.max_bytes;
-    let reader = std::thread::Builder::new()
-        .name("wxr-reader".into())
-        .spawn(move || {
-            // A file that grows past the limit while read (or a stream with no size) is
-            // cut off at it.
-            let counted = Counted {
-                inner: input.take(max_bytes.saturating_add(1)),
-                progress: counter,
-            };
-            let repaired = AmpersandRepair::counting_into(counted, repair_count);
-            let mut reader = WxrReader::new(BufReader::with_capacity(256 * 1024, repaired), limits);
-            read_all(&mut reader, &sender);
-        })
-        .map_err(ImportError::Unreadable)?;
+    // A file that grows past the limit while read (or a stream with no size) is cut off
+    // at it.
+    let counted = Counted {
+        inner: input.take(options.max_bytes.saturating_add(1)),
+        progress: progress.clone(),
+    };
+    let repaired = AmpersandRepair::counting_into(counted, progress.repaired_ampersands.clone());
+    let mut reader = WxrReader::new(
+        BufReader::with_capacity(256 * 1024, repaired),
+        options.limits,
+    );
+    let (reader, mut records) = spawn_reader("wxr-reader", move || reader.next_record())?;
     let outcome = write_all(app, &mut records, options, &progress).await;
     // The reader stops once its channel is closed.
     drop(records);
@@ -135,27 +167,9 @@ pub async fn import_wxr(
     outcome
 }
 
-fn read_all<R: BufRead>(
-    reader: &mut WxrReader<R>,
-    sender: &tokio::sync::mpsc::Sender<Result<WxrRecord, WxrError>>,
-) {
-    loop {
-        let next = reader.next_record();
-        let stop = !matches!(next, Ok(Some(_)));
-        let message = match next {
-            Ok(Some(record)) => Ok(record),
-            Ok(None) => return,
-            Err(error) => Err(error),
-        };
-        if sender.blocking_send(message).is_err() || stop {
-            return;
-        }
-    }
-}
-
 async fn write_all(
     app: &App,
-    records: &mut tokio::sync::mpsc::Receiver<Result<WxrRecord, WxrError>>,
+    records: &mut Records<WxrRecord>,
     options: &ImportOptions,
     progress: &ImportProgress,
 ) -> Result<ImportReport, ImportError> {
@@ -299,39 +313,16 @@ pub async fn import_disqus_file(
     progress: Arc<ImportProgress>,
 ) -> Result<ImportReport, ImportError> {
     use tidings_domain::disqus::{DisqusReader, DisqusRecord, post_id_in_identifier};
-    let size = std::fs::metadata(path)?.len();
-    if size > options.max_bytes {
-        return Err(ImportError::TooLarge {
-            size,
-            limit: options.max_bytes,
-        });
-    }
-    progress.total_bytes.store(size, Ordering::Relaxed);
     let counted = Counted {
-        inner: std::fs::File::open(path)?,
+        inner: open_within_limit(path, options, &progress)?
+            .take(options.max_bytes.saturating_add(1)),
         progress: progress.clone(),
     };
-    let (sender, mut records) = tokio::sync::mpsc::channel::<Result<DisqusRecord, WxrError>>(256);
-    let limits = options.limits;
-    let reader = std::thread::Builder::new()
-        .name("disqus-reader".into())
-        .spawn(move || {
-            let mut reader =
-                DisqusReader::new(BufReader::with_capacity(256 * 1024, counted), limits);
-            loop {
-                let next = reader.next_record();
-                let message = match next {
-                    Ok(Some(record)) => Ok(record),
-                    Ok(None) => return,
-                    Err(error) => Err(error),
-                };
-                let stop = message.is_err();
-                if sender.blocking_send(message).is_err() || stop {
-                    return;
-                }
-            }
-        })
-        .map_err(ImportError::Unreadable)?;
+    let mut reader = DisqusReader::new(
+        BufReader::with_capacity(256 * 1024, counted),
+        options.limits,
+    );
+    let (reader, mut records) = spawn_reader("disqus-reader", move || reader.next_record())?;
     let mut report = ImportReport::default();
     let outcome = async {
         let source = tidings_domain::import::ImportSource("disqus".into());
@@ -345,21 +336,11 @@ pub async fn import_disqus_file(
             match record {
                 DisqusRecord::Thread(thread) => {
                     let mut found = None;
-                    if let Some(post) = post_id_in_identifier(&thread.identifier)
-                        && let Some(target) =
-                            crate::services::old_addresses::moved_query(app, "p", &post.to_string())
-                                .await?
-                    {
-                        found = crate::services::old_addresses::article_at_address(
-                            app,
-                            &format!("{}{target}", app.config.base_url()),
-                        )
-                        .await?;
+                    if let Some(post) = post_id_in_identifier(&thread.identifier) {
+                        found = old_addresses::article_by_old_id(app, &post.to_string()).await?;
                     }
                     if found.is_none() {
-                        found =
-                            crate::services::old_addresses::article_at_address(app, &thread.link)
-                                .await?;
+                        found = old_addresses::article_at_address(app, &thread.link).await?;
                     }
                     threads.insert(thread.id, (found.map(|article| article.id.0), thread.link));
                 }
