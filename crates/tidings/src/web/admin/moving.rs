@@ -85,9 +85,8 @@ pub async fn upload_import(
             )
         })?;
     let folder = app.data_dir.join("imports");
-    std::fs::create_dir_all(&folder).map_err(|error| {
-        AppError::Internal(anyhow::anyhow!("creating the imports folder: {error}"))
-    })?;
+    std::fs::create_dir_all(&folder)
+        .map_err(|error| file_error(error, "creating the imports folder"))?;
     let mut fields = FormFields(Vec::new());
     let mut file: Option<(std::path::PathBuf, String)> = None;
     let unreadable = |error: axum::extract::multipart::MultipartError| {
@@ -108,9 +107,8 @@ pub async fn upload_import(
                 // before its file is read.
                 admin.check_csrf(&fields)?;
                 let path = folder.join(format!("upload-{}.xml", crate::security::random_token()));
-                let mut out = std::fs::File::create(&path).map_err(|error| {
-                    AppError::Internal(anyhow::anyhow!("creating an import file: {error}"))
-                })?;
+                let mut out = std::fs::File::create(&path)
+                    .map_err(|error| file_error(error, "creating an import file"))?;
                 let mut size: u64 = 0;
                 let written = async {
                     while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
@@ -118,9 +116,8 @@ pub async fn upload_import(
                         if size > DEFAULT_MAX_BYTES {
                             return Err(AppError::PayloadTooLarge);
                         }
-                        out.write_all(&chunk).map_err(|error| {
-                            AppError::Internal(anyhow::anyhow!("writing an import file: {error}"))
-                        })?;
+                        out.write_all(&chunk)
+                            .map_err(|error| file_error(error, "writing an import file"))?;
                     }
                     Ok(())
                 }
@@ -162,6 +159,16 @@ pub async fn upload_import(
         ));
     }
     Ok(redirect(StatusCode::SEE_OTHER, "/admin/import"))
+}
+
+/// A failure to keep the uploaded file: a full disk says so (503, nothing imported), as a
+/// full disk does everywhere else; anything else is the server's fault.
+fn file_error(error: std::io::Error, doing: &str) -> AppError {
+    if error.kind() == std::io::ErrorKind::StorageFull {
+        AppError::StorageFull(format!("{doing}: {error}"))
+    } else {
+        AppError::Internal(anyhow::anyhow!("{doing}: {error}"))
+    }
 }
 
 /// The whole site as a WordPress export, streamed as it is written.
