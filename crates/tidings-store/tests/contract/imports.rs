@@ -13,6 +13,8 @@ on_every_backend!(
     an_import_keeps_old_ids_and_settles_parents_at_the_end,
     an_old_id_once_given_here_is_not_kept,
     a_dry_run_leaves_nothing_and_a_second_import_adds_nothing,
+    an_export_reads_back_everything_an_import_wrote,
+    an_old_uploads_image_is_found_by_its_file_or_a_resized_copy,
 );
 
 fn slug(text: &str) -> Slug {
@@ -241,4 +243,112 @@ async fn an_old_id_once_given_here_is_not_kept(store: &dyn Store) {
             .unwrap();
         assert!(here > taken, "old id {legacy} became {here}");
     }
+}
+
+async fn an_export_reads_back_everything_an_import_wrote(store: &dyn Store) {
+    import(store, true).await;
+    let articles = store.articles_for_export(ArticleId(0), 100).await.unwrap();
+    let harbour = articles
+        .iter()
+        .find(|exported| exported.article.id == ArticleId(9002))
+        .expect("the imported article");
+    let terms: Vec<&str> = harbour
+        .terms
+        .iter()
+        .map(|term| term.slug.as_str())
+        .collect();
+    assert_eq!(terms, ["world", "harbour"], "sections first, then tags");
+    assert_eq!(harbour.author_slug.as_deref(), Some("ann"));
+    // Pages, in id order after the article page's start.
+    let after = store.articles_for_export(ArticleId(9000), 1).await.unwrap();
+    assert_eq!(after[0].article.id, ArticleId(9001));
+    // Comments with their private fields, in id order, paged.
+    let comments = store
+        .comments_for_export(ArticleId(9002), CommentId(0), 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        comments
+            .iter()
+            .map(|comment| comment.id.0)
+            .collect::<Vec<_>>(),
+        [500, 501]
+    );
+    assert_eq!(comments[0].ip, "192.0.2.1");
+    assert_eq!(comments[0].author_email, "reader@example.com");
+    let rest = store
+        .comments_for_export(ArticleId(9002), CommentId(501), 10)
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 1);
+    let attachments = store.attachments_for_export(0, 10).await.unwrap();
+    assert_eq!(attachments.len(), 1);
+    assert_eq!(attachments[0].file, "2020/03/quay.jpg");
+    assert_eq!(attachments[0].article_id, Some(9002));
+    assert_eq!(
+        store
+            .attachment_by_id(attachments[0].id)
+            .await
+            .unwrap()
+            .map(|attachment| attachment.title),
+        Some("Quay".to_owned())
+    );
+    let authors = store.authors_for_export().await.unwrap();
+    assert!(
+        authors
+            .iter()
+            .any(|author| author.slug == "ann" && author.email == "ann@old.example")
+    );
+    // Sections before tags, each parent before its children.
+    let terms = store.terms_for_export().await.unwrap();
+    let world = terms
+        .iter()
+        .position(|term| term.slug.as_str() == "world")
+        .unwrap();
+    let harbour_tag = terms
+        .iter()
+        .position(|term| term.slug.as_str() == "harbour")
+        .unwrap();
+    assert!(world < harbour_tag);
+}
+
+async fn an_old_uploads_image_is_found_by_its_file_or_a_resized_copy(store: &dyn Store) {
+    let mut session = store
+        .begin_import(&ImportSource::from_url("https://old.example/"), "hash", NOW)
+        .await
+        .unwrap();
+    let media = session
+        .add_media(&NewMedia {
+            key: tidings_domain::MediaKey::parse("0123456789abcdef").unwrap(),
+            format: tidings_domain::MediaFormat::Jpeg,
+            width: 800,
+            height: 600,
+            bytes: 1000,
+            original_name: "quay.jpg".into(),
+            alt: String::new(),
+            uploaded_by: None,
+        })
+        .await
+        .unwrap();
+    for record in records() {
+        let record = match record {
+            ImportRecord::Attachment(mut attachment) => {
+                attachment.media_id = Some(media);
+                ImportRecord::Attachment(attachment)
+            }
+            other => other,
+        };
+        session.write(&record).await.unwrap();
+    }
+    session.finish(true).await.unwrap();
+    let image = Some("/media/0123456789abcdef/800.jpg".to_owned());
+    assert_eq!(store.upload_image("2020/03/quay.jpg").await.unwrap(), image);
+    assert_eq!(
+        store
+            .upload_image("2020/03/quay-300x225.jpg")
+            .await
+            .unwrap(),
+        image
+    );
+    assert_eq!(store.upload_image("2020/03/other.jpg").await.unwrap(), None);
 }
