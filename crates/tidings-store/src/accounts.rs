@@ -71,6 +71,9 @@ pub trait AccountStore: Send + Sync {
 }
 
 const USER_COLUMNS: &str = "id, email, display_name, role, password_hash, deactivated_at";
+/// The same, from a join where the users table is `u`.
+pub(crate) const USER_COLUMNS_OF_U: &str =
+    "u.id, u.email, u.display_name, u.role, u.password_hash, u.deactivated_at";
 
 pub(crate) const SESSION: &str =
     "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,

@@ -84,6 +84,15 @@ pub trait ArticleStore: Send + Sync {
         filter: &ArticleFilter,
         page: Page,
     ) -> StoreResult<(Vec<ArticleSummary>, u64)>;
+    /// The articles or pages a filter selects, newest first, from just past `after` (the
+    /// last one of the previous page): a cursor that a new article at the top cannot shift,
+    /// as offsets do.
+    async fn articles_after(
+        &self,
+        filter: &ArticleFilter,
+        after: Option<(OffsetDateTime, ArticleId)>,
+        size: u32,
+    ) -> StoreResult<Listed<ArticleSummary>>;
     /// How many articles (or pages) are in each state, for the admin's filter links.
     async fn count_by_state(
         &self,
@@ -492,6 +501,35 @@ impl ArticleStore for SqlStore {
         list.values.push(i64::from(page.size).into());
         list.values.push(page.offset().into());
         Ok((self.summaries(list).await?, total))
+    }
+
+    async fn articles_after(
+        &self,
+        filter: &ArticleFilter,
+        after: Option<(OffsetDateTime, ArticleId)>,
+        size: u32,
+    ) -> StoreResult<Listed<ArticleSummary>> {
+        let (mut conditions, mut values) = filter_conditions(filter);
+        if let Some((published_at, id)) = after {
+            conditions.push_str(" AND (x.published_at < ? OR (x.published_at = ? AND x.id < ?))");
+            values.push(timestamp(published_at).into());
+            values.push(timestamp(published_at).into());
+            values.push(id.0.into());
+        }
+        let mut list = Statement {
+            sql: format!(
+                "SELECT {}, {} FROM articles a LEFT JOIN users u ON u.id = a.author_id
+                  WHERE a.id IN (SELECT x.id FROM articles x WHERE {conditions}
+                                 ORDER BY x.published_at DESC, x.id DESC LIMIT ?)",
+                article_columns!(),
+                summary_columns!()
+            )
+            .into(),
+            values,
+        };
+        list.values.push(i64::from(size.saturating_add(1)).into());
+        let items = self.summaries(list).await?;
+        Ok(Listed::from_one_extra(items, size))
     }
 
     async fn count_by_state(

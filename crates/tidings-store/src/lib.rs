@@ -16,6 +16,7 @@
 //! - [`MailStore`] (`mail.rs`): subscriptions and the ledger of mail sent.
 //! - [`MediaStore`] (`media.rs`): the media library, avatars.
 //! - [`AccountStore`] (`accounts.rs`): users, sessions and the sign-in throttle.
+//! - [`AppPasswordStore`] (`app_passwords.rs`): the application passwords scripts sign in with.
 //! - [`SiteStore`] (`site.rs`): settings, the page-invalidation log, schema and health.
 //! - [`SitemapStore`] (`sitemaps.rs`): every public address and when it last changed.
 //! - [`ReadingStore`] (`reading.rs`): an article's neighbours, its section's others, the menu.
@@ -29,6 +30,7 @@
 //! of HTTP or templates.
 
 mod accounts;
+mod app_passwords;
 mod articles;
 mod authors;
 mod comments;
@@ -52,6 +54,7 @@ mod sqlite;
 mod terms;
 
 pub use accounts::AccountStore;
+pub use app_passwords::AppPasswordStore;
 pub use articles::ArticleStore;
 pub use authors::AuthorStore;
 pub use comments::CommentStore;
@@ -178,6 +181,7 @@ pub trait Store:
     + MailStore
     + MediaStore
     + AccountStore
+    + AppPasswordStore
     + SiteStore
     + SitemapStore
     + ReadingStore
@@ -198,6 +202,7 @@ impl<T> Store for T where
         + MailStore
         + MediaStore
         + AccountStore
+        + AppPasswordStore
         + SiteStore
         + SitemapStore
         + ReadingStore

@@ -34,6 +34,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     13 "search" "0013_search.sql",
     14 "section_paths" "0014_section_paths.sql",
     15 "imports" "0015_imports.sql",
+    16 "application_passwords" "0016_application_passwords.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -52,6 +53,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     13 "search" "0013_search.sql",
     14 "section_paths" "0014_section_paths.sql",
     15 "imports" "0015_imports.sql",
+    16 "application_passwords" "0016_application_passwords.sql",
 );
 
 /// The newest schema version this program knows.

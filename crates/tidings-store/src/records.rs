@@ -284,3 +284,14 @@ pub struct Session {
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
 }
+
+/// One of a person's application passwords, as their profile lists it: never the password.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApplicationPassword {
+    pub id: i64,
+    pub user_id: UserId,
+    pub name: String,
+    pub created_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+    pub last_used_ip: Option<String>,
+}

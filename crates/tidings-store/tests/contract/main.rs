@@ -26,6 +26,7 @@ macro_rules! on_every_backend {
 mod support;
 
 mod accounts;
+mod app_passwords;
 mod articles;
 mod authors;
 mod comments;

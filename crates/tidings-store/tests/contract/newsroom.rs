@@ -14,6 +14,7 @@ on_every_backend!(
     sticky_articles_and_updates_are_kept,
     a_terms_old_addresses_lead_to_it,
     a_sections_path_follows_its_ancestors_through_every_change,
+    a_cursor_walks_a_list_without_skipping_or_repeating,
 );
 
 async fn a_sections_path_follows_its_ancestors_through_every_change(store: &dyn Store) {
@@ -585,5 +586,57 @@ async fn a_terms_old_addresses_lead_to_it(store: &dyn Store) {
             .await
             .unwrap()
             .is_none()
+    );
+}
+
+async fn a_cursor_walks_a_list_without_skipping_or_repeating(store: &dyn Store) {
+    // Two share a date: the id breaks the tie, so neither is lost at a page's edge.
+    for (title, minutes, status) in [
+        ("A", -50, ArticleStatus::Published),
+        ("B", -40, ArticleStatus::Published),
+        ("C", -40, ArticleStatus::Published),
+        ("D", -30, ArticleStatus::Published),
+        ("Draft", -20, ArticleStatus::Draft),
+        ("E", -10, ArticleStatus::Published),
+    ] {
+        let valid = article(title, |input| {
+            input.status = Some(status);
+            input.published_at = Some(NOW + time::Duration::minutes(minutes));
+        });
+        store.insert_article(&valid, None, NOW).await.unwrap();
+    }
+    let published = ArticleFilter {
+        state: Some(ArticleState::Published),
+        ..filter(ArticleKind::Article)
+    };
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.articles_after(&published, after, 2).await.unwrap();
+        assert!(page.items.len() <= 2);
+        seen.extend(page.items.iter().map(|s| s.article.title.clone()));
+        let Some(last) = page.items.last() else { break };
+        after = Some((last.article.published_at, last.article.id));
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(seen, ["E", "D", "C", "B", "A"]);
+    // An article published at the top meanwhile does not shift the next page.
+    let first = store.articles_after(&published, None, 2).await.unwrap();
+    let last = first.items.last().unwrap();
+    let cursor = Some((last.article.published_at, last.article.id));
+    let newest = article("F", |input| {
+        input.status = Some(ArticleStatus::Published);
+        input.published_at = Some(NOW - time::Duration::minutes(1));
+    });
+    store.insert_article(&newest, None, NOW).await.unwrap();
+    let next = store.articles_after(&published, cursor, 2).await.unwrap();
+    assert_eq!(
+        next.items
+            .iter()
+            .map(|s| s.article.title.as_str())
+            .collect::<Vec<_>>(),
+        ["C", "B"]
     );
 }

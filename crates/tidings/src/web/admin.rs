@@ -13,6 +13,7 @@ use axum::response::Response;
 use serde::Serialize;
 use tidings_domain::{Capability, Role};
 
+mod app_passwords;
 mod article_list;
 mod articles;
 mod comment;
@@ -30,6 +31,7 @@ mod settings;
 mod status;
 mod terms;
 
+pub use app_passwords::{create_app_password, revoke_app_password, show_app_passwords};
 pub use article_list::{list_articles, list_pages};
 pub use articles::{
     create_article, edit_article, new_article, new_page, preview_article, restore_article,

@@ -20,6 +20,8 @@ fn needs(method: &str, route: &str) -> Option<Capability> {
             | "/admin/status"
             | "/admin/profile"
             | "/admin/profile/avatar"
+            | "/admin/profile/app-passwords"
+            | "/admin/profile/app-passwords/{id}/revoke"
             | "/admin/logout",
         ) => {
             return None;

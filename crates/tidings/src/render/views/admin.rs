@@ -522,3 +522,25 @@ pub struct MediaPage {
     /// The image just uploaded, shown first with its Markdown.
     pub uploaded: Option<MediaRow>,
 }
+
+/// One application password as its owner's list shows it.
+#[derive(Serialize)]
+pub struct AppPasswordRow {
+    pub id: i64,
+    pub name: String,
+    pub created: String,
+    pub last_used: Option<String>,
+    pub last_ip: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct AppPasswordsPage {
+    #[serde(flatten)]
+    pub chrome: Chrome,
+    pub username: String,
+    pub passwords: Vec<AppPasswordRow>,
+    /// The password just made, shown this once, and its name.
+    pub created: Option<(String, String)>,
+    pub name: String,
+    pub error: Option<String>,
+}
