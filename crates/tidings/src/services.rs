@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod app_passwords;
 pub mod articles;
 pub mod comments;
 pub mod exports;

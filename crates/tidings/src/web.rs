@@ -2,6 +2,7 @@
 //! It calls services and renders views; it never names a database backend.
 
 mod admin;
+mod api;
 mod discussion;
 mod error;
 mod extract;

@@ -115,6 +115,11 @@ impl ErrorPage {
 }
 
 impl AppError {
+    /// The status, stable code and message this error is answered with, for the JSON API.
+    pub(crate) fn into_page(self) -> ErrorPage {
+        self.page()
+    }
+
     fn page(self) -> ErrorPage {
         let page = |status, code, message: String, kept_text| ErrorPage {
             status,

@@ -136,15 +136,7 @@ impl FromRequestParts<App> for Commenter {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(address)| address.ip());
-        let ip = peer
-            .map(|peer| {
-                client_address(peer, &parts.headers, &app.config.trusted_proxies).to_string()
-            })
-            .unwrap_or_default();
+        let ip = client_ip(parts, app);
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
@@ -152,6 +144,17 @@ impl FromRequestParts<App> for Commenter {
             .unwrap_or_default();
         Ok(Commenter { ip, user_agent })
     }
+}
+
+/// The client's address as [`Commenter`] reads it.
+pub fn client_ip(parts: &Parts, app: &App) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(address)| {
+            client_address(address.ip(), &parts.headers, &app.config.trusted_proxies).to_string()
+        })
+        .unwrap_or_default()
 }
 
 fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {

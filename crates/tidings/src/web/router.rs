@@ -163,8 +163,11 @@ pub fn router(app: App) -> Router {
             page_cache::serve_cached,
         ))
         .with_state(app.clone());
+    // The JSON API: never cached (answers differ by who asks), its errors in JSON.
+    let api = crate::web::api::router().layer(middleware::map_response(no_referrer));
     public
         .merge(discussion)
+        .merge(api)
         .merge(admin)
         .merge(uploads)
         .merge(imports)
@@ -414,6 +417,15 @@ pub fn admin_routes() -> AdminRoutes {
     .uploads("/admin/media", admin::list_media, admin::upload_media)
     .post("/admin/media/{key}", admin::describe_media)
     .upload("/admin/profile/avatar", admin::upload_avatar)
+    .get_post(
+        "/admin/profile/app-passwords",
+        admin::show_app_passwords,
+        admin::create_app_password,
+    )
+    .post(
+        "/admin/profile/app-passwords/{id}/revoke",
+        admin::revoke_app_password,
+    )
     .post("/admin/articles/{id}/trash", admin::trash_article)
     .post("/admin/articles/{id}/restore", admin::restore_article)
     .get("/admin/articles/{id}/revisions", admin::show_revisions)

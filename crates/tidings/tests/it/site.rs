@@ -132,7 +132,7 @@ async fn unknown_addresses_get_a_friendly_404_and_pages_carry_security_headers()
         "/nothing-here",
         "/2026/06/missing/",
         // Three parts without a slash are redirected only when they can be an article.
-        "/api/v1/articles",
+        "/ap/v1/articles",
         "/2026/13/story",
         "/26/06/story",
         "/static/missing.css",

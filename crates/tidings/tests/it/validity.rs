@@ -163,6 +163,7 @@ async fn every_page_and_admin_screen_passes_the_nu_html_checker() {
         ("/search/zeppelin/".into(), StatusCode::OK),
         ("/?s=".into(), StatusCode::OK),
         ("/no-such-page/".into(), StatusCode::NOT_FOUND),
+        ("/api/".into(), StatusCode::OK),
     ] {
         pages.push(page(&reader, &path, status).await);
     }
@@ -182,6 +183,7 @@ async fn every_page_and_admin_screen_passes_the_nu_html_checker() {
         tag.into(),
         "/admin/media".into(),
         "/admin/profile".into(),
+        "/admin/profile/app-passwords".into(),
         "/admin/users".into(),
         "/admin/settings/discussion".into(),
         "/admin/status".into(),
