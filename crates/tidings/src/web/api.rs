@@ -453,6 +453,33 @@ pub fn link_next(response: &mut Response, next: Option<String>) {
     }
 }
 
+/// An id in a JSON body: JSON has one kind of number, and `12.0` is the integer 12 to a
+/// JSON Schema (and to JavaScript), so it is read as one; `12.5` is refused.
+#[derive(Clone, Copy, Debug)]
+pub struct WholeNumber(pub i64);
+
+impl<'de> serde::Deserialize<'de> for WholeNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Number::deserialize(deserializer)?;
+        if let Some(whole) = value.as_i64() {
+            return Ok(WholeNumber(whole));
+        }
+        match value.as_f64() {
+            Some(float) if float.fract() == 0.0 && float.abs() < 9.0e15 =>
+            {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "checked whole and in range"
+                )]
+                Ok(WholeNumber(float as i64))
+            }
+            _ => Err(serde::de::Error::custom(format!(
+                "expected a whole number, found {value}"
+            ))),
+        }
+    }
+}
+
 /// The page size a client asked for: 1 to 100, 20 when unsaid.
 pub fn page_size(asked: Option<u32>) -> Result<u32, ApiError> {
     match asked {

@@ -13,6 +13,7 @@ mod support;
 /// Signing in, CSRF, the moderation queue, the article editor, the settings page.
 mod admin;
 mod api;
+mod api_schema;
 /// Each rule a submitted comment is checked against, with its status and message.
 mod comment_rules;
 /// Acknowledged comments survive SIGKILL.

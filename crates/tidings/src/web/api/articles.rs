@@ -85,6 +85,7 @@ pub struct ArticleList {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Items per page, 1 to 100 (20 by default).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// From a previous page's `next_cursor`.
     pub cursor: Option<String>,
@@ -118,13 +119,16 @@ pub struct ArticleWrite {
     pub comments_open: Option<bool>,
     pub sticky: Option<bool>,
     /// A page's parent page.
-    pub parent_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub parent_id: Option<super::WholeNumber>,
     /// Section ids, the primary one first.
-    pub sections: Option<Vec<i64>>,
+    #[schema(value_type = Option<Vec<i64>>)]
+    pub sections: Option<Vec<super::WholeNumber>>,
     /// Tag names (new ones are created) or slugs.
     pub tags: Option<Vec<String>>,
     /// Author ids in byline order (the desk's to set).
-    pub authors: Option<Vec<i64>>,
+    #[schema(value_type = Option<Vec<i64>>)]
+    pub authors: Option<Vec<super::WholeNumber>>,
     /// The address of a media library image, or empty for none.
     pub featured_image: Option<String>,
     pub featured_image_alt: Option<String>,
@@ -717,17 +721,17 @@ fn apply(mut input: ArticleInput, write: ArticleWrite) -> Result<ArticleInput, A
     if let Some(sticky) = write.sticky {
         input.sticky = sticky;
     }
-    if let Some(parent) = write.parent_id {
+    if let Some(super::WholeNumber(parent)) = write.parent_id {
         input.parent_id = (parent > 0).then_some(ArticleId(parent));
     }
     if let Some(sections) = write.sections {
-        input.sections = sections.into_iter().map(TermId).collect();
+        input.sections = sections.into_iter().map(|id| TermId(id.0)).collect();
     }
     if let Some(tags) = write.tags {
         input.tags = tags;
     }
     if let Some(authors) = write.authors {
-        input.authors = authors.into_iter().map(UserId).collect();
+        input.authors = authors.into_iter().map(|id| UserId(id.0)).collect();
     }
     if let Some(image) = write.featured_image {
         input.featured_image = image;

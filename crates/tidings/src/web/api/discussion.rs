@@ -67,7 +67,8 @@ pub struct CommentWrite {
     #[serde(default)]
     pub author_url: String,
     /// The comment it answers.
-    pub parent_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub parent_id: Option<super::WholeNumber>,
     /// The proof-of-work challenge from `/comments/challenge` and its answer; without
     /// them the comment waits for a moderator, as a form posted without script does.
     #[serde(default)]
@@ -194,7 +195,10 @@ pub async fn post_comment(
 ) -> Result<Response, ApiError> {
     let raw = RawSubmission {
         article_id: id,
-        parent_id: write.parent_id.map(|id| id.to_string()).unwrap_or_default(),
+        parent_id: write
+            .parent_id
+            .map(|id| id.0.to_string())
+            .unwrap_or_default(),
         author_name: write.author_name,
         author_email: write.author_email,
         author_url: write.author_url,

@@ -54,7 +54,7 @@ use utoipa::{Modify, OpenApi};
         directory::me,
     ),
     components(schemas(super::ErrorBody, super::FieldError)),
-    modifiers(&Security),
+    modifiers(&Security, &EveryOperationsErrors),
     tags(
         (name = "articles", description = "News articles"),
         (name = "pages", description = "Standing pages (About, Contact…)"),
@@ -90,6 +90,51 @@ impl Modify for Security {
                 "The admin's session; writes also send its CSRF token in X-CSRF-Token.",
             ))),
         );
+    }
+}
+
+/// What any operation may answer besides its own statuses: a request that cannot be read
+/// (400), and for those with a body, one too large (413) or not JSON (415).
+struct EveryOperationsErrors;
+
+impl Modify for EveryOperationsErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                responses
+                    .entry("400".into())
+                    .or_insert_with(|| error("The request cannot be read (`bad_request`)").into());
+                if operation.request_body.is_some() {
+                    responses.entry("413".into()).or_insert_with(|| {
+                        error("The body is larger than the API accepts (`payload_too_large`)")
+                            .into()
+                    });
+                    responses.entry("415".into()).or_insert_with(|| {
+                        error("The body is not JSON (`unsupported_media_type`)").into()
+                    });
+                }
+            }
+        }
     }
 }
 
