@@ -1,7 +1,9 @@
 //! Articles and their lists. Every statement here is the same in both dialects.
 
 use crate::database::{SqlStore, Statement, Value, statement};
-use crate::records::{ArticleFilter, ArticleSummary, Listed, Page, newest_first};
+use crate::records::{
+    ArticleFilter, ArticleOrder, ArticleQuery, ArticleSummary, Listed, Page, newest_first,
+};
 use crate::rows::{
     Columns, article_columns, article_from_row, moment, summary_from_row, term_from_row, timestamp,
     to_u64,
@@ -93,6 +95,12 @@ pub trait ArticleStore: Send + Sync {
         after: Option<(OffsetDateTime, ArticleId)>,
         size: u32,
     ) -> StoreResult<Listed<ArticleSummary>>;
+    /// A page of what `query` selects, in its order, and how many it selects in all.
+    async fn query_articles(
+        &self,
+        query: &ArticleQuery,
+        page: Page,
+    ) -> StoreResult<(Vec<ArticleSummary>, u64)>;
     /// How many articles (or pages) are in each state, for the admin's filter links.
     async fn count_by_state(
         &self,
@@ -208,16 +216,20 @@ fn filter_conditions(filter: &ArticleFilter) -> (String, Vec<Value>) {
         values.push(term.0.into());
     }
     if let Some(words) = filter.title_contains.as_deref() {
-        // `%`, `_` and the escape itself are matched as themselves.
-        let escaped = words
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         sql.push_str(" AND lower(x.title) LIKE ? ESCAPE '\\'");
-        values.push(format!("%{escaped}%").into());
+        values.push(format!("%{}%", like_escaped(words)).into());
     }
     (sql, values)
+}
+
+/// Words lowercased for a `LIKE … ESCAPE '\'`: `%`, `_` and the escape itself are matched
+/// as themselves.
+fn like_escaped(words: &str) -> String {
+    words
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 impl SqlStore {
@@ -530,6 +542,88 @@ impl ArticleStore for SqlStore {
         list.values.push(i64::from(size.saturating_add(1)).into());
         let items = self.summaries(list).await?;
         Ok(Listed::from_one_extra(items, size))
+    }
+
+    async fn query_articles(
+        &self,
+        query: &ArticleQuery,
+        page: Page,
+    ) -> StoreResult<(Vec<ArticleSummary>, u64)> {
+        let (mut conditions, mut values) = filter_conditions(&query.filter);
+        for group in [&query.any_terms, &query.any_terms_too] {
+            if group.is_empty() {
+                continue;
+            }
+            let marks = vec!["?"; group.len()].join(", ");
+            conditions.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM article_terms t WHERE t.article_id = x.id \
+                   AND t.term_id IN ({marks}))"
+            ));
+            values.extend(group.iter().map(|term| Value::from(term.0)));
+        }
+        if let Some(words) = query.words.as_deref() {
+            let pattern = format!("%{}%", like_escaped(words));
+            conditions.push_str(
+                " AND (lower(x.title) LIKE ? ESCAPE '\\' OR lower(x.excerpt) LIKE ? ESCAPE '\\' \
+                   OR lower(x.body_markdown) LIKE ? ESCAPE '\\')",
+            );
+            for _ in 0..3 {
+                values.push(pattern.clone().into());
+            }
+        }
+        if !query.ids.is_empty() {
+            let marks = vec!["?"; query.ids.len()].join(", ");
+            conditions.push_str(&format!(" AND x.id IN ({marks})"));
+            values.extend(query.ids.iter().map(|id| Value::from(id.0)));
+        }
+        if !query.slugs.is_empty() {
+            let marks = vec!["?"; query.slugs.len()].join(", ");
+            conditions.push_str(&format!(" AND x.slug IN ({marks})"));
+            values.extend(query.slugs.iter().map(|slug| Value::from(slug.as_str())));
+        }
+        match query.parent {
+            None => {}
+            Some(None) => conditions.push_str(" AND x.parent_id IS NULL"),
+            Some(Some(parent)) => {
+                conditions.push_str(" AND x.parent_id = ?");
+                values.push(parent.0.into());
+            }
+        }
+        let count = Statement {
+            sql: format!("SELECT COUNT(*) AS count FROM articles x WHERE {conditions}").into(),
+            values: values.clone(),
+        };
+        let total = to_u64(self.fetch_one(count).await?.integer("count")?);
+        let direction = if query.ascending { "ASC" } else { "DESC" };
+        let order = match query.order {
+            ArticleOrder::Date => format!("a.published_at {direction}, a.id {direction}"),
+            ArticleOrder::Modified => format!("a.updated_at {direction}, a.id {direction}"),
+            ArticleOrder::Id => format!("a.id {direction}"),
+            ArticleOrder::Title => format!("lower(a.title) {direction}, a.id {direction}"),
+            ArticleOrder::Slug => format!("a.slug {direction}, a.id {direction}"),
+        };
+        let inner_order = order.replace("a.", "x.");
+        let mut list = Statement {
+            sql: format!(
+                "SELECT {}, {} FROM articles a LEFT JOIN users u ON u.id = a.author_id
+                  WHERE a.id IN (SELECT x.id FROM articles x WHERE {conditions}
+                                 ORDER BY {inner_order} LIMIT ? OFFSET ?)
+                  ORDER BY {order}",
+                article_columns!(),
+                summary_columns!()
+            )
+            .into(),
+            values,
+        };
+        list.values.push(i64::from(page.size).into());
+        list.values.push(page.offset().into());
+        let items = self
+            .fetch_all(list)
+            .await?
+            .iter()
+            .map(summary_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((items, total))
     }
 
     async fn count_by_state(

@@ -54,6 +54,15 @@ pub trait CommentStore: Send + Sync {
         page: KeysetPage,
         size: u32,
     ) -> StoreResult<Listed<QueuedComment>>;
+    /// One numbered page of the comments a query selects, by date, with every field, and
+    /// how many it selects in all; with `public_at`, only those on articles public then.
+    async fn comment_page(
+        &self,
+        query: &CommentQuery,
+        public_at: Option<OffsetDateTime>,
+        oldest_first: bool,
+        page: Page,
+    ) -> StoreResult<(Vec<Comment>, u64)>;
     /// Replaces a comment's author fields and text; false when it does not exist.
     async fn edit_comment(
         &self,
@@ -423,6 +432,25 @@ impl CommentStore for SqlStore {
             .map(queued_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(listed_newest_first(&mut items, page, size))
+    }
+
+    async fn comment_page(
+        &self,
+        query: &CommentQuery,
+        public_at: Option<OffsetDateTime>,
+        oldest_first: bool,
+        page: Page,
+    ) -> StoreResult<(Vec<Comment>, u64)> {
+        let (count, list) =
+            queue::page_statements(self.dialect(), query, public_at, oldest_first, page);
+        let total = to_u64(self.fetch_one(count).await?.integer("count")?);
+        let items = self
+            .fetch_all(list)
+            .await?
+            .iter()
+            .map(comment_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((items, total))
     }
 
     async fn edit_comment(

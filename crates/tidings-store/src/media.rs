@@ -29,6 +29,9 @@ pub trait MediaStore: Send + Sync {
     async fn media_by_key(&self, key: &MediaKey) -> StoreResult<Option<Media>>;
     /// The library newest first; `search` narrows to alt texts and file names containing it.
     async fn media_library(&self, search: &str, page: Page) -> StoreResult<Listed<Media>>;
+    async fn media_by_id(&self, id: i64) -> StoreResult<Option<Media>>;
+    /// How many images the library search for `search` finds.
+    async fn count_media(&self, search: &str) -> StoreResult<u64>;
     /// `None` when there is no such image.
     async fn set_media_alt(&self, key: &MediaKey, alt: &str) -> StoreResult<Option<Media>>;
     /// A person's avatar: the widest variant of an image in the library, or none (`None`,
@@ -119,6 +122,32 @@ impl MediaStore for SqlStore {
         .as_ref()
         .map(media_from_row)
         .transpose()
+    }
+
+    async fn media_by_id(&self, id: i64) -> StoreResult<Option<Media>> {
+        self.fetch_optional(statement!(
+            format!("SELECT {MEDIA_COLUMNS} FROM media WHERE id = ?"),
+            id
+        ))
+        .await?
+        .as_ref()
+        .map(media_from_row)
+        .transpose()
+    }
+
+    async fn count_media(&self, search: &str) -> StoreResult<u64> {
+        let search = search.trim();
+        let row = self
+            .fetch_one(statement!(
+                "SELECT COUNT(*) AS count FROM media
+                  WHERE ? = '' OR LOWER(alt) LIKE LOWER(?) ESCAPE '\\'
+                     OR LOWER(original_name) LIKE LOWER(?) ESCAPE '\\'",
+                search,
+                like_pattern(search),
+                like_pattern(search),
+            ))
+            .await?;
+        Ok(crate::rows::to_u64(row.integer("count")?))
     }
 
     async fn media_library(&self, search: &str, page: Page) -> StoreResult<Listed<Media>> {

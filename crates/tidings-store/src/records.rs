@@ -295,3 +295,34 @@ pub struct ApplicationPassword {
     pub last_used_at: Option<OffsetDateTime>,
     pub last_used_ip: Option<String>,
 }
+
+/// The order of a queried list, as WordPress's REST API offers it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ArticleOrder {
+    #[default]
+    Date,
+    Modified,
+    Id,
+    Title,
+    Slug,
+}
+
+/// A list query with WordPress's REST filters: the admin's filter, and any of these
+/// sections or tags, words in the title or body, these ids or slugs, in this order.
+#[derive(Clone, Debug)]
+pub struct ArticleQuery {
+    pub filter: ArticleFilter,
+    /// Filed under any of these (sections or tags); empty for no condition.
+    pub any_terms: Vec<tidings_domain::TermId>,
+    /// Also filed under any of these; a second group that must match too (WordPress's
+    /// `categories` and `tags` together).
+    pub any_terms_too: Vec<tidings_domain::TermId>,
+    /// Words in the title, excerpt or body, in any case.
+    pub words: Option<String>,
+    pub ids: Vec<tidings_domain::ArticleId>,
+    pub slugs: Vec<String>,
+    /// A page's parent; `Some(None)` for top-level pages.
+    pub parent: Option<Option<tidings_domain::ArticleId>>,
+    pub order: ArticleOrder,
+    pub ascending: bool,
+}

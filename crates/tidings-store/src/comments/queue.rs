@@ -1,7 +1,8 @@
 //! The SQL of the admin's comment list, built from the filters in use.
 
-use crate::database::{Dialect, Statement};
-use crate::records::{CommentQuery, KeysetPage};
+use crate::database::{Dialect, Statement, Value};
+use crate::records::{CommentQuery, KeysetPage, Page};
+use time::OffsetDateTime;
 use crate::rows::{comment_columns, like_pattern, queue_columns, timestamp};
 use tidings_domain::email::email_key;
 
@@ -16,37 +17,7 @@ pub(crate) fn find_statement(
     page: KeysetPage,
     size: u32,
 ) -> Statement {
-    let mut conditions = Vec::new();
-    let mut values = Vec::new();
-    if let Some(status) = query.status {
-        conditions.push("c.status = ?".to_owned());
-        values.push(status.as_str().into());
-    }
-    if let Some(article_id) = query.article_id {
-        conditions.push("c.article_id = ?".to_owned());
-        values.push(article_id.0.into());
-    }
-    if let Some(email) = &query.email {
-        conditions.push("lower(c.author_email) = ?".to_owned());
-        values.push(email_key(email).into());
-    }
-    let pattern = like_pattern(&query.search);
-    if !pattern.is_empty() {
-        // SQLite's LIKE ignores ASCII case, PostgreSQL's ILIKE all case; both take `\` as
-        // the escape of the pattern's wildcards, SQLite only when told.
-        let (like, escape) = match dialect {
-            Dialect::Sqlite => ("LIKE", " ESCAPE '\\'"),
-            Dialect::Postgres => ("ILIKE", ""),
-        };
-        let matches: Vec<String> = ["c.content", "c.author_name", "c.author_email", "c.ip"]
-            .iter()
-            .map(|column| format!("{column} {like} ?{escape}"))
-            .collect();
-        for _ in &matches {
-            values.push(pattern.as_str().into());
-        }
-        conditions.push(format!("({})", matches.join(" OR ")));
-    }
+    let (mut conditions, mut values) = query_conditions(dialect, query);
     let order = match page {
         KeysetPage::Newest => "DESC",
         KeysetPage::OlderThan(at, id) => {
@@ -86,10 +57,94 @@ pub(crate) fn find_statement(
     }
 }
 
+/// The conditions a query's filters make, and their values.
+fn query_conditions(dialect: Dialect, query: &CommentQuery) -> (Vec<String>, Vec<Value>) {
+    let mut conditions = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    if let Some(status) = query.status {
+        conditions.push("c.status = ?".to_owned());
+        values.push(status.as_str().into());
+    }
+    if let Some(article_id) = query.article_id {
+        conditions.push("c.article_id = ?".to_owned());
+        values.push(article_id.0.into());
+    }
+    if let Some(email) = &query.email {
+        conditions.push("lower(c.author_email) = ?".to_owned());
+        values.push(email_key(email).into());
+    }
+    let pattern = like_pattern(&query.search);
+    if !pattern.is_empty() {
+        // SQLite's LIKE ignores ASCII case, PostgreSQL's ILIKE all case; both take `\` as
+        // the escape of the pattern's wildcards, SQLite only when told.
+        let (like, escape) = match dialect {
+            Dialect::Sqlite => ("LIKE", " ESCAPE '\\'"),
+            Dialect::Postgres => ("ILIKE", ""),
+        };
+        let matches: Vec<String> = ["c.content", "c.author_name", "c.author_email", "c.ip"]
+            .iter()
+            .map(|column| format!("{column} {like} ?{escape}"))
+            .collect();
+        for _ in &matches {
+            values.push(pattern.as_str().into());
+        }
+        conditions.push(format!("({})", matches.join(" OR ")));
+    }
+    (conditions, values)
+}
+
+/// One numbered page of the comments a query selects (WordPress's REST API pages by
+/// number, with a total), by date, and the statement that counts them all. With
+/// `public_at`, only comments on articles public at that moment.
+pub(crate) fn page_statements(
+    dialect: Dialect,
+    query: &CommentQuery,
+    public_at: Option<OffsetDateTime>,
+    oldest_first: bool,
+    page: Page,
+) -> (Statement, Statement) {
+    let (mut conditions, mut values) = query_conditions(dialect, query);
+    if let Some(at) = public_at {
+        conditions.push("a.status = 'published' AND a.published_at <= ?".to_owned());
+        values.push(timestamp(at).into());
+    }
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let count = Statement {
+        sql: format!(
+            "SELECT COUNT(*) AS count FROM comments c JOIN articles a ON a.id = c.article_id {filter}"
+        )
+        .into(),
+        values: values.clone(),
+    };
+    let order = if oldest_first { "ASC" } else { "DESC" };
+    values.push(i64::from(page.size).into());
+    values.push(page.offset().into());
+    let list = Statement {
+        sql: format!(
+            concat!(
+                "SELECT ",
+                comment_columns!(),
+                " FROM comments c JOIN articles a ON a.id = c.article_id
+                 {filter}
+                 ORDER BY c.created_at {order}, c.id {order}
+                 LIMIT ? OFFSET ?"
+            ),
+            filter = filter,
+            order = order
+        )
+        .into(),
+        values,
+    };
+    (count, list)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::database::Value;
     use tidings_domain::{ArticleId, CommentId, CommentStatus};
 
     #[test]

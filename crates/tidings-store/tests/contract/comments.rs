@@ -10,6 +10,7 @@ on_every_backend!(
     ids_are_never_reused,
     comment_lists_page_by_key_both_ways,
     comments_are_found_by_status_article_email_and_words,
+    comments_page_by_number_with_a_total_and_only_on_public_articles,
 );
 
 async fn the_submission_guard_refuses_floods_and_duplicates_in_the_insert(store: &dyn Store) {
@@ -491,5 +492,85 @@ async fn comments_are_found_by_status_article_email_and_words(store: &dyn Store)
             .edit_comment(CommentId(999_999), &edit, NOW)
             .await
             .unwrap()
+    );
+}
+
+async fn comments_page_by_number_with_a_total_and_only_on_public_articles(store: &dyn Store) {
+    let public = store
+        .insert_article(
+            &article("Public", |input| {
+                input.status = Some(ArticleStatus::Published);
+                input.published_at = Some(NOW - time::Duration::hours(1));
+            }),
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    let draft = store
+        .insert_article(
+            &article("Draft", |input| input.status = Some(ArticleStatus::Draft)),
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+    let mut on_public = Vec::new();
+    for n in 0..3 {
+        let text = format!("Comment number {n}");
+        on_public.push(
+            insert(
+                store,
+                &comment(public.id, &text, |record| {
+                    record.created_at = NOW + time::Duration::minutes(n);
+                    record.author_email = format!("reader{n}@example.com");
+                }),
+            )
+            .await,
+        );
+    }
+    insert(store, &comment(draft.id, "On a draft", |_| {})).await;
+    let approved = CommentQuery {
+        status: Some(CommentStatus::Approved),
+        ..CommentQuery::default()
+    };
+    let page = |number, size| Page { number, size };
+    let (first, total) = store
+        .comment_page(&approved, Some(NOW), false, page(1, 2))
+        .await
+        .unwrap();
+    assert_eq!(total, 3, "the draft's comment is not counted");
+    assert_eq!(
+        first.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [on_public[2], on_public[1]],
+        "newest first"
+    );
+    assert_eq!(first[0].author_email, "reader2@example.com", "every field");
+    let (second, _) = store
+        .comment_page(&approved, Some(NOW), false, page(2, 2))
+        .await
+        .unwrap();
+    assert_eq!(second.iter().map(|c| c.id).collect::<Vec<_>>(), [on_public[0]]);
+    let (oldest, _) = store
+        .comment_page(&approved, Some(NOW), true, page(1, 1))
+        .await
+        .unwrap();
+    assert_eq!(oldest[0].id, on_public[0]);
+    let (everywhere, total) = store
+        .comment_page(&approved, None, false, page(1, 10))
+        .await
+        .unwrap();
+    assert_eq!((everywhere.len(), total), (4, 4));
+    let one_article = CommentQuery {
+        article_id: Some(draft.id),
+        ..approved
+    };
+    assert_eq!(
+        store
+            .comment_page(&one_article, Some(NOW), false, page(1, 10))
+            .await
+            .unwrap()
+            .1,
+        0
     );
 }

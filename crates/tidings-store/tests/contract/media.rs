@@ -72,6 +72,12 @@ async fn the_library_lists_finds_and_describes_images(store: &dyn Store) {
     let found = store.media_library("HARBOUR", page(10)).await.unwrap();
     assert_eq!(found.items.len(), 1);
     assert_eq!(found.items[0].key, first.key);
+    assert_eq!(store.count_media("").await.unwrap(), 2);
+    assert_eq!(store.count_media("harbour").await.unwrap(), 1);
+    assert_eq!(store.count_media("nothing like it").await.unwrap(), 0);
+    let by_id = store.media_by_id(first.id).await.unwrap().unwrap();
+    assert_eq!(by_id.key, first.key);
+    assert!(store.media_by_id(first.id + 1000).await.unwrap().is_none());
     let percent = store.media_library("100%", page(10)).await.unwrap();
     assert_eq!(percent.items.len(), 1);
     assert_eq!(

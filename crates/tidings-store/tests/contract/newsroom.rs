@@ -15,6 +15,7 @@ on_every_backend!(
     a_terms_old_addresses_lead_to_it,
     a_sections_path_follows_its_ancestors_through_every_change,
     a_cursor_walks_a_list_without_skipping_or_repeating,
+    a_query_filters_by_terms_words_ids_and_slugs_in_any_order,
 );
 
 async fn a_sections_path_follows_its_ancestors_through_every_change(store: &dyn Store) {
@@ -638,5 +639,99 @@ async fn a_cursor_walks_a_list_without_skipping_or_repeating(store: &dyn Store) 
             .map(|s| s.article.title.as_str())
             .collect::<Vec<_>>(),
         ["C", "B"]
+    );
+}
+
+async fn a_query_filters_by_terms_words_ids_and_slugs_in_any_order(store: &dyn Store) {
+    let sports = term(store, Taxonomy::Section, "Sports", None).await;
+    let boats = term(store, Taxonomy::Tag, "Boats", None).await;
+    let mut ids = Vec::new();
+    for (title, minutes, body, filed) in [
+        ("Cricket", -50, "A match at the oval.", Some(sports)),
+        ("apples", -40, "Orchards 100% organic.", None),
+        ("Boat race", -30, "Rowing on the river.", Some(boats)),
+        ("Zebra", -20, "At the zoo.", None),
+    ] {
+        let mut valid = article(title, |input| {
+            input.status = Some(ArticleStatus::Published);
+            input.published_at = Some(NOW + time::Duration::minutes(minutes));
+            input.body_markdown = body.into();
+            if filed == Some(boats) {
+                input.tags = vec!["Boats".into()];
+            }
+        });
+        if filed == Some(sports) {
+            valid.sections = vec![sports];
+        }
+        ids.push(store.insert_article(&valid, None, NOW).await.unwrap().id);
+    }
+    let query = |change: &dyn Fn(&mut ArticleQuery)| {
+        let mut query = ArticleQuery {
+            filter: ArticleFilter {
+                state: Some(ArticleState::Published),
+                ..filter(ArticleKind::Article)
+            },
+            any_terms: Vec::new(),
+            any_terms_too: Vec::new(),
+            words: None,
+            ids: ids.clone(),
+            slugs: Vec::new(),
+            parent: None,
+            order: ArticleOrder::Date,
+            ascending: false,
+        };
+        change(&mut query);
+        query
+    };
+    let titles = |query: ArticleQuery, page: Page| async move {
+        let (items, total) = store.query_articles(&query, page).await.unwrap();
+        (
+            items
+                .into_iter()
+                .map(|summary| summary.article.title)
+                .collect::<Vec<_>>(),
+            total,
+        )
+    };
+    assert_eq!(
+        titles(query(&|_| {}), FIRST_PAGE).await,
+        (vec!["Zebra".into(), "Boat race".into(), "apples".into(), "Cricket".into()], 4)
+    );
+    let by_title = query(&|q| {
+        q.order = ArticleOrder::Title;
+        q.ascending = true;
+    });
+    assert_eq!(
+        titles(by_title, Page { number: 2, size: 2 }).await,
+        (vec!["Cricket".into(), "Zebra".into()], 4),
+        "the second page of two, titles in any case"
+    );
+    assert_eq!(
+        titles(query(&|q| q.any_terms = vec![sports, boats]), FIRST_PAGE).await,
+        (vec!["Boat race".into(), "Cricket".into()], 2)
+    );
+    assert_eq!(
+        titles(
+            query(&|q| {
+                q.any_terms = vec![sports, boats];
+                q.any_terms_too = vec![boats];
+            }),
+            FIRST_PAGE
+        )
+        .await,
+        (vec!["Boat race".into()], 1)
+    );
+    assert_eq!(
+        titles(query(&|q| q.words = Some("100% ORGANIC".into())), FIRST_PAGE).await,
+        (vec!["apples".into()], 1),
+        "words in the body, any case, % as itself"
+    );
+    assert_eq!(
+        titles(query(&|q| q.slugs = vec!["zebra".into()]), FIRST_PAGE).await,
+        (vec!["Zebra".into()], 1)
+    );
+    assert_eq!(
+        titles(query(&|q| q.ids = vec![ids[0]]), FIRST_PAGE).await,
+        (vec!["Cricket".into()], 1)
     );
 }
