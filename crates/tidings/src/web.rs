@@ -10,6 +10,7 @@ pub mod page_cache;
 mod public;
 mod router;
 pub mod server;
+mod wordpress_api;
 
 pub use error::AppError;
 pub use router::{admin_routes, router};

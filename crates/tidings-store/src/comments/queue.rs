@@ -2,9 +2,9 @@
 
 use crate::database::{Dialect, Statement, Value};
 use crate::records::{CommentQuery, KeysetPage, Page};
-use time::OffsetDateTime;
 use crate::rows::{comment_columns, like_pattern, queue_columns, timestamp};
 use tidings_domain::email::email_key;
+use time::OffsetDateTime;
 
 /// The admin's comment list: the filters asked for, one page of rows newest first from a
 /// key (never an OFFSET, so page 2,000 costs what page 1 costs), one row more than `size` to

@@ -550,7 +550,10 @@ async fn comments_page_by_number_with_a_total_and_only_on_public_articles(store:
         .comment_page(&approved, Some(NOW), false, page(2, 2))
         .await
         .unwrap();
-    assert_eq!(second.iter().map(|c| c.id).collect::<Vec<_>>(), [on_public[0]]);
+    assert_eq!(
+        second.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [on_public[0]]
+    );
     let (oldest, _) = store
         .comment_page(&approved, Some(NOW), true, page(1, 1))
         .await

@@ -695,7 +695,15 @@ async fn a_query_filters_by_terms_words_ids_and_slugs_in_any_order(store: &dyn S
     };
     assert_eq!(
         titles(query(&|_| {}), FIRST_PAGE).await,
-        (vec!["Zebra".into(), "Boat race".into(), "apples".into(), "Cricket".into()], 4)
+        (
+            vec![
+                "Zebra".into(),
+                "Boat race".into(),
+                "apples".into(),
+                "Cricket".into()
+            ],
+            4
+        )
     );
     let by_title = query(&|q| {
         q.order = ArticleOrder::Title;
@@ -722,7 +730,11 @@ async fn a_query_filters_by_terms_words_ids_and_slugs_in_any_order(store: &dyn S
         (vec!["Boat race".into()], 1)
     );
     assert_eq!(
-        titles(query(&|q| q.words = Some("100% ORGANIC".into())), FIRST_PAGE).await,
+        titles(
+            query(&|q| q.words = Some("100% ORGANIC".into())),
+            FIRST_PAGE
+        )
+        .await,
         (vec!["apples".into()], 1),
         "words in the body, any case, % as itself"
     );

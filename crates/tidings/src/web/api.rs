@@ -6,7 +6,7 @@
 //! the caller is (an application password over HTTP Basic, or the admin's session with its
 //! CSRF token in a header), one JSON error shape, `ETag`s, and opaque cursors.
 
-mod articles;
+pub(crate) mod articles;
 mod directory;
 mod discussion;
 mod reference;
@@ -190,6 +190,25 @@ impl ApiError {
             "It changed since you read it (its ETag no longer matches If-Match). Read it again, \
              apply your change to what is there now, and send it with the new ETag.",
         )
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn code(&self) -> &str {
+        &self.body.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.body.message
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.body
+            .fields
+            .iter()
+            .map(|field| (field.field.as_str(), field.message.as_str()))
     }
 
     pub fn with_retry_after(mut self, seconds: u32) -> ApiError {

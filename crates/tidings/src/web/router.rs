@@ -165,9 +165,21 @@ pub fn router(app: App) -> Router {
         .with_state(app.clone());
     // The JSON API: never cached (answers differ by who asks), its errors in JSON.
     let api = crate::web::api::router().layer(middleware::map_response(no_referrer));
+    // Pages name the site's WordPress REST API, as WordPress's do, for the clients and
+    // headless front ends that discover it from any page.
+    let api_link = HeaderValue::from_str(&format!(
+        "<{}/wp-json/>; rel=\"https://api.w.org/\"",
+        app.config.base_url()
+    ))
+    .unwrap_or(HeaderValue::from_static(
+        "</wp-json/>; rel=\"https://api.w.org/\"",
+    ));
+    // WordPress's REST API, for the clients and front ends that speak it.
+    let wordpress = crate::web::wordpress_api::router(upload_limit);
     public
         .merge(discussion)
         .merge(api)
+        .merge(wordpress)
         .merge(admin)
         .merge(uploads)
         .merge(imports)
@@ -186,7 +198,10 @@ pub fn router(app: App) -> Router {
             app.clone(),
             render_error_pages,
         ))
-        .layer(middleware::map_response(security_headers))
+        .layer(middleware::map_response_with_state(
+            api_link,
+            security_headers,
+        ))
         .with_state(app)
 }
 
@@ -536,7 +551,7 @@ fn is_html(response: &Response) -> bool {
 
 /// Headers that make every page safer in the browser: no inline script or style, no
 /// framing, no third-party requests but images in article bodies.
-async fn security_headers(mut response: Response) -> Response {
+async fn security_headers(State(api_link): State<HeaderValue>, mut response: Response) -> Response {
     let headers = response.headers_mut();
     let defaults = [
         (
@@ -552,6 +567,12 @@ async fn security_headers(mut response: Response) -> Response {
         headers
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
+    }
+    let page = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    if page && !headers.contains_key(header::LINK) {
+        headers.insert(header::LINK, api_link);
     }
     response
 }

@@ -59,3 +59,4 @@ mod site;
 mod sitemaps;
 mod spam_defence;
 mod validity;
+mod wordpress_api;

@@ -495,7 +495,7 @@ async fn trash(
     Ok(axum::Json(out).into_response())
 }
 
-fn parse_id(id: &str) -> Result<ArticleId, ApiError> {
+pub(crate) fn parse_id(id: &str) -> Result<ArticleId, ApiError> {
     id.parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
@@ -505,7 +505,7 @@ fn parse_id(id: &str) -> Result<ArticleId, ApiError> {
 
 /// The article if the caller may read it: anyone what is public, a signed-in person a
 /// private article or what they may edit. Anything else is not found, as on the site.
-async fn readable(
+pub(crate) async fn readable(
     app: &App,
     caller: &Caller,
     id: &str,
@@ -527,7 +527,7 @@ async fn readable(
     }
 }
 
-async fn may_edit(app: &App, user: &User, article: &Article) -> Result<bool, ApiError> {
+pub(crate) async fn may_edit(app: &App, user: &User, article: &Article) -> Result<bool, ApiError> {
     let authors: Vec<UserId> = app
         .store
         .authors_of(article.id)
@@ -644,7 +644,7 @@ async fn fill_terms(app: &App, id: ArticleId, out: &mut ArticleOut) -> Result<()
 }
 
 /// What the article is now, as the editor's form would send it back unchanged.
-async fn input_of(app: &App, article: &Article) -> Result<ArticleInput, ApiError> {
+pub(crate) async fn input_of(app: &App, article: &Article) -> Result<ArticleInput, ApiError> {
     let terms = app.store.article_terms(article.id).await?;
     Ok(ArticleInput {
         kind: Some(article.kind),
@@ -746,7 +746,7 @@ fn apply(mut input: ArticleInput, write: ArticleWrite) -> Result<ArticleInput, A
     }
 }
 
-fn article_error(error: ArticleError) -> ApiError {
+pub(crate) fn article_error(error: ArticleError) -> ApiError {
     match error {
         ArticleError::Invalid(invalid) => ApiError::invalid(
             invalid
