@@ -26,6 +26,7 @@ pub mod spam_filter;
 pub mod term;
 pub mod text;
 pub mod user;
+pub mod webhook;
 pub mod wordpress;
 
 pub use article::{Article, ArticleInput, ArticleKind, ArticleStatus, InvalidArticle, Slug};

@@ -23,6 +23,7 @@
 //! - [`SearchStore`] (`search.rs`): full-text search, FTS5 or PostgreSQL's.
 //! - [`ImportStore`] (`imports.rs`): a WordPress or Disqus import, in one transaction.
 //! - [`ExportStore`] (`exports.rs`): everything, page by page, for a WordPress export.
+//! - [`WebhookStore`] (`webhooks.rs`): webhooks and the queue of their deliveries.
 //!
 //! `database.rs` is the layer that lets a statement be written once; `sqlite.rs` and
 //! `postgres.rs` hold only what is the backend's own: opening it, its migrations, SQLite's
@@ -52,6 +53,7 @@ mod site;
 mod sitemaps;
 mod sqlite;
 mod terms;
+mod webhooks;
 
 pub use accounts::AccountStore;
 pub use app_passwords::AppPasswordStore;
@@ -74,6 +76,7 @@ pub use site::SiteStore;
 pub use sitemaps::{SitemapEntry, SitemapMonth, SitemapStore};
 pub use sqlite::SqliteStore;
 pub use terms::TermStore;
+pub use webhooks::WebhookStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -188,6 +191,7 @@ pub trait Store:
     + SearchStore
     + ImportStore
     + ExportStore
+    + WebhookStore
 {
 }
 
@@ -209,5 +213,6 @@ impl<T> Store for T where
         + SearchStore
         + ImportStore
         + ExportStore
+        + WebhookStore
 {
 }

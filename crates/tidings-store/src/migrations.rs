@@ -35,6 +35,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     14 "section_paths" "0014_section_paths.sql",
     15 "imports" "0015_imports.sql",
     16 "application_passwords" "0016_application_passwords.sql",
+    17 "webhooks" "0017_webhooks.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -54,6 +55,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     14 "section_paths" "0014_section_paths.sql",
     15 "imports" "0015_imports.sql",
     16 "application_passwords" "0016_application_passwords.sql",
+    17 "webhooks" "0017_webhooks.sql",
 );
 
 /// The newest schema version this program knows.

@@ -326,3 +326,58 @@ pub struct ArticleQuery {
     pub order: ArticleOrder,
     pub ascending: bool,
 }
+
+/// A URL an administrator registered for some events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Webhook {
+    pub id: i64,
+    pub url: String,
+    /// Event names (`article.published`…).
+    pub events: Vec<String>,
+    /// The key its deliveries are signed with.
+    pub secret: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// A delivery taken from the queue, with what sending it needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub id: i64,
+    pub webhook_id: i64,
+    pub event: String,
+    pub subject: String,
+    pub payload: String,
+    /// Attempts made before this one.
+    pub attempts: u32,
+    pub url: String,
+    pub secret: String,
+}
+
+/// What one attempt came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryOutcome {
+    pub delivered: bool,
+    pub status_code: Option<u16>,
+    /// Why it failed, for the log; empty when it did not.
+    pub error: String,
+    /// When to try again; `None` (and not delivered) gives it up.
+    pub retry_at: Option<OffsetDateTime>,
+}
+
+/// A delivery as the admin's log shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryLog {
+    pub id: i64,
+    pub webhook_id: i64,
+    pub event: String,
+    pub subject: String,
+    pub payload: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    pub attempts: u32,
+    pub next_attempt_at: OffsetDateTime,
+    pub last_attempt_at: Option<OffsetDateTime>,
+    pub last_status_code: Option<u16>,
+    pub last_error: String,
+    pub created_at: OffsetDateTime,
+}

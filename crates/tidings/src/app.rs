@@ -52,6 +52,8 @@ pub struct AppState {
     /// The data folder: uploaded import files wait in `imports/` inside it (they hold
     /// commenters' emails, so never in a shared temporary folder).
     pub data_dir: PathBuf,
+    /// The webhook sender's settings and wake-up call.
+    pub webhooks: Arc<services::webhooks::WebhookSender>,
 }
 
 /// What tests change about an app; production uses [`AppOptions::default`].
@@ -259,6 +261,7 @@ impl App {
             health: Arc::new(Health::default()),
             imports: Arc::new(services::imports::ImportJobs::default()),
             data_dir: data_dir.to_owned(),
+            webhooks: Arc::new(services::webhooks::WebhookSender::new(&config)),
             mailer,
             cache,
             shared_database,

@@ -73,6 +73,12 @@ pub struct Config {
     pub media_url: Option<String>,
     /// The largest image that may be uploaded, in megabytes.
     pub media_max_upload_megabytes: u32,
+    /// Hosts webhooks may reach although they are on this machine or its private network
+    /// (`["127.0.0.1", "hooks.internal"]`); any other loopback, link-local or private
+    /// address is refused, so a webhook cannot be aimed at the site's own network.
+    pub webhook_allowed_hosts: Vec<String>,
+    /// Seconds a webhook's receiver has to answer before the attempt counts as failed.
+    pub webhook_timeout_seconds: u64,
 }
 
 impl Default for Config {
@@ -100,6 +106,8 @@ impl Default for Config {
             max_connections: 1024,
             media_url: None,
             media_max_upload_megabytes: 20,
+            webhook_allowed_hosts: Vec::new(),
+            webhook_timeout_seconds: 10,
         }
     }
 }
@@ -159,6 +167,10 @@ impl Config {
             self.mail_from.parse::<lettre::message::Mailbox>().is_ok(),
             "mail_from {:?} is not a mail address (\"Name <address@example.com>\")",
             self.mail_from
+        );
+        anyhow::ensure!(
+            (1..=120).contains(&self.webhook_timeout_seconds),
+            "webhook_timeout_seconds must be between 1 and 120"
         );
         anyhow::ensure!(
             (1..=1000).contains(&self.database_pool_size),

@@ -19,3 +19,4 @@ pub mod revisions;
 pub mod site;
 pub mod spam;
 pub mod terms;
+pub mod webhooks;

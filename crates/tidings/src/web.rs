@@ -26,12 +26,14 @@ pub async fn serve(
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // Work no request waits for: sending queued mail, and hourly housekeeping.
+    // Work no request waits for: sending queued mail and webhooks, and hourly housekeeping.
     let mail = tokio::spawn(app.mailer.clone().run(app.clock.clone(), app.store.clone()));
     let housekeeping = tokio::spawn(crate::services::housekeeping::run(app.clone()));
+    let webhooks = tokio::spawn(crate::services::webhooks::run(app.clone()));
     let limits = app.config.connection_limits();
     let served = server::serve(listener, router(app), limits, shutdown).await;
     mail.abort();
     housekeeping.abort();
+    webhooks.abort();
     served
 }

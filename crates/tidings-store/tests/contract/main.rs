@@ -42,3 +42,4 @@ mod schema;
 mod search;
 mod site;
 mod sitemaps;
+mod webhooks;

@@ -3,10 +3,12 @@
 use crate::app::App;
 use crate::cache::Tag;
 use crate::services::access::{self as services_access, Forbidden};
-use crate::services::site;
+use crate::services::{site, webhooks};
 use tidings_domain::access;
+use tidings_domain::article::ArticleState;
 use tidings_domain::article::{ArticleInput, InvalidArticle};
 use tidings_domain::editorial;
+use tidings_domain::webhook::Event;
 use tidings_domain::{
     Article, ArticleId, ArticleKind, ArticleStatus, Capability, RevisionId, Taxonomy, User, UserId,
 };
@@ -157,7 +159,28 @@ pub async fn create_article(
         .await
         .map_err(|error| ArticleError::from_store(error, kind))?;
     article_changed(app, &article).await?;
+    if is_out(app, &article) {
+        announce(app, Event::ArticlePublished, &article).await;
+    }
     Ok(article)
+}
+
+/// Whether an article is, or is set to be, public: what webhooks announce.
+fn is_out(app: &App, article: &Article) -> bool {
+    matches!(
+        article.state(app.now()),
+        ArticleState::Published | ArticleState::Scheduled
+    )
+}
+
+async fn announce(app: &App, event: Event, article: &Article) {
+    webhooks::emit(
+        app,
+        event,
+        &webhooks::article_subject(article),
+        webhooks::article_data(app, article),
+    )
+    .await;
 }
 
 /// Drops the cached pages that showed `article`: its own and the lists; a top-level page
@@ -218,6 +241,11 @@ pub async fn update_article(
     };
     // Its page under any old address, and every list that showed it.
     article_changed(app, &article).await?;
+    match (is_out(app, &before), is_out(app, &article)) {
+        (false, true) => announce(app, Event::ArticlePublished, &article).await,
+        (true, _) => announce(app, Event::ArticleUpdated, &article).await,
+        (false, false) => {}
+    }
     Ok(article)
 }
 
@@ -240,6 +268,7 @@ pub async fn trash_article(app: &App, actor: &User, id: ArticleId) -> Result<Art
     match app.store.trash_article(id, app.now()).await {
         Ok(Some(article)) => {
             article_changed(app, &article).await?;
+            announce(app, Event::ArticleDeleted, &article).await;
             Ok(article)
         }
         Ok(None) => Err(TrashError::NotFound),
@@ -260,6 +289,9 @@ pub async fn restore_article(
     match app.store.restore_article(id).await {
         Ok(Some(article)) => {
             article_changed(app, &article).await?;
+            if is_out(app, &article) {
+                announce(app, Event::ArticlePublished, &article).await;
+            }
             Ok(article)
         }
         Ok(None) => Err(TrashError::NotFound),

@@ -30,6 +30,7 @@ mod session;
 mod settings;
 mod status;
 mod terms;
+mod webhooks;
 
 pub use app_passwords::{create_app_password, revoke_app_password, show_app_passwords};
 pub use article_list::{list_articles, list_pages};
@@ -59,6 +60,7 @@ pub use terms::{
     create_section, create_tag, delete_section, delete_tag, edit_section, edit_tag, list_sections,
     list_tags, merge_section, merge_tag, save_menu, update_section, update_tag,
 };
+pub use webhooks::{create_webhook, delete_webhook, list_webhooks, resend_delivery, show_webhook};
 
 const PRIVATE: &str = "private, no-store";
 

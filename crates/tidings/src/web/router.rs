@@ -482,6 +482,17 @@ pub fn admin_routes() -> AdminRoutes {
         admin::privacy_request,
     )
     .get_post(
+        "/admin/webhooks",
+        admin::list_webhooks,
+        admin::create_webhook,
+    )
+    .get("/admin/webhooks/{id}", admin::show_webhook)
+    .post("/admin/webhooks/{id}/delete", admin::delete_webhook)
+    .post(
+        "/admin/webhooks/deliveries/{id}/resend",
+        admin::resend_delivery,
+    )
+    .get_post(
         "/admin/settings/discussion",
         admin::show_discussion_settings,
         admin::save_discussion_settings,

@@ -179,8 +179,25 @@ pub async fn state(site: &TestApp) -> String {
         store.revisions(article.id).await.unwrap().len(),
         store.corrections_of(article.id).await.unwrap().len(),
     );
+    let webhooks: Vec<(String, Vec<String>)> = store
+        .webhooks()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|hook| (hook.url, hook.events))
+        .collect();
+    let deliveries: Vec<(String, u32)> = match store.webhooks().await.unwrap().first() {
+        Some(hook) => store
+            .deliveries_of(hook.id, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|delivery| (delivery.status, delivery.attempts))
+            .collect(),
+        None => Vec::new(),
+    };
     format!(
-        "{history:?} {:?} {:?} {:?} {:?} {} {} {:?} {:?}",
+        "{history:?} {webhooks:?} {deliveries:?} {:?} {:?} {:?} {:?} {} {} {:?} {:?}",
         store.comment_counts().await.unwrap(),
         store
             .count_by_state(tidings_domain::ArticleKind::Article, now)

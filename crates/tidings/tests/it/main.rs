@@ -59,4 +59,5 @@ mod site;
 mod sitemaps;
 mod spam_defence;
 mod validity;
+mod webhooks;
 mod wordpress_api;

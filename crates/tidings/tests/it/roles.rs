@@ -36,7 +36,8 @@ fn needs(method: &str, route: &str) -> Option<Capability> {
         _ if route.starts_with("/admin/settings")
             || route.starts_with("/admin/privacy")
             || route.starts_with("/admin/import")
-            || route.starts_with("/admin/export") =>
+            || route.starts_with("/admin/export")
+            || route.starts_with("/admin/webhooks") =>
         {
             ManageSite
         }
@@ -75,6 +76,28 @@ async fn every_admin_route_refuses_what_a_role_may_not_do() {
         .unwrap()
         .unwrap()
         .id;
+    // A webhook (to an address nothing answers at) and one delivery of it, for the
+    // webhook routes.
+    site.app
+        .store
+        .insert_webhook(
+            "https://hooks.example.com/in",
+            &["article.published"],
+            "whsec_fixture",
+            site.clock_now(),
+        )
+        .await
+        .unwrap();
+    site.app
+        .store
+        .enqueue_webhook_event(
+            "article.published",
+            "article:1",
+            "{}",
+            site.clock_now() + time::Duration::days(365),
+        )
+        .await
+        .unwrap();
     let mut people = vec![(Role::Administrator, administrator)];
     for (role, email) in [
         (Role::Editor, "editor@roles.example"),

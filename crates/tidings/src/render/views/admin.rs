@@ -544,3 +544,55 @@ pub struct AppPasswordsPage {
     pub name: String,
     pub error: Option<String>,
 }
+
+#[derive(Serialize)]
+pub struct WebhookRow {
+    pub id: i64,
+    pub url: String,
+    pub events: String,
+    pub created: String,
+}
+
+#[derive(Serialize)]
+pub struct EventChoice {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub checked: bool,
+}
+
+#[derive(Serialize)]
+pub struct WebhooksPage {
+    #[serde(flatten)]
+    pub chrome: Chrome,
+    pub hooks: Vec<WebhookRow>,
+    pub events: Vec<EventChoice>,
+    /// What was typed, shown again with `error`.
+    pub url: String,
+    pub error: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub event: String,
+    pub subject: String,
+    pub status: String,
+    pub attempts: u32,
+    pub created: String,
+    pub last_attempt: Option<String>,
+    pub next_attempt: String,
+    pub response_code: Option<u16>,
+    pub error: String,
+    pub payload: String,
+}
+
+#[derive(Serialize)]
+pub struct WebhookPage {
+    #[serde(flatten)]
+    pub chrome: Chrome,
+    pub id: i64,
+    pub url: String,
+    pub events: String,
+    pub secret: String,
+    pub deliveries: Vec<DeliveryRow>,
+}

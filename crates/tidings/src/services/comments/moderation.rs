@@ -8,9 +8,11 @@ use crate::services::access::{self, Forbidden};
 use crate::services::notify::{self};
 use crate::services::site;
 use crate::services::spam;
+use crate::services::webhooks;
 use tidings_domain::Capability;
 use tidings_domain::spam_filter::Label;
 use tidings_domain::text::render_comment;
+use tidings_domain::webhook::Event;
 use tidings_domain::{
     Comment, CommentId, CommentStatus, FieldErrors, ModerationAction, RawSubmission, Transition,
 };
@@ -139,6 +141,28 @@ pub async fn moderate(
                         && let Some(article) = app.store.article_by_id(comment.article_id).await?
                     {
                         notify::comment_published(app, settings, &article, &comment).await?;
+                    }
+                    let event = match (action, status) {
+                        (ModerationAction::Spam, _) => Some(Event::CommentSpam),
+                        (
+                            ModerationAction::Approve | ModerationAction::NotSpam,
+                            CommentStatus::Approved,
+                        ) => Some(Event::CommentApproved),
+                        _ => None,
+                    };
+                    if let Some(event) = event {
+                        let changed = tidings_domain::Comment {
+                            status,
+                            status_before,
+                            ..comment.clone()
+                        };
+                        webhooks::emit(
+                            app,
+                            event,
+                            &format!("article:{}", comment.article_id.0),
+                            webhooks::comment_data(app, &changed),
+                        )
+                        .await;
                     }
                 }
                 // Deleting moves replies up, which changes the page too.

@@ -6,9 +6,11 @@ use crate::cache::Tag;
 use crate::services::notify::{self, SubscribeTo};
 use crate::services::site;
 use crate::services::spam;
+use crate::services::webhooks;
 use tidings_domain::comment::MAX_USER_AGENT_CHARS;
 use tidings_domain::discussion::{Candidate, ProofCheck, Signals};
 use tidings_domain::text::render_comment;
+use tidings_domain::webhook::Event;
 use tidings_domain::{
     Article, CommentId, CommentStatus, DiscussionSettings, FieldErrors, RawSubmission, decide,
 };
@@ -81,6 +83,37 @@ pub enum SubmitError {
 }
 
 pub async fn submit_comment(
+    app: &App,
+    raw: &RawSubmission,
+    extras: &FormExtras,
+    commenter: &Commenter,
+) -> Result<SubmitOutcome, SubmitError> {
+    let outcome = judge_and_store(app, raw, extras, commenter).await?;
+    if let SubmitOutcome::Accepted {
+        article,
+        comment_id,
+        status,
+        ..
+    } = &outcome
+        && let Some(comment) = app.store.comment_by_id(*comment_id).await?
+    {
+        let event = if *status == CommentStatus::Spam {
+            Event::CommentSpam
+        } else {
+            Event::CommentCreated
+        };
+        webhooks::emit(
+            app,
+            event,
+            &webhooks::article_subject(article),
+            webhooks::comment_data(app, &comment),
+        )
+        .await;
+    }
+    Ok(outcome)
+}
+
+async fn judge_and_store(
     app: &App,
     raw: &RawSubmission,
     extras: &FormExtras,
