@@ -474,7 +474,50 @@ def migration_benchmark(work):
                       "|---|---:|---:|---:|---:|"] + lines)
 
 
+def api_benchmark(work):
+    """An article and the list of ten through the JSON API and WordPress's REST API, each
+    beside the same page's HTML, on the 1,000-article site."""
+    log("API: an article and the list of 10, as HTML, /api/v1/ and /wp-json/wp/v2/")
+    site = work / "api-site"
+    site.mkdir()
+    generate(site, 1000, 50)
+    tidings, url, _ = start_tidings(site)
+    try:
+        article_path = "/" + time.strftime("%Y/%m/", time.gmtime(int(time.time()) - 60)) + "target-article/"
+        with urllib.request.urlopen(url + article_path) as response:
+            page = response.read()
+        article_id = re.search(rb'name="comment_post_ID" value="(\d+)"', page).group(1).decode()
+        with urllib.request.urlopen(f"{url}/api/v1/articles/{article_id}") as response:
+            assert json.load(response)["slug"] == "target-article", "the API reads the article"
+        with urllib.request.urlopen(f"{url}/wp-json/wp/v2/posts?per_page=10") as response:
+            assert len(json.load(response)) == 10, "the REST API lists ten"
+        measured = [
+            ("article page, HTML", wrk(url + article_path), None),
+            ("same article, /api/v1/articles/ID", wrk(f"{url}/api/v1/articles/{article_id}"), 0),
+            ("same article, /wp-json/wp/v2/posts/ID", wrk(f"{url}/wp-json/wp/v2/posts/{article_id}"), 0),
+            ("front page (10 articles), HTML", wrk(url + "/"), None),
+            ("10 articles, /api/v1/articles?limit=10", wrk(f"{url}/api/v1/articles?limit=10"), 3),
+            ("10 posts, /wp-json/wp/v2/posts?per_page=10", wrk(f"{url}/wp-json/wp/v2/posts?per_page=10"), 3),
+        ]
+    finally:
+        tidings.terminate()
+        tidings.wait()
+    lines = ["| what | requests/s | p50 ms | p99 ms | note |", "|---|---:|---:|---:|---|"]
+    for name, result, beside in measured:
+        assert result["errors"] == 0, f"{name}: {result['errors']} errors"
+        note = ""
+        if beside is not None:
+            html = measured[beside][1]
+            note = f"{result['rps'] / html['rps']:.2f} × the HTML's requests/s, p99 {result['p99'] / html['p99']:.1f} × its p99"
+        lines.append(row(name, result, note))
+    return "\n".join(lines)
+
+
 def main():
+    if "api" in sys.argv[1:]:
+        with tempfile.TemporaryDirectory(prefix="tidings-bench-") as folder:
+            print(api_benchmark(pathlib.Path(folder)))
+        return
     if "migration" in sys.argv[1:]:
         with tempfile.TemporaryDirectory(prefix="tidings-bench-") as folder:
             print(migration_benchmark(pathlib.Path(folder)))
@@ -572,6 +615,8 @@ def main():
         audit = lighthouse_audit(pathlib.Path(folder))
     with tempfile.TemporaryDirectory(prefix="tidings-bench-") as folder:
         migration = migration_benchmark(pathlib.Path(folder))
+    with tempfile.TemporaryDirectory(prefix="tidings-bench-") as folder:
+        api = api_benchmark(pathlib.Path(folder))
 
     ratio = article["rps"] / static["rps"]
     figures.append("| what | requests/s | p50 ms | p99 ms | note |")
@@ -602,6 +647,8 @@ def main():
     print(audit)
     print()
     print(migration)
+    print()
+    print(api)
     print()
     print(f"- {SECONDS} s per measurement, {CONNECTIONS} connections (16 readers + 16 posters when mixed), wrk and both servers on this machine ({os.cpu_count()} cores)")
     lost = posting.get("acked", 0) - stored
