@@ -9,6 +9,7 @@
 pub(crate) mod articles;
 mod directory;
 mod discussion;
+mod media;
 mod reference;
 
 use crate::app::App;
@@ -32,7 +33,14 @@ use utoipa::ToSchema;
 /// The largest JSON body: a whole article (1 MB of Markdown) with room to spare.
 const API_BODY_LIMIT: usize = 4 * 1024 * 1024;
 
-pub fn router() -> Router<App> {
+pub fn router(upload_limit: usize) -> Router<App> {
+    // Uploads take the site's upload limit; everything else the JSON limit.
+    let uploads = Router::new()
+        .route(
+            "/api/v1/media",
+            get(media::list_media).post(media::upload_media),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(upload_limit));
     let v1 = Router::new()
         .route(
             "/api/v1/articles",
@@ -62,9 +70,19 @@ pub fn router() -> Router<App> {
             "/api/v1/comments/{id}",
             get(discussion::get_comment).patch(discussion::moderate_comment),
         )
-        .route("/api/v1/settings/discussion", get(discussion::get_settings))
-        .route("/api/v1/sections", get(directory::list_sections))
-        .route("/api/v1/tags", get(directory::list_tags))
+        .route(
+            "/api/v1/settings/discussion",
+            get(discussion::get_settings).patch(discussion::change_settings),
+        )
+        .route(
+            "/api/v1/sections",
+            get(directory::list_sections).post(directory::create_section),
+        )
+        .route(
+            "/api/v1/tags",
+            get(directory::list_tags).post(directory::create_tag),
+        )
+        .route("/api/v1/media/{id}", get(media::get_media))
         .route("/api/v1/users", get(directory::list_users))
         .route("/api/v1/users/{id}", get(directory::get_user))
         .route("/api/v1/me", get(directory::me))
@@ -82,6 +100,7 @@ pub fn router() -> Router<App> {
             get(|| async { crate::web::public::redirect(StatusCode::MOVED_PERMANENTLY, "/api/") }),
         )
         .merge(v1)
+        .merge(uploads)
         .layer(middleware::from_fn(json_errors))
 }
 

@@ -164,7 +164,7 @@ pub fn router(app: App) -> Router {
         ))
         .with_state(app.clone());
     // The JSON API: never cached (answers differ by who asks), its errors in JSON.
-    let api = crate::web::api::router().layer(middleware::map_response(no_referrer));
+    let api = crate::web::api::router(upload_limit).layer(middleware::map_response(no_referrer));
     // Pages name the site's WordPress REST API, as WordPress's do, for the clients and
     // headless front ends that discover it from any page.
     let api_link = HeaderValue::from_str(&format!(

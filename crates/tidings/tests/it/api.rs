@@ -538,3 +538,173 @@ async fn the_openapi_document_and_its_reference_page_describe_every_route() {
         assert!(!tag.contains("http"), "a script from elsewhere: {tag}");
     }
 }
+
+/// A small valid PNG.
+fn png() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let image = image::RgbImage::from_pixel(40, 30, image::Rgb([200, 60, 20]));
+    image
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+#[tokio::test]
+async fn staff_upload_images_file_sections_and_tune_the_discussion() {
+    let site = TestApp::spawn().await;
+    site.create_user("ed@example.com", Role::Editor).await;
+    site.create_user("al@example.com", Role::Administrator)
+        .await;
+    let editor = Api::signed_in(
+        &site,
+        "ed@example.com",
+        &app_password(&site, "ed@example.com", "Desk").await,
+    );
+    let admin = Api::signed_in(
+        &site,
+        "al@example.com",
+        &app_password(&site, "al@example.com", "Ops").await,
+    );
+    let anonymous = Api::anonymous(&site);
+
+    // An image: uploaded by someone who may, read by anyone, refused when it is not one.
+    let refused = anonymous
+        .request(reqwest::Method::POST, "/api/v1/media?name=chart.png")
+        .header(CONTENT_TYPE, "image/png")
+        .body(png())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let uploaded = editor
+        .request(
+            reqwest::Method::POST,
+            "/api/v1/media?name=chart.png&alt=A+red+chart",
+        )
+        .header(CONTENT_TYPE, "image/png")
+        .body(png())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), StatusCode::CREATED);
+    let media = json_of(uploaded).await;
+    assert_eq!(
+        (media["width"].as_u64(), media["alt"].as_str()),
+        (Some(40), Some("A red chart"))
+    );
+    let file = site
+        .reader()
+        .get(
+            media["url"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches(&site.url("")),
+        )
+        .await;
+    assert_eq!(file.status(), StatusCode::OK);
+    let listed = json_of(anonymous.get("/api/v1/media").await).await;
+    assert_eq!(listed["items"][0]["id"], media["id"]);
+    let not_an_image = editor
+        .request(reqwest::Method::POST, "/api/v1/media?name=evil.png")
+        .header(CONTENT_TYPE, "image/png")
+        .body("<script>alert(1)</script>")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_an_image.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json_of(not_an_image).await["fields"][0]["field"], "file");
+
+    // Sections and tags: the desk files them; a name is required.
+    let section = editor
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/sections",
+            &json!({"name": "Harbour"}),
+        )
+        .await;
+    assert_eq!(section.status(), StatusCode::CREATED);
+    let section = json_of(section).await;
+    assert_eq!(section["slug"], "harbour");
+    let child = editor
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/sections",
+            &json!({"name": "Ferries", "parent_id": section["id"]}),
+        )
+        .await;
+    let child = json_of(child).await;
+    assert!(
+        child["link"]
+            .as_str()
+            .unwrap()
+            .ends_with("/category/harbour/ferries/"),
+        "{child}"
+    );
+    let nameless = editor
+        .send(reqwest::Method::POST, "/api/v1/tags", &json!({"name": " "}))
+        .await;
+    assert_eq!(nameless.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let tags = anonymous
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/tags",
+            &json!({"name": "Boats"}),
+        )
+        .await;
+    assert_eq!(tags.status(), StatusCode::UNAUTHORIZED);
+
+    // The discussion settings: administrators only, checked as the admin's form is.
+    let path = "/api/v1/settings/discussion";
+    let response = editor
+        .send(reqwest::Method::PATCH, path, &json!({"thread_depth": 3}))
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = admin
+        .send(
+            reqwest::Method::PATCH,
+            path,
+            &json!({"thread_depth": 3, "manual_approval": true}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let saved = json_of(admin.get(path).await).await;
+    assert_eq!(
+        (
+            saved["thread_depth"].as_u64(),
+            saved["manual_approval"].as_bool()
+        ),
+        (Some(3), Some(true))
+    );
+    let response = admin
+        .send(
+            reqwest::Method::PATCH,
+            path,
+            &json!({"thread_depth": 99, "no_such": 1, "show_avatars": "yes"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = json_of(response).await;
+    let fields: Vec<&str> = error["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|field| field["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["no_such", "show_avatars"], "{error}");
+    let response = admin
+        .send(reqwest::Method::PATCH, path, &json!({"thread_depth": 99}))
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        json_of(response).await["fields"][0]["field"],
+        "thread_depth"
+    );
+    assert_eq!(
+        json_of(admin.get(path).await).await["thread_depth"],
+        3,
+        "nothing half-saved"
+    );
+}

@@ -410,7 +410,7 @@ async fn update(
     let before = service::may_change(&app, &user, id)
         .await
         .map_err(article_error)?;
-    if before.kind != kind {
+    if before.kind != kind || before.trashed.is_some() {
         return Err(crate::web::AppError::NotFound.into());
     }
     // The ETag names the revision it was read at and everything shown: a change to either
@@ -479,7 +479,7 @@ async fn trash(
     let user = caller.signed_in()?.clone();
     let id = parse_id(id)?;
     match app.store.article_by_id(id).await? {
-        Some(article) if article.kind == kind => {}
+        Some(article) if article.kind == kind && article.trashed.is_none() => {}
         _ => return Err(crate::web::AppError::NotFound.into()),
     }
     let article = match service::trash_article(&app, &user, id).await {
@@ -520,6 +520,9 @@ pub(crate) async fn readable(
     match article.state(app.now()) {
         ArticleState::Published => Ok(article),
         ArticleState::Private if caller.user.is_some() => Ok(article),
+        // Deleted, as far as the API goes: found again in a list with `status=trash`, and
+        // restored from the admin.
+        ArticleState::Trash => Err(not_found()),
         _ => match &caller.user {
             Some(user) if may_edit(app, user, &article).await? => Ok(article),
             _ => Err(not_found()),

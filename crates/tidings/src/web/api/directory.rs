@@ -4,7 +4,7 @@ use super::{ApiError, Caller, json_with_etag};
 use crate::app::App;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tidings_domain::{Capability, Taxonomy, User, UserId};
 use tidings_store::Page;
@@ -180,4 +180,88 @@ async fn user_out(app: &App, caller: &Caller, user: &User) -> Result<Option<User
         role: private.then(|| user.role.as_str().to_owned()),
         deactivated: private.then_some(user.deactivated),
     }))
+}
+
+/// A new section or tag.
+#[derive(serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TermWrite {
+    pub name: String,
+    /// Made from the name when empty.
+    #[serde(default)]
+    pub slug: String,
+    #[serde(default)]
+    pub description: String,
+    /// A section's parent section.
+    #[schema(value_type = Option<i64>)]
+    pub parent_id: Option<super::WholeNumber>,
+}
+
+#[utoipa::path(post, path = "/api/v1/sections", tag = "sections", request_body = TermWrite,
+    security(("application_password" = []), ("session" = [])),
+    responses((status = 201, body = TermOut), (status = 401, body = super::ErrorBody),
+              (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn create_section(
+    State(app): State<App>,
+    caller: Caller,
+    super::ApiJson(write): super::ApiJson<TermWrite>,
+) -> Result<Response, ApiError> {
+    create_term(&app, &caller, write, Taxonomy::Section).await
+}
+
+#[utoipa::path(post, path = "/api/v1/tags", tag = "tags", request_body = TermWrite,
+    security(("application_password" = []), ("session" = [])),
+    responses((status = 201, body = TermOut), (status = 401, body = super::ErrorBody),
+              (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn create_tag(
+    State(app): State<App>,
+    caller: Caller,
+    super::ApiJson(write): super::ApiJson<TermWrite>,
+) -> Result<Response, ApiError> {
+    create_term(&app, &caller, write, Taxonomy::Tag).await
+}
+
+async fn create_term(
+    app: &App,
+    caller: &Caller,
+    write: TermWrite,
+    taxonomy: Taxonomy,
+) -> Result<Response, ApiError> {
+    use crate::services::terms::{self, TermError};
+    let user = caller.signed_in()?.clone();
+    let input = tidings_domain::term::TermInput {
+        name: write.name,
+        slug: write.slug,
+        description: write.description,
+        parent_id: write
+            .parent_id
+            .filter(|id| id.0 > 0)
+            .map(|id| tidings_domain::TermId(id.0)),
+    };
+    let term = match terms::create_term(app, &user, taxonomy, input).await {
+        Ok(term) => term,
+        Err(TermError::Invalid(fields)) => {
+            return Err(ApiError::invalid(
+                fields
+                    .into_iter()
+                    .map(|(field, message)| (field.to_owned(), message)),
+            ));
+        }
+        Err(TermError::Forbidden(refused)) => return Err(refused.into()),
+        Err(TermError::NotFound) => return Err(crate::web::AppError::NotFound.into()),
+        Err(TermError::Refused(why)) => {
+            return Err(ApiError::new(StatusCode::CONFLICT, "conflict", why));
+        }
+        Err(TermError::Store(error)) => return Err(error.into()),
+    };
+    let out = TermOut {
+        id: term.id.0,
+        link: format!("{}{}", app.config.base_url(), term.permalink()),
+        name: term.name,
+        slug: term.slug.to_string(),
+        description: term.description,
+        parent_id: term.parent_id.map(|id| id.0),
+        count: 0,
+    };
+    Ok((StatusCode::CREATED, axum::Json(out)).into_response())
 }

@@ -112,6 +112,7 @@ pub async fn list_comments(
     let visible = match article.state(app.now()) {
         ArticleState::Published => true,
         ArticleState::Private => caller.user.is_some(),
+        ArticleState::Trash => false,
         _ => caller.can(Capability::EditOthers),
     };
     if !visible {
@@ -374,4 +375,67 @@ pub async fn get_settings(
     caller.with(Capability::ManageSite)?;
     let settings = site::discussion_settings(&app).await?;
     Ok(json_with_etag(&headers, StatusCode::OK, &settings, None))
+}
+
+#[utoipa::path(patch, path = "/api/v1/settings/discussion", tag = "settings",
+    request_body(content = Object, description = "Some of the settings, by the names the GET gives; the rest stay"),
+    security(("application_password" = []), ("session" = [])),
+    responses((status = 200, description = "The settings as saved", body = Object),
+              (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+              (status = 422, body = super::ErrorBody)))]
+pub async fn change_settings(
+    State(app): State<App>,
+    caller: Caller,
+    ApiJson(change): ApiJson<serde_json::Map<String, serde_json::Value>>,
+) -> Result<Response, ApiError> {
+    use serde_json::Value;
+    caller.with(Capability::ManageSite)?;
+    let current = site::discussion_settings(&app).await?;
+    let Value::Object(mut merged) = serde_json::to_value(&current)
+        .map_err(|error| crate::web::AppError::Internal(error.into()))?
+    else {
+        return Err(crate::web::AppError::NotFound.into());
+    };
+    let mut faults = Vec::new();
+    for (name, value) in change {
+        let fits = match (merged.get(&name), &value) {
+            (None, _) => {
+                faults.push((name, "There is no such setting.".to_owned()));
+                continue;
+            }
+            (Some(Value::Bool(_)), Value::Bool(_))
+            | (Some(Value::Number(_)), Value::Number(_))
+            | (Some(Value::String(_)), Value::String(_)) => true,
+            _ => false,
+        };
+        if fits {
+            merged.insert(name, value);
+        } else {
+            faults.push((
+                name,
+                "This setting takes another kind of value (see GET).".to_owned(),
+            ));
+        }
+    }
+    if !faults.is_empty() {
+        return Err(ApiError::invalid(faults));
+    }
+    // Checked as the admin's form checks them: one set of ranges and messages.
+    let field = |name: &str| match merged.get(name) {
+        Some(Value::Bool(true)) => "1".to_owned(),
+        Some(Value::Bool(false)) | None | Some(Value::Null) => String::new(),
+        Some(Value::Number(number)) => number.to_string(),
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    };
+    let (settings, errors) = tidings_domain::discussion::settings_from_form(field);
+    let errors: Vec<(String, String)> = errors
+        .iter()
+        .map(|(field, message)| (field.to_owned(), message.to_owned()))
+        .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    site::save_discussion_settings(&app, &settings).await?;
+    Ok(axum::Json(settings).into_response())
 }

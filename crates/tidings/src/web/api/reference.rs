@@ -2,7 +2,7 @@
 //! they answer with, and the reference page made from that same document: one source, so
 //! the page cannot say what the API does not do.
 
-use super::{articles, directory, discussion};
+use super::{articles, directory, discussion, media};
 use crate::app::App;
 use crate::web::AppError;
 use axum::extract::State;
@@ -47,8 +47,14 @@ use utoipa::{Modify, OpenApi};
         discussion::get_comment,
         discussion::moderate_comment,
         discussion::get_settings,
+        discussion::change_settings,
         directory::list_sections,
+        directory::create_section,
         directory::list_tags,
+        directory::create_tag,
+        media::list_media,
+        media::get_media,
+        media::upload_media,
         directory::list_users,
         directory::get_user,
         directory::me,
@@ -62,6 +68,7 @@ use utoipa::{Modify, OpenApi};
         (name = "sections", description = "Sections (WordPress's categories)"),
         (name = "tags", description = "Tags"),
         (name = "users", description = "The people who write and run the site"),
+        (name = "media", description = "The media library's images"),
         (name = "settings", description = "The site's settings"),
     )
 )]
