@@ -137,6 +137,16 @@ async fn email_ip_and_user_agent_appear_in_no_public_response() {
         "/comments/feed/".to_owned(),
         format!("/comments/{parent}/report"),
         "/comments/challenge".to_owned(),
+        // The APIs, as anyone reads them.
+        format!("/api/v1/articles/{}/comments", article.id),
+        format!("/api/v1/comments/{parent}"),
+        format!("/api/v1/articles/{}", article.id),
+        "/api/v1/articles".to_owned(),
+        format!("/wp-json/wp/v2/comments?post={}", article.id),
+        "/wp-json/wp/v2/comments?per_page=100".to_owned(),
+        format!("/wp-json/wp/v2/comments/{parent}"),
+        format!("/wp-json/wp/v2/posts/{}?_embed=1", article.id),
+        "/wp-json/wp/v2/users".to_owned(),
     ] {
         let response = visitor.get(&path).await;
         let headers = header_text(response.headers());
