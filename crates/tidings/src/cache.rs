@@ -91,6 +91,9 @@ pub struct CachedPage {
     pub last_modified: String,
     /// When it goes stale without any write: a list, when the next scheduled article is due.
     pub valid_until: Option<time::OffsetDateTime>,
+    /// Headers that are part of the answer (an API list's `Link` and totals), as names and
+    /// values.
+    pub headers: Vec<(String, String)>,
     tags: Vec<Tag>,
     last_used: AtomicU64,
 }
@@ -115,13 +118,23 @@ impl CachedPage {
             digest,
             last_modified: http_date(rendered_at),
             valid_until: None,
+            headers: Vec::new(),
             tags,
             last_used: AtomicU64::new(0),
         }
     }
 
     fn size(&self) -> usize {
-        self.identity.len() + self.gzip.len() + self.brotli.len() + self.content_type.len() + 256
+        self.identity.len()
+            + self.gzip.len()
+            + self.brotli.len()
+            + self.content_type.len()
+            + self
+                .headers
+                .iter()
+                .map(|(name, value)| name.len() + value.len())
+                .sum::<usize>()
+            + 256
     }
 }
 

@@ -33,7 +33,7 @@ use utoipa::ToSchema;
 /// The largest JSON body: a whole article (1 MB of Markdown) with room to spare.
 const API_BODY_LIMIT: usize = 4 * 1024 * 1024;
 
-pub fn router(upload_limit: usize) -> Router<App> {
+pub fn router(app: App, upload_limit: usize) -> Router<App> {
     // Uploads take the site's upload limit; everything else the JSON limit.
     let uploads = Router::new()
         .route(
@@ -41,7 +41,8 @@ pub fn router(upload_limit: usize) -> Router<App> {
             get(media::list_media).post(media::upload_media),
         )
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit));
-    let v1 = Router::new()
+    // Articles and pages, read by anyone, are served from the page cache like the pages.
+    let articles = Router::new()
         .route(
             "/api/v1/articles",
             get(articles::list_articles).post(articles::create_article),
@@ -62,6 +63,11 @@ pub fn router(upload_limit: usize) -> Router<App> {
                 .patch(articles::update_page)
                 .delete(articles::delete_page),
         )
+        .route_layer(middleware::from_fn_with_state(
+            app,
+            crate::web::page_cache::serve_cached,
+        ));
+    let v1 = Router::new()
         .route(
             "/api/v1/articles/{id}/comments",
             get(discussion::list_comments).post(discussion::post_comment),
@@ -99,6 +105,7 @@ pub fn router(upload_limit: usize) -> Router<App> {
             "/api",
             get(|| async { crate::web::public::redirect(StatusCode::MOVED_PERMANENTLY, "/api/") }),
         )
+        .merge(articles)
         .merge(v1)
         .merge(uploads)
         .layer(middleware::from_fn(json_errors))
@@ -412,16 +419,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 }
 
 /// A JSON answer with its `ETag`; `304 Not Modified` when the client's `If-None-Match`
-/// already names it. `version` leads the tag when the resource has one (an article's
-/// revision), so `If-Match` can name what a write is based on.
-pub fn json_with_etag(
-    request: &HeaderMap,
-    status: StatusCode,
-    value: &impl Serialize,
-    version: Option<&str>,
-) -> Response {
+/// already names it. The tag is the page cache's for the same bytes, so an answer served
+/// from the cache and one rendered anew validate alike.
+pub fn json_with_etag(request: &HeaderMap, status: StatusCode, value: &impl Serialize) -> Response {
     let body = json_body(value);
-    let etag = etag_of(&body, version);
+    let etag = etag_of(&body);
     if status == StatusCode::OK && etag_matches(request.get(header::IF_NONE_MATCH), &etag) {
         let mut response = StatusCode::NOT_MODIFIED.into_response();
         set_json_headers(response.headers_mut(), &etag);
@@ -448,23 +450,27 @@ fn set_json_headers(headers: &mut HeaderMap, etag: &str) {
     );
 }
 
-pub fn etag_of(body: &[u8], version: Option<&str>) -> String {
+pub fn etag_of(body: &[u8]) -> String {
     let digest = crate::security::sha256_hex_bytes(body);
-    match version {
-        Some(version) => format!("\"{version}-{}\"", &digest[..16]),
-        None => format!("\"{}\"", &digest[..24]),
-    }
+    crate::web::page_cache::etag(&digest[..32], crate::web::page_cache::Encoding::Identity)
 }
 
-/// Whether an `If-None-Match` or `If-Match` value names `etag` (weak comparison, as
-/// RFC 9110 asks for `If-None-Match`; `*` names anything).
+/// Whether an `If-None-Match` or `If-Match` value names `etag`: weakly (as RFC 9110 asks
+/// for `If-None-Match`), in any content encoding the page cache served it in, or `*`.
 pub fn etag_matches(header: Option<&HeaderValue>, etag: &str) -> bool {
     let Some(value) = header.and_then(|value| value.to_str().ok()) else {
         return false;
     };
-    value.split(',').map(str::trim).any(|candidate| {
-        candidate == "*" || candidate.trim_start_matches("W/") == etag.trim_start_matches("W/")
-    })
+    let plain = |tag: &str| {
+        let tag = tag.trim_start_matches("W/");
+        tag.strip_suffix("-br\"")
+            .or_else(|| tag.strip_suffix("-gzip\""))
+            .map_or(tag.to_owned(), |stem| format!("{stem}\""))
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || plain(candidate) == plain(etag))
 }
 
 /// A list's position, opaque to clients: the date and id of the last item they saw.
@@ -544,16 +550,19 @@ mod tests {
     }
 
     #[test]
-    fn etags_match_weakly_and_by_star() {
-        let tag = etag_of(b"{}", Some("r7"));
-        assert!(tag.starts_with("\"r7-"));
+    fn etags_match_weakly_in_any_encoding_and_by_star() {
+        let tag = etag_of(b"{}");
         let header = |value: &str| HeaderValue::from_str(value).unwrap();
         assert!(etag_matches(Some(&header(&tag)), &tag));
         assert!(etag_matches(Some(&header(&format!("W/{tag}"))), &tag));
         assert!(etag_matches(Some(&header(&format!("\"x\", {tag}"))), &tag));
+        let gzip = format!("{}-gzip\"", tag.trim_end_matches('"'));
+        assert!(etag_matches(Some(&header(&gzip)), &tag));
         assert!(etag_matches(Some(&header("*")), &tag));
-        assert!(!etag_matches(Some(&header("\"r7-0\"")), &tag));
+        assert!(!etag_matches(Some(&header("\"0\"")), &tag));
         assert!(!etag_matches(None, &tag));
+        assert_eq!(tag, etag_of(b"{}"), "the same bytes, the same tag");
+        assert_ne!(tag, etag_of(b"{ }"));
     }
 
     #[test]

@@ -23,13 +23,16 @@ use axum::response::{IntoResponse, Response};
 pub struct CacheTags(pub Vec<Tag>, pub Option<time::OffsetDateTime>);
 
 pub async fn serve_cached(State(app): State<App>, request: Request, next: Next) -> Response {
+    // An API client that signs in sees what its account may: kept by nobody, as an editor.
+    let signed_in = has_session_cookie(request.headers())
+        || request.headers().contains_key(header::AUTHORIZATION);
     let cacheable_request = matches!(*request.method(), Method::GET | Method::HEAD)
-        && !has_session_cookie(request.headers())
+        && !signed_in
         && !request
             .uri()
             .query()
             .is_some_and(|query| query.contains("unapproved="));
-    if has_session_cookie(request.headers()) {
+    if signed_in {
         // A signed-in editor's view of a public page may differ from everyone's (and come
         // before a write is public): it is kept by nobody.
         let mut response = next.run(request).await;
@@ -91,6 +94,13 @@ pub async fn serve_cached(State(app): State<App>, request: Request, next: Next) 
         .unwrap_or("text/html; charset=utf-8")
         .to_owned();
     let status = response.status().as_u16();
+    let kept_headers: Vec<(String, String)> = KEPT_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let value = response.headers().get(*name)?.to_str().ok()?;
+            Some(((*name).to_owned(), value.to_owned()))
+        })
+        .collect();
     let body = match axum::body::to_bytes(response.into_body(), usize::MAX).await {
         Ok(body) => body.to_vec(),
         Err(error) => {
@@ -102,6 +112,7 @@ pub async fn serve_cached(State(app): State<App>, request: Request, next: Next) 
     let page = tokio::task::spawn_blocking(move || {
         let mut page = CachedPage::new(status, content_type, body, tags, rendered_at);
         page.valid_until = valid_until;
+        page.headers = kept_headers;
         page
     })
     .await;
@@ -116,6 +127,10 @@ pub async fn serve_cached(State(app): State<App>, request: Request, next: Next) 
         }
     }
 }
+
+/// The headers a cached answer keeps beside its body: an API list's next page and totals
+/// (and the `Link` to the REST API that the site's own layer adds to every page anyway).
+const KEPT_HEADERS: &[&str] = &["link", "x-wp-total", "x-wp-totalpages"];
 
 /// The query parameters a route's page reads; any other (`utm_source`, a cache-buster, a
 /// parameter another route reads) does not change the page, so it makes no other copy of
@@ -136,6 +151,34 @@ fn significant_parameters(route: &str) -> &'static [&'static str] {
             "s",
         ],
         "/{year}/{month}/{slug}/" | "/{year}/{month}/{slug}/{part}/" => &["replytocom"],
+        // The APIs' reads, with the parameters each reads.
+        "/api/v1/articles" | "/api/v1/pages" => {
+            &["limit", "cursor", "status", "term", "author", "search"]
+        }
+        "/wp-json/wp/v2/posts" | "/wp-json/wp/v2/pages" => &[
+            "page",
+            "per_page",
+            "search",
+            "categories",
+            "categories[]",
+            "tags",
+            "tags[]",
+            "author",
+            "status",
+            "orderby",
+            "order",
+            "include",
+            "include[]",
+            "slug",
+            "slug[]",
+            "parent",
+            "_fields",
+            "context",
+            "_embed",
+        ],
+        "/wp-json/wp/v2/posts/{id}" | "/wp-json/wp/v2/pages/{id}" => {
+            &["_fields", "context", "_embed"]
+        }
         _ => &[],
     }
 }
@@ -259,6 +302,14 @@ fn respond(page: &CachedPage, request: &HeaderMap, cache_status: &'static str) -
     headers.insert(header::ETAG, value(&etag));
     headers.insert(header::LAST_MODIFIED, value(&page.last_modified));
     headers.insert("x-cache", HeaderValue::from_static(cache_status));
+    for (name, kept) in &page.headers {
+        if let (Ok(name), Ok(kept)) = (
+            axum::http::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(kept),
+        ) {
+            headers.insert(name, kept);
+        }
+    }
     if not_modified(page, request, &etag) {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }

@@ -164,7 +164,8 @@ pub fn router(app: App) -> Router {
         ))
         .with_state(app.clone());
     // The JSON API: never cached (answers differ by who asks), its errors in JSON.
-    let api = crate::web::api::router(upload_limit).layer(middleware::map_response(no_referrer));
+    let api = crate::web::api::router(app.clone(), upload_limit)
+        .layer(middleware::map_response(no_referrer));
     // Pages name the site's WordPress REST API, as WordPress's do, for the clients and
     // headless front ends that discover it from any page.
     let api_link = HeaderValue::from_str(&format!(
@@ -175,7 +176,7 @@ pub fn router(app: App) -> Router {
         "</wp-json/>; rel=\"https://api.w.org/\"",
     ));
     // WordPress's REST API, for the clients and front ends that speak it.
-    let wordpress = crate::web::wordpress_api::router(upload_limit);
+    let wordpress = crate::web::wordpress_api::router(app.clone(), upload_limit);
     public
         .merge(discussion)
         .merge(api)

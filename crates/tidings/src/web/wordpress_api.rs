@@ -28,18 +28,15 @@ use time::macros::format_description;
 /// Posts carry whole articles; media routes take the upload limit instead.
 const BODY_LIMIT: usize = 4 * 1024 * 1024;
 
-pub fn router(upload_limit: usize) -> Router<App> {
+pub fn router(app: App, upload_limit: usize) -> Router<App> {
     let media_routes = Router::new()
         .route(
             "/wp-json/wp/v2/media",
             get(media::list_media).post(media::upload_media),
         )
         .layer(DefaultBodyLimit::max(upload_limit));
-    Router::new()
-        .route("/wp-json", get(index))
-        .route("/wp-json/", get(index))
-        .route("/wp-json/wp/v2", get(namespace))
-        .route("/wp-json/wp/v2/", get(namespace))
+    // Posts and pages, read by anyone, are served from the page cache like the pages.
+    let posts = Router::new()
         .route(
             "/wp-json/wp/v2/posts",
             get(posts::list_posts).post(posts::create_post),
@@ -64,6 +61,16 @@ pub fn router(upload_limit: usize) -> Router<App> {
                 .patch(posts::update_page)
                 .delete(posts::delete_page),
         )
+        .route_layer(axum::middleware::from_fn_with_state(
+            app,
+            crate::web::page_cache::serve_cached,
+        ));
+    Router::new()
+        .route("/wp-json", get(index))
+        .route("/wp-json/", get(index))
+        .route("/wp-json/wp/v2", get(namespace))
+        .route("/wp-json/wp/v2/", get(namespace))
+        .merge(posts)
         .route("/wp-json/wp/v2/categories", get(terms::list_categories))
         .route("/wp-json/wp/v2/categories/{id}", get(terms::get_category))
         .route("/wp-json/wp/v2/tags", get(terms::list_tags))

@@ -708,3 +708,72 @@ async fn staff_upload_images_file_sections_and_tune_the_discussion() {
         "nothing half-saved"
     );
 }
+
+#[tokio::test]
+async fn anonymous_reads_come_from_the_page_cache_and_a_write_drops_them() {
+    let site = TestApp::spawn().await;
+    site.create_user("ed@example.com", Role::Editor).await;
+    let editor = Api::signed_in(
+        &site,
+        "ed@example.com",
+        &app_password(&site, "ed@example.com", "Desk").await,
+    );
+    let anonymous = Api::anonymous(&site);
+    let created = json_of(
+        editor
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/articles",
+                &json!({"title": "Cached", "body_markdown": "Once.", "status": "published"}),
+            )
+            .await,
+    )
+    .await;
+    let id = created["id"].as_i64().unwrap();
+    for path in [
+        format!("/api/v1/articles/{id}"),
+        "/api/v1/articles?limit=5".to_owned(),
+        format!("/wp-json/wp/v2/posts/{id}"),
+        "/wp-json/wp/v2/posts?per_page=5".to_owned(),
+    ] {
+        let first = anonymous.get(&path).await;
+        let first_etag = first.headers()[ETAG].clone();
+        assert_eq!(first.headers()["x-cache"], "MISS", "{path}");
+        let again = anonymous.get(&path).await;
+        assert_eq!(again.headers()["x-cache"], "HIT", "{path}");
+        assert_eq!(
+            again.headers()[ETAG],
+            first_etag,
+            "{path}: one validator either way"
+        );
+        if path.contains("per_page") {
+            assert!(
+                again.headers().contains_key("x-wp-total"),
+                "{path}: totals kept"
+            );
+        }
+        // A signed-in client is never served the anonymous copy.
+        let signed = editor.get(&path).await;
+        assert_eq!(signed.headers()["x-cache"], "BYPASS", "{path}");
+    }
+    let response = editor
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/articles/{id}"),
+            &json!({"title": "Cached, then changed"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    for path in [
+        format!("/api/v1/articles/{id}"),
+        "/api/v1/articles?limit=5".to_owned(),
+        format!("/wp-json/wp/v2/posts/{id}"),
+        "/wp-json/wp/v2/posts?per_page=5".to_owned(),
+    ] {
+        let page = anonymous.get(&path).await.text().await.unwrap();
+        assert!(
+            page.contains("Cached, then changed"),
+            "{path} is fresh: {page}"
+        );
+    }
+}

@@ -5,7 +5,9 @@ use super::{
     json_with_etag, link_next, page_size,
 };
 use crate::app::App;
+use crate::cache::Tag;
 use crate::services::articles::{self as service, ArticleError, TrashError};
+use crate::web::page_cache::CacheTags;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +17,7 @@ use tidings_domain::{
     Article, ArticleId, ArticleKind, ArticleStatus, Capability, Taxonomy, Term, TermId, User,
     UserId,
 };
-use tidings_store::{ArticleFilter, ArticleSummary};
+use tidings_store::{ArticleFilter, ArticleOrder, ArticleQuery, ArticleSummary, Page};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
@@ -251,8 +253,12 @@ async fn list(
         items,
         next_cursor: next,
     };
-    let mut response = json_with_etag(&headers, StatusCode::OK, &list, None);
+    let mut response = json_with_etag(&headers, StatusCode::OK, &list);
     link_next(&mut response, next_link);
+    let next_scheduled = app.store.next_publication_after(app.now()).await?;
+    response
+        .extensions_mut()
+        .insert(CacheTags(vec![Tag::Lists], next_scheduled));
     Ok(response)
 }
 
@@ -291,13 +297,14 @@ async fn read(
     kind: ArticleKind,
 ) -> Result<Response, ApiError> {
     let article = readable(&app, &caller, id, kind).await?;
-    let (out, version) = article_out(&app, &caller, &article).await?;
-    Ok(json_with_etag(
-        &headers,
-        StatusCode::OK,
-        &out,
-        Some(&version),
-    ))
+    let out = article_out(&app, &caller, &article).await?;
+    let mut response = json_with_etag(&headers, StatusCode::OK, &out);
+    // The same for every anonymous reader: the page cache keeps it until the article
+    // changes (a signed-in caller's answer bypasses the cache).
+    response
+        .extensions_mut()
+        .insert(CacheTags(vec![Tag::Article(article.id)], None));
+    Ok(response)
 }
 
 #[utoipa::path(post, path = "/api/v1/articles", tag = "articles", request_body = ArticleWrite,
@@ -344,8 +351,8 @@ async fn create(
     let article = service::create_article_as(&app, &user, input)
         .await
         .map_err(article_error)?;
-    let (out, version) = article_out(&app, &caller, &article).await?;
-    let mut response = json_with_etag(&HeaderMap::new(), StatusCode::CREATED, &out, Some(&version));
+    let out = article_out(&app, &caller, &article).await?;
+    let mut response = json_with_etag(&HeaderMap::new(), StatusCode::CREATED, &out);
     let location = format!(
         "/api/v1/{}/{}",
         if kind == ArticleKind::Page {
@@ -413,17 +420,22 @@ async fn update(
     if before.kind != kind || before.trashed.is_some() {
         return Err(crate::web::AppError::NotFound.into());
     }
-    // The ETag names the revision it was read at and everything shown: a change to either
-    // since is refused, and the store refuses a save that lands in between.
-    let (current, version) = article_out(&app, &caller, &before).await?;
+    // The ETag is of everything the article showed when it was read (as this caller sees
+    // it, or as anyone does): a change since is refused. The newest revision now goes to
+    // the save, so the store refuses a save that lands between this check and the write.
     let based_on = match headers.get(header::IF_MATCH) {
         None => None,
         Some(sent) => {
-            let etag = super::etag_of(&super::json_body(&current), Some(&version));
-            if !etag_matches(Some(sent), &etag) {
+            let based_on = app.store.latest_revision(id).await?;
+            let mine = article_out(&app, &caller, &before).await?;
+            let anyone = article_out(&app, &Caller { user: None }, &before).await?;
+            let matches = [mine, anyone]
+                .iter()
+                .any(|out| etag_matches(Some(sent), &super::etag_of(&super::json_body(out))));
+            if !matches {
                 return Err(ApiError::precondition_failed());
             }
-            app.store.latest_revision(id).await?
+            based_on
         }
     };
     let input = apply(input_of(&app, &before).await?, write)?;
@@ -433,13 +445,8 @@ async fn update(
             ArticleError::EditedSince { .. } => ApiError::precondition_failed(),
             other => article_error(other),
         })?;
-    let (out, version) = article_out(&app, &caller, &article).await?;
-    Ok(json_with_etag(
-        &HeaderMap::new(),
-        StatusCode::OK,
-        &out,
-        Some(&version),
-    ))
+    let out = article_out(&app, &caller, &article).await?;
+    Ok(json_with_etag(&HeaderMap::new(), StatusCode::OK, &out))
 }
 
 #[utoipa::path(delete, path = "/api/v1/articles/{id}", tag = "articles",
@@ -491,7 +498,7 @@ async fn trash(
         }
         Err(TrashError::Store(error)) => return Err(error.into()),
     };
-    let (out, _) = article_out(&app, &caller, &article).await?;
+    let out = article_out(&app, &caller, &article).await?;
     Ok(axum::Json(out).into_response())
 }
 
@@ -559,15 +566,14 @@ async fn article_out(
     app: &App,
     caller: &Caller,
     article: &Article,
-) -> Result<(ArticleOut, String), ApiError> {
+) -> Result<ArticleOut, ApiError> {
     let authors = app.store.authors_of(article.id).await?;
     let author_ids: Vec<UserId> = authors.iter().map(|author| author.id).collect();
     let editable = caller
         .user
         .as_ref()
         .is_some_and(|user| tidings_domain::access::may_edit(user, article, &author_ids));
-    let comment_count = app.store.approved_comments(article.id).await?.len() as u64;
-    let revision = app.store.latest_revision(article.id).await?;
+    let comment_count = approved_count(app, article).await?;
     let mut out = base_out(app, article, editable, comment_count);
     out.authors = authors
         .iter()
@@ -578,8 +584,32 @@ async fn article_out(
         })
         .collect();
     fill_terms(app, article.id, &mut out).await?;
-    let version = format!("r{}", revision.map_or(0, |revision| revision.0));
-    Ok((out, version))
+    Ok(out)
+}
+
+/// An article's approved comments, counted by the query the lists use.
+async fn approved_count(app: &App, article: &Article) -> Result<u64, ApiError> {
+    let query = ArticleQuery {
+        filter: ArticleFilter {
+            kind: article.kind,
+            state: None,
+            author: None,
+            term: None,
+            title_contains: None,
+            now: app.now(),
+        },
+        any_terms: Vec::new(),
+        any_terms_too: Vec::new(),
+        words: None,
+        ids: vec![article.id],
+        slugs: Vec::new(),
+        parent: None,
+        order: ArticleOrder::Date,
+        ascending: false,
+    };
+    let first = Page { number: 1, size: 1 };
+    let (found, _) = app.store.query_articles(&query, first).await?;
+    Ok(found.first().map_or(0, |summary| summary.approved_comments))
 }
 
 async fn summary_out(

@@ -84,12 +84,7 @@ async fn terms(app: &App, headers: &HeaderMap, taxonomy: Taxonomy) -> Result<Res
             count: used.articles,
         })
         .collect();
-    Ok(json_with_etag(
-        headers,
-        StatusCode::OK,
-        &TermList { items },
-        None,
-    ))
+    Ok(json_with_etag(headers, StatusCode::OK, &TermList { items }))
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users",
@@ -113,7 +108,6 @@ pub async fn list_users(
         &headers,
         StatusCode::OK,
         &UserList { items },
-        None,
     ))
 }
 
@@ -137,7 +131,7 @@ pub async fn get_user(
     let out = user_out(&app, &caller, &user)
         .await?
         .ok_or_else(not_found)?;
-    Ok(json_with_etag(&headers, StatusCode::OK, &out, None))
+    Ok(json_with_etag(&headers, StatusCode::OK, &out))
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "users",
@@ -153,7 +147,7 @@ pub async fn me(
     let out = user_out(&app, &caller, user)
         .await?
         .ok_or_else(|| ApiError::from(crate::web::AppError::NotFound))?;
-    Ok(json_with_etag(&headers, StatusCode::OK, &out, None))
+    Ok(json_with_etag(&headers, StatusCode::OK, &out))
 }
 
 /// Whether anyone may see this person: they have a published article, as WordPress

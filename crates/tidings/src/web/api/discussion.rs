@@ -130,7 +130,6 @@ pub async fn list_comments(
         &headers,
         StatusCode::OK,
         &CommentList { items },
-        None,
     ))
 }
 
@@ -150,7 +149,6 @@ pub async fn get_comment(
         &headers,
         StatusCode::OK,
         &comment_out(&app, &comment, moderator),
-        None,
     ))
 }
 
@@ -374,7 +372,7 @@ pub async fn get_settings(
 ) -> Result<Response, ApiError> {
     caller.with(Capability::ManageSite)?;
     let settings = site::discussion_settings(&app).await?;
-    Ok(json_with_etag(&headers, StatusCode::OK, &settings, None))
+    Ok(json_with_etag(&headers, StatusCode::OK, &settings))
 }
 
 #[utoipa::path(patch, path = "/api/v1/settings/discussion", tag = "settings",

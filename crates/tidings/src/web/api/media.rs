@@ -99,7 +99,7 @@ pub async fn list_media(
             .collect(),
         next_page,
     };
-    let mut response = json_with_etag(&headers, StatusCode::OK, &list, None);
+    let mut response = json_with_etag(&headers, StatusCode::OK, &list);
     let next = next_page.map(|page| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         query.append_pair("limit", &size.to_string());
@@ -129,7 +129,6 @@ pub async fn get_media(
         &headers,
         StatusCode::OK,
         &media_out(&app, &media),
-        None,
     ))
 }
 

@@ -5,9 +5,11 @@ use super::{
     parse_wp_date, rest_url, text_field, wp_date,
 };
 use crate::app::App;
+use crate::cache::Tag;
 use crate::services::articles::{self as service, TrashError};
 use crate::web::api::Caller;
 use crate::web::api::articles::{article_error, input_of, may_edit, readable};
+use crate::web::page_cache::CacheTags;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -156,7 +158,14 @@ async fn list(
         let editable = editing && may_edit_wp(app, caller, article).await?;
         items.push(post_json(app, article, editable, params.has("_embed")).await?);
     }
-    paged(app, route(kind), items, total, page, per_page, params)
+    let mut response = paged(app, route(kind), items, total, page, per_page, params)?;
+    if !params.has("_embed") {
+        let next_scheduled = app.store.next_publication_after(app.now()).await?;
+        response
+            .extensions_mut()
+            .insert(CacheTags(vec![Tag::Lists], next_scheduled));
+    }
+    Ok(response)
 }
 
 /// WordPress's status names, and `any`.
@@ -248,7 +257,14 @@ async fn read(
         ));
     }
     let post = post_json(app, &article, editable, params.has("_embed")).await?;
-    Ok(super::answer(StatusCode::OK, &post, params))
+    let mut response = super::answer(StatusCode::OK, &post, params);
+    // An embedded author or image may change without the article: those are not kept.
+    if !params.has("_embed") {
+        response
+            .extensions_mut()
+            .insert(CacheTags(vec![Tag::Article(article.id)], None));
+    }
+    Ok(response)
 }
 
 pub async fn create_post(
