@@ -19,6 +19,9 @@ use tidings_domain::{
 use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
 
+/// The most comments of one article a moderator's list holds.
+const MODERATOR_LIST: u32 = 5000;
+
 /// A comment as the API shows it. Its author's email, address and browser are for
 /// moderators only.
 #[derive(Serialize, ToSchema)]
@@ -51,7 +54,8 @@ pub struct CommentOut {
 
 #[derive(Serialize, ToSchema)]
 pub struct CommentList {
-    /// Oldest first, as the page shows them.
+    /// Oldest first. Anyone gets the approved comments; moderators every comment, with its
+    /// status.
     pub items: Vec<CommentOut>,
 }
 
@@ -119,10 +123,22 @@ pub async fn list_comments(
         return Err(not_found());
     }
     let moderator = caller.can(Capability::ModerateComments);
-    let items = app
-        .store
-        .approved_comments(article.id)
-        .await?
+    // Moderators see every comment of the article, each with its status (a comment just
+    // posted may be held); anyone else the approved ones, as the page shows them.
+    let comments = if moderator {
+        let query = tidings_store::CommentQuery {
+            article_id: Some(article.id),
+            ..tidings_store::CommentQuery::default()
+        };
+        let all = tidings_store::Page {
+            number: 1,
+            size: MODERATOR_LIST,
+        };
+        app.store.comment_page(&query, None, true, all).await?.0
+    } else {
+        app.store.approved_comments(article.id).await?
+    };
+    let items = comments
         .iter()
         .map(|comment| comment_out(&app, comment, moderator))
         .collect();
