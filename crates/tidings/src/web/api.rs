@@ -108,6 +108,7 @@ pub fn router(app: App, upload_limit: usize) -> Router<App> {
         .merge(articles)
         .merge(v1)
         .merge(uploads)
+        .layer(middleware::from_fn(refuse_nul))
         .layer(middleware::from_fn(json_errors))
 }
 
@@ -388,8 +389,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+        match axum::Json::<serde_json::Value>::from_request(request, state).await {
+            Ok(axum::Json(value)) => {
+                if holds_nul(&value) {
+                    return Err(nul_refused());
+                }
+                serde_json::from_value(value).map(ApiJson).map_err(|error| {
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid",
+                        format!(
+                            "Failed to deserialize the JSON body into the target type: {error}"
+                        ),
+                    )
+                })
+            }
             Err(rejection) => {
                 let status = rejection.status();
                 let code = match status {
@@ -402,6 +416,38 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             }
         }
     }
+}
+
+/// Whether any string of a JSON value (or any key) holds a NUL character: no field of the
+/// site may hold one, and PostgreSQL cannot store it.
+pub fn holds_nul(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::Array(items) => items.iter().any(holds_nul),
+        Value::Object(fields) => fields
+            .iter()
+            .any(|(key, field)| key.contains('\0') || holds_nul(field)),
+        _ => false,
+    }
+}
+
+/// Whether a query string decodes to a NUL character anywhere.
+pub fn query_holds_nul(query: Option<&str>) -> bool {
+    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .any(|(name, value)| name.contains('\0') || value.contains('\0'))
+}
+
+fn nul_refused() -> ApiError {
+    ApiError::bad_request("No field or parameter may hold a NUL character (\\u0000).")
+}
+
+/// Refuses a request whose query holds a NUL character, before any handler reads it.
+async fn refuse_nul(request: Request, next: Next) -> Response {
+    if query_holds_nul(request.uri().query()) {
+        return nul_refused().into_response();
+    }
+    next.run(request).await
 }
 
 /// Query parameters, their faults answered in the API's error shape.

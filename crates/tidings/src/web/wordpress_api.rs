@@ -103,6 +103,7 @@ pub fn router(app: App, upload_limit: usize) -> Router<App> {
         )
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .merge(media_routes)
+        .layer(axum::middleware::from_fn(refuse_nul))
         .layer(axum::middleware::map_response(wordpress_errors))
 }
 
@@ -133,6 +134,19 @@ async fn wordpress_errors(response: Response) -> Response {
         _ => ("rest_invalid_request", "The request could not be read."),
     };
     WpError::new(status, code, message).into_response()
+}
+
+/// Refuses a request whose query holds a NUL character, before any handler reads it.
+async fn refuse_nul(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if crate::web::api::query_holds_nul(request.uri().query()) {
+        return WpError::new(
+            StatusCode::BAD_REQUEST,
+            "rest_invalid_param",
+            "No parameter may hold a NUL character.",
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// An error as WordPress answers one.
@@ -538,6 +552,13 @@ pub fn body_fields(
         return Ok(Map::new());
     }
     if is_form {
+        if crate::web::api::query_holds_nul(std::str::from_utf8(body).ok()) {
+            return Err(WpError::new(
+                StatusCode::BAD_REQUEST,
+                "rest_invalid_param",
+                "No field may hold a NUL character.",
+            ));
+        }
         let mut fields = Map::new();
         for (name, value) in form_urlencoded::parse(body) {
             let name = name.trim_end_matches("[]").to_owned();
@@ -555,6 +576,13 @@ pub fn body_fields(
         return Ok(fields);
     }
     match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(fields)) if crate::web::api::holds_nul(&Value::Object(fields.clone())) => {
+            Err(WpError::new(
+                StatusCode::BAD_REQUEST,
+                "rest_invalid_param",
+                "No field may hold a NUL character.",
+            ))
+        }
         Ok(Value::Object(fields)) => Ok(fields),
         Ok(_) => Err(WpError::new(
             StatusCode::BAD_REQUEST,

@@ -403,6 +403,36 @@ async fn errors_are_json_with_stable_codes_everywhere_under_api() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // A NUL character, in a parameter or a JSON string, is refused before any handler
+    // (PostgreSQL could not store it, and no field may hold one).
+    for path in ["/api/v1/media?search=%00", "/api/v1/articles?search=a%00b"] {
+        let response = api.get(path).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(json_of(response).await["code"], "bad_request");
+    }
+    let response = api
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/articles/1/comments",
+            &json!({"content": "Hi\u{0}there", "author_name": "A", "author_email": "a@example.com"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let response = reqwest::Client::new()
+        .get(site.url("/wp-json/wp/v2/posts?search=%00"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(json_of(response).await["code"], "rest_invalid_param");
+    let response = reqwest::Client::new()
+        .post(site.url("/wp-json/wp/v2/comments"))
+        .header(CONTENT_TYPE, "application/json")
+        .body(r#"{"post": 1, "content": "a\u0000b", "author_name": "A", "author_email": "a@example.com"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let response = api
         .request(reqwest::Method::GET, "/api/v1/me")
         .header(AUTHORIZATION, "Bearer something")

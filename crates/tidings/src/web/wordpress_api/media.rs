@@ -150,7 +150,7 @@ fn file_name(disposition: &str) -> Option<String> {
             part.strip_prefix("filename=")
                 .map(|name| name.trim_matches('"').to_owned())
         })
-        .filter(|name| !name.is_empty())
+        .filter(|name| !name.is_empty() && !name.contains('\0'))
 }
 
 /// An image as WordPress shows an attachment.
