@@ -50,33 +50,45 @@ impl From<Option<i64>> for Value {
     }
 }
 
+/// Text as both backends take it. PostgreSQL refuses a NUL character in text (and would
+/// answer the lookup or the write with an error), and it means nothing in any field: both
+/// backends get the text without it, so a lookup never fails and a write keeps the rest,
+/// alike on each (as the form decoder drops it too).
+fn storable(text: String) -> String {
+    if text.contains('\0') {
+        text.replace('\0', "")
+    } else {
+        text
+    }
+}
+
 impl From<&str> for Value {
     fn from(value: &str) -> Value {
-        Value::Text(Some(value.to_owned()))
+        Value::Text(Some(storable(value.to_owned())))
     }
 }
 
 impl From<&String> for Value {
     fn from(value: &String) -> Value {
-        Value::Text(Some(value.clone()))
+        Value::Text(Some(storable(value.clone())))
     }
 }
 
 impl From<String> for Value {
     fn from(value: String) -> Value {
-        Value::Text(Some(value))
+        Value::Text(Some(storable(value)))
     }
 }
 
 impl From<Option<&str>> for Value {
     fn from(value: Option<&str>) -> Value {
-        Value::Text(value.map(str::to_owned))
+        Value::Text(value.map(|text| storable(text.to_owned())))
     }
 }
 
 impl From<Option<String>> for Value {
     fn from(value: Option<String>) -> Value {
-        Value::Text(value)
+        Value::Text(value.map(storable))
     }
 }
 

@@ -2,7 +2,10 @@
 
 use crate::support::*;
 
-on_every_backend!(users_sessions_and_failed_logins,);
+on_every_backend!(
+    users_sessions_and_failed_logins,
+    a_nul_character_is_looked_up_and_kept_alike_on_every_backend,
+);
 
 async fn users_sessions_and_failed_logins(store: &dyn Store) {
     let new_user = |email: &str| NewUser {
@@ -117,4 +120,31 @@ async fn users_sessions_and_failed_logins(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(nobody.device, Attempts::default());
+}
+
+/// PostgreSQL cannot hold a NUL character in text; both backends take the text without it,
+/// so a lookup never fails and a write keeps the rest.
+async fn a_nul_character_is_looked_up_and_kept_alike_on_every_backend(store: &dyn Store) {
+    assert!(
+        store
+            .user_by_email("a\u{0}b@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .term_by_slug(Taxonomy::Tag, "a\u{0}b")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store
+        .put_setting("probe", "before\u{0}after")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.setting("probe").await.unwrap().as_deref(),
+        Some("beforeafter")
+    );
 }

@@ -444,7 +444,7 @@ fn nul_refused() -> ApiError {
 
 /// Refuses a request whose query holds a NUL character, before any handler reads it.
 async fn refuse_nul(request: Request, next: Next) -> Response {
-    if query_holds_nul(request.uri().query()) {
+    if crate::web::router::address_holds_nul(request.uri()) {
         return nul_refused().into_response();
     }
     next.run(request).await

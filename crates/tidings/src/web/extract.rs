@@ -94,7 +94,11 @@ fn parse_form(body: &[u8]) -> Option<Vec<(String, String)>> {
             .iter()
             .map(|byte| if *byte == b'+' { b' ' } else { *byte })
             .collect();
-        let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+        // A NUL character means nothing in any field (and PostgreSQL cannot hold one): it
+        // is dropped, so what else was typed is kept.
+        let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced)
+            .filter(|byte| *byte != 0)
+            .collect();
         String::from_utf8(bytes).ok()
     };
     body.split(|byte| *byte == b'&')

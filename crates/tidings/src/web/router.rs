@@ -234,6 +234,12 @@ async fn front_door(
     next.run(request).await
 }
 
+/// Whether a request's path or query decodes to a NUL character.
+pub(crate) fn address_holds_nul(uri: &axum::http::Uri) -> bool {
+    percent_encoding::percent_decode_str(uri.path()).any(|byte| byte == 0)
+        || crate::web::api::query_holds_nul(uri.query())
+}
+
 /// A body declared larger than the route accepts is refused before any of it is read: a
 /// 413 at once, with no `100 Continue` to a client that asked, and the connection closed
 /// (its body is never read). Chunked bodies, which declare no length, meet the same limit

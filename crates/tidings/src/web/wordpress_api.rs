@@ -138,7 +138,7 @@ async fn wordpress_errors(response: Response) -> Response {
 
 /// Refuses a request whose query holds a NUL character, before any handler reads it.
 async fn refuse_nul(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    if crate::web::api::query_holds_nul(request.uri().query()) {
+    if crate::web::router::address_holds_nul(request.uri()) {
         return WpError::new(
             StatusCode::BAD_REQUEST,
             "rest_invalid_param",
