@@ -51,6 +51,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "admin/dashboard.html",
     "admin/profile.html",
     "admin/app_passwords.html",
+    "admin/person_app_passwords.html",
     "admin/webhooks.html",
     "admin/webhook.html",
     "admin/media.html",

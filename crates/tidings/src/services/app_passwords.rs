@@ -5,6 +5,8 @@
 
 use crate::app::App;
 use crate::security::{random_bytes, sha256_hex};
+use crate::services::access::{self, Forbidden};
+use tidings_domain::Capability;
 use tidings_domain::{User, UserId};
 use tidings_store::{ApplicationPassword, StoreError};
 use time::Duration;
@@ -72,6 +74,31 @@ pub async fn list(app: &App, owner: UserId) -> Result<Vec<ApplicationPassword>, 
 
 pub async fn revoke(app: &App, owner: UserId, id: i64) -> Result<bool, StoreError> {
     app.store.revoke_application_password(owner, id).await
+}
+
+/// Another person's application passwords, for an administrator (a lost laptop, someone
+/// who left): listed, and revoked one by one.
+pub async fn list_for(
+    app: &App,
+    actor: &User,
+    owner: UserId,
+) -> Result<Result<Vec<ApplicationPassword>, Forbidden>, StoreError> {
+    if let Err(refused) = access::require(actor, Capability::ManageUsers) {
+        return Ok(Err(refused));
+    }
+    list(app, owner).await.map(Ok)
+}
+
+pub async fn revoke_for(
+    app: &App,
+    actor: &User,
+    owner: UserId,
+    id: i64,
+) -> Result<Result<bool, Forbidden>, StoreError> {
+    if let Err(refused) = access::require(actor, Capability::ManageUsers) {
+        return Ok(Err(refused));
+    }
+    revoke(app, owner, id).await.map(Ok)
 }
 
 /// The account an app signs in as: `username` is the account's email, and `password` one

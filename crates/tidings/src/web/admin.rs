@@ -32,7 +32,10 @@ mod status;
 mod terms;
 mod webhooks;
 
-pub use app_passwords::{create_app_password, revoke_app_password, show_app_passwords};
+pub use app_passwords::{
+    create_app_password, revoke_app_password, revoke_person_app_password, show_app_passwords,
+    show_person_app_passwords,
+};
 pub use article_list::{list_articles, list_pages};
 pub use articles::{
     create_article, edit_article, new_article, new_page, preview_article, restore_article,

@@ -415,6 +415,14 @@ pub fn admin_routes() -> AdminRoutes {
     .post("/admin/users/{id}/deactivate", admin::deactivate)
     .post("/admin/users/{id}/reactivate", admin::reactivate)
     .post("/admin/users/{id}/invitation", admin::resend_invitation)
+    .get(
+        "/admin/users/{id}/app-passwords",
+        admin::show_person_app_passwords,
+    )
+    .post(
+        "/admin/users/{id}/app-passwords/revoke",
+        admin::revoke_person_app_password,
+    )
     .post("/admin/logout", admin::sign_out)
     .get("/admin/status", admin::show_status)
     .get_post(

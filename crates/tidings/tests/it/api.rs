@@ -158,6 +158,37 @@ async fn an_application_password_signs_an_app_in_until_it_is_revoked() {
         StatusCode::UNAUTHORIZED
     );
 
+    // An administrator sees the apps of anyone and revokes one (a lost laptop); nobody else
+    // may look.
+    let laptop = app_password(&site, "ed@example.com", "Laptop").await;
+    let laptop_api = Api::signed_in(&site, "ed@example.com", &laptop);
+    assert_eq!(laptop_api.get("/api/v1/me").await.status(), StatusCode::OK);
+    let ed_id = site
+        .app
+        .store
+        .user_by_email("ed@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .0;
+    let people = format!("/admin/users/{ed_id}/app-passwords");
+    assert_eq!(ed.get(&people).await.status(), StatusCode::FORBIDDEN);
+    site.create_user("root@example.com", Role::Administrator)
+        .await;
+    let root = site.sign_in("root@example.com").await;
+    let page = body(root.get(&people).await).await;
+    assert!(page.contains("Laptop") && !page.contains(&laptop), "{page}");
+    let id = attribute_after(&page, "name=\"password\" value=\"").unwrap();
+    let revoked = root
+        .post(&format!("{people}/revoke"), &[("password", &id)])
+        .await;
+    assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        laptop_api.get("/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
     // A name is required, and short.
     let page = ed
         .post("/admin/profile/app-passwords", &[("name", "  ")])

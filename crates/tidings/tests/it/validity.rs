@@ -184,6 +184,7 @@ async fn every_page_and_admin_screen_passes_the_nu_html_checker() {
         "/admin/media".into(),
         "/admin/profile".into(),
         "/admin/profile/app-passwords".into(),
+        "/admin/users/1/app-passwords".into(),
         "/admin/webhooks".into(),
         "/admin/users".into(),
         "/admin/settings/discussion".into(),

@@ -596,3 +596,14 @@ pub struct WebhookPage {
     pub secret: String,
     pub deliveries: Vec<DeliveryRow>,
 }
+
+/// An administrator's view of someone's application passwords.
+#[derive(Serialize)]
+pub struct PersonAppPasswordsPage {
+    #[serde(flatten)]
+    pub chrome: Chrome,
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub passwords: Vec<AppPasswordRow>,
+}

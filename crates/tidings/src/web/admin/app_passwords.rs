@@ -2,10 +2,10 @@
 //! shown once and revoked alone.
 
 use crate::app::App;
-use crate::render::views::admin::{AppPasswordRow, AppPasswordsPage};
+use crate::render::views::admin::{AppPasswordRow, AppPasswordsPage, PersonAppPasswordsPage};
 use crate::services::app_passwords::{self, AppPasswordError};
 use crate::web::error::AppError;
-use crate::web::extract::{Admin, AdminForm};
+use crate::web::extract::{Admin, AdminForm, Administrator, AdministratorForm};
 use crate::web::public::redirect;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -116,4 +116,62 @@ async fn page(
         error,
     };
     render(app, status, "admin/app_passwords.html", view)
+}
+
+/// An administrator's view of another person's application passwords.
+pub async fn show_person_app_passwords(
+    State(app): State<App>,
+    Administrator(admin): Administrator,
+    Path(owner): Path<i64>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let owner = app
+        .store
+        .user_by_id(tidings_domain::UserId(owner))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let passwords = app_passwords::list_for(&app, &admin.user, owner.id).await??;
+    let when = crate::render::views::human_date_time;
+    let view = PersonAppPasswordsPage {
+        chrome: chrome(&app, &admin, "users", query_value(&query, "notice")).await?,
+        id: owner.id.0,
+        name: owner.display_name,
+        email: owner.email,
+        passwords: passwords
+            .into_iter()
+            .map(|password| AppPasswordRow {
+                id: password.id,
+                name: password.name,
+                created: when(password.created_at),
+                last_used: password.last_used_at.map(when),
+                last_ip: password.last_used_ip,
+            })
+            .collect(),
+    };
+    render(
+        &app,
+        StatusCode::OK,
+        "admin/person_app_passwords.html",
+        view,
+    )
+}
+
+pub async fn revoke_person_app_password(
+    State(app): State<App>,
+    Path(owner): Path<i64>,
+    AdministratorForm { admin, form }: AdministratorForm,
+) -> Result<Response, AppError> {
+    let id = form
+        .get("password")
+        .parse::<i64>()
+        .map_err(|_| AppError::NotFound)?;
+    let owner = tidings_domain::UserId(owner);
+    if !app_passwords::revoke_for(&app, &admin.user, owner, id).await?? {
+        return Err(AppError::NotFound);
+    }
+    let notice = url_encode("The password was revoked: the app that used it is signed out.");
+    Ok(redirect(
+        StatusCode::SEE_OTHER,
+        &format!("/admin/users/{}/app-passwords?notice={notice}", owner.0),
+    ))
 }
