@@ -296,3 +296,11 @@ pub async fn choose_password(
     }
     Ok(())
 }
+
+/// Whether anyone may see this person through the APIs: they have a published article, as
+/// WordPress lists only the authors of published posts.
+pub async fn has_published(app: &App, id: tidings_domain::UserId) -> Result<bool, StoreError> {
+    let first = tidings_store::Page { number: 1, size: 1 };
+    let published = app.store.published_by(id, app.now(), first).await?;
+    Ok(!published.items.is_empty())
+}

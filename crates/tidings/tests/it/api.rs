@@ -7,19 +7,6 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MATCH, IF_NONE_MATCH
 use serde_json::{Value, json};
 use tidings_domain::Role;
 
-/// An application password made the way a person makes one: on their profile.
-async fn app_password(site: &TestApp, email: &str, name: &str) -> String {
-    let person = site.sign_in(email).await;
-    let page = body(
-        person
-            .post("/admin/profile/app-passwords", &[("name", name)])
-            .await,
-    )
-    .await;
-    attribute_after(&page, "id=\"new-password\" type=\"text\" readonly value=\"")
-        .expect("the new password is shown once")
-}
-
 fn basic(email: &str, password: &str) -> String {
     use base64::Engine;
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{email}:{password}"));

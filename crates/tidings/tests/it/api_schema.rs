@@ -102,15 +102,7 @@ async fn schemathesis_finds_nothing_as_anyone_or_as_an_administrator() {
         commented.status()
     );
     site.create_user(ADMIN_EMAIL, Role::Administrator).await;
-    let admin = site.sign_in(ADMIN_EMAIL).await;
-    let page = body(
-        admin
-            .post("/admin/profile/app-passwords", &[("name", "Schemathesis")])
-            .await,
-    )
-    .await;
-    let password = attribute_after(&page, "id=\"new-password\" type=\"text\" readonly value=\"")
-        .expect("a password");
+    let password = app_password(&site, ADMIN_EMAIL, "Schemathesis").await;
     let me = reqwest::Client::new()
         .get(site.url("/api/v1/me"))
         .basic_auth(ADMIN_EMAIL, Some(&password))

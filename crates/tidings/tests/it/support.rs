@@ -498,3 +498,17 @@ pub fn run_binary(data: &std::path::Path, args: &[&str], stdin: &str) -> (bool, 
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// An application password, made the way a person makes one: on their profile, where it is
+/// shown once.
+pub async fn app_password(site: &TestApp, email: &str, name: &str) -> String {
+    let person = site.sign_in(email).await;
+    let page = body(
+        person
+            .post("/admin/profile/app-passwords", &[("name", name)])
+            .await,
+    )
+    .await;
+    attribute_after(&page, "id=\"new-password\" type=\"text\" readonly value=\"")
+        .expect("the new password is shown once")
+}

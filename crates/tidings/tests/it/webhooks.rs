@@ -169,17 +169,6 @@ fn verify(secret: &str, received: &Received) {
     assert!(t.parse::<i64>().is_ok(), "a Unix time: {t}");
 }
 
-async fn app_password(site: &TestApp, email: &str) -> String {
-    let person = site.sign_in(email).await;
-    let page = body(
-        person
-            .post("/admin/profile/app-passwords", &[("name", "Desk")])
-            .await,
-    )
-    .await;
-    attribute_after(&page, "id=\"new-password\" type=\"text\" readonly value=\"").unwrap()
-}
-
 async fn api(
     site: &TestApp,
     method: reqwest::Method,
@@ -218,7 +207,7 @@ async fn every_event_arrives_once_signed_and_in_order_per_article() {
         "comment.spam",
     ];
     let (hook, secret) = add_hook(&admin, &receiver.url, &events).await;
-    let password = app_password(&site, ADMIN_EMAIL).await;
+    let password = app_password(&site, ADMIN_EMAIL, "Desk").await;
     let auth = Some(password.as_str());
 
     let article = api(
@@ -324,7 +313,7 @@ async fn a_receiver_that_fails_gets_retries_then_send_again() {
     let receiver = Receiver::start(Arc::new(|n| Some(if n < 2 { 500 } else { 200 }))).await;
     let admin = site.moderator().await;
     let (hook, secret) = add_hook(&admin, &receiver.url, &["article.published"]).await;
-    let password = app_password(&site, ADMIN_EMAIL).await;
+    let password = app_password(&site, ADMIN_EMAIL, "Desk").await;
     api(
         &site,
         reqwest::Method::POST,

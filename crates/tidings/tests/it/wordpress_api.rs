@@ -18,21 +18,6 @@ fn python() -> String {
     })
 }
 
-async fn app_password(site: &TestApp, email: &str) -> String {
-    let person = site.sign_in(email).await;
-    let page = body(
-        person
-            .post(
-                "/admin/profile/app-passwords",
-                &[("name", "WordPress client")],
-            )
-            .await,
-    )
-    .await;
-    attribute_after(&page, "id=\"new-password\" type=\"text\" readonly value=\"")
-        .expect("the new password is shown once")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wordpress_rest_client_reads_writes_comments_and_uploads() {
     let site = TestApp::spawn().await;
@@ -75,7 +60,7 @@ async fn a_wordpress_rest_client_reads_writes_comments_and_uploads() {
             .await
             .unwrap();
     }
-    let password = app_password(&site, "ed@example.com").await;
+    let password = app_password(&site, "ed@example.com", "WordPress client").await;
     let base = site.url("");
     let output = tokio::task::spawn_blocking(move || {
         let script = concat!(
@@ -120,7 +105,7 @@ async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
 async fn roles_hold_and_errors_keep_wordpress_shape() {
     let site = TestApp::spawn().await;
     site.create_user("cy@example.com", Role::Contributor).await;
-    let password = app_password(&site, "cy@example.com").await;
+    let password = app_password(&site, "cy@example.com", "WordPress client").await;
     let client = reqwest::Client::new();
     let posts = site.url("/wp-json/wp/v2/posts");
 

@@ -7,7 +7,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tidings_domain::{Capability, Taxonomy, User, UserId};
-use tidings_store::Page;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -98,7 +97,7 @@ pub async fn list_users(
     let administrator = caller.can(Capability::ManageUsers);
     let mut items = Vec::new();
     for user in app.store.all_users().await? {
-        if (administrator || is_public(&app, user.id).await?)
+        if (administrator || crate::services::people::has_published(&app, user.id).await?)
             && let Some(out) = user_out(&app, &caller, &user).await?
         {
             items.push(out);
@@ -125,7 +124,10 @@ pub async fn get_user(
     let id = UserId(id.parse::<i64>().map_err(|_| not_found())?);
     let user = app.store.user_by_id(id).await?.ok_or_else(not_found)?;
     let own = caller.user.as_ref().is_some_and(|me| me.id == user.id);
-    if !(own || caller.can(Capability::ManageUsers) || is_public(&app, user.id).await?) {
+    if !(own
+        || caller.can(Capability::ManageUsers)
+        || crate::services::people::has_published(&app, user.id).await?)
+    {
         return Err(not_found());
     }
     let out = user_out(&app, &caller, &user)
@@ -148,14 +150,6 @@ pub async fn me(
         .await?
         .ok_or_else(|| ApiError::from(crate::web::AppError::NotFound))?;
     Ok(json_with_etag(&headers, StatusCode::OK, &out))
-}
-
-/// Whether anyone may see this person: they have a published article, as WordPress
-/// lists only authors of published posts.
-async fn is_public(app: &App, id: UserId) -> Result<bool, ApiError> {
-    let first = Page { number: 1, size: 1 };
-    let published = app.store.published_by(id, app.now(), first).await?;
-    Ok(!published.items.is_empty())
 }
 
 async fn user_out(app: &App, caller: &Caller, user: &User) -> Result<Option<UserOut>, ApiError> {

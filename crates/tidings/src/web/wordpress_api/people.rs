@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 use tidings_domain::{Author, Capability, User, UserId};
-use tidings_store::Page;
 
 fn not_found() -> WpError {
     WpError::new(
@@ -37,7 +36,7 @@ pub async fn list_users(
         .filter(|w| !w.is_empty());
     let mut people = Vec::new();
     for user in app.store.all_users().await? {
-        if !(administrator || is_public(&app, user.id).await?) {
+        if !(administrator || crate::services::people::has_published(&app, user.id).await?) {
             continue;
         }
         let Some(author) = app.store.author(user.id).await? else {
@@ -88,7 +87,10 @@ pub async fn get_user(
     let id = UserId(id.parse::<i64>().map_err(|_| not_found())?);
     let user = app.store.user_by_id(id).await?.ok_or_else(not_found)?;
     let own = caller.user.as_ref().is_some_and(|me| me.id == id);
-    if !(own || caller.can(Capability::ManageUsers) || is_public(&app, id).await?) {
+    if !(own
+        || caller.can(Capability::ManageUsers)
+        || crate::services::people::has_published(&app, id).await?)
+    {
         return Err(not_found());
     }
     let author = app.store.author(id).await?.ok_or_else(not_found)?;
@@ -112,17 +114,6 @@ pub async fn me(
     let author = app.store.author(user.id).await?.ok_or_else(not_found)?;
     let value = user_json(&app, &caller, user, &author, params.editing(&caller)?);
     Ok(super::answer(StatusCode::OK, &value, &params))
-}
-
-/// Whether anyone may see this person: they have a published post.
-async fn is_public(app: &App, id: UserId) -> Result<bool, WpError> {
-    let first = Page { number: 1, size: 1 };
-    Ok(!app
-        .store
-        .published_by(id, app.now(), first)
-        .await?
-        .items
-        .is_empty())
 }
 
 fn user_json(app: &App, caller: &Caller, user: &User, author: &Author, editing: bool) -> Value {
