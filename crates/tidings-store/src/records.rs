@@ -381,3 +381,14 @@ pub struct DeliveryLog {
     pub last_error: String,
     pub created_at: OffsetDateTime,
 }
+
+/// One connection pool's use at a moment, for the metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolUse {
+    /// `write` and `read` on SQLite; `postgres`.
+    pub name: &'static str,
+    /// Connections open.
+    pub open: u32,
+    /// Of those, the ones waiting for work.
+    pub idle: u32,
+}

@@ -3,7 +3,7 @@
 
 use crate::database::{Backend, SqlStore, statement};
 use crate::rows::{Columns, timestamp};
-use crate::{StoreError, StoreResult};
+use crate::{PoolUse, StoreError, StoreResult};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -25,6 +25,11 @@ pub trait SiteStore: Send + Sync {
     async fn latest_page_change(&self) -> StoreResult<i64>;
     /// A quick check of the database's own structure; `Some` describes what is damaged.
     async fn check_integrity(&self) -> StoreResult<Option<String>>;
+    /// Whether the database answers and is at the schema this program knows: what a node
+    /// must see before a load balancer sends it readers.
+    async fn schema_is_current(&self) -> StoreResult<bool>;
+    /// The connections each pool holds now, and how many of them wait for work.
+    fn connection_pools(&self) -> Vec<PoolUse>;
 }
 
 pub(crate) const SETTING: &str = "SELECT value FROM settings WHERE name = ?";
@@ -114,6 +119,33 @@ impl SiteStore for SqlStore {
         ))
         .await?
         .integer("epoch")
+    }
+
+    async fn schema_is_current(&self) -> StoreResult<bool> {
+        let known = match self.backend {
+            Backend::Sqlite(_) => crate::migrations::latest(crate::migrations::SQLITE),
+            Backend::Postgres(_) => crate::migrations::latest(crate::migrations::POSTGRES),
+        };
+        Ok(self.schema_version().await? == known)
+    }
+
+    fn connection_pools(&self) -> Vec<PoolUse> {
+        let usage = |name: &'static str, open: u32, idle: usize| PoolUse {
+            name,
+            open,
+            idle: u32::try_from(idle).unwrap_or(u32::MAX).min(open),
+        };
+        match &self.backend {
+            Backend::Sqlite(sqlite) => vec![
+                usage("write", sqlite.writer.size(), sqlite.writer.num_idle()),
+                usage("read", sqlite.readers.size(), sqlite.readers.num_idle()),
+            ],
+            Backend::Postgres(postgres) => vec![usage(
+                "postgres",
+                postgres.pool.size(),
+                postgres.pool.num_idle(),
+            )],
+        }
     }
 
     async fn check_integrity(&self) -> StoreResult<Option<String>> {

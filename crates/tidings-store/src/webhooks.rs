@@ -52,6 +52,9 @@ pub trait WebhookStore: Send + Sync {
     /// Puts a delivery back in the queue, due now, its attempts counted afresh ("send
     /// again"); `false` when there is none.
     async fn resend_delivery(&self, id: i64, now: OffsetDateTime) -> StoreResult<bool>;
+    /// When the longest-waiting pending delivery that is due at `now` fell due: how far the
+    /// senders are behind. `None` when nothing due waits.
+    async fn oldest_due_delivery(&self, now: OffsetDateTime) -> StoreResult<Option<i64>>;
 }
 
 const LOG_COLUMNS: &str = "d.id, d.webhook_id, d.event, d.subject, d.payload, d.status, \
@@ -312,5 +315,15 @@ impl WebhookStore for SqlStore {
             ))
             .await?;
         Ok(changed > 0)
+    }
+
+    async fn oldest_due_delivery(&self, now: OffsetDateTime) -> StoreResult<Option<i64>> {
+        self.fetch_one(statement!(
+            "SELECT MIN(next_attempt_at) AS due FROM webhook_deliveries
+              WHERE status = 'pending' AND next_attempt_at <= ?",
+            timestamp(now),
+        ))
+        .await?
+        .optional_integer("due")
     }
 }

@@ -54,6 +54,8 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// The webhook sender's settings and wake-up call.
     pub webhooks: Arc<services::webhooks::WebhookSender>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// What tests change about an app; production uses [`AppOptions::default`].
@@ -262,6 +264,7 @@ impl App {
             imports: Arc::new(services::imports::ImportJobs::default()),
             data_dir: data_dir.to_owned(),
             webhooks: Arc::new(services::webhooks::WebhookSender::new(&config)),
+            metrics: Arc::new(crate::metrics::Metrics::new(mailer.failures.clone())),
             mailer,
             cache,
             shared_database,

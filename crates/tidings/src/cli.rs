@@ -36,6 +36,9 @@ struct Cli {
     /// The database: a postgres:// URL, or a SQLite file [default: tidings.db in the data folder].
     #[arg(long = "database", global = true, env = "TIDINGS_DATABASE_URL")]
     database_url: Option<String>,
+    /// How log lines are written: text or json [default: log_format in tidings.toml, or text].
+    #[arg(long, global = true, env = "TIDINGS_LOG_FORMAT")]
+    log_format: Option<crate::config::LogFormat>,
     #[command(subcommand)]
     command: Command,
 }
@@ -173,13 +176,14 @@ enum PostCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let config = match Config::load(&cli.data) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    init_logs(cli.log_format.unwrap_or(config.log_format));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -190,7 +194,7 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -199,8 +203,25 @@ pub fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
-    let mut config = Config::load(&cli.data)?;
+/// Log lines go to standard error (the journal, or `docker logs`), filtered by `RUST_LOG`.
+pub fn init_logs(format: crate::config::LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        crate::config::LogFormat::Text => logs.init(),
+        crate::config::LogFormat::Json => logs
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
+}
+
+async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
     if cli.database_url.is_some() {
         config.database_url = cli.database_url;
     }

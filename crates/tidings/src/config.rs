@@ -79,6 +79,35 @@ pub struct Config {
     pub webhook_allowed_hosts: Vec<String>,
     /// Seconds a webhook's receiver has to answer before the attempt counts as failed.
     pub webhook_timeout_seconds: u64,
+    /// A secret that Prometheus sends as `Authorization: Bearer TOKEN` to read `/metrics`.
+    /// With neither this nor `metrics_allowed`, `/metrics` is not served.
+    pub metrics_token: Option<String>,
+    /// Addresses that may read `/metrics` without the token (a Prometheus server on the
+    /// same network).
+    pub metrics_allowed: Vec<std::net::IpAddr>,
+    /// `text` (one readable line an event) or `json` (one JSON object a line, for log
+    /// collectors).
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            other => Err(format!("log format {other:?} is neither text nor json")),
+        }
+    }
 }
 
 impl Default for Config {
@@ -108,6 +137,9 @@ impl Default for Config {
             media_max_upload_megabytes: 20,
             webhook_allowed_hosts: Vec::new(),
             webhook_timeout_seconds: 10,
+            metrics_token: None,
+            metrics_allowed: Vec::new(),
+            log_format: LogFormat::Text,
         }
     }
 }
@@ -188,6 +220,13 @@ impl Config {
             anyhow::ensure!(
                 (1..=3600).contains(&value),
                 "{name} must be between 1 and 3600"
+            );
+        }
+        if let Some(token) = &self.metrics_token {
+            // A guessable token would publish the site's traffic.
+            anyhow::ensure!(
+                token.len() >= 16 && token.bytes().all(|byte| byte.is_ascii_graphic()),
+                "metrics_token must be at least 16 characters, with no spaces"
             );
         }
         anyhow::ensure!(

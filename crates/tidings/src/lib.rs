@@ -7,6 +7,7 @@
 //! - [`config`]: settings from `tidings.toml`, environment and flags.
 //! - [`app`]: the shared state every handler gets.
 //! - [`cache`]: the full-page cache of public pages.
+//! - [`metrics`]: what `/metrics` reports.
 //! - [`services`]: one function per use case; the only place domain meets storage.
 //! - [`web`]: routes, extractors and thin handlers.
 //! - [`render`]: the embedded theme and the view structs templates receive.
@@ -17,6 +18,7 @@ pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod metrics;
 pub mod render;
 pub mod security;
 pub mod services;

@@ -6,6 +6,7 @@ mod api;
 mod discussion;
 mod error;
 mod extract;
+pub mod operations;
 pub mod page_cache;
 mod public;
 mod router;
@@ -31,7 +32,17 @@ pub async fn serve(
     let housekeeping = tokio::spawn(crate::services::housekeeping::run(app.clone()));
     let webhooks = tokio::spawn(crate::services::webhooks::run(app.clone()));
     let limits = app.config.connection_limits();
-    let served = server::serve(listener, router(app), limits, shutdown).await;
+    let served = server::serve(listener, router(app.clone()), limits, shutdown).await;
+    // The message being handed to the mail server is recorded before the sender stops,
+    // and mail held in memory (a full disk) is written to the queue if it now fits.
+    if tokio::time::timeout(std::time::Duration::from_secs(10), app.mailer.stop())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "the mail sender did not stop within 10 seconds; its message will be retried"
+        );
+    }
     mail.abort();
     housekeeping.abort();
     webhooks.abort();

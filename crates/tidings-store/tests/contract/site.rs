@@ -5,7 +5,21 @@ use crate::support::*;
 on_every_backend!(
     settings_keep_the_first_of_competing_values,
     page_invalidations_are_a_numbered_log,
+    readiness_and_pools_are_reported,
 );
+
+async fn readiness_and_pools_are_reported(store: &dyn Store) {
+    assert!(store.schema_is_current().await.unwrap());
+    let pools = store.connection_pools();
+    assert!(!pools.is_empty());
+    for pool in &pools {
+        assert!(
+            pool.open >= 1,
+            "{pool:?}: the check above used a connection"
+        );
+        assert!(pool.idle <= pool.open, "{pool:?}");
+    }
+}
 
 async fn settings_keep_the_first_of_competing_values(store: &dyn Store) {
     assert_eq!(store.setting("key").await.unwrap(), None);

@@ -26,6 +26,7 @@ async fn deliveries_are_queued_taken_once_in_order_and_retried(store: &dyn Store
         .await
         .unwrap();
     assert_eq!(all.events, ["article.published", "comment.created"]);
+    assert_eq!(store.oldest_due_delivery(minutes(10)).await.unwrap(), None);
     assert_eq!(store.webhooks().await.unwrap().len(), 2);
 
     // An event reaches the hooks that asked for it, and no other.
@@ -45,6 +46,12 @@ async fn deliveries_are_queued_taken_once_in_order_and_retried(store: &dyn Store
         1
     );
     assert_eq!(queue("article.deleted", "article:1", "{}").await, 0);
+    // The senders' lag: due since NOW; nothing is due yet a minute before.
+    assert_eq!(
+        store.oldest_due_delivery(minutes(3)).await.unwrap(),
+        Some(NOW.unix_timestamp())
+    );
+    assert_eq!(store.oldest_due_delivery(minutes(-1)).await.unwrap(), None);
 
     // Taken once: a second claimant finds nothing while the lease runs. Of hook `all`, only
     // the oldest of article 1 and the one of article 2 may go; article 1's comment waits.

@@ -64,7 +64,23 @@ pub struct Mailer {
     wake: Notify,
     /// One delivery pass at a time, so no message goes out twice.
     sending: tokio::sync::Mutex<()>,
+    /// Set when the site shuts down: a pass stops between two messages.
+    stopping: std::sync::atomic::AtomicBool,
+    /// Attempts the mail server refused or that could not reach it (for `/metrics`).
+    pub failures: prometheus_client::metrics::counter::Counter,
 }
+
+/// The queue at a glance, for `/metrics`.
+pub struct QueueState {
+    pub queued: usize,
+    pub failed: usize,
+    /// How long the longest-waiting message that is due has waited, in seconds.
+    pub lag_seconds: i64,
+}
+
+/// The queue entries whose due time a scrape reads: the oldest (names sort by the time
+/// they were queued), so a long backlog costs a bounded read.
+const LAG_SAMPLE: usize = 200;
 
 impl Mailer {
     pub fn new(data_dir: &Path, config: &Config) -> anyhow::Result<Mailer> {
@@ -100,6 +116,8 @@ impl Mailer {
             transport,
             wake: Notify::new(),
             sending: tokio::sync::Mutex::new(()),
+            stopping: std::sync::atomic::AtomicBool::new(false),
+            failures: prometheus_client::metrics::counter::Counter::default(),
         })
     }
 
@@ -111,6 +129,48 @@ impl Mailer {
                 .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "json"))
                 .count()
         })
+    }
+
+    /// The queue's length, the messages set aside, and how far sending is behind.
+    pub fn state(&self, now: OffsetDateTime) -> QueueState {
+        let entries = |folder: &Path| -> Vec<PathBuf> {
+            std::fs::read_dir(folder).map_or_else(
+                |_| Vec::new(),
+                |entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .map(|entry| entry.path())
+                        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+                        .collect()
+                },
+            )
+        };
+        let mut queued = entries(&self.queue);
+        queued.sort();
+        let now = now.unix_timestamp();
+        let lag_seconds = queued
+            .iter()
+            .take(LAG_SAMPLE)
+            .filter_map(|path| std::fs::read(path).ok())
+            .filter_map(|bytes| serde_json::from_slice::<Queued>(&bytes).ok())
+            .map(|entry| now - entry.next_attempt_at)
+            .max()
+            .unwrap_or(0)
+            .max(0);
+        QueueState {
+            queued: queued.len(),
+            failed: entries(&self.failed).len(),
+            lag_seconds,
+        }
+    }
+
+    /// At shutdown: writes the mail held in memory to the queue, and waits for the message
+    /// being handed over (if any) to be recorded, so nothing is lost or sent twice.
+    pub async fn stop(&self) {
+        self.stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let _pass = self.sending.lock().await;
+        self.write_held().await;
     }
 
     /// Deletes every message to `address` this node still holds: queued, set aside as
@@ -225,6 +285,9 @@ impl Mailer {
         names.sort();
         let mut sent = 0;
         for path in names {
+            if self.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+                break;
+            }
             match self.deliver_one(store, &path, now).await {
                 Ok(true) => sent += 1,
                 Ok(false) => {}
@@ -272,7 +335,7 @@ impl Mailer {
         }
         // Over a cap, the message waits in the queue (it is not an attempt that failed).
         if self.over_cap(store, &queued.mail.to, now).await? {
-            tracing::info!(to = %queued.mail.to, "mail held back by the hourly cap");
+            tracing::info!(queued_as = %queue_name(path), "mail held back by the hourly cap");
             queued.next_attempt_at = now.unix_timestamp() + CAP_PAUSE_SECONDS;
             write_whole(path, &serde_json::to_vec(&queued)?).await?;
             return Ok(false);
@@ -281,7 +344,7 @@ impl Mailer {
             Ok(message) => message,
             Err(error) => {
                 self.set_aside(path).await?;
-                anyhow::bail!("message to {:?} cannot be built: {error:#}", queued.mail.to);
+                anyhow::bail!("the message cannot be built: {error:#}");
             }
         };
         let outcome = match &self.transport {
@@ -306,7 +369,7 @@ impl Mailer {
         match outcome {
             Ok(()) => {
                 tokio::fs::remove_file(path).await?;
-                tracing::info!(to = %queued.mail.to, subject = %queued.mail.subject, "mail sent");
+                tracing::info!(queued_as = %queue_name(path), "mail sent");
                 if let Err(error) = store.record_mail_delivery(&queued.mail.to, now).await {
                     tracing::warn!(%error, "a sent mail could not be counted against the hourly caps");
                 }
@@ -314,7 +377,13 @@ impl Mailer {
             }
             Err(error) => {
                 queued.attempts += 1;
-                tracing::warn!(to = %queued.mail.to, attempt = queued.attempts, %error, "mail not delivered");
+                self.failures.inc();
+                tracing::warn!(
+                    queued_as = %queue_name(path),
+                    attempt = queued.attempts,
+                    error = %without_addresses(&error),
+                    "mail not delivered"
+                );
                 if queued.attempts >= MAX_ATTEMPTS {
                     self.set_aside(path).await?;
                     return Ok(false);
@@ -376,6 +445,30 @@ impl Mailer {
     }
 }
 
+/// A queued message as the log names it: its file, never its recipient (logs travel to
+/// places readers' addresses must not).
+fn queue_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |name| name.to_string_lossy().into_owned())
+}
+
+/// A mail server's answer with every address in it blotted out: servers echo the
+/// recipient ("550 <reader@example.com>: no such user").
+fn without_addresses(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (index, word) in text.split(' ').enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        if word.contains('@') {
+            out.push_str("[address]");
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
 /// Writes a file so that it appears whole or not at all: a temporary name, synced, renamed.
 async fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let temporary = path.with_extension("tmp");
@@ -399,4 +492,16 @@ async fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     })
     .await?
     .with_context(|| format!("writing {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_servers_answer_loses_its_addresses() {
+        assert_eq!(
+            super::without_addresses("permanent error (550): <reader@example.com>: no such user"),
+            "permanent error (550): [address] no such user"
+        );
+        assert_eq!(super::without_addresses("timed out"), "timed out");
+    }
 }

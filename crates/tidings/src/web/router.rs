@@ -3,7 +3,7 @@
 use crate::app::App;
 use crate::render::views::ErrorPage as ErrorView;
 use crate::web::error::{AppError, ErrorPage};
-use crate::web::{admin, discussion, page_cache, public};
+use crate::web::{admin, discussion, operations, page_cache, public};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::handler::Handler;
@@ -177,7 +177,13 @@ pub fn router(app: App) -> Router {
     ));
     // WordPress's REST API, for the clients and front ends that speak it.
     let wordpress = crate::web::wordpress_api::router(app.clone(), upload_limit);
+    // For load balancers, orchestrators and Prometheus.
+    let operations = Router::new()
+        .route("/healthz", get(operations::healthz))
+        .route("/readyz", get(operations::readyz))
+        .route("/metrics", get(operations::metrics));
     public
+        .merge(operations)
         .merge(discussion)
         .merge(api)
         .merge(wordpress)
@@ -202,6 +208,10 @@ pub fn router(app: App) -> Router {
         .layer(middleware::map_response_with_state(
             api_link,
             security_headers,
+        ))
+        .layer(middleware::from_fn_with_state(
+            app.metrics.clone(),
+            operations::observe,
         ))
         .with_state(app)
 }
@@ -228,7 +238,8 @@ async fn front_door(
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         return response;
     }
-    if health.damaged.get().is_some() {
+    // The health checks answer for themselves: the process is up, the database is not.
+    if health.damaged.get().is_some() && !matches!(request.uri().path(), "/healthz" | "/readyz") {
         return AppError::DatabaseDamaged.into_response();
     }
     next.run(request).await
@@ -526,6 +537,14 @@ async fn render_error_pages(State(app): State<App>, request: Request, next: Next
         Some(page) => page.clone(),
         // A script asked for JSON and its error says what went wrong in JSON.
         None if is_json(&response) => return response,
+        // A health check or a scrape: its one line is for a machine.
+        None if response
+            .extensions()
+            .get::<operations::MachineAnswer>()
+            .is_some() =>
+        {
+            return response;
+        }
         // axum's own answers (no route, wrong method, a path that is not UTF-8) come bare or
         // as plain text; they get the themed page too.
         None if !is_html(&response) => ErrorPage::for_status(status),

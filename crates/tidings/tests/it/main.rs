@@ -30,6 +30,8 @@ mod hardening;
 mod hostile_input;
 /// WordPress imports on real exports, every old address, hostile files.
 mod imports;
+/// No email, password, token or cookie in the suite's logs (run after the suite).
+mod log_privacy;
 mod mail;
 /// Uploads, variants, metadata stripped, limits, the media library.
 mod media;
@@ -38,6 +40,8 @@ mod navigation;
 mod newsroom;
 /// Several app nodes over one database.
 mod nodes;
+/// Health checks, metrics, request ids and logs, SIGTERM, the systemd unit.
+mod operations;
 /// The full-page cache and its invalidation.
 mod page_cache;
 /// Email, IP address and user agent never appear in a public response.

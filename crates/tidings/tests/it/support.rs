@@ -52,6 +52,41 @@ pub fn write_config(data: &std::path::Path, extra: &str) {
     std::fs::write(path, format!("{kept}{extra}")).expect("the configuration is written");
 }
 
+/// The folder where the suite's log lines are kept when `TIDINGS_TEST_LOGS` names one
+/// (`scripts/test` does): every in-process app logs there, and so does every `tidings`
+/// process a test starts, so that `log_privacy` can search all of it once the suite ran.
+pub fn test_log_folder() -> Option<std::path::PathBuf> {
+    std::env::var_os("TIDINGS_TEST_LOGS").map(std::path::PathBuf::from)
+}
+
+/// A new file in the test log folder, for one process.
+pub fn test_log_file(kind: &str) -> Option<std::fs::File> {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let folder = test_log_folder()?;
+    std::fs::create_dir_all(&folder).expect("the test log folder can be made");
+    let number = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("{kind}-{}-{number}.log", std::process::id());
+    Some(std::fs::File::create(folder.join(name)).expect("a test log file"))
+}
+
+/// Sends this test process's log lines (JSON, as an operator's collector gets them) to the
+/// test log folder, once.
+fn keep_logs() {
+    static KEPT: std::sync::Once = std::sync::Once::new();
+    KEPT.call_once(|| {
+        if let Some(file) = test_log_file("in-process") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new("info,sqlx=warn"))
+                .with_writer(std::sync::Mutex::new(file))
+                .json()
+                .flatten_event(true)
+                .with_current_span(true)
+                .with_span_list(false)
+                .try_init();
+        }
+    });
+}
+
 /// Where every test's clock starts.
 pub const START: OffsetDateTime = datetime!(2026-06-01 12:00 UTC);
 pub const ADMIN_EMAIL: &str = "editor@newsroom.example";
@@ -72,6 +107,7 @@ impl TestApp {
     }
 
     pub async fn spawn_in(data: tempfile::TempDir) -> TestApp {
+        keep_logs();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free port");
@@ -409,6 +445,16 @@ impl RunningBinary {
     }
 
     pub fn start_with_env(data: &std::path::Path, environment: &[(&str, &str)]) -> RunningBinary {
+        let logs = test_log_file("binary").map_or_else(std::process::Stdio::null, Into::into);
+        RunningBinary::start_logging(data, environment, logs)
+    }
+
+    /// Starts it with its log lines going to `logs`.
+    pub fn start_logging(
+        data: &std::path::Path,
+        environment: &[(&str, &str)],
+        logs: std::process::Stdio,
+    ) -> RunningBinary {
         use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
             .args([
@@ -418,10 +464,10 @@ impl RunningBinary {
                 "--listen",
                 "127.0.0.1:0",
             ])
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "info,sqlx=warn")
             .envs(environment.iter().copied())
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
+            .stderr(logs)
             .spawn()
             .expect("the binary starts");
         let stdout = child.stdout.take().expect("a piped stdout");
@@ -446,6 +492,16 @@ impl RunningBinary {
             base_url,
             banner,
         }
+    }
+
+    /// SIGTERM, as systemd and `docker stop` send it; returns how the process ended.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "the signal is sent");
+        self.child.wait().expect("the process is reaped")
     }
 
     /// SIGKILL: no shutdown, no flush, as in a crash.

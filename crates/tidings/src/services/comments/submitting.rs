@@ -88,7 +88,13 @@ pub async fn submit_comment(
     extras: &FormExtras,
     commenter: &Commenter,
 ) -> Result<SubmitOutcome, SubmitError> {
-    let outcome = judge_and_store(app, raw, extras, commenter).await?;
+    let outcome = judge_and_store(app, raw, extras, commenter).await;
+    app.metrics.record_comment(match &outcome {
+        Ok(SubmitOutcome::Accepted { status, .. }) => status.as_str(),
+        Ok(SubmitOutcome::Rejected { .. }) => "refused",
+        Err(_) => "error",
+    });
+    let outcome = outcome?;
     if let SubmitOutcome::Accepted {
         article,
         comment_id,
