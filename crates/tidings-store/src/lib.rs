@@ -72,9 +72,9 @@ pub use reading::{Headline, PageLink, ReadingStore};
 pub use records::*;
 pub use revisions::RevisionStore;
 pub use search::{SearchFilter, SearchStore};
-pub use site::SiteStore;
+pub use site::{COUNTED_TABLES, SiteStore};
 pub use sitemaps::{SitemapEntry, SitemapMonth, SitemapStore};
-pub use sqlite::SqliteStore;
+pub use sqlite::{DatabaseFile, SqliteStore};
 pub use terms::TermStore;
 pub use webhooks::WebhookStore;
 

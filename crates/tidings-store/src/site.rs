@@ -30,7 +30,25 @@ pub trait SiteStore: Send + Sync {
     async fn schema_is_current(&self) -> StoreResult<bool>;
     /// The connections each pool holds now, and how many of them wait for work.
     fn connection_pools(&self) -> Vec<PoolUse>;
+    /// Writes a consistent copy of the whole database to the file `target` while the site
+    /// serves; `false` on PostgreSQL, whose own tools (`pg_dump`) do that.
+    async fn copy_database_to(&self, target: &std::path::Path) -> StoreResult<bool>;
+    /// The rows of the tables a backup's manifest counts ([`COUNTED_TABLES`]), by name.
+    async fn table_counts(&self) -> StoreResult<Vec<(String, i64)>>;
 }
+
+/// The tables whose rows a backup counts: what a site owner would miss.
+pub const COUNTED_TABLES: [&str; 9] = [
+    "articles",
+    "article_revisions",
+    "comments",
+    "terms",
+    "users",
+    "media",
+    "subscriptions",
+    "redirects",
+    "webhooks",
+];
 
 pub(crate) const SETTING: &str = "SELECT value FROM settings WHERE name = ?";
 
@@ -146,6 +164,25 @@ impl SiteStore for SqlStore {
                 postgres.pool.num_idle(),
             )],
         }
+    }
+
+    async fn copy_database_to(&self, target: &std::path::Path) -> StoreResult<bool> {
+        match &self.backend {
+            Backend::Sqlite(sqlite) => sqlite.copy_into(target).await.map(|()| true),
+            Backend::Postgres(_) => Ok(false),
+        }
+    }
+
+    async fn table_counts(&self) -> StoreResult<Vec<(String, i64)>> {
+        let mut counts = Vec::with_capacity(COUNTED_TABLES.len());
+        for table in COUNTED_TABLES {
+            let count = self
+                .fetch_one(statement!(format!("SELECT COUNT(*) AS count FROM {table}")))
+                .await?
+                .integer("count")?;
+            counts.push((table.to_owned(), count));
+        }
+        Ok(counts)
     }
 
     async fn check_integrity(&self) -> StoreResult<Option<String>> {

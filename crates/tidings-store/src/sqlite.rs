@@ -43,6 +43,9 @@ pub(crate) struct SqliteBackend {
     /// connection that searched before a later write, the search index is reported
     /// "malformed" when it is not (queries themselves re-read it).
     checks: Box<SqliteConnectOptions>,
+    /// How a backup connects: afresh, read-write (SQLite refuses `VACUUM INTO` on a
+    /// read-only connection), never holding the writer the comments wait for.
+    copies: Box<SqliteConnectOptions>,
     /// New comments go through one task that commits them in groups.
     comment_jobs: mpsc::Sender<CommentJob>,
 }
@@ -61,6 +64,7 @@ impl SqliteStore {
         let writer = connect_writer(&options).await?;
         apply_migrations(&writer, migrations::SQLITE).await?;
         let checks = Box::new(options.clone().read_only(true));
+        let copies = Box::new(options.clone().create_if_missing(false));
         let readers = SqlitePoolOptions::new()
             .max_connections(READER_CONNECTIONS)
             .acquire_timeout(Duration::from_secs(10))
@@ -73,11 +77,67 @@ impl SqliteStore {
                 writer,
                 readers,
                 checks,
+                copies,
                 comment_jobs,
             }),
         };
         store.catch_up_section_paths().await?;
         Ok(store)
+    }
+}
+
+/// What a database file holds, read without changing a byte of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatabaseFile {
+    /// `PRAGMA integrity_check`'s answer: `ok`, or what is damaged.
+    pub integrity: String,
+    pub schema_version: i64,
+    /// The rows of [`crate::COUNTED_TABLES`], by name.
+    pub counts: Vec<(String, i64)>,
+}
+
+impl SqliteStore {
+    /// Reads a database file that nothing else has open (a backup's copy) on one read-only
+    /// connection: its full integrity check, its schema version and the rows a backup
+    /// counts. The file is never migrated or written.
+    pub async fn inspect(path: &Path) -> StoreResult<DatabaseFile> {
+        use sqlx::Connection;
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .immutable(true)
+            .pragma("trusted_schema", "OFF");
+        let mut connection = sqlx::SqliteConnection::connect_with(&options).await?;
+        let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&mut connection)
+            .await?;
+        let integrity = integrity.join("; ");
+        let (schema_version, counts) = if integrity == "ok" {
+            let version: i64 = sqlx::query_scalar(migrations::CURRENT_VERSION)
+                .fetch_one(&mut connection)
+                .await?;
+            let mut counts = Vec::new();
+            for table in crate::COUNTED_TABLES {
+                let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                    .fetch_one(&mut connection)
+                    .await?;
+                counts.push((table.to_owned(), count));
+            }
+            (version, counts)
+        } else {
+            (0, Vec::new())
+        };
+        connection.close().await?;
+        Ok(DatabaseFile {
+            integrity,
+            schema_version,
+            counts,
+        })
+    }
+
+    /// The newest schema version this program knows.
+    pub fn known_schema_version() -> i64 {
+        migrations::latest(migrations::SQLITE)
     }
 }
 
@@ -103,6 +163,24 @@ impl SqliteBackend {
     /// `PRAGMA quick_check`: "ok", or what is damaged.
     pub(crate) async fn quick_check(&self) -> StoreResult<Vec<String>> {
         self.check("PRAGMA quick_check").await
+    }
+
+    /// Writes a consistent copy of the database to `target` (a file that must not exist)
+    /// while the site keeps writing: `VACUUM INTO` reads one snapshot, as any reader does
+    /// in WAL mode, and the copy is compacted, with no journal beside it.
+    pub(crate) async fn copy_into(&self, target: &Path) -> StoreResult<()> {
+        use sqlx::Connection;
+        let target = target.to_str().ok_or_else(|| {
+            StoreError::Other(format!("{} is not a UTF-8 path", target.display()))
+        })?;
+        let mut connection = sqlx::SqliteConnection::connect_with(&self.copies).await?;
+        let copied = sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&mut connection)
+            .await;
+        connection.close().await?;
+        copied?;
+        Ok(())
     }
 
     /// A check on a connection of its own, closed after.

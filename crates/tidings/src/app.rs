@@ -56,12 +56,17 @@ pub struct AppState {
     pub webhooks: Arc<services::webhooks::WebhookSender>,
     /// What `/metrics` reports.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Whether `serve` runs the backup schedule (see [`AppOptions`]).
+    pub scheduled_backups: bool,
 }
 
 /// What tests change about an app; production uses [`AppOptions::default`].
 pub struct AppOptions {
     pub clock: Arc<dyn Clock>,
     pub password_cost: PasswordCost,
+    /// Whether `serve` runs the backup schedule itself; tests with a clock of their own
+    /// call `services::backups::back_up_if_due` when they move it instead.
+    pub scheduled_backups: bool,
 }
 
 impl Default for AppOptions {
@@ -69,6 +74,7 @@ impl Default for AppOptions {
         AppOptions {
             clock: Arc::new(SystemClock),
             password_cost: PasswordCost::DEFAULT,
+            scheduled_backups: true,
         }
     }
 }
@@ -265,6 +271,7 @@ impl App {
             data_dir: data_dir.to_owned(),
             webhooks: Arc::new(services::webhooks::WebhookSender::new(&config)),
             metrics: Arc::new(crate::metrics::Metrics::new(mailer.failures.clone())),
+            scheduled_backups: options.scheduled_backups,
             mailer,
             cache,
             shared_database,

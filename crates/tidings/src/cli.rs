@@ -61,6 +61,22 @@ enum Command {
     /// Take the site out, to WordPress or another tidings.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Write a backup of the running site (database, settings, theme, media) as one
+    /// .tar.gz with a manifest; or, with --verify, check that a backup restores.
+    Backup {
+        /// The file to write [default: backup_dir/tidings-backup-TIME.tar.gz].
+        #[arg(long, conflicts_with = "verify")]
+        out: Option<PathBuf>,
+        /// Check this backup instead: unpacked in a scratch folder, every file against the
+        /// manifest, the database's integrity and counts.
+        #[arg(long, value_name = "FILE")]
+        verify: Option<PathBuf>,
+    },
+    /// Restore a backup into the data folder (--data), which must be new or empty.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -322,6 +338,58 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             crate::app::check_database(app.store.as_ref(), &app.config, &cli.data).await?;
             import_file(&app, Source::Disqus, &file, dry_run, max_bytes).await
         }
+        Command::Backup {
+            verify: Some(file), ..
+        } => match crate::services::backups::verify(&file).await {
+            Ok(manifest) => {
+                println!("{}: restorable", file.display());
+                print_manifest(&manifest);
+                Ok(())
+            }
+            Err(error) => bail!("{} is not restorable: {error:#}", file.display()),
+        },
+        Command::Backup { out, verify: None } => {
+            let sqlite_file = config
+                .database_url
+                .as_deref()
+                .is_none_or(str::is_empty)
+                .then(|| cli.data.join(crate::app::DATABASE_FILE));
+            if let Some(database) = sqlite_file.filter(|database| !database.exists()) {
+                bail!(
+                    "there is no site in {} ({} does not exist)",
+                    cli.data.display(),
+                    database.display()
+                );
+            }
+            let store = crate::app::open_store(&cli.data, &config).await?;
+            let now = OffsetDateTime::now_utc();
+            let out = out.unwrap_or_else(|| {
+                crate::services::backups::backup_folder(&cli.data, &config)
+                    .join(crate::services::backups::file_name(now))
+            });
+            let backup =
+                crate::services::backups::back_up(store.as_ref(), &config, &cli.data, &out, now)
+                    .await?;
+            println!(
+                "wrote {} ({} bytes), verified: restorable",
+                backup.path.display(),
+                backup.bytes
+            );
+            print_manifest(&backup.manifest);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let restored = crate::services::backups::restore(&file, &cli.data).await?;
+            println!("restored {} into {}", file.display(), cli.data.display());
+            print_manifest(&restored.manifest);
+            if restored.manifest.database != "sqlite" {
+                println!(
+                    "The database is not in this backup: restore its pg_dump with pg_restore \
+                     into the database that tidings.toml names, then start the site."
+                );
+            }
+            Ok(())
+        }
         Command::Export(ExportCommand::Wxr { out }) => {
             let app = App::open(&cli.data, config, AppOptions::default()).await?;
             crate::app::check_database(app.store.as_ref(), &app.config, &cli.data).await?;
@@ -474,6 +542,26 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// A backup's manifest, as the commands print it.
+fn print_manifest(manifest: &crate::services::backups::Manifest) {
+    println!(
+        "made {} by tidings {}, schema version {}, {} files",
+        manifest.created_at,
+        manifest.tidings_version,
+        manifest.schema_version,
+        manifest.files.len()
+    );
+    let counts: Vec<String> = manifest
+        .counts
+        .iter()
+        .map(|(table, count)| format!("{table} {count}"))
+        .collect();
+    println!("rows: {}", counts.join(", "));
+    for note in &manifest.left_out {
+        println!("not in the backup: {note}");
+    }
 }
 
 /// Which kind of export a file is.

@@ -88,6 +88,14 @@ pub struct Config {
     /// `text` (one readable line an event) or `json` (one JSON object a line, for log
     /// collectors).
     pub log_format: LogFormat,
+    /// Hours between scheduled backups; 0 turns them off.
+    pub backup_every_hours: u32,
+    /// Scheduled backups kept; older ones are deleted once a new one is verified.
+    pub backup_keep: u32,
+    /// Where scheduled backups (and `tidings backup` without `--out`) are written; relative
+    /// paths are inside the data folder. Another disk is better: a backup on the site's own
+    /// disk survives mistakes and damage, not the disk.
+    pub backup_dir: PathBuf,
 }
 
 /// How log lines are written.
@@ -140,6 +148,9 @@ impl Default for Config {
             metrics_token: None,
             metrics_allowed: Vec::new(),
             log_format: LogFormat::Text,
+            backup_every_hours: 0,
+            backup_keep: 7,
+            backup_dir: PathBuf::from("backups"),
         }
     }
 }
@@ -222,6 +233,14 @@ impl Config {
                 "{name} must be between 1 and 3600"
             );
         }
+        anyhow::ensure!(
+            self.backup_every_hours <= 24 * 366,
+            "backup_every_hours must be between 0 (off) and 8784"
+        );
+        anyhow::ensure!(
+            (1..=1000).contains(&self.backup_keep),
+            "backup_keep must be between 1 and 1000"
+        );
         if let Some(token) = &self.metrics_token {
             // A guessable token would publish the site's traffic.
             anyhow::ensure!(

@@ -6,6 +6,7 @@ pub mod access;
 pub mod accounts;
 pub mod app_passwords;
 pub mod articles;
+pub mod backups;
 pub mod comments;
 pub mod exports;
 pub mod housekeeping;

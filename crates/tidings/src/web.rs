@@ -27,10 +27,12 @@ pub async fn serve(
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // Work no request waits for: sending queued mail and webhooks, and hourly housekeeping.
+    // Work no request waits for: sending queued mail and webhooks, hourly housekeeping, and
+    // scheduled backups.
     let mail = tokio::spawn(app.mailer.clone().run(app.clock.clone(), app.store.clone()));
     let housekeeping = tokio::spawn(crate::services::housekeeping::run(app.clone()));
     let webhooks = tokio::spawn(crate::services::webhooks::run(app.clone()));
+    let backups = tokio::spawn(crate::services::backups::run(app.clone()));
     let limits = app.config.connection_limits();
     let served = server::serve(listener, router(app.clone()), limits, shutdown).await;
     // The message being handed to the mail server is recorded before the sender stops,
@@ -46,5 +48,6 @@ pub async fn serve(
     mail.abort();
     housekeeping.abort();
     webhooks.abort();
+    backups.abort();
     served
 }

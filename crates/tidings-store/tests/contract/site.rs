@@ -6,7 +6,72 @@ on_every_backend!(
     settings_keep_the_first_of_competing_values,
     page_invalidations_are_a_numbered_log,
     readiness_and_pools_are_reported,
+    a_copy_of_the_database_holds_what_it_held,
 );
+
+/// SQLite copies itself while it serves; PostgreSQL says to use its own tools. The counts a
+/// backup's manifest records are the copy's.
+async fn a_copy_of_the_database_holds_what_it_held(store: &dyn Store) {
+    let article = store
+        .insert_article(&article("Kept", |_| {}), None, NOW)
+        .await
+        .unwrap();
+    for text in ["one", "two"] {
+        store
+            .insert_comment(
+                &comment(article.id, text, |_| {}),
+                &SubmissionGuard::default(),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let counts = store.table_counts().await.unwrap();
+    let count = |name: &str| {
+        counts
+            .iter()
+            .find(|(table, _)| table == name)
+            .map(|(_, count)| *count)
+    };
+    assert_eq!(counts.len(), COUNTED_TABLES.len());
+    assert_eq!(count("comments"), Some(2));
+    assert!(count("articles") >= Some(1));
+
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("copy.db");
+    let copied = store.copy_database_to(&target).await.unwrap();
+    if !copied {
+        assert!(!target.exists(), "PostgreSQL writes no file");
+        return;
+    }
+    let before = std::fs::read(&target).unwrap();
+    let inspected = SqliteStore::inspect(&target).await.unwrap();
+    assert_eq!(inspected.integrity, "ok");
+    assert_eq!(inspected.counts, counts);
+    assert_eq!(
+        inspected.schema_version,
+        SqliteStore::known_schema_version()
+    );
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        before,
+        "inspecting writes nothing"
+    );
+    // A damaged copy says so.
+    let mut damaged = before.clone();
+    let page = 4096 * 3;
+    damaged[page..page + 4096].fill(0x5a);
+    std::fs::write(&target, &damaged).unwrap();
+    let inspected = SqliteStore::inspect(&target).await;
+    assert!(
+        inspected
+            .as_ref()
+            .map_or(true, |file| file.integrity != "ok"),
+        "{inspected:?}"
+    );
+    // A second copy over the first is refused: nothing already there is overwritten.
+    assert!(store.copy_database_to(&target).await.is_err());
+}
 
 async fn readiness_and_pools_are_reported(store: &dyn Store) {
     assert!(store.schema_is_current().await.unwrap());

@@ -5,7 +5,7 @@ use crate::support::*;
 use reqwest::StatusCode;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use tidings::app::{App, AppOptions, DATABASE_FILE, open_store};
+use tidings::app::{DATABASE_FILE, open_store};
 use tidings::config::Config;
 use tidings_store::SqliteStore;
 
@@ -15,25 +15,7 @@ const ROUNDS: usize = 3;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_comments_survive_sigkill() {
     let data = data_folder().await;
-    {
-        // Flood control off and no history needed, so every comment is accepted at once.
-        let config = Config::load(data.path()).unwrap();
-        let app = App::open(data.path(), config, AppOptions::default())
-            .await
-            .unwrap();
-        let mut settings = tidings::services::site::discussion_settings(&app)
-            .await
-            .unwrap();
-        settings.flood_interval_seconds = 0;
-        settings.require_previously_approved = false;
-        settings.proof_of_work_bits = 0;
-        settings.min_seconds_to_post = 0;
-        settings.max_comments_per_ip_per_hour = 0;
-        settings.max_comments_per_email_per_hour = 0;
-        tidings::services::site::save_discussion_settings(&app, &settings)
-            .await
-            .unwrap();
-    }
+    accept_every_comment(data.path()).await;
 
     let mut acknowledged: HashMap<String, i64> = HashMap::new();
     let mut unknown = 0;

@@ -14,6 +14,8 @@ mod support;
 mod admin;
 mod api;
 mod api_schema;
+/// Backups taken under load, verified, restored, scheduled and shown.
+mod backups;
 /// Each rule a submitted comment is checked against, with its status and message.
 mod comment_rules;
 /// Acknowledged comments survive SIGKILL.

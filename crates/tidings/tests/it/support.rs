@@ -87,6 +87,25 @@ fn keep_logs() {
     });
 }
 
+/// Discussion settings under which a `tidings` process accepts every comment at once (no
+/// flood control, proof of work or hourly limit; no history needed), for load tests.
+pub async fn accept_every_comment(data: &std::path::Path) {
+    let config = Config::load(data).unwrap();
+    let app = App::open(data, config, AppOptions::default())
+        .await
+        .unwrap();
+    let mut settings = site::discussion_settings(&app).await.unwrap();
+    settings.flood_interval_seconds = 0;
+    settings.require_previously_approved = false;
+    settings.proof_of_work_bits = 0;
+    settings.min_seconds_to_post = 0;
+    settings.max_comments_per_ip_per_hour = 0;
+    settings.max_comments_per_email_per_hour = 0;
+    site::save_discussion_settings(&app, &settings)
+        .await
+        .unwrap();
+}
+
 /// Where every test's clock starts.
 pub const START: OffsetDateTime = datetime!(2026-06-01 12:00 UTC);
 pub const ADMIN_EMAIL: &str = "editor@newsroom.example";
@@ -121,6 +140,7 @@ impl TestApp {
         let options = AppOptions {
             clock: clock.clone(),
             password_cost: PasswordCost::FOR_TESTS,
+            scheduled_backups: false,
         };
         let app = App::open(data.path(), config, options)
             .await

@@ -333,6 +333,17 @@ pub struct StatusPage {
     pub cache_hit_ratio: String,
     pub cache_invalidations: u64,
     pub cache_evictions: u64,
+    /// Hours between scheduled backups; 0: off.
+    pub backup_every_hours: u32,
+    pub backup_keep: u32,
+    /// When the last good backup was written, and its file and size.
+    pub backup_last_good: Option<String>,
+    pub backup_last_file: Option<String>,
+    pub backup_last_megabytes: Option<String>,
+    /// Why the last scheduled backup failed, when it did.
+    pub backup_last_error: Option<String>,
+    /// No good backup in the last day: the screen warns.
+    pub backup_stale: bool,
 }
 
 #[derive(Serialize)]

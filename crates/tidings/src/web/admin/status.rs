@@ -1,4 +1,4 @@
-//! How the site is doing: the database and the page cache.
+//! How the site is doing: the database, the page cache and the backups.
 
 use crate::app::App;
 use crate::render::views::admin::StatusPage;
@@ -10,9 +10,14 @@ use axum::response::Response;
 
 use super::{chrome, render};
 
-/// How the site is doing: the database, and the page cache's hit ratio.
+/// How the site is doing: the database, the page cache's hit ratio, and the last good
+/// backup (with a warning when there is none from the last day).
 pub async fn show_status(State(app): State<App>, admin: Admin) -> Result<Response, AppError> {
     let stats = app.cache.stats();
+    let backups = crate::services::backups::status(app.store.as_ref()).await?;
+    let last_good = backups
+        .last_good_at
+        .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok());
     let megabytes = |bytes: usize| format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
     let page = StatusPage {
         chrome: chrome(&app, &admin, "status", None).await?,
@@ -30,6 +35,16 @@ pub async fn show_status(State(app): State<App>, admin: Admin) -> Result<Respons
         cache_hit_ratio: format!("{:.1}%", stats.hit_ratio() * 100.0),
         cache_invalidations: stats.invalidations,
         cache_evictions: stats.evictions,
+        backup_every_hours: app.config.backup_every_hours,
+        backup_keep: app.config.backup_keep,
+        backup_last_good: last_good.map(crate::render::views::human_date_time),
+        backup_last_file: backups.last_good_file,
+        backup_last_megabytes: backups
+            .last_good_bytes
+            .map(|bytes| format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))),
+        backup_last_error: backups.last_error,
+        backup_stale: last_good
+            .is_none_or(|at| app.now() - at > crate::services::backups::STALE_AFTER),
     };
     render(&app, StatusCode::OK, "admin/status.html", page)
 }
