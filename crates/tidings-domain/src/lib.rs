@@ -21,6 +21,7 @@ pub mod import;
 pub mod media;
 pub mod revision;
 pub mod search;
+pub mod second_factor;
 pub mod sitemap;
 pub mod spam_filter;
 pub mod term;

@@ -68,6 +68,15 @@ pub trait AccountStore: Send + Sync {
     ) -> StoreResult<FailedLogins>;
     /// Forgets the failed sign-ins of one known browser, after it signed in.
     async fn clear_failed_logins(&self, device: &str) -> StoreResult<()>;
+    /// Notes that `user` signed in at `now`; `true` when they had signed in before.
+    async fn record_sign_in(&self, user: UserId, now: OffsetDateTime) -> StoreResult<bool>;
+    /// A person's sessions that have not run out, newest first.
+    async fn sessions_of(&self, user: UserId, now: OffsetDateTime) -> StoreResult<Vec<Session>>;
+    /// Ends every session of `user` but the one with `keep`'s token hash (if given);
+    /// returns how many ended.
+    async fn delete_sessions_of(&self, user: UserId, keep: Option<&str>) -> StoreResult<u64>;
+    /// Ends the session of `user` whose [`Session::public_id`] is `public_id`.
+    async fn delete_session_of(&self, user: UserId, public_id: &str) -> StoreResult<bool>;
 }
 
 const USER_COLUMNS: &str = "id, email, display_name, role, password_hash, deactivated_at";
@@ -76,8 +85,8 @@ pub(crate) const USER_COLUMNS_OF_U: &str =
     "u.id, u.email, u.display_name, u.role, u.password_hash, u.deactivated_at";
 
 pub(crate) const SESSION: &str =
-    "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,
-            u.id, u.email, u.display_name, u.role, u.password_hash, u.deactivated_at
+    "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at, s.ip,
+            s.user_agent, u.id, u.email, u.display_name, u.role, u.password_hash, u.deactivated_at
      FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = ? AND s.expires_at > ? AND u.deactivated_at IS NULL";
 
@@ -241,13 +250,16 @@ impl AccountStore for SqlStore {
             .await?;
         transaction
             .execute(statement!(
-                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
-                 VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO sessions
+                    (token_hash, user_id, csrf_token, created_at, expires_at, ip, user_agent)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
                 &session.token_hash,
                 session.user_id.0,
                 &session.csrf_token,
                 timestamp(session.created_at),
                 timestamp(session.expires_at),
+                &session.ip,
+                &session.user_agent,
             ))
             .await?;
         transaction.commit().await
@@ -265,6 +277,64 @@ impl AccountStore for SqlStore {
             return Ok(None);
         };
         Ok(Some((session_from_row(&row)?, user_from_row(&row)?)))
+    }
+
+    async fn record_sign_in(&self, user: UserId, now: OffsetDateTime) -> StoreResult<bool> {
+        let again = self
+            .execute(statement!(
+                "UPDATE users SET last_sign_in_at = ?
+                  WHERE id = ? AND last_sign_in_at IS NOT NULL",
+                timestamp(now),
+                user.0,
+            ))
+            .await?;
+        if again > 0 {
+            return Ok(true);
+        }
+        self.execute(statement!(
+            "UPDATE users SET last_sign_in_at = ? WHERE id = ?",
+            timestamp(now),
+            user.0,
+        ))
+        .await?;
+        Ok(false)
+    }
+
+    async fn sessions_of(&self, user: UserId, now: OffsetDateTime) -> StoreResult<Vec<Session>> {
+        self.fetch_all(statement!(
+            "SELECT token_hash, user_id, csrf_token, created_at, expires_at, ip, user_agent
+               FROM sessions WHERE user_id = ? AND expires_at > ?
+              ORDER BY created_at DESC, token_hash",
+            user.0,
+            timestamp(now),
+        ))
+        .await?
+        .iter()
+        .map(session_from_row)
+        .collect()
+    }
+
+    async fn delete_sessions_of(&self, user: UserId, keep: Option<&str>) -> StoreResult<u64> {
+        self.execute(statement!(
+            "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+            user.0,
+            keep.unwrap_or(""),
+        ))
+        .await
+    }
+
+    async fn delete_session_of(&self, user: UserId, public_id: &str) -> StoreResult<bool> {
+        if public_id.len() != 16 {
+            return Ok(false);
+        }
+        let ended = self
+            .execute(statement!(
+                "DELETE FROM sessions WHERE user_id = ? AND substr(token_hash, 1, 16) = ?",
+                user.0,
+                public_id,
+            ))
+            .await?;
+        Ok(ended > 0)
     }
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {

@@ -17,6 +17,7 @@
 //! - [`MediaStore`] (`media.rs`): the media library, avatars.
 //! - [`AccountStore`] (`accounts.rs`): users, sessions and the sign-in throttle.
 //! - [`AppPasswordStore`] (`app_passwords.rs`): the application passwords scripts sign in with.
+//! - [`SecondFactorStore`] (`second_factor.rs`): one-time-code secrets and recovery codes.
 //! - [`SiteStore`] (`site.rs`): settings, the page-invalidation log, schema and health.
 //! - [`SitemapStore`] (`sitemaps.rs`): every public address and when it last changed.
 //! - [`ReadingStore`] (`reading.rs`): an article's neighbours, its section's others, the menu.
@@ -49,6 +50,7 @@ pub mod records;
 mod revisions;
 mod rows;
 mod search;
+mod second_factor;
 mod site;
 mod sitemaps;
 mod sqlite;
@@ -72,6 +74,7 @@ pub use reading::{Headline, PageLink, ReadingStore};
 pub use records::*;
 pub use revisions::RevisionStore;
 pub use search::{SearchFilter, SearchStore};
+pub use second_factor::SecondFactorStore;
 pub use site::{COUNTED_TABLES, SiteStore};
 pub use sitemaps::{SitemapEntry, SitemapMonth, SitemapStore};
 pub use sqlite::{DatabaseFile, SqliteStore};
@@ -185,6 +188,7 @@ pub trait Store:
     + MediaStore
     + AccountStore
     + AppPasswordStore
+    + SecondFactorStore
     + SiteStore
     + SitemapStore
     + ReadingStore
@@ -207,6 +211,7 @@ impl<T> Store for T where
         + MediaStore
         + AccountStore
         + AppPasswordStore
+        + SecondFactorStore
         + SiteStore
         + SitemapStore
         + ReadingStore

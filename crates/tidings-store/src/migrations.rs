@@ -36,6 +36,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     15 "imports" "0015_imports.sql",
     16 "application_passwords" "0016_application_passwords.sql",
     17 "webhooks" "0017_webhooks.sql",
+    18 "staff_security" "0018_staff_security.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -56,6 +57,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     15 "imports" "0015_imports.sql",
     16 "application_passwords" "0016_application_passwords.sql",
     17 "webhooks" "0017_webhooks.sql",
+    18 "staff_security" "0018_staff_security.sql",
 );
 
 /// The newest schema version this program knows.

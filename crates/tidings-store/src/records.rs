@@ -283,6 +283,17 @@ pub struct Session {
     pub csrf_token: String,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
+    /// Where and in what browser it began, for the person's list of their sessions.
+    pub ip: String,
+    pub user_agent: String,
+}
+
+impl Session {
+    /// What names a session in its person's list: the start of its token's hash, which
+    /// opens nothing.
+    pub fn public_id(&self) -> &str {
+        &self.token_hash[..self.token_hash.len().min(16)]
+    }
 }
 
 /// One of a person's application passwords, as their profile lists it: never the password.

@@ -232,6 +232,8 @@ pub(crate) fn session_from_row(row: &impl Columns) -> StoreResult<Session> {
         csrf_token: row.text("csrf_token")?,
         created_at: moment(row.integer("created_at")?)?,
         expires_at: moment(row.integer("expires_at")?)?,
+        ip: row.text("ip")?,
+        user_agent: row.text("user_agent")?,
     })
 }
 

@@ -50,6 +50,9 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "admin/revisions.html",
     "admin/dashboard.html",
     "admin/profile.html",
+    "admin/login_code.html",
+    "admin/security.html",
+    "admin/two_factor.html",
     "admin/app_passwords.html",
     "admin/person_app_passwords.html",
     "admin/webhooks.html",
@@ -75,6 +78,8 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "mail/invitation.txt",
     "mail/password_reset.subject.txt",
     "mail/password_reset.txt",
+    "mail/new_sign_in.subject.txt",
+    "mail/new_sign_in.txt",
 );
 
 /// The default theme's static files, served under `/static/`.

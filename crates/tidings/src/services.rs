@@ -17,6 +17,7 @@ pub mod notify;
 pub mod old_addresses;
 pub mod people;
 pub mod revisions;
+pub mod second_factor;
 pub mod site;
 pub mod spam;
 pub mod terms;

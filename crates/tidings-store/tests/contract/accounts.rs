@@ -40,6 +40,8 @@ async fn users_sessions_and_failed_logins(store: &dyn Store) {
         csrf_token: "c".into(),
         created_at: NOW,
         expires_at: NOW + time::Duration::hours(1),
+        ip: "203.0.113.9".into(),
+        user_agent: "Firefox".into(),
     };
     store.insert_session(&session).await.unwrap();
     assert_eq!(

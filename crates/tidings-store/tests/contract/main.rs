@@ -42,4 +42,5 @@ mod schema;
 mod search;
 mod site;
 mod sitemaps;
+mod staff_security;
 mod webhooks;

@@ -140,35 +140,53 @@ fn retry_after(attempts: tidings_store::Attempts, now: time::OffsetDateTime) -> 
         .max(1)
 }
 
+/// Where the password step leaves a sign-in.
+pub enum SignInStep {
+    SignedIn(SignedIn),
+    /// The account has a second factor: the code step takes this ticket.
+    NeedsCode {
+        ticket: String,
+    },
+}
+
+/// Refuses with [`AccountError::Throttled`] when the allowance this attempt draws on is
+/// spent: the known browser's own (`device`), or else the account's and the IP address's.
+pub async fn check_throttle(
+    app: &App,
+    email: &str,
+    ip: &str,
+    device: Option<&str>,
+) -> Result<(), AccountError> {
+    let now = app.now();
+    let failed = app
+        .store
+        .failed_logins_since(email, ip, device.unwrap_or(""), now - THROTTLE_WINDOW)
+        .await?;
+    let throttled = match device {
+        Some(_) => (failed.device.count >= MAX_FAILURES_PER_DEVICE).then_some(failed.device),
+        None if failed.account.count >= MAX_FAILURES_PER_EMAIL => Some(failed.account),
+        None => (failed.ip.count >= MAX_FAILURES_PER_IP).then_some(failed.ip),
+    };
+    match throttled {
+        Some(attempts) => Err(AccountError::Throttled {
+            seconds: retry_after(attempts, now),
+        }),
+        None => Ok(()),
+    }
+}
+
 pub async fn sign_in(
     app: &App,
     email: &str,
     password: &str,
     ip: &str,
+    user_agent: &str,
     device: Option<&str>,
-) -> Result<SignedIn, AccountError> {
+) -> Result<SignInStep, AccountError> {
     let now = app.now();
     let email = email.trim();
     let device = known_device(app, email, device);
-    let failed = app
-        .store
-        .failed_logins_since(
-            email,
-            ip,
-            device.as_deref().unwrap_or(""),
-            now - THROTTLE_WINDOW,
-        )
-        .await?;
-    let throttled = match &device {
-        Some(_) => (failed.device.count >= MAX_FAILURES_PER_DEVICE).then_some(failed.device),
-        None if failed.account.count >= MAX_FAILURES_PER_EMAIL => Some(failed.account),
-        None => (failed.ip.count >= MAX_FAILURES_PER_IP).then_some(failed.ip),
-    };
-    if let Some(attempts) = throttled {
-        return Err(AccountError::Throttled {
-            seconds: retry_after(attempts, now),
-        });
-    }
+    check_throttle(app, email, ip, device.as_deref()).await?;
     let user = app.store.user_by_email(email).await?;
     let verified = match &user {
         Some(user) => verify_password(password.to_owned(), user.password_hash.clone()).await?,
@@ -186,23 +204,51 @@ pub async fn sign_in(
             .await?;
         return Err(AccountError::WrongCredentials);
     };
-    // Only this browser's own failures are forgiven: the ones strangers made against the
-    // account still count against strangers.
-    let key = match device {
-        Some(key) => {
-            app.store.clear_failed_logins(&key).await?;
-            key
-        }
-        None => random_token()[..32].to_owned(),
-    };
-    let mut signed_in = start_session(app, &user).await?;
-    signed_in.device_cookie = Some(device_cookie(app, &user.email, &key));
+    let new_browser = device.is_none();
+    let key = device.unwrap_or_else(|| random_token()[..32].to_owned());
+    if app.store.totp_of(user.id).await?.is_some() {
+        return Ok(SignInStep::NeedsCode {
+            ticket: crate::services::second_factor::ticket(app, user.id, &key, new_browser),
+        });
+    }
+    Ok(SignInStep::SignedIn(
+        finish_sign_in(app, &user, &key, new_browser, ip, user_agent).await?,
+    ))
+}
+
+/// The last step of a sign-in, once every factor is proven: the session, the cookie that
+/// makes this browser known, and, for a browser the account never used (after its very
+/// first sign-in), a mail to its owner saying where and when.
+pub async fn finish_sign_in(
+    app: &App,
+    user: &User,
+    device_key: &str,
+    new_browser: bool,
+    ip: &str,
+    user_agent: &str,
+) -> Result<SignedIn, StoreError> {
+    if !new_browser {
+        // Only this browser's own failures are forgiven: the ones strangers made against
+        // the account still count against strangers.
+        app.store.clear_failed_logins(device_key).await?;
+    }
+    let mut signed_in = start_session(app, user, ip, user_agent).await?;
+    signed_in.device_cookie = Some(device_cookie(app, &user.email, device_key));
+    let signed_in_before = app.store.record_sign_in(user.id, app.now()).await?;
+    if new_browser && signed_in_before {
+        crate::services::notify::new_sign_in(app, user, ip, user_agent).await;
+    }
     Ok(signed_in)
 }
 
 /// Signs `user` in without a password: right after they proved who they are another way
 /// (creating the first account with the setup token).
-pub async fn start_session(app: &App, user: &User) -> Result<SignedIn, StoreError> {
+pub async fn start_session(
+    app: &App,
+    user: &User,
+    ip: &str,
+    user_agent: &str,
+) -> Result<SignedIn, StoreError> {
     let now = app.now();
     let token = random_token();
     let session = Session {
@@ -211,6 +257,8 @@ pub async fn start_session(app: &App, user: &User) -> Result<SignedIn, StoreErro
         csrf_token: random_token(),
         created_at: now,
         expires_at: now + SESSION_LIFETIME,
+        ip: ip.to_owned(),
+        user_agent: user_agent.chars().take(300).collect(),
     };
     app.store.insert_session(&session).await?;
     Ok(SignedIn {
@@ -218,6 +266,31 @@ pub async fn start_session(app: &App, user: &User) -> Result<SignedIn, StoreErro
         session,
         device_cookie: None,
     })
+}
+
+/// A person's sessions, newest first.
+pub async fn sessions_of(app: &App, user: UserId) -> Result<Vec<Session>, StoreError> {
+    app.store.sessions_of(user, app.now()).await
+}
+
+/// Signs a person out of every session but `keep` (the one they act from); returns how
+/// many ended.
+pub async fn sign_out_elsewhere(
+    app: &App,
+    user: UserId,
+    keep: Option<&str>,
+) -> Result<u64, StoreError> {
+    let ended = app
+        .store
+        .delete_sessions_of(user, keep.map(sha256_hex).as_deref())
+        .await?;
+    tracing::info!(user = %user, ended, "signed out of other sessions");
+    Ok(ended)
+}
+
+/// Ends one of a person's sessions, named by its public id.
+pub async fn end_session(app: &App, user: UserId, public_id: &str) -> Result<bool, StoreError> {
+    app.store.delete_session_of(user, public_id).await
 }
 
 pub async fn session_for_token(

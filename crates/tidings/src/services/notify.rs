@@ -40,6 +40,29 @@ impl SubscribeTo {
     }
 }
 
+/// Tells a staff member that their account signed in from a browser it never used: where,
+/// when and in what, and where to end the session if it was not them.
+pub async fn new_sign_in(app: &App, user: &tidings_domain::User, ip: &str, user_agent: &str) {
+    let browser: String = user_agent.chars().take(200).collect();
+    let mail = crate::render::views::mail::NewSignInMail {
+        site: app.site_view(),
+        name: user.display_name.clone(),
+        time: crate::render::views::human_date_time(app.now()),
+        ip: if ip.is_empty() {
+            "an unknown address".into()
+        } else {
+            ip.to_owned()
+        },
+        browser: if browser.trim().is_empty() {
+            "an unnamed browser".into()
+        } else {
+            browser
+        },
+        security_url: format!("{}/admin/profile/security", app.config.base_url()),
+    };
+    send_mail(app, &user.email, "new_sign_in", &mail, None).await;
+}
+
 async fn send(app: &App, mail: Mail) {
     if let Err(error) = app.mailer.enqueue(mail, app.now()).await {
         tracing::error!(error = %format!("{error:#}"), "could not queue a mail");

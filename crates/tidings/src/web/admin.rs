@@ -26,6 +26,7 @@ mod privacy;
 mod profile;
 mod queue;
 mod revisions;
+mod security;
 mod session;
 mod settings;
 mod status;
@@ -47,7 +48,8 @@ pub use media::{describe_media, list_media, upload_avatar, upload_media};
 pub use moving::{download_export, show_moving, upload_import};
 pub use people::{
     change_role, choose_password, deactivate, invite, list_people, reactivate,
-    request_password_reset, resend_invitation, show_lost_password, show_password_form,
+    request_password_reset, require_second_factor, resend_invitation, show_lost_password,
+    show_password_form, sign_person_out,
 };
 pub use preview::preview;
 pub use privacy::{privacy_request, show_privacy};
@@ -56,7 +58,13 @@ pub use queue::{list_comments, moderate_comments};
 pub use revisions::{
     add_correction, autosave, delete_correction, restore_revision, show_revisions,
 };
-pub use session::{complete_setup, show_login, show_setup, sign_in, sign_out};
+pub use security::{
+    disable_two_factor, enable_two_factor, end_other_sessions, end_session, show_security,
+    show_two_factor,
+};
+pub use session::{
+    complete_login_code, complete_setup, show_login, show_login_code, show_setup, sign_in, sign_out,
+};
 pub use settings::{save_discussion_settings, show_discussion_settings};
 pub use status::show_status;
 pub use terms::{

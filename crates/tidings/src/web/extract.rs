@@ -376,11 +376,33 @@ impl FromRequestParts<App> for Admin {
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         let token = cookie(&parts.headers, session_cookie_name(&app.config)).unwrap_or_default();
         match accounts::session_for_token(app, &token).await {
-            Ok(Some((session, user))) => Ok(Admin {
-                user,
-                session,
-                token,
-            }),
+            Ok(Some((session, user))) => {
+                // A site that requires a second factor lets a person without one do nothing
+                // but set it up (or sign out).
+                let exempt = matches!(
+                    parts.uri.path(),
+                    "/admin/profile/two-factor" | "/admin/logout"
+                );
+                if !exempt {
+                    let must_set_up = match crate::services::second_factor::is_required(app).await {
+                        Ok(false) => false,
+                        Ok(true) => {
+                            !crate::services::second_factor::has_second_factor(app, user.id)
+                                .await
+                                .map_err(|error| AppError::from(error).into_response())?
+                        }
+                        Err(error) => return Err(AppError::from(error).into_response()),
+                    };
+                    if must_set_up {
+                        return Err(Redirect::to("/admin/profile/two-factor").into_response());
+                    }
+                }
+                Ok(Admin {
+                    user,
+                    session,
+                    token,
+                })
+            }
             Ok(None) => {
                 let next = parts
                     .uri

@@ -409,6 +409,11 @@ pub fn admin_routes() -> AdminRoutes {
     .before_session("/admin/setup", admin::show_setup, admin::complete_setup)
     .before_session("/admin/login", admin::show_login, admin::sign_in)
     .before_session(
+        "/admin/login/code",
+        admin::show_login_code,
+        admin::complete_login_code,
+    )
+    .before_session(
         "/admin/password",
         admin::show_password_form,
         admin::choose_password,
@@ -426,6 +431,8 @@ pub fn admin_routes() -> AdminRoutes {
     .post("/admin/users/{id}/deactivate", admin::deactivate)
     .post("/admin/users/{id}/reactivate", admin::reactivate)
     .post("/admin/users/{id}/invitation", admin::resend_invitation)
+    .post("/admin/users/{id}/sign-out", admin::sign_person_out)
+    .post("/admin/users/second-factor", admin::require_second_factor)
     .get(
         "/admin/users/{id}/app-passwords",
         admin::show_person_app_passwords,
@@ -458,6 +465,21 @@ pub fn admin_routes() -> AdminRoutes {
     .uploads("/admin/media", admin::list_media, admin::upload_media)
     .post("/admin/media/{key}", admin::describe_media)
     .upload("/admin/profile/avatar", admin::upload_avatar)
+    .get("/admin/profile/security", admin::show_security)
+    .post(
+        "/admin/profile/security/sessions/{id}/end",
+        admin::end_session,
+    )
+    .post(
+        "/admin/profile/security/sessions/end-others",
+        admin::end_other_sessions,
+    )
+    .get_post(
+        "/admin/profile/two-factor",
+        admin::show_two_factor,
+        admin::enable_two_factor,
+    )
+    .post("/admin/profile/two-factor/off", admin::disable_two_factor)
     .get_post(
         "/admin/profile/app-passwords",
         admin::show_app_passwords,

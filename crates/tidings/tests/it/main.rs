@@ -64,6 +64,8 @@ mod site;
 /// The sitemap index and its child sitemaps, checked against the protocol's schema.
 mod sitemaps;
 mod spam_defence;
+/// Two-step sign-in, the sessions list, new-browser mail.
+mod staff_security;
 mod validity;
 mod webhooks;
 mod wordpress_api;

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use std::time::{Duration, Instant};
 
 /// Waits for a mail to `address` in the outbox and returns it.
-async fn mail_to(site: &TestApp, address: &str, count: usize) -> String {
+pub(crate) async fn mail_to(site: &TestApp, address: &str, count: usize) -> String {
     let outbox = site.data.path().join("mail/outbox");
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {

@@ -22,6 +22,11 @@ fn needs(method: &str, route: &str) -> Option<Capability> {
             | "/admin/profile/avatar"
             | "/admin/profile/app-passwords"
             | "/admin/profile/app-passwords/{id}/revoke"
+            | "/admin/profile/security"
+            | "/admin/profile/security/sessions/{id}/end"
+            | "/admin/profile/security/sessions/end-others"
+            | "/admin/profile/two-factor"
+            | "/admin/profile/two-factor/off"
             | "/admin/logout",
         ) => {
             return None;

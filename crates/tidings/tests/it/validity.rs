@@ -184,6 +184,8 @@ async fn every_page_and_admin_screen_passes_the_nu_html_checker() {
         "/admin/media".into(),
         "/admin/profile".into(),
         "/admin/profile/app-passwords".into(),
+        "/admin/profile/security".into(),
+        "/admin/profile/two-factor".into(),
         "/admin/users/1/app-passwords".into(),
         "/admin/webhooks".into(),
         "/admin/users".into(),

@@ -35,6 +35,16 @@ pub struct SetupPage {
     pub error_field: Option<&'static str>,
 }
 
+/// The second step of signing in: the code from an app, or a recovery code.
+#[derive(Serialize)]
+pub struct LoginCodePage {
+    pub site: SiteView,
+    pub noindex: bool,
+    pub ticket: String,
+    pub next: String,
+    pub error: Option<String>,
+}
+
 #[derive(Serialize)]
 pub struct LoginPage {
     pub site: SiteView,
@@ -434,6 +444,8 @@ pub struct PersonRow {
     pub deactivated: bool,
     pub is_you: bool,
     pub author_url: String,
+    /// Whether they sign in with a second factor.
+    pub second_factor: bool,
 }
 
 #[derive(Serialize)]
@@ -448,6 +460,8 @@ pub struct PeoplePage {
     pub name: String,
     pub role: String,
     pub errors: Vec<(String, String)>,
+    /// Whether every staff account must have a second factor.
+    pub second_factor_required: bool,
 }
 
 /// The page a password link opens (before any session): the form to choose a password,
@@ -617,4 +631,45 @@ pub struct PersonAppPasswordsPage {
     pub name: String,
     pub email: String,
     pub passwords: Vec<AppPasswordRow>,
+}
+
+/// One of a person's sessions, as their Security screen lists it.
+#[derive(Serialize)]
+pub struct SessionRow {
+    /// What names it in the form that ends it (opens nothing).
+    pub id: String,
+    pub started: String,
+    pub ip: String,
+    pub browser: String,
+    /// The one this page is seen from.
+    pub current: bool,
+}
+
+/// "Security": the second factor, and the sessions with "sign out everywhere else".
+#[derive(Serialize)]
+pub struct SecurityPage {
+    #[serde(flatten)]
+    pub chrome: Chrome,
+    pub second_factor: bool,
+    pub recovery_codes_left: u64,
+    /// The site requires a second factor of every staff account.
+    pub required: bool,
+    pub sessions: Vec<SessionRow>,
+    pub error: Option<String>,
+}
+
+/// Setting up one-time codes: the QR code and the secret, then the recovery codes once.
+#[derive(Serialize)]
+pub struct TwoFactorPage {
+    #[serde(flatten)]
+    pub chrome: Chrome,
+    pub secret: String,
+    /// The secret as an `otpauth://` address, and its QR code as a `data:` image.
+    pub uri: String,
+    pub qr_image: String,
+    pub error: Option<String>,
+    /// Shown once, right after the codes were turned on.
+    pub recovery_codes: Vec<String>,
+    /// The site requires it, and this person has none yet.
+    pub required: bool,
 }

@@ -84,3 +84,17 @@ pub struct PasswordResetMail {
     pub link: String,
     pub valid_hours: u32,
 }
+
+/// `mail/new_sign_in`: to a staff member, when their account signed in from a browser it
+/// never used before.
+#[derive(Debug, Serialize)]
+pub struct NewSignInMail {
+    pub site: SiteView,
+    pub name: String,
+    /// "1 December 2026, 14:05 UTC".
+    pub time: String,
+    pub ip: String,
+    pub browser: String,
+    /// Their Security screen: the sessions list, "sign out everywhere else".
+    pub security_url: String,
+}

@@ -41,6 +41,7 @@ async fn people_page(
     errors: Vec<(String, String)>,
 ) -> Result<Response, AppError> {
     let mut people = Vec::new();
+    let with_second_factor = app.store.users_with_second_factor().await?;
     for user in app.store.all_users().await? {
         let author_url = app
             .store
@@ -56,6 +57,7 @@ async fn people_page(
             role: user.role.as_str(),
             deactivated: user.deactivated,
             author_url,
+            second_factor: with_second_factor.contains(&user.id),
         });
     }
     let page = PeoplePage {
@@ -69,6 +71,7 @@ async fn people_page(
         name: typed.get("name").to_owned(),
         role: typed.get("role").to_owned(),
         errors,
+        second_factor_required: crate::services::second_factor::is_required(app).await?,
     };
     render(app, status, "admin/people.html", page)
 }
@@ -192,6 +195,38 @@ pub async fn reactivate(
         Ok(()) => Ok(done("The account is active again.")),
         Err(error) => Err(people_error(error)),
     }
+}
+
+/// Ends every session of a person (a lost laptop, a departure): they sign in again.
+pub async fn sign_person_out(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    AdminForm { admin, form: _ }: AdminForm,
+) -> Result<Response, AppError> {
+    crate::services::access::require(&admin.user, Capability::ManageUsers)?;
+    let id = parse_id(&id)?;
+    app.store.user_by_id(id).await?.ok_or(AppError::NotFound)?;
+    let ended = crate::services::accounts::sign_out_elsewhere(&app, id, None).await?;
+    Ok(done(&format!(
+        "Signed out of {ended} session{}.",
+        if ended == 1 { "" } else { "s" }
+    )))
+}
+
+/// Whether every staff account must sign in with a second factor. Those without one are
+/// sent to set it up at their next page.
+pub async fn require_second_factor(
+    State(app): State<App>,
+    AdminForm { admin, form }: AdminForm,
+) -> Result<Response, AppError> {
+    crate::services::access::require(&admin.user, Capability::ManageUsers)?;
+    let required = form.get("required") == "1";
+    crate::services::second_factor::set_required(&app, required).await?;
+    Ok(done(if required {
+        "Two-step sign-in is now required of everyone; those without it set it up at their next page."
+    } else {
+        "Two-step sign-in is no longer required."
+    }))
 }
 
 fn parse_id(id: &str) -> Result<UserId, AppError> {

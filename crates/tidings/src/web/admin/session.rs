@@ -2,9 +2,11 @@
 //! and signing out.
 
 use crate::app::App;
+use crate::render::views::admin::LoginCodePage;
 use crate::render::views::admin::{LoginPage, SetupPage};
-use crate::services::accounts::{self, AccountError, NewAccount, SignedIn};
+use crate::services::accounts::{self, AccountError, NewAccount, SignInStep, SignedIn};
 use crate::services::comments::Commenter;
+use crate::services::second_factor::{self, SecondFactorError};
 use crate::services::site;
 use crate::web::error::AppError;
 use crate::web::extract::{
@@ -79,6 +81,7 @@ pub async fn show_setup(
 
 pub async fn complete_setup(
     State(app): State<App>,
+    commenter: Commenter,
     form: FormFields,
 ) -> Result<Response, AppError> {
     let account = NewAccount {
@@ -89,7 +92,8 @@ pub async fn complete_setup(
     };
     match accounts::complete_setup(&app, form.get("token"), account).await {
         Ok(user) => {
-            let signed_in = accounts::start_session(&app, &user).await?;
+            let signed_in =
+                accounts::start_session(&app, &user, &commenter.ip, &commenter.user_agent).await?;
             tracing::info!(user = %user.id, "first administrator created");
             Ok(signed_in_redirect(&app, &signed_in, "/admin/"))
         }
@@ -168,11 +172,17 @@ pub async fn sign_in(
         form.get("email"),
         form.get("password"),
         &commenter.ip,
+        &commenter.user_agent,
         device.as_deref(),
     )
     .await
     {
-        Ok(signed_in) => return Ok(signed_in_redirect(&app, &signed_in, &next)),
+        Ok(SignInStep::SignedIn(signed_in)) => {
+            return Ok(signed_in_redirect(&app, &signed_in, &next));
+        }
+        Ok(SignInStep::NeedsCode { ticket }) => {
+            return code_page(&app, StatusCode::OK, ticket, next, None);
+        }
         Err(AccountError::WrongCredentials) => (
             StatusCode::UNAUTHORIZED,
             "The email or password is not right.".to_owned(),
@@ -203,6 +213,84 @@ pub async fn sign_in(
             .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     Ok(response)
+}
+
+/// The second step of a sign-in, for an account with a second factor.
+fn code_page(
+    app: &App,
+    status: StatusCode,
+    ticket: String,
+    next: String,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let page = LoginCodePage {
+        site: app.site_view(),
+        noindex: true,
+        ticket,
+        next,
+        error,
+    };
+    render(app, status, "admin/login_code.html", page)
+}
+
+/// The code step has no page of its own to come back to: start again.
+pub async fn show_login_code() -> Response {
+    redirect(StatusCode::SEE_OTHER, "/admin/login")
+}
+
+pub async fn complete_login_code(
+    State(app): State<App>,
+    commenter: Commenter,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    let next = safe_next(form.get("next")).to_owned();
+    let ticket = form.get("ticket").to_owned();
+    match second_factor::complete_sign_in(
+        &app,
+        &ticket,
+        form.get("code"),
+        &commenter.ip,
+        &commenter.user_agent,
+    )
+    .await
+    {
+        Ok(signed_in) => Ok(signed_in_redirect(&app, &signed_in, &next)),
+        Err(error @ SecondFactorError::WrongCode) => code_page(
+            &app,
+            StatusCode::UNAUTHORIZED,
+            ticket,
+            next,
+            Some(error.to_string()),
+        ),
+        Err(SecondFactorError::Throttled { seconds }) => {
+            let minutes = (seconds + 59) / 60;
+            let mut response = code_page(
+                &app,
+                StatusCode::TOO_MANY_REQUESTS,
+                ticket,
+                next,
+                Some(format!(
+                    "Too many wrong codes. Please wait {minutes} minute(s) and try again."
+                )),
+            )?;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            Ok(response)
+        }
+        Err(error @ SecondFactorError::Expired) => {
+            let page = LoginPage {
+                site: app.site_view(),
+                noindex: true,
+                next,
+                email: String::new(),
+                error: Some(error.to_string()),
+            };
+            render(&app, StatusCode::UNAUTHORIZED, "admin/login.html", page)
+        }
+        Err(SecondFactorError::Store(error)) => Err(error.into()),
+        Err(other) => Err(AppError::Internal(other.into())),
+    }
 }
 
 pub async fn sign_out(

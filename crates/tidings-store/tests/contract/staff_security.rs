@@ -1,0 +1,157 @@
+//! A person's sessions, listed and ended; their one-time-code secret and recovery codes,
+//! each code and each step spent once.
+
+use crate::support::*;
+
+on_every_backend!(
+    sessions_are_listed_and_ended_one_or_all,
+    codes_and_recovery_codes_are_spent_once,
+);
+
+async fn person(store: &dyn Store, email: &str) -> UserId {
+    store
+        .insert_user(
+            &NewUser {
+                email: email.into(),
+                display_name: "Ed".into(),
+                role: Role::Editor,
+                password_hash: "hash".into(),
+            },
+            NOW,
+        )
+        .await
+        .unwrap()
+        .id
+}
+
+fn session(user: UserId, hash: &str, minutes: i64) -> Session {
+    Session {
+        token_hash: hash.into(),
+        user_id: user,
+        csrf_token: "c".into(),
+        created_at: NOW + time::Duration::minutes(minutes),
+        expires_at: NOW + time::Duration::days(1),
+        ip: format!("203.0.113.{minutes}"),
+        user_agent: format!("Browser {minutes}"),
+    }
+}
+
+async fn sessions_are_listed_and_ended_one_or_all(store: &dyn Store) {
+    let ed = person(store, "ed@example.com").await;
+    let al = person(store, "al@example.com").await;
+    for (hash, minutes) in [
+        ("aaaaaaaaaaaaaaaa1111", 1),
+        ("bbbbbbbbbbbbbbbb2222", 2),
+        ("cccccccccccccccc3333", 3),
+    ] {
+        store
+            .insert_session(&session(ed, hash, minutes))
+            .await
+            .unwrap();
+    }
+    store
+        .insert_session(&session(al, "dddddddddddddddd4444", 4))
+        .await
+        .unwrap();
+    assert!(!store.record_sign_in(ed, NOW).await.unwrap(), "the first");
+    assert!(store.record_sign_in(ed, NOW).await.unwrap());
+    assert!(!store.record_sign_in(al, NOW).await.unwrap(), "al's first");
+    let listed = store.sessions_of(ed, NOW).await.unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|s| (s.public_id(), s.ip.as_str(), s.user_agent.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("cccccccccccccccc", "203.0.113.3", "Browser 3"),
+            ("bbbbbbbbbbbbbbbb", "203.0.113.2", "Browser 2"),
+            ("aaaaaaaaaaaaaaaa", "203.0.113.1", "Browser 1"),
+        ],
+        "newest first, with where each began"
+    );
+    // Ending one names it by its public id, and only among the person's own.
+    assert!(
+        !store
+            .delete_session_of(ed, "dddddddddddddddd")
+            .await
+            .unwrap()
+    );
+    assert!(!store.delete_session_of(ed, "bbbb").await.unwrap());
+    assert!(
+        store
+            .delete_session_of(ed, "bbbbbbbbbbbbbbbb")
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.sessions_of(ed, NOW).await.unwrap().len(), 2);
+    // Everywhere else: only the kept one stays, and nobody else's ends.
+    assert_eq!(
+        store
+            .delete_sessions_of(ed, Some("cccccccccccccccc3333"))
+            .await
+            .unwrap(),
+        1
+    );
+    let left = store.sessions_of(ed, NOW).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].token_hash, "cccccccccccccccc3333");
+    assert_eq!(store.delete_sessions_of(ed, None).await.unwrap(), 1);
+    assert!(store.sessions_of(ed, NOW).await.unwrap().is_empty());
+    assert_eq!(store.sessions_of(al, NOW).await.unwrap().len(), 1);
+}
+
+async fn codes_and_recovery_codes_are_spent_once(store: &dyn Store) {
+    let ed = person(store, "ed@example.com").await;
+    let al = person(store, "al@example.com").await;
+    assert_eq!(store.totp_of(ed).await.unwrap(), None);
+    assert!(
+        !store.spend_totp_step(ed, 5).await.unwrap(),
+        "no secret, no code"
+    );
+    let hashes = vec!["r1".to_owned(), "r2".to_owned()];
+    store.set_totp(ed, Some("SECRET"), &hashes).await.unwrap();
+    assert_eq!(store.totp_of(ed).await.unwrap(), Some(("SECRET".into(), 0)));
+    assert_eq!(store.users_with_second_factor().await.unwrap(), [ed]);
+
+    // A step is spent once; an earlier one is refused after a later one.
+    assert!(store.spend_totp_step(ed, 100).await.unwrap());
+    assert!(!store.spend_totp_step(ed, 100).await.unwrap());
+    assert!(!store.spend_totp_step(ed, 99).await.unwrap());
+    assert!(store.spend_totp_step(ed, 101).await.unwrap());
+    assert_eq!(
+        store.totp_of(ed).await.unwrap(),
+        Some(("SECRET".into(), 101))
+    );
+
+    assert_eq!(store.unused_recovery_codes(ed).await.unwrap(), 2);
+    assert!(
+        !store.spend_recovery_code(al, "r1", NOW).await.unwrap(),
+        "not al's"
+    );
+    assert!(store.spend_recovery_code(ed, "r1", NOW).await.unwrap());
+    assert!(
+        !store.spend_recovery_code(ed, "r1", NOW).await.unwrap(),
+        "spent"
+    );
+    assert_eq!(store.unused_recovery_codes(ed).await.unwrap(), 1);
+
+    // Set up again: a new secret, new codes, the old ones gone, steps counted afresh.
+    store
+        .set_totp(ed, Some("NEWER"), &["r3".to_owned()])
+        .await
+        .unwrap();
+    assert!(!store.spend_recovery_code(ed, "r2", NOW).await.unwrap());
+    assert_eq!(store.unused_recovery_codes(ed).await.unwrap(), 1);
+    assert!(store.spend_totp_step(ed, 50).await.unwrap());
+    // Off: no secret, no recovery codes.
+    store.set_totp(ed, None, &[]).await.unwrap();
+    assert_eq!(store.totp_of(ed).await.unwrap(), None);
+    assert_eq!(store.unused_recovery_codes(ed).await.unwrap(), 0);
+    assert!(store.users_with_second_factor().await.unwrap().is_empty());
+    assert!(
+        store
+            .set_totp(UserId(999_999), Some("X"), &[])
+            .await
+            .is_err()
+    );
+}
