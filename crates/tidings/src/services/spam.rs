@@ -46,29 +46,49 @@ pub fn check_proof(
     challenge: &str,
     answer: &str,
 ) -> ProofCheck {
-    if settings.proof_of_work_bits == 0 {
+    check_proof_at(
+        &app.signer,
+        app.now().unix_timestamp(),
+        settings.proof_of_work_bits,
+        challenge,
+        answer,
+    )
+}
+
+/// The check itself, on whatever a form sent: it reads only what is there (the parts, the
+/// signature over them, the numbers in them) and never trusts one before the signature.
+fn check_proof_at(
+    signer: &crate::security::Signer,
+    now: i64,
+    required_bits: u32,
+    challenge: &str,
+    answer: &str,
+) -> ProofCheck {
+    if required_bits == 0 {
         return ProofCheck::NotAsked;
     }
     if challenge.is_empty() && answer.is_empty() {
         return ProofCheck::Missing;
     }
-    let parts: Vec<&str> = challenge.split('.').collect();
-    let [issued, bits, _, signature] = parts[..] else {
+    let Some((unsigned, signature)) = challenge.rsplit_once('.') else {
         return ProofCheck::Invalid("malformed");
     };
-    let unsigned = &challenge[..challenge.len() - signature.len() - 1];
-    let expected = app.signer.sign(&format!("pow:{unsigned}"));
+    let parts: Vec<&str> = unsigned.split('.').collect();
+    let [issued, bits, _] = parts[..] else {
+        return ProofCheck::Invalid("malformed");
+    };
+    let expected = signer.sign(&format!("pow:{unsigned}"));
     if !crate::security::same_secret(&expected[..32], signature) {
         return ProofCheck::Invalid("forged");
     }
     let (Ok(issued), Ok(bits)) = (issued.parse::<i64>(), bits.parse::<u32>()) else {
         return ProofCheck::Invalid("malformed");
     };
-    let age = app.now().unix_timestamp() - issued;
+    let age = now.saturating_sub(issued);
     if !(-60..=CHALLENGE_LIFETIME_SECONDS).contains(&age) {
         return ProofCheck::Invalid("expired");
     }
-    if bits < settings.proof_of_work_bits {
+    if bits < required_bits {
         return ProofCheck::Invalid("easier than the site asks");
     }
     if answer.len() > 20 || leading_zero_bits(challenge, answer) < bits {
@@ -114,4 +134,89 @@ pub async fn learn(app: &App, comment: &Comment, label: Label) -> Result<(), Sto
     app.store
         .train_spam_filter(comment.id, &tokens, Some(label))
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::security::Signer;
+    use proptest::prelude::*;
+
+    const NOW: i64 = 1_780_000_000;
+
+    fn signed(signer: &Signer, unsigned: &str) -> String {
+        format!(
+            "{unsigned}.{}",
+            &signer.sign(&format!("pow:{unsigned}"))[..32]
+        )
+    }
+
+    fn solve(challenge: &str, bits: u32) -> String {
+        (0_u64..)
+            .map(|n| n.to_string())
+            .find(|answer| leading_zero_bits(challenge, answer) >= bits)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_solved_challenge_passes_and_a_changed_one_does_not() {
+        let signer = Signer::new("key");
+        let challenge = signed(&signer, &format!("{}.8.nonce", NOW - 5));
+        let answer = solve(&challenge, 8);
+        assert!(matches!(
+            check_proof_at(&signer, NOW, 8, &challenge, &answer),
+            ProofCheck::Solved {
+                seconds_since_issued: 5
+            }
+        ));
+        let easier = challenge.replacen(".8.", ".1.", 1);
+        assert!(matches!(
+            check_proof_at(&signer, NOW, 8, &easier, &answer),
+            ProofCheck::Invalid("forged")
+        ));
+        assert!(matches!(
+            check_proof_at(&signer, NOW + 2 * 24 * 3600, 8, &challenge, &answer),
+            ProofCheck::Invalid("expired")
+        ));
+        assert!(matches!(
+            check_proof_at(&Signer::new("another"), NOW, 8, &challenge, &answer),
+            ProofCheck::Invalid("forged")
+        ));
+    }
+
+    proptest! {
+        /// The challenge parser on anything a form may send: no panic, and nothing passes
+        /// that the site did not sign.
+        #[test]
+        fn no_unsigned_challenge_passes(
+            challenge in prop_oneof![
+                any::<String>(),
+                r"[0-9.+a-f-]{0,80}",
+                r"(-?[0-9]{1,20}|x)\.(-?[0-9]{1,12}|x)\.[a-f0-9]{0,16}\.[a-f0-9]{0,40}",
+            ],
+            answer in prop_oneof![any::<String>(), "[0-9]{0,24}"],
+            bits in 0_u32..64,
+        ) {
+            let signer = Signer::new("key");
+            let outcome = check_proof_at(&signer, NOW, bits, &challenge, &answer);
+            prop_assert!(!matches!(outcome, ProofCheck::Solved { .. }), "{outcome:?}");
+        }
+
+        /// Signed challenges with any numbers in them: still no panic (an issue time at the
+        /// ends of i64, a bit count past what SHA-256 has).
+        #[test]
+        fn signed_challenges_with_any_numbers_are_judged(
+            issued in any::<i64>(),
+            bits in any::<u32>(),
+            answer in "[0-9]{0,24}",
+        ) {
+            let signer = Signer::new("key");
+            let challenge = signed(&signer, &format!("{issued}.{bits}.nonce"));
+            let outcome = check_proof_at(&signer, NOW, 1, &challenge, &answer);
+            if let ProofCheck::Solved { seconds_since_issued } = outcome {
+                prop_assert!((0..=CHALLENGE_LIFETIME_SECONDS).contains(&seconds_since_issued));
+                prop_assert!(leading_zero_bits(&challenge, &answer) >= bits);
+            }
+        }
+    }
 }

@@ -427,6 +427,38 @@ impl FromRequestParts<App> for Admin {
 #[cfg(test)]
 mod tests {
     use super::parse_form;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// What a browser encodes comes back as typed (less NUL characters, which mean
+        /// nothing in any field).
+        #[test]
+        fn encoded_forms_decode_to_what_was_typed(
+            pairs in prop::collection::vec((any::<String>(), any::<String>()), 0..8)
+        ) {
+            let body: String = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+                .finish();
+            let without_nul = |text: &str| text.replace('\0', "");
+            let expected: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(name, value)| (without_nul(name), without_nul(value)))
+                .collect();
+            let decoded = parse_form(body.as_bytes()).expect("a browser's form decodes");
+            prop_assert_eq!(decoded, expected);
+        }
+
+        /// Any bytes at all: decoded or refused whole, never a panic, never text that is
+        /// not what the bytes said.
+        #[test]
+        fn any_body_is_decoded_or_refused(body in prop::collection::vec(any::<u8>(), 0..256)) {
+            if let Some(pairs) = parse_form(&body) {
+                for (name, value) in pairs {
+                    prop_assert!(!name.contains('\0') && !value.contains('\0'));
+                }
+            }
+        }
+    }
 
     #[test]
     fn forms_are_utf8_or_refused() {
