@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -513,7 +514,150 @@ def api_benchmark(work):
     return "\n".join(lines)
 
 
+class Moderator:
+    """The admin side of the soak: a moderator signed in over HTTP, who opens the
+    dashboard and the queue and approves what waits, as fast as one person clicks."""
+
+    def __init__(self, url, email, password):
+        import http.cookiejar
+        self.url = url
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.post("/admin/login", {"email": email, "password": password, "next": "/admin/"})
+        page = self.get("/admin/comments?status=pending")
+        self.csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        self.actions = 0
+        self.fivexx = 0
+
+    def get(self, path):
+        with self.opener.open(self.url + path, timeout=30) as response:
+            return response.read().decode()
+
+    def post(self, path, fields):
+        data = urllib.parse.urlencode(fields, doseq=True).encode()
+        with self.opener.open(self.url + path, data=data, timeout=30) as response:
+            return response.read().decode()
+
+    def act(self, stop):
+        while not stop.is_set():
+            try:
+                self.get("/admin/")
+                queue = self.get("/admin/comments?status=pending")
+                ids = re.findall(r'name="ids" value="(\d+)"', queue)[:5]
+                if ids:
+                    self.post("/admin/comments", {"bulk_action": "approve", "ids": ids,
+                                                  "csrf": self.csrf})
+                self.actions += 3
+            except urllib.error.HTTPError as error:
+                if error.code >= 500:
+                    self.fivexx += 1
+            stop.wait(0.5)
+
+
+def soak(work):
+    """Ten minutes (BENCH_SOAK_SECONDS) of readers, comment posts offered at twice the
+    posting capacity measured first, and a moderator at work, in segments of 30 s: the 5xx
+    answers (target 0), p99 in each segment, and resident memory from start to end."""
+    import threading
+    total = int(os.environ.get("BENCH_SOAK_SECONDS", "600"))
+    segment_seconds = min(30, total)
+    log(f"soak: {total} s of mixed load, in segments of {segment_seconds} s")
+    site = work / "soak-site"
+    site.mkdir()
+    generate(site, 1000, 50)
+    subprocess.run([BINARY, "--data", site, "user", "add", "--email", "desk@bench.example",
+                    "--name", "Desk", "--role", "administrator", "--password-stdin"],
+                   input="soak desk password 4 the bench", text=True, check=True,
+                   capture_output=True)
+    tidings, url, _ = start_tidings(site)
+    segments = []
+    try:
+        article_path = "/" + time.strftime("%Y/%m/", time.gmtime(int(time.time()) - 60)) + "target-article/"
+        with urllib.request.urlopen(url + article_path) as response:
+            page = response.read()
+        article_id = re.search(rb'name="comment_post_ID" value="(\d+)"', page).group(1).decode()
+        start_mb = resident_megabytes(tidings.pid)
+        capacity = wrk(url + "/wp-comments-post.php", connections=CONNECTIONS // 2, threads=1,
+                       seconds=min(10, total), script=ROOT / "bench" / "post.lua",
+                       environment={"BENCH_ARTICLE_ID": article_id})
+        capacity_rps = capacity["acked"] / min(10, total)
+        offered = 2 * capacity_rps
+        posters = 64
+        delay_ms = max(1, int(posters * 1000 / offered))
+        log(f"posting capacity {capacity_rps:,.0f} comments/s; offering {posters * 1000 / delay_ms:,.0f}/s")
+        moderator = Moderator(url, "desk@bench.example", "soak desk password 4 the bench")
+        stop = threading.Event()
+        admin = threading.Thread(target=moderator.act, args=(stop,))
+        admin.start()
+        acked_total = 0
+        started = time.monotonic()
+        segment = 0
+        while time.monotonic() - started < total:
+            segment += 1
+            readers = subprocess.Popen(
+                ["wrk", "-t1", f"-c{CONNECTIONS // 2}", f"-d{segment_seconds}s", "--latency",
+                 "-s", str(ROOT / "bench" / "reads.lua"), url + "/"],
+                stdout=subprocess.PIPE, text=True,
+                env={**os.environ, "BENCH_ARTICLE_PATH": article_path})
+            posting = wrk(url + "/wp-comments-post.php", connections=posters, threads=1,
+                          seconds=segment_seconds, script=ROOT / "bench" / "post_paced.lua",
+                          environment={"BENCH_ARTICLE_ID": article_id,
+                                       "BENCH_DELAY_MS": str(delay_ms),
+                                       "BENCH_SEGMENT": str(segment)})
+            read_output = readers.communicate()[0]
+            reading = {
+                "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", read_output).group(1)),
+                "p99": to_ms(re.search(r"^\s*99%\s+(\S+)", read_output, re.M).group(1)),
+                "fivexx": int(re.search(r"FIVEXX (\d+)", read_output).group(1)),
+            }
+            posting["fivexx"] = int(re.search(r"FIVEXX (\d+)", posting["output"]).group(1))
+            acked_total += posting.get("acked", 0)
+            segments.append({
+                "at": round(time.monotonic() - started),
+                "reads": reading, "posts": posting, "rss": resident_megabytes(tidings.pid),
+            })
+            log(f"  {segments[-1]['at']:>4} s: reads {reading['rps']:,.0f}/s p99 {reading['p99']:.1f} ms, "
+                f"posts {posting['acked'] / segment_seconds:,.0f}/s p99 {posting['p99']:.1f} ms, "
+                f"5xx {reading['fivexx'] + posting['fivexx']}, RSS {segments[-1]['rss']:.0f} MB")
+        stop.set()
+        admin.join()
+        end_mb = resident_megabytes(tidings.pid)
+    finally:
+        tidings.terminate()
+        tidings.wait()
+    database = sqlite3.connect(site / "tidings.db")
+    stored = database.execute("SELECT COUNT(*) FROM comments WHERE content LIKE 'Soak comment %'").fetchone()[0]
+    integrity = database.execute("PRAGMA integrity_check").fetchone()[0]
+    database.close()
+    fivexx = sum(s["reads"]["fivexx"] + s["posts"]["fivexx"] for s in segments) + moderator.fivexx
+    lines = [
+        f"Soak: {total} s; posting capacity {capacity_rps:,.0f} comments/s measured first, "
+        f"{posters * 1000 / delay_ms:,.0f}/s offered (2×); {moderator.actions:,} moderator requests.",
+        "",
+        "| at s | reads/s | read p99 ms | comments/s taken | post p99 ms | 5xx | RSS MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in segments:
+        lines.append(f"| {s['at']} | {s['reads']['rps']:,.0f} | {s['reads']['p99']:.1f} | "
+                     f"{s['posts'].get('acked', 0) / segment_seconds:,.0f} | {s['posts']['p99']:.1f} | "
+                     f"{s['reads']['fivexx'] + s['posts']['fivexx']} | {s['rss']:.0f} |")
+    lines += [
+        "",
+        f"5xx answers: {fivexx} (target 0). Resident memory: {start_mb:.0f} MB at the start, "
+        f"{end_mb:.0f} MB at the end. Comments acknowledged {acked_total:,}, stored {stored:,} "
+        f"(every one acknowledged is stored: {'yes' if stored >= acked_total else 'NO'}); "
+        f"integrity_check {integrity}.",
+    ]
+    assert fivexx == 0, f"{fivexx} answers were 5xx"
+    assert stored >= acked_total, "an acknowledged comment is missing"
+    return "\n".join(lines)
+
+
 def main():
+    if "soak" in sys.argv[1:]:
+        with tempfile.TemporaryDirectory(prefix="tidings-bench-") as folder:
+            print(soak(pathlib.Path(folder)))
+        return
     if "api" in sys.argv[1:]:
         with tempfile.TemporaryDirectory(prefix="tidings-bench-") as folder:
             print(api_benchmark(pathlib.Path(folder)))

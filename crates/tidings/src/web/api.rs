@@ -366,6 +366,18 @@ impl FromRequestParts<App> for Caller {
                 ));
             }
         }
+        // A session may act only once the site's rule on second factors is met, here as in
+        // the admin.
+        if crate::services::second_factor::is_required(app).await?
+            && !crate::services::second_factor::has_second_factor(app, user.id).await?
+        {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "second_factor_required",
+                "This site requires two-step sign-in: set it up under Your profile → Security \
+                 before using the API with this session.",
+            ));
+        }
         Ok(Caller { user: Some(user) })
     }
 }

@@ -213,11 +213,19 @@ async fn a_site_that_requires_a_second_factor_lets_staff_do_nothing_else_first()
         location(&reader.get("/admin/").await),
         "/admin/profile/two-factor"
     );
+    // Nor through the API with the session.
+    let api = reader.get("/api/v1/articles").await;
+    assert_eq!(api.status(), StatusCode::FORBIDDEN);
+    assert!(body(api).await.contains("second_factor_required"));
     let setup = body(reader.get("/admin/profile/two-factor").await).await;
     let csrf = attribute_after(&setup, "name=\"csrf\" value=\"").unwrap();
     let editor = Moderator { reader, csrf };
     turn_on(&site, &editor).await;
     assert_eq!(editor.get("/admin/").await.status(), StatusCode::OK);
+    assert_eq!(
+        editor.get("/api/v1/articles").await.status(),
+        StatusCode::OK
+    );
     let people = body(admin.get("/admin/users").await).await;
     assert!(people.contains("Two-step sign-in is required of every staff account."));
     assert_eq!(people.matches("<td>On</td>").count(), 2, "{people}");
