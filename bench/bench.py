@@ -557,7 +557,10 @@ class Moderator:
 def soak(work):
     """Ten minutes (BENCH_SOAK_SECONDS) of readers, comment posts offered at twice the
     posting capacity measured first, and a moderator at work, in segments of 30 s: the 5xx
-    answers (target 0), p99 in each segment, and resident memory from start to end."""
+    answers (target 0), p99 in each segment, and resident memory from start to end. Posts
+    and article reads go to the newest BENCH_SOAK_ARTICLES (100) articles in turn, as a
+    news site's discussion spreads over the day's stories; BENCH_SOAK_ARTICLES=1 sends all
+    of them to one article (a story that draws tens of thousands of comments)."""
     import threading
     total = int(os.environ.get("BENCH_SOAK_SECONDS", "600"))
     segment_seconds = min(30, total)
@@ -576,6 +579,15 @@ def soak(work):
         with urllib.request.urlopen(url + article_path) as response:
             page = response.read()
         article_id = re.search(rb'name="comment_post_ID" value="(\d+)"', page).group(1).decode()
+        spread = int(os.environ.get("BENCH_SOAK_ARTICLES", "100"))
+        database = sqlite3.connect(site / "tidings.db")
+        newest = database.execute(
+            "SELECT id, slug, published_at FROM articles ORDER BY published_at DESC LIMIT ?",
+            (spread,)).fetchall()
+        database.close()
+        article_ids = ",".join(str(row[0]) for row in newest)
+        read_paths = " ".join(
+            "/" + time.strftime("%Y/%m/", time.gmtime(row[2])) + row[1] + "/" for row in newest)
         start_mb = resident_megabytes(tidings.pid)
         capacity = wrk(url + "/wp-comments-post.php", connections=CONNECTIONS // 2, threads=1,
                        seconds=min(10, total), script=ROOT / "bench" / "post.lua",
@@ -598,10 +610,10 @@ def soak(work):
                 ["wrk", "-t1", f"-c{CONNECTIONS // 2}", f"-d{segment_seconds}s", "--latency",
                  "-s", str(ROOT / "bench" / "reads.lua"), url + "/"],
                 stdout=subprocess.PIPE, text=True,
-                env={**os.environ, "BENCH_ARTICLE_PATH": article_path})
+                env={**os.environ, "BENCH_READ_PATHS": read_paths})
             posting = wrk(url + "/wp-comments-post.php", connections=posters, threads=1,
                           seconds=segment_seconds, script=ROOT / "bench" / "post_paced.lua",
-                          environment={"BENCH_ARTICLE_ID": article_id,
+                          environment={"BENCH_ARTICLE_IDS": article_ids,
                                        "BENCH_DELAY_MS": str(delay_ms),
                                        "BENCH_SEGMENT": str(segment)})
             read_output = readers.communicate()[0]
@@ -631,7 +643,8 @@ def soak(work):
     database.close()
     fivexx = sum(s["reads"]["fivexx"] + s["posts"]["fivexx"] for s in segments) + moderator.fivexx
     lines = [
-        f"Soak: {total} s; posting capacity {capacity_rps:,.0f} comments/s measured first, "
+        f"Soak: {total} s over the newest {spread} article(s); posting capacity "
+        f"{capacity_rps:,.0f} comments/s measured first, "
         f"{posters * 1000 / delay_ms:,.0f}/s offered (2×); {moderator.actions:,} moderator requests.",
         "",
         "| at s | reads/s | read p99 ms | comments/s taken | post p99 ms | 5xx | RSS MB |",

@@ -1,6 +1,7 @@
 -- wrk script for the soak: each connection posts a distinct first-time comment every
 -- BENCH_DELAY_MS milliseconds, so connections × 1000 / delay is the rate offered (set to
--- twice what the site was measured to take). Counts acknowledgements and 5xx answers.
+-- twice what the site was measured to take), to the articles BENCH_ARTICLE_IDS names in
+-- turn (comma-separated). Counts acknowledgements and 5xx answers.
 local threads = {}
 
 function setup(thread)
@@ -9,7 +10,10 @@ function setup(thread)
 end
 
 function init(args)
-  article = os.getenv("BENCH_ARTICLE_ID")
+  articles = {}
+  for id in string.gmatch(os.getenv("BENCH_ARTICLE_IDS"), "[^,]+") do
+    table.insert(articles, id)
+  end
   pause = tonumber(os.getenv("BENCH_DELAY_MS"))
   segment = os.getenv("BENCH_SEGMENT")
   counter = 0
@@ -25,6 +29,7 @@ end
 function request()
   counter = counter + 1
   local key = segment .. "-" .. id .. "-" .. counter
+  local article = articles[((id * 7919 + counter) % #articles) + 1]
   local body = "comment_post_ID=" .. article .. "&comment_parent=0"
     .. "&author=Soak+reader+" .. key
     .. "&email=soak-" .. key .. "%40bench.example"

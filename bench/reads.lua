@@ -1,5 +1,5 @@
--- wrk script for the soak: readers move between the article, the front page, the feed and
--- archive pages; 5xx answers are counted apart from other statuses.
+-- wrk script for the soak: readers move between the articles being commented on, the
+-- front page, the feeds, archive pages and the sitemap; 5xx answers are counted apart.
 local threads = {}
 
 function setup(thread)
@@ -7,10 +7,15 @@ function setup(thread)
 end
 
 function init(args)
-  paths = {
-    os.getenv("BENCH_ARTICLE_PATH"), "/", "/feed/", "/page/2/", "/page/3/",
-    os.getenv("BENCH_ARTICLE_PATH"), "/comments/feed/", "/sitemap.xml",
-  }
+  -- The articles' pages (space-separated in BENCH_READ_PATHS), then the lists and feeds.
+  paths = {}
+  for path in string.gmatch(os.getenv("BENCH_READ_PATHS"), "%S+") do
+    table.insert(paths, path)
+  end
+  for _, path in ipairs({ "/", "/feed/", "/page/2/", "/page/3/", "/comments/feed/", "/sitemap.xml" }) do
+    table.insert(paths, path)
+    table.insert(paths, path)
+  end
   counter = 0
   fivexx = 0
 end
