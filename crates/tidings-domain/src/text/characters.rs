@@ -91,6 +91,28 @@ pub fn xml_safe(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// `text` with each character XML 1.0 forbids replaced by U+FFFD, for markup that a
+/// sanitiser already judged: deleting a character there could join what it separated
+/// (`jav\u{16}ascript:`, a relative address the sanitiser let through, would become
+/// `javascript:`), replacing it cannot.
+pub fn xml_safe_replacing(text: &str) -> Cow<'_, str> {
+    if !has_xml_forbidden(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(
+            text.chars()
+                .map(|character| {
+                    if allowed_in_xml(character) {
+                        character
+                    } else {
+                        '\u{FFFD}'
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
 /// Characters that print nothing: white space, and the zero-width and filler characters
 /// that make a field look filled in while showing nothing (zero-width space and joiners,
 /// word joiner, byte-order mark, soft hyphen, Hangul fillers, Braille blank, direction
