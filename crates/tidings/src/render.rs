@@ -370,7 +370,8 @@ mod tests {
                 )),
             },
         );
-        assert_eq!(printed, "ab&lt;c&gt;|<p>xy</p>");
+        // Text drops them; sanitised HTML has each replaced (see `SafeHtml::new`).
+        assert_eq!(printed, "ab&lt;c&gt;|<p>x\u{FFFD}y\u{FFFD}</p>");
     }
 
     fn site() -> views::SiteView {
