@@ -214,9 +214,59 @@ pub struct PageCache {
     misses: AtomicU64,
     invalidations: AtomicU64,
     evictions: AtomicU64,
+    /// The pages being rendered for the cache now, one lock each: the requests that miss
+    /// the same page at once wait for the first one's copy instead of all rendering it
+    /// (after a comment is approved on a busy article, say).
+    rendering: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// A request's turn to render one page for the cache; the next waiting request's turn
+/// begins when it is dropped.
+pub struct RenderTurn<'a> {
+    cache: &'a PageCache,
+    key: String,
+    turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Drop for RenderTurn<'_> {
+    fn drop(&mut self) {
+        let mut rendering = self
+            .cache
+            .rendering
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let lock = self.turn.take().map(|guard| {
+            let lock = tokio::sync::OwnedMutexGuard::mutex(&guard).clone();
+            drop(guard);
+            lock
+        });
+        // Forgotten once nobody else waits for it (the map and this clone are the rest).
+        if lock.is_some_and(|lock| Arc::strong_count(&lock) <= 2) {
+            rendering.remove(&self.key);
+        }
+    }
 }
 
 impl PageCache {
+    /// Waits until no other request renders the page `key` (at most `patience`), then
+    /// holds that turn until the returned value is dropped. Look in the cache again after
+    /// it: the request before may have put the page there.
+    pub async fn render_turn(&self, key: &str, patience: std::time::Duration) -> RenderTurn<'_> {
+        let lock = {
+            let mut rendering = self
+                .rendering
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            rendering.entry(key.to_owned()).or_default().clone()
+        };
+        let turn = tokio::time::timeout(patience, lock.lock_owned()).await.ok();
+        RenderTurn {
+            cache: self,
+            key: key.to_owned(),
+            turn,
+        }
+    }
+
     pub fn new(limit_bytes: usize) -> PageCache {
         PageCache {
             entries: RwLock::default(),
@@ -228,6 +278,7 @@ impl PageCache {
             misses: AtomicU64::new(0),
             invalidations: AtomicU64::new(0),
             evictions: AtomicU64::new(0),
+            rendering: std::sync::Mutex::default(),
         }
     }
 
@@ -264,6 +315,14 @@ impl PageCache {
                 None
             }
         }
+    }
+
+    /// A second look by a request that missed and then waited its turn to render: the
+    /// request counts once, as what it finally found.
+    pub fn get_again(&self, key: &str) -> Option<Arc<CachedPage>> {
+        let found = self.get(key);
+        self.misses.fetch_sub(1, Ordering::Relaxed);
+        found
     }
 
     /// Counts a hit that turned out to be stale (a shared database moved on) as a miss.

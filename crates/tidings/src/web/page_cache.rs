@@ -22,6 +22,10 @@ use axum::response::{IntoResponse, Response};
 #[derive(Clone, Debug)]
 pub struct CacheTags(pub Vec<Tag>, pub Option<time::OffsetDateTime>);
 
+/// How long a request waits for another's render of the same page before rendering it
+/// itself.
+const RENDER_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub async fn serve_cached(State(app): State<App>, request: Request, next: Next) -> Response {
     // An API client that signs in sees what its account may: kept by nobody, as an editor.
     let signed_in = has_session_cookie(request.headers())
@@ -68,6 +72,14 @@ pub async fn serve_cached(State(app): State<App>, request: Request, next: Next) 
             return respond(&page, request.headers(), "HIT");
         }
         app.cache.count_stale_hit();
+    }
+    // One render per page at a time: the requests that missed it together take the first
+    // one's copy (a long render lets the others go on after a few seconds).
+    let _turn = app.cache.render_turn(&key, RENDER_PATIENCE).await;
+    if let Some(page) = app.cache.get_again(&key)
+        && page.valid_until.is_none_or(|until| app.now() < until)
+    {
+        return respond(&page, request.headers(), "HIT");
     }
 
     let request_headers = request.headers().clone();

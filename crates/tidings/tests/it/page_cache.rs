@@ -356,3 +356,46 @@ async fn the_front_pages_own_parameters_are_never_answered_from_its_cache() {
     let (status, _) = get(&reader, "/?utm_source=newsletter").await;
     assert_eq!(status, "HIT");
 }
+
+/// Readers who miss the same page together do not all render it: one does, the others
+/// take its copy (after a comment is approved on a busy article, every reader arriving in
+/// the next few milliseconds used to render the page again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_who_miss_a_page_together_wait_for_one_render() {
+    let site = TestApp::spawn().await;
+    let article = site.article("Everyone reads this").await;
+    let path = article.permalink();
+    for round in 0..3 {
+        let answers = all_answers(
+            (0..24)
+                .map(|_| {
+                    let client = reqwest::Client::new();
+                    let url = site.url(&path);
+                    tokio::spawn(async move {
+                        let response = client.get(url).send().await.unwrap();
+                        assert_eq!(response.status(), reqwest::StatusCode::OK);
+                        response.headers()["x-cache"].to_str().unwrap().to_owned()
+                    })
+                })
+                .collect(),
+        )
+        .await;
+        let misses = answers.iter().filter(|answer| *answer == "MISS").count();
+        assert_eq!(misses, 1, "round {round}: {answers:?}");
+        // A write drops the page; the next crowd renders it once again.
+        tidings::services::site::pages_changed(
+            &site.app,
+            &[tidings::cache::Tag::Article(article.id)],
+        )
+        .await
+        .unwrap();
+    }
+}
+
+async fn all_answers(tasks: Vec<tokio::task::JoinHandle<String>>) -> Vec<String> {
+    let mut answers = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    answers
+}
