@@ -365,7 +365,9 @@ async fn readers_who_miss_a_page_together_wait_for_one_render() {
     let site = TestApp::spawn().await;
     let article = site.article("Everyone reads this").await;
     let path = article.permalink();
-    for round in 0..3 {
+    let mut judged = 0;
+    for round in 0..10 {
+        let epoch = site.app.cache.epoch();
         let answers = all_answers(
             (0..24)
                 .map(|_| {
@@ -381,7 +383,12 @@ async fn readers_who_miss_a_page_together_wait_for_one_render() {
         )
         .await;
         let misses = answers.iter().filter(|answer| *answer == "MISS").count();
-        assert_eq!(misses, 1, "round {round}: {answers:?}");
+        // A render that raced any invalidation on this node is not kept (the next one in
+        // line renders again): such a round proves nothing either way.
+        if site.app.cache.epoch() == epoch {
+            assert_eq!(misses, 1, "round {round}: {answers:?}");
+            judged += 1;
+        }
         // A write drops the page; the next crowd renders it once again.
         tidings::services::site::pages_changed(
             &site.app,
@@ -390,6 +397,10 @@ async fn readers_who_miss_a_page_together_wait_for_one_render() {
         .await
         .unwrap();
     }
+    assert!(
+        judged >= 3,
+        "only {judged} rounds ran without an invalidation"
+    );
 }
 
 async fn all_answers(tasks: Vec<tokio::task::JoinHandle<String>>) -> Vec<String> {
