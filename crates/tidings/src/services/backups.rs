@@ -108,13 +108,7 @@ pub async fn create(
             out.display()
         );
     }
-    let folder = parent_of(out);
-    std::fs::create_dir_all(&folder)
-        .with_context(|| format!("creating the folder {}", folder.display()))?;
-    let scratch = tempfile::Builder::new()
-        .prefix(".tidings-backup-")
-        .tempdir_in(&folder)
-        .with_context(|| format!("making a scratch folder in {}", folder.display()))?;
+    let scratch = scratch_beside(out, ".tidings-backup-")?;
     let copy = scratch.path().join(DATABASE);
     let copied = store
         .copy_database_to(&copy)
@@ -233,10 +227,6 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
 /// The archive, written under a temporary name, synced and renamed: a backup file is whole
 /// or absent. Files are hashed as they are written; the manifest comes last.
 fn write_archive(
@@ -286,7 +276,7 @@ fn write_archive(
             manifest.files.push(ArchivedFile {
                 path: name.clone(),
                 bytes: size,
-                sha256: hex(&reader.digest.finalize()),
+                sha256: crate::security::hex(&reader.digest.finalize()),
             });
         }
         let text = serde_json::to_vec_pretty(&manifest)?;
@@ -319,6 +309,19 @@ fn write_archive(
     })
 }
 
+/// A folder of our own beside `path` (on the same disk, so a rename finishes the job, and
+/// never in a shared temporary folder: a backup holds commenters' addresses), removed when
+/// dropped.
+fn scratch_beside(path: &Path, prefix: &str) -> anyhow::Result<tempfile::TempDir> {
+    let folder = parent_of(path);
+    std::fs::create_dir_all(&folder)
+        .with_context(|| format!("creating the folder {}", folder.display()))?;
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in(&folder)
+        .with_context(|| format!("making a scratch folder in {}", folder.display()))
+}
+
 fn parent_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
@@ -330,10 +333,7 @@ fn parent_of(path: &Path) -> PathBuf {
 /// the manifest, every file's size and checksum, the database's integrity, schema and
 /// counts. `Ok` means restorable; the error says exactly why not.
 pub async fn verify(file: &Path) -> anyhow::Result<Manifest> {
-    let scratch = tempfile::Builder::new()
-        .prefix(".tidings-verify-")
-        .tempdir_in(parent_of(file))
-        .with_context(|| format!("making a scratch folder beside {}", file.display()))?;
+    let scratch = scratch_beside(file, ".tidings-verify-")?;
     unpack_and_check(file, scratch.path()).await
 }
 
@@ -476,7 +476,7 @@ fn unpack(file: &Path, into: &Path) -> anyhow::Result<(Option<Vec<u8>>, Found)> 
             .with_context(|| format!("{text} is cut short or cannot be written"))?;
         out.sync_all()?;
         let (bytes, digest) = (reader.bytes, reader.digest);
-        found.insert(text, (bytes, hex(&digest.finalize())));
+        found.insert(text, (bytes, crate::security::hex(&digest.finalize())));
     }
     Ok((manifest, found))
 }
@@ -501,12 +501,7 @@ pub async fn restore(file: &Path, data_dir: &Path) -> anyhow::Result<Restored> {
         }
     }
     let parent = parent_of(data_dir);
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("creating the folder {}", parent.display()))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".tidings-restore-")
-        .tempdir_in(&parent)
-        .with_context(|| format!("making a folder in {}", parent.display()))?;
+    let staging = scratch_beside(data_dir, ".tidings-restore-")?;
     let manifest = unpack_and_check(file, staging.path())
         .await
         .with_context(|| format!("{} cannot be restored", file.display()))?;

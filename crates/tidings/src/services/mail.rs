@@ -123,29 +123,12 @@ impl Mailer {
 
     /// Messages waiting in the queue (for the status page and tests).
     pub fn queued(&self) -> usize {
-        std::fs::read_dir(&self.queue).map_or(0, |entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "json"))
-                .count()
-        })
+        messages_in(&self.queue).len()
     }
 
     /// The queue's length, the messages set aside, and how far sending is behind.
     pub fn state(&self, now: OffsetDateTime) -> QueueState {
-        let entries = |folder: &Path| -> Vec<PathBuf> {
-            std::fs::read_dir(folder).map_or_else(
-                |_| Vec::new(),
-                |entries| {
-                    entries
-                        .filter_map(Result::ok)
-                        .map(|entry| entry.path())
-                        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-                        .collect()
-                },
-            )
-        };
-        let mut queued = entries(&self.queue);
+        let mut queued = messages_in(&self.queue);
         queued.sort();
         let now = now.unix_timestamp();
         let lag_seconds = queued
@@ -159,7 +142,7 @@ impl Mailer {
             .max(0);
         QueueState {
             queued: queued.len(),
-            failed: entries(&self.failed).len(),
+            failed: messages_in(&self.failed).len(),
             lag_seconds,
         }
     }
@@ -443,6 +426,20 @@ impl Mailer {
             }
         }
     }
+}
+
+/// The messages in one of the queue's folders (an unreadable folder holds none).
+fn messages_in(folder: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(folder).map_or_else(
+        |_| Vec::new(),
+        |entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+                .collect()
+        },
+    )
 }
 
 /// A queued message as the log names it: its file, never its recipient (logs travel to
