@@ -18,6 +18,7 @@
 //! - [`AccountStore`] (`accounts.rs`): users, sessions and the sign-in throttle.
 //! - [`AppPasswordStore`] (`app_passwords.rs`): the application passwords scripts sign in with.
 //! - [`SecondFactorStore`] (`second_factor.rs`): one-time-code secrets and recovery codes.
+//! - [`PasskeyStore`] (`passkeys.rs`): passkeys and the challenges of finished ceremonies.
 //! - [`SiteStore`] (`site.rs`): settings, the page-invalidation log, schema and health.
 //! - [`SitemapStore`] (`sitemaps.rs`): every public address and when it last changed.
 //! - [`ReadingStore`] (`reading.rs`): an article's neighbours, its section's others, the menu.
@@ -44,6 +45,7 @@ mod imports;
 mod mail;
 mod media;
 mod migrations;
+mod passkeys;
 mod postgres;
 mod reading;
 pub mod records;
@@ -69,6 +71,7 @@ pub use exports::{ExportStore, ExportedArticle, ExportedAttachment, ExportedAuth
 pub use imports::{Attachment, ImportSession, ImportStore};
 pub use mail::MailStore;
 pub use media::{MediaStore, NewMedia};
+pub use passkeys::PasskeyStore;
 pub use postgres::{PostgresOptions, PostgresStore, fresh_schema_url};
 pub use reading::{Headline, PageLink, ReadingStore};
 pub use records::*;
@@ -189,6 +192,7 @@ pub trait Store:
     + AccountStore
     + AppPasswordStore
     + SecondFactorStore
+    + PasskeyStore
     + SiteStore
     + SitemapStore
     + ReadingStore
@@ -212,6 +216,7 @@ impl<T> Store for T where
         + AccountStore
         + AppPasswordStore
         + SecondFactorStore
+        + PasskeyStore
         + SiteStore
         + SitemapStore
         + ReadingStore

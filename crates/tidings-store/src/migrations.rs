@@ -37,6 +37,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     16 "application_passwords" "0016_application_passwords.sql",
     17 "webhooks" "0017_webhooks.sql",
     18 "staff_security" "0018_staff_security.sql",
+    19 "passkeys" "0019_passkeys.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -58,6 +59,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     16 "application_passwords" "0016_application_passwords.sql",
     17 "webhooks" "0017_webhooks.sql",
     18 "staff_security" "0018_staff_security.sql",
+    19 "passkeys" "0019_passkeys.sql",
 );
 
 /// The newest schema version this program knows.

@@ -307,6 +307,20 @@ pub struct ApplicationPassword {
     pub last_used_ip: Option<String>,
 }
 
+/// One of a person's passkeys: its public key and counter (`credential`, as webauthn-rs
+/// serialises it) and the name its owner gave it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredPasskey {
+    pub id: i64,
+    pub user_id: UserId,
+    /// The credential's id, base64url without padding.
+    pub credential_id: String,
+    pub name: String,
+    pub credential: String,
+    pub created_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
 /// The order of a queried list, as WordPress's REST API offers it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ArticleOrder {

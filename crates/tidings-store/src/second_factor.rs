@@ -34,7 +34,7 @@ pub trait SecondFactorStore: Send + Sync {
         now: OffsetDateTime,
     ) -> StoreResult<bool>;
     async fn unused_recovery_codes(&self, user: UserId) -> StoreResult<u64>;
-    /// The people who have a second factor.
+    /// The people who have a second factor: one-time codes or a passkey.
     async fn users_with_second_factor(&self) -> StoreResult<Vec<UserId>>;
 }
 
@@ -139,7 +139,10 @@ impl SecondFactorStore for SqlStore {
 
     async fn users_with_second_factor(&self) -> StoreResult<Vec<UserId>> {
         self.fetch_all(statement!(
-            "SELECT id FROM users WHERE totp_secret IS NOT NULL ORDER BY id"
+            "SELECT id FROM users
+              WHERE totp_secret IS NOT NULL
+                 OR EXISTS (SELECT 1 FROM passkeys WHERE passkeys.user_id = users.id)
+              ORDER BY id"
         ))
         .await?
         .iter()

@@ -53,6 +53,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
     "admin/login_code.html",
     "admin/security.html",
     "admin/two_factor.html",
+    "admin/passkey_form.html",
     "admin/app_passwords.html",
     "admin/person_app_passwords.html",
     "admin/webhooks.html",
@@ -118,6 +119,11 @@ const STATIC_FILES: &[(&str, &str, &[u8])] = &[
         "media.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../theme/static/media.js"),
+    ),
+    (
+        "passkeys.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../theme/static/passkeys.js"),
     ),
     (
         "favicon.svg",

@@ -15,6 +15,7 @@ pub mod mail;
 pub mod media;
 pub mod notify;
 pub mod old_addresses;
+pub mod passkeys;
 pub mod people;
 pub mod revisions;
 pub mod second_factor;

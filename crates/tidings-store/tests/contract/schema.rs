@@ -7,7 +7,7 @@ async fn a_database_from_a_newer_version_is_refused() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("test.db");
     let store = SqliteStore::open(&path).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 18);
+    assert_eq!(store.schema_version().await.unwrap(), 19);
     store.put_setting("probe", "x").await.unwrap();
     store.close().await;
     // Stand in for a newer binary having migrated the file.
@@ -24,7 +24,7 @@ async fn a_database_from_a_newer_version_is_refused() {
     match SqliteStore::open(&path).await {
         Err(StoreError::SchemaTooNew {
             found: 999,
-            known: 18,
+            known: 19,
         }) => {}
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer schema was accepted"),
@@ -147,7 +147,7 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     let store = PostgresStore::open(&url, &PostgresOptions::default())
         .await
         .unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 18);
+    assert_eq!(store.schema_version().await.unwrap(), 19);
     store.close().await;
     let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
     sqlx::query(
@@ -159,7 +159,7 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     match PostgresStore::open(&url, &PostgresOptions::default()).await {
         Err(StoreError::SchemaTooNew {
             found: 999,
-            known: 18,
+            known: 19,
         }) => {}
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer schema was accepted"),
@@ -309,7 +309,7 @@ async fn an_existing_sqlite_database_is_rebuilt_without_losing_a_row() {
     old.close().await.unwrap();
 
     let store = SqliteStore::open(&path).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 18);
+    assert_eq!(store.schema_version().await.unwrap(), 19);
     let article = store.article_by_id(ArticleId(7)).await.unwrap().unwrap();
     assert_eq!(article.author_id, Some(UserId(1)));
     // Migration 7 rebuilt the articles table again and filed every article in a section.

@@ -1,11 +1,13 @@
 //! A person's sessions, listed and ended; their one-time-code secret and recovery codes,
-//! each code and each step spent once.
+//! each code and each step spent once; their passkeys, and each ceremony counting once.
 
 use crate::support::*;
 
 on_every_backend!(
     sessions_are_listed_and_ended_one_or_all,
     codes_and_recovery_codes_are_spent_once,
+    passkeys_are_kept_per_person_and_found_by_credential,
+    a_ceremony_challenge_is_spent_once,
 );
 
 async fn person(store: &dyn Store, email: &str) -> UserId {
@@ -153,5 +155,107 @@ async fn codes_and_recovery_codes_are_spent_once(store: &dyn Store) {
             .set_totp(UserId(999_999), Some("X"), &[])
             .await
             .is_err()
+    );
+}
+
+async fn passkeys_are_kept_per_person_and_found_by_credential(store: &dyn Store) {
+    let ed = person(store, "ed@example.com").await;
+    let al = person(store, "al@example.com").await;
+    assert_eq!(store.passkey_handle_of(ed).await.unwrap(), None);
+    assert_eq!(
+        store.claim_passkey_handle(ed, "handle-ed").await.unwrap(),
+        "handle-ed"
+    );
+    assert_eq!(
+        store.claim_passkey_handle(ed, "another").await.unwrap(),
+        "handle-ed",
+        "a person keeps the handle they have"
+    );
+    assert_eq!(
+        store.user_by_passkey_handle("handle-ed").await.unwrap(),
+        Some(ed)
+    );
+    assert_eq!(store.user_by_passkey_handle("another").await.unwrap(), None);
+    assert!(matches!(
+        store.claim_passkey_handle(al, "handle-ed").await,
+        Err(StoreError::Conflict { .. })
+    ));
+
+    let laptop = store
+        .insert_passkey(ed, "cred-1", "Laptop", "{\"key\":1}", NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        (laptop.user_id, laptop.name.as_str(), laptop.last_used_at),
+        (ed, "Laptop", None)
+    );
+    let phone = store
+        .insert_passkey(
+            ed,
+            "cred-2",
+            "Phone",
+            "{}",
+            NOW + time::Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .insert_passkey(al, "cred-1", "Stolen", "{}", NOW)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let names: Vec<String> = store
+        .passkeys_of(ed)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|passkey| passkey.name)
+        .collect();
+    assert_eq!(names, ["Laptop", "Phone"]);
+    assert!(store.passkeys_of(al).await.unwrap().is_empty());
+    assert_eq!(store.users_with_second_factor().await.unwrap(), [ed]);
+
+    let used = NOW + time::Duration::hours(1);
+    store
+        .record_passkey_use(laptop.id, "{\"key\":2}", used)
+        .await
+        .unwrap();
+    let found = store
+        .passkey_by_credential_id("cred-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (found.credential.as_str(), found.last_used_at),
+        ("{\"key\":2}", Some(used))
+    );
+    assert_eq!(
+        store.passkey_by_credential_id("cred-9").await.unwrap(),
+        None
+    );
+
+    assert!(
+        !store.delete_passkey(al, phone.id).await.unwrap(),
+        "only its owner removes a passkey"
+    );
+    assert!(store.delete_passkey(ed, phone.id).await.unwrap());
+    assert!(store.delete_passkey(ed, laptop.id).await.unwrap());
+    assert!(store.passkeys_of(ed).await.unwrap().is_empty());
+    assert!(store.users_with_second_factor().await.unwrap().is_empty());
+}
+
+async fn a_ceremony_challenge_is_spent_once(store: &dyn Store) {
+    let expires = NOW + time::Duration::minutes(5);
+    assert!(store.spend_challenge("c1", expires, NOW).await.unwrap());
+    assert!(!store.spend_challenge("c1", expires, NOW).await.unwrap());
+    assert!(store.spend_challenge("c2", expires, NOW).await.unwrap());
+    // Once expired it is forgotten: the ceremony's own expiry refuses it from then on.
+    let later = expires + time::Duration::seconds(1);
+    assert!(
+        store
+            .spend_challenge("c1", later + time::Duration::minutes(5), later)
+            .await
+            .unwrap()
     );
 }

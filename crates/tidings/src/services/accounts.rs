@@ -119,6 +119,16 @@ fn device_message(email: &str, key: &str) -> String {
     format!("device:{}:{key}", tidings_domain::email::email_key(email))
 }
 
+/// The key a sign-in by `email` in this browser goes by, and whether the browser is new
+/// to the account: the key in its device cookie when the cookie was issued to this
+/// account, or else a fresh one.
+pub fn browser_key(app: &App, email: &str, cookie: Option<&str>) -> (String, bool) {
+    match known_device(app, email, cookie) {
+        Some(key) => (key, false),
+        None => (random_token()[..32].to_owned(), true),
+    }
+}
+
 /// The device key in a browser's cookie, when the cookie was issued to this account.
 fn known_device(app: &App, email: &str, cookie: Option<&str>) -> Option<String> {
     let (key, signature) = cookie?.split_once('.')?;
@@ -143,9 +153,12 @@ fn retry_after(attempts: tidings_store::Attempts, now: time::OffsetDateTime) -> 
 /// Where the password step leaves a sign-in.
 pub enum SignInStep {
     SignedIn(SignedIn),
-    /// The account has a second factor: the code step takes this ticket.
-    NeedsCode {
+    /// The account has a second factor: the next step takes this ticket, with a one-time
+    /// code (when `codes`) or a passkey (when `passkey`).
+    NeedsSecondFactor {
         ticket: String,
+        codes: bool,
+        passkey: bool,
     },
 }
 
@@ -206,9 +219,13 @@ pub async fn sign_in(
     };
     let new_browser = device.is_none();
     let key = device.unwrap_or_else(|| random_token()[..32].to_owned());
-    if app.store.totp_of(user.id).await?.is_some() {
-        return Ok(SignInStep::NeedsCode {
+    let codes = app.store.totp_of(user.id).await?.is_some();
+    let passkey = !app.store.passkeys_of(user.id).await?.is_empty();
+    if codes || passkey {
+        return Ok(SignInStep::NeedsSecondFactor {
             ticket: crate::services::second_factor::ticket(app, user.id, &key, new_browser),
+            codes,
+            passkey,
         });
     }
     Ok(SignInStep::SignedIn(

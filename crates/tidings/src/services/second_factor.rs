@@ -115,7 +115,13 @@ pub async fn disable(app: &App, user: &User, password: &str) -> Result<(), Secon
     Ok(())
 }
 
+/// Whether the person has a second factor: one-time codes, or a passkey.
 pub async fn has_second_factor(app: &App, user: UserId) -> Result<bool, StoreError> {
+    Ok(has_codes(app, user).await? || !app.store.passkeys_of(user).await?.is_empty())
+}
+
+/// Whether the person has turned one-time codes on.
+pub async fn has_codes(app: &App, user: UserId) -> Result<bool, StoreError> {
     Ok(app.store.totp_of(user).await?.is_some())
 }
 
@@ -155,6 +161,37 @@ pub fn ticket(app: &App, user: UserId, device: &str, new_browser: bool) -> Strin
     )
 }
 
+/// What a valid ticket says: whose password was right, in which browser.
+pub struct Ticket {
+    pub user: UserId,
+    /// The browser's key (known to the account, or new).
+    pub device: String,
+    pub new_browser: bool,
+}
+
+/// The ticket's content, when it is signed by this site and not expired.
+pub fn open_ticket(app: &App, ticket: &str) -> Option<Ticket> {
+    let parts: Vec<&str> = ticket.split('.').collect();
+    let [user, expires, device, new_browser, signature] = parts[..] else {
+        return None;
+    };
+    let (Ok(user), Ok(expires)) = (user.parse::<i64>(), expires.parse::<i64>()) else {
+        return None;
+    };
+    let new_browser = new_browser == "1";
+    let valid = device.len() == 32
+        && app.signer.verify(
+            &ticket_message(UserId(user), expires, device, new_browser),
+            signature,
+        )
+        && app.now().unix_timestamp() <= expires;
+    valid.then(|| Ticket {
+        user: UserId(user),
+        device: device.to_owned(),
+        new_browser,
+    })
+}
+
 /// The code step: the ticket, then a one-time code or a recovery code, then a session.
 pub async fn complete_sign_in(
     app: &App,
@@ -163,27 +200,19 @@ pub async fn complete_sign_in(
     ip: &str,
     user_agent: &str,
 ) -> Result<SignedIn, SecondFactorError> {
-    let parts: Vec<&str> = ticket.split('.').collect();
-    let [user, expires, device, new_browser, signature] = parts[..] else {
+    let Some(Ticket {
+        user,
+        device,
+        new_browser,
+    }) = open_ticket(app, ticket)
+    else {
         return Err(SecondFactorError::Expired);
     };
-    let (Ok(user), Ok(expires)) = (user.parse::<i64>(), expires.parse::<i64>()) else {
-        return Err(SecondFactorError::Expired);
-    };
-    let new_browser = new_browser == "1";
+    let device = device.as_str();
     let now = app.now();
-    if device.len() != 32
-        || !app.signer.verify(
-            &ticket_message(UserId(user), expires, device, new_browser),
-            signature,
-        )
-        || now.unix_timestamp() > expires
-    {
-        return Err(SecondFactorError::Expired);
-    }
     let Some(user) = app
         .store
-        .user_by_id(UserId(user))
+        .user_by_id(user)
         .await?
         .filter(|user| !user.deactivated)
     else {

@@ -20,6 +20,7 @@ mod comment;
 mod dashboard;
 mod media;
 mod moving;
+mod passkeys;
 mod people;
 mod preview;
 mod privacy;
@@ -46,6 +47,10 @@ pub use comment::{edit_comment, reply_to_comment, update_comment};
 pub use dashboard::dashboard;
 pub use media::{describe_media, list_media, upload_avatar, upload_media};
 pub use moving::{download_export, show_moving, upload_import};
+pub use passkeys::{
+    add_passkey, finish_passkey_sign_in, remove_passkey, start_passkey_registration,
+    start_passkey_sign_in,
+};
 pub use people::{
     change_role, choose_password, deactivate, invite, list_people, reactivate,
     request_password_reset, require_second_factor, resend_invitation, show_lost_password,

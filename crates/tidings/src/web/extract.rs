@@ -381,7 +381,10 @@ impl FromRequestParts<App> for Admin {
                 // but set it up (or sign out).
                 let exempt = matches!(
                     parts.uri.path(),
-                    "/admin/profile/two-factor" | "/admin/logout"
+                    "/admin/profile/two-factor"
+                        | "/admin/profile/passkeys/start"
+                        | "/admin/profile/passkeys"
+                        | "/admin/logout"
                 );
                 if !exempt {
                     let must_set_up = match crate::services::second_factor::is_required(app).await {

@@ -350,6 +350,13 @@ impl AdminRoutes {
         self
     }
 
+    /// A step of signing in that only posts (a passkey's ceremony): its proof is the
+    /// ceremony itself, not a CSRF token.
+    fn sign_in_step<H: Handler<T, App>, T: 'static>(mut self, path: &'static str, form: H) -> Self {
+        self.router = self.router.route(path, post(form));
+        self
+    }
+
     /// The address that receives a site's export (far larger than an image).
     fn import_upload<H: Handler<T, App>, T: 'static>(
         mut self,
@@ -413,6 +420,8 @@ pub fn admin_routes() -> AdminRoutes {
         admin::show_login_code,
         admin::complete_login_code,
     )
+    .sign_in_step("/admin/login/passkey/start", admin::start_passkey_sign_in)
+    .sign_in_step("/admin/login/passkey", admin::finish_passkey_sign_in)
     .before_session(
         "/admin/password",
         admin::show_password_form,
@@ -480,6 +489,12 @@ pub fn admin_routes() -> AdminRoutes {
         admin::enable_two_factor,
     )
     .post("/admin/profile/two-factor/off", admin::disable_two_factor)
+    .post(
+        "/admin/profile/passkeys/start",
+        admin::start_passkey_registration,
+    )
+    .post("/admin/profile/passkeys", admin::add_passkey)
+    .post("/admin/profile/passkeys/{id}/remove", admin::remove_passkey)
     .get_post(
         "/admin/profile/app-passwords",
         admin::show_app_passwords,

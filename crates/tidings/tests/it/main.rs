@@ -46,6 +46,8 @@ mod nodes;
 mod operations;
 /// The full-page cache and its invalidation.
 mod page_cache;
+/// Two-step sign-in, the sessions list, new-browser mail.
+mod passkeys;
 /// Email, IP address and user agent never appear in a public response.
 /// The Users screen, invitations, deactivation, lost passwords.
 mod people;
@@ -64,7 +66,6 @@ mod site;
 /// The sitemap index and its child sitemaps, checked against the protocol's schema.
 mod sitemaps;
 mod spam_defence;
-/// Two-step sign-in, the sessions list, new-browser mail.
 mod staff_security;
 mod validity;
 mod webhooks;

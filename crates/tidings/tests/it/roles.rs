@@ -27,6 +27,9 @@ fn needs(method: &str, route: &str) -> Option<Capability> {
             | "/admin/profile/security/sessions/end-others"
             | "/admin/profile/two-factor"
             | "/admin/profile/two-factor/off"
+            | "/admin/profile/passkeys/start"
+            | "/admin/profile/passkeys"
+            | "/admin/profile/passkeys/{id}/remove"
             | "/admin/logout",
         ) => {
             return None;

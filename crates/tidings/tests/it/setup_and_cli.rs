@@ -353,7 +353,7 @@ async fn a_fresh_binary_prints_a_setup_link_that_works() {
     );
     server.kill();
     let (ok, stdout, _) = run_binary(data.path(), &["migrate"], "");
-    assert!(ok && stdout.contains("schema version 18"), "{stdout}");
+    assert!(ok && stdout.contains("schema version 19"), "{stdout}");
     write_config(data.path(), "tittle = \"typo\"\n");
     let (ok, _, stderr) = run_binary(data.path(), &["serve", "--listen", "127.0.0.1:0"], "");
     assert!(!ok && stderr.contains("tittle"), "{stderr}");

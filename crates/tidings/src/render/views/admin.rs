@@ -42,6 +42,10 @@ pub struct LoginCodePage {
     pub noindex: bool,
     pub ticket: String,
     pub next: String,
+    /// The account has one-time codes: the code field.
+    pub codes: bool,
+    /// The account has a passkey, and the site can take one: its button.
+    pub passkey: bool,
     pub error: Option<String>,
 }
 
@@ -52,6 +56,8 @@ pub struct LoginPage {
     pub next: String,
     pub email: String,
     pub error: Option<String>,
+    /// The site can take passkeys: "Sign in with a passkey".
+    pub passkeys: bool,
 }
 
 #[derive(Serialize)]
@@ -645,12 +651,25 @@ pub struct SessionRow {
     pub current: bool,
 }
 
+/// One of a person's passkeys, as their Security screen lists it.
+#[derive(Serialize)]
+pub struct PasskeyRow {
+    pub id: i64,
+    pub name: String,
+    pub added: String,
+    pub last_used: Option<String>,
+}
+
 /// "Security": the second factor, and the sessions with "sign out everywhere else".
 #[derive(Serialize)]
 pub struct SecurityPage {
     #[serde(flatten)]
     pub chrome: Chrome,
+    /// One-time codes are on.
     pub second_factor: bool,
+    pub passkeys: Vec<PasskeyRow>,
+    /// Why this site cannot take passkeys, when it cannot.
+    pub passkeys_unavailable: Option<String>,
     pub recovery_codes_left: u64,
     /// The site requires a second factor of every staff account.
     pub required: bool,
@@ -672,4 +691,6 @@ pub struct TwoFactorPage {
     pub recovery_codes: Vec<String>,
     /// The site requires it, and this person has none yet.
     pub required: bool,
+    /// The site can take passkeys: adding one is offered instead.
+    pub passkeys_available: bool,
 }

@@ -2,8 +2,9 @@
 //! sessions their account is signed in with, each ended alone or all but this one.
 
 use crate::app::App;
-use crate::render::views::admin::{SecurityPage, SessionRow, TwoFactorPage};
+use crate::render::views::admin::{PasskeyRow, SecurityPage, SessionRow, TwoFactorPage};
 use crate::services::accounts;
+use crate::services::passkeys;
 use crate::services::second_factor::{self, SecondFactorError};
 use crate::web::error::AppError;
 use crate::web::extract::{Admin, AdminForm};
@@ -51,7 +52,20 @@ async fn security_page(
         .collect();
     let page = SecurityPage {
         chrome: chrome(app, admin, "profile", notice).await?,
-        second_factor: second_factor::has_second_factor(app, admin.user.id).await?,
+        second_factor: second_factor::has_codes(app, admin.user.id).await?,
+        passkeys: passkeys::passkeys_of(app, admin.user.id)
+            .await?
+            .into_iter()
+            .map(|passkey| PasskeyRow {
+                id: passkey.id,
+                name: passkey.name,
+                added: crate::render::views::human_date_time(passkey.created_at),
+                last_used: passkey
+                    .last_used_at
+                    .map(crate::render::views::human_date_time),
+            })
+            .collect(),
+        passkeys_unavailable: passkeys::why_unavailable(app),
         recovery_codes_left: second_factor::unused_recovery_codes(app, admin.user.id).await?,
         required: second_factor::is_required(app).await?,
         sessions,
@@ -117,6 +131,7 @@ async fn two_factor_page(
         error,
         recovery_codes: Vec::new(),
         required,
+        passkeys_available: passkeys::available(app),
     };
     render(app, status, "admin/two_factor.html", page)
 }
@@ -137,6 +152,7 @@ pub async fn enable_two_factor(
                 error: None,
                 recovery_codes,
                 required: false,
+                passkeys_available: false,
             };
             render(&app, StatusCode::OK, "admin/two_factor.html", page)
         }

@@ -6,6 +6,7 @@ use crate::render::views::admin::LoginCodePage;
 use crate::render::views::admin::{LoginPage, SetupPage};
 use crate::services::accounts::{self, AccountError, NewAccount, SignInStep, SignedIn};
 use crate::services::comments::Commenter;
+use crate::services::passkeys;
 use crate::services::second_factor::{self, SecondFactorError};
 use crate::services::site;
 use crate::web::error::AppError;
@@ -30,7 +31,7 @@ fn session_cookie(app: &App, value: &str, max_age: i64) -> HeaderValue {
     )
 }
 
-fn signed_in_redirect(app: &App, signed_in: &SignedIn, target: &str) -> Response {
+pub(super) fn signed_in_redirect(app: &App, signed_in: &SignedIn, target: &str) -> Response {
     let mut response = redirect(StatusCode::SEE_OTHER, target);
     let max_age = (signed_in.session.expires_at - signed_in.session.created_at).whole_seconds();
     response.headers_mut().append(
@@ -130,7 +131,7 @@ fn account_error(error: AccountError) -> AppError {
 // Signing in and out.
 
 /// Only addresses inside the admin; anything else could send a moderator to another site.
-fn safe_next(next: &str) -> &str {
+pub(super) fn safe_next(next: &str) -> &str {
     if next.starts_with("/admin") && !next.contains("//") && !next.contains('\\') {
         next
     } else {
@@ -154,6 +155,7 @@ pub async fn show_login(
         next: safe_next(&next).to_owned(),
         email: String::new(),
         error: None,
+        passkeys: passkeys::available(&app),
     };
     render(&app, StatusCode::OK, "admin/login.html", page)
 }
@@ -180,8 +182,18 @@ pub async fn sign_in(
         Ok(SignInStep::SignedIn(signed_in)) => {
             return Ok(signed_in_redirect(&app, &signed_in, &next));
         }
-        Ok(SignInStep::NeedsCode { ticket }) => {
-            return code_page(&app, StatusCode::OK, ticket, next, None);
+        Ok(SignInStep::NeedsSecondFactor {
+            ticket,
+            codes,
+            passkey,
+        }) => {
+            let step = SecondStep {
+                ticket,
+                next,
+                codes,
+                passkey,
+            };
+            return code_page(&app, StatusCode::OK, step, None);
         }
         Err(AccountError::WrongCredentials) => (
             StatusCode::UNAUTHORIZED,
@@ -205,6 +217,7 @@ pub async fn sign_in(
         next,
         email: form.get("email").to_owned(),
         error: Some(message),
+        passkeys: passkeys::available(&app),
     };
     let mut response = render(&app, status, "admin/login.html", page)?;
     if let Some(seconds) = retry_after {
@@ -215,22 +228,47 @@ pub async fn sign_in(
     Ok(response)
 }
 
+/// Where a sign-in stands after the password, and how it may go on.
+struct SecondStep {
+    ticket: String,
+    next: String,
+    /// A one-time code (or a recovery code) will do.
+    codes: bool,
+    /// A passkey will do.
+    passkey: bool,
+}
+
 /// The second step of a sign-in, for an account with a second factor.
 fn code_page(
     app: &App,
     status: StatusCode,
-    ticket: String,
-    next: String,
+    step: SecondStep,
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let page = LoginCodePage {
         site: app.site_view(),
         noindex: true,
-        ticket,
-        next,
+        ticket: step.ticket,
+        next: step.next,
+        codes: step.codes,
+        passkey: step.passkey && passkeys::available(app),
         error,
     };
     render(app, status, "admin/login_code.html", page)
+}
+
+/// The second step again, after a wrong code: the ways the ticket's account has.
+async fn second_step(app: &App, ticket: String, next: String) -> Result<SecondStep, AppError> {
+    let passkey = match second_factor::open_ticket(app, &ticket) {
+        Some(opened) => !passkeys::passkeys_of(app, opened.user).await?.is_empty(),
+        None => false,
+    };
+    Ok(SecondStep {
+        ticket,
+        next,
+        codes: true,
+        passkey,
+    })
 }
 
 /// The code step has no page of its own to come back to: start again.
@@ -258,8 +296,7 @@ pub async fn complete_login_code(
         Err(error @ SecondFactorError::WrongCode) => code_page(
             &app,
             StatusCode::UNAUTHORIZED,
-            ticket,
-            next,
+            second_step(&app, ticket, next).await?,
             Some(error.to_string()),
         ),
         Err(SecondFactorError::Throttled { seconds }) => {
@@ -267,8 +304,7 @@ pub async fn complete_login_code(
             let mut response = code_page(
                 &app,
                 StatusCode::TOO_MANY_REQUESTS,
-                ticket,
-                next,
+                second_step(&app, ticket, next).await?,
                 Some(format!(
                     "Too many wrong codes. Please wait {minutes} minute(s) and try again."
                 )),
@@ -285,6 +321,7 @@ pub async fn complete_login_code(
                 next,
                 email: String::new(),
                 error: Some(error.to_string()),
+                passkeys: passkeys::available(&app),
             };
             render(&app, StatusCode::UNAUTHORIZED, "admin/login.html", page)
         }

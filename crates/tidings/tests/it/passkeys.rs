@@ -1,0 +1,287 @@
+//! Passkeys over HTTP, at the edges a browser never reaches: ceremonies that are forged,
+//! expired, replayed for another purpose or answered with garbage; a site without a name;
+//! and a passkey as the second factor a site requires. The whole ceremony with a real
+//! authenticator runs in Chromium (`tests/browser/passkeys.test.mjs`).
+
+use crate::support::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn json(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let text = response.text().await.expect("a body");
+    let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON, not {text}"));
+    (status, value)
+}
+
+/// A well-formed answer from a passkey this site never registered.
+fn stranger_answer() -> String {
+    serde_json::json!({
+        "id": "c3RyYW5nZXI",
+        "rawId": "c3RyYW5nZXI",
+        "type": "public-key",
+        "response": {
+            "authenticatorData": "AAAA",
+            "clientDataJSON": "e30",
+            "signature": "AAAA",
+            "userHandle": "AAECAwQFBgcICQoLDA0ODw",
+        },
+        "extensions": {},
+    })
+    .to_string()
+}
+
+async fn start_sign_in(reader: &Reader) -> (String, Value) {
+    let (status, started) = json(reader.post("/admin/login/passkey/start", &[]).await).await;
+    assert_eq!(status, StatusCode::OK, "{started}");
+    (
+        started["ceremony"].as_str().unwrap().to_owned(),
+        started["options"].clone(),
+    )
+}
+
+async fn finish_sign_in(reader: &Reader, ceremony: &str, answer: &str) -> (StatusCode, String) {
+    let (status, refused) = json(
+        reader
+            .post(
+                "/admin/login/passkey",
+                &[
+                    ("ceremony", ceremony),
+                    ("credential", answer),
+                    ("next", "/admin/"),
+                ],
+            )
+            .await,
+    )
+    .await;
+    (status, refused["error"].as_str().unwrap_or("").to_owned())
+}
+
+#[tokio::test]
+async fn a_sign_in_ceremony_refuses_forgery_expiry_garbage_and_strangers() {
+    let site = TestApp::spawn().await;
+    let reader = site.reader();
+    let login = body(reader.get("/admin/login").await).await;
+    assert!(login.contains("Sign in with a passkey"), "{login}");
+    assert!(login.contains("/static/passkeys."), "{login}");
+
+    let (ceremony, options) = start_sign_in(&reader).await;
+    // The site on the loopback address takes passkeys at `localhost`; any passkey of the
+    // site's may answer, and it must check its owner (a PIN, a fingerprint).
+    assert_eq!(options["publicKey"]["rpId"], "localhost", "{options}");
+    assert_eq!(options["publicKey"]["userVerification"], "required");
+    assert!(
+        options["publicKey"]["allowCredentials"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "{options}"
+    );
+    assert!(options.get("mediation").is_none(), "{options}");
+
+    let (status, error) = finish_sign_in(&reader, &ceremony, "not json").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error.contains("could not be read"), "{error}");
+    let huge = format!("{{\"id\":\"{}\"}}", "a".repeat(70_000));
+    let (status, _) = finish_sign_in(&reader, &ceremony, &huge).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let (status, error) = finish_sign_in(&reader, &ceremony, &stranger_answer()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(error.contains("not registered with this site"), "{error}");
+
+    // A ceremony's state travels signed: a changed byte, or a registration's state handed
+    // to the sign-in, is refused before anything else is looked at.
+    let mut forged = ceremony.clone().into_bytes();
+    let middle = forged.len() / 2;
+    forged[middle] = if forged[middle] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    for bad in [forged.as_str(), "", "1.2.3", "9999999999.e30.00"] {
+        let (status, error) = finish_sign_in(&reader, bad, &stranger_answer()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{bad}");
+        assert!(error.contains("took too long"), "{error}");
+    }
+    let person = site.moderator().await;
+    let (status, registration) =
+        json(person.post("/admin/profile/passkeys/start", &[]).await).await;
+    assert_eq!(status, StatusCode::OK, "{registration}");
+    let (status, error) = finish_sign_in(
+        &reader,
+        registration["ceremony"].as_str().unwrap(),
+        &stranger_answer(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(error.contains("took too long"), "{error}");
+
+    // Five minutes, then the ceremony is over.
+    site.clock
+        .advance(time::Duration::minutes(5) + time::Duration::seconds(1));
+    let (status, error) = finish_sign_in(&reader, &ceremony, &stranger_answer()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(error.contains("took too long"), "{error}");
+    assert_eq!(
+        reader.get("/admin/").await.status(),
+        StatusCode::SEE_OTHER,
+        "nobody is signed in"
+    );
+}
+
+#[tokio::test]
+async fn registering_asks_for_a_discoverable_verified_passkey_and_checks_the_form() {
+    let site = TestApp::spawn().await;
+    let person = site.moderator().await;
+    let page = body(person.get("/admin/profile/security").await).await;
+    assert!(page.contains("You have no passkey yet."), "{page}");
+    assert!(page.contains("data-passkey=\"register\""), "{page}");
+
+    // Without the session's CSRF token nothing starts.
+    let forged = person
+        .reader
+        .post("/admin/profile/passkeys/start", &[("csrf", "forged")])
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+
+    let (status, started) = json(person.post("/admin/profile/passkeys/start", &[]).await).await;
+    assert_eq!(status, StatusCode::OK, "{started}");
+    let options = &started["options"]["publicKey"];
+    assert_eq!(options["rp"]["id"], "localhost", "{options}");
+    assert_eq!(options["rp"]["name"], "The Daily Test");
+    assert_eq!(options["user"]["name"], ADMIN_EMAIL);
+    let selection = &options["authenticatorSelection"];
+    assert_eq!(selection["residentKey"], "required", "{options}");
+    assert_eq!(selection["requireResidentKey"], true);
+    assert_eq!(selection["userVerification"], "required");
+    let ceremony = started["ceremony"].as_str().unwrap();
+
+    let finish = |ceremony: String, credential: String, name: String| {
+        let person = &person;
+        async move {
+            json(
+                person
+                    .post(
+                        "/admin/profile/passkeys",
+                        &[
+                            ("ceremony", &ceremony),
+                            ("credential", &credential),
+                            ("name", &name),
+                        ],
+                    )
+                    .await,
+            )
+            .await
+        }
+    };
+    let (status, refused) = finish(ceremony.into(), "{}".into(), "x".repeat(101)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused["error"].as_str().unwrap().contains("at most 100"),
+        "{refused}"
+    );
+    let (status, refused) = finish(ceremony.into(), "[1, 2".into(), "Laptop".into()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    // A sign-in's ceremony cannot register anything.
+    let (sign_in, _) = start_sign_in(&site.reader()).await;
+    let (status, refused) = finish(sign_in, "{}".into(), "Laptop".into()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
+    // Nor can another person's: the state is bound to whom it was started for.
+    site.create_user("edith@newsroom.example", tidings_domain::Role::Editor)
+        .await;
+    let edith = site.sign_in("edith@newsroom.example").await;
+    let (status, refused) = json(
+        edith
+            .post(
+                "/admin/profile/passkeys",
+                &[
+                    ("ceremony", ceremony),
+                    ("credential", "{}"),
+                    ("name", "Stolen"),
+                ],
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
+    let page = body(person.get("/admin/profile/security").await).await;
+    assert!(page.contains("You have no passkey yet."), "{page}");
+}
+
+#[tokio::test]
+async fn a_site_at_an_ip_address_offers_no_passkeys_and_says_why() {
+    let data = data_folder().await;
+    write_config(data.path(), "base_url = \"http://203.0.113.7\"\n");
+    let site = TestApp::spawn_in(data).await;
+    let reader = site.reader();
+    let login = body(reader.get("/admin/login").await).await;
+    assert!(!login.contains("Sign in with a passkey"), "{login}");
+    let (status, refused) = json(reader.post("/admin/login/passkey/start", &[]).await).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("not an IP address"),
+        "{refused}"
+    );
+    let person = site.moderator().await;
+    let page = body(person.get("/admin/profile/security").await).await;
+    assert!(page.contains("set base_url to the address"), "{page}");
+    assert!(!page.contains("data-passkey=\"register\""), "{page}");
+}
+
+#[tokio::test]
+async fn a_passkey_is_the_second_factor_a_site_requires_and_a_password_then_asks_for_it() {
+    let site = TestApp::spawn().await;
+    let owner = site.moderator().await;
+    site.create_user("edith@newsroom.example", tidings_domain::Role::Editor)
+        .await;
+    let edith = site.sign_in("edith@newsroom.example").await;
+    let required = owner
+        .post("/admin/users/second-factor", &[("required", "1")])
+        .await;
+    assert_eq!(required.status(), StatusCode::SEE_OTHER);
+    // Without a second factor only setting one up is open, and it offers a passkey.
+    let blocked = edith.get("/admin/articles").await;
+    assert_eq!(location(&blocked), "/admin/profile/two-factor");
+    let setup = body(edith.get("/admin/profile/two-factor").await).await;
+    assert!(setup.contains("Or use a passkey"), "{setup}");
+    let (status, _) = json(edith.post("/admin/profile/passkeys/start", &[]).await).await;
+    assert_eq!(status, StatusCode::OK, "registering a passkey is open too");
+
+    // Her passkey registered (as the browser test does with a real authenticator).
+    let user = site
+        .app
+        .store
+        .user_by_email("edith@newsroom.example")
+        .await
+        .unwrap()
+        .unwrap();
+    site.app
+        .store
+        .insert_passkey(user.id, "cred", "Phone", "{}", site.clock_now())
+        .await
+        .unwrap();
+    assert_eq!(edith.get("/admin/articles").await.status(), StatusCode::OK);
+
+    // Her password alone no longer signs in: the next step asks for the passkey, and has
+    // no code field (she has no authenticator app).
+    let browser = site.reader();
+    let answer = browser
+        .submit_sign_in("edith@newsroom.example", ADMIN_PASSWORD)
+        .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let page = body(answer).await;
+    assert!(page.contains("Use my passkey"), "{page}");
+    assert!(page.contains("data-ticket=\""), "{page}");
+    assert!(!page.contains("one-time-code"), "{page}");
+    assert_eq!(browser.get("/admin/").await.status(), StatusCode::SEE_OTHER);
+    // The code step cannot be skipped with an empty code either.
+    let ticket = attribute_after(&page, "data-ticket=\"").unwrap();
+    let skipped = browser
+        .post(
+            "/admin/login/code",
+            &[("ticket", &ticket), ("code", ""), ("next", "/admin/")],
+        )
+        .await;
+    assert_ne!(skipped.status(), StatusCode::SEE_OTHER);
+    assert_eq!(browser.get("/admin/").await.status(), StatusCode::SEE_OTHER);
+}

@@ -1,0 +1,116 @@
+// Passkeys in a real browser: Chromium's virtual authenticator (the DevTools protocol's
+// WebAuthn domain) stands in for a phone or a security key. The site serves on the loopback
+// address and takes passkeys at `localhost`, the name browsers give it.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launchBrowser, startSite, createOwner } from "./support.mjs";
+
+let browser;
+
+before(async () => {
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** A device that holds discoverable passkeys and verifies its owner (a fingerprint). */
+async function addAuthenticator(context, page) {
+  const devtools = await context.newCDPSession(page);
+  await devtools.send("WebAuthn.enable");
+  const { authenticatorId } = await devtools.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    async credentials() {
+      return (await devtools.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
+    },
+  };
+}
+
+async function logOut(page) {
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("heading", { name: /^Log in to/ }).waitFor();
+}
+
+test("an editor adds a passkey, then signs in with it alone or after the password", async () => {
+  const site = await startSite();
+  try {
+    const local = site.url.replace("127.0.0.1", "localhost");
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const device = await addAuthenticator(context, page);
+    await createOwner(page, { ...site, setup: site.setup.replace("127.0.0.1", "localhost") });
+
+    await page.goto(`${local}/admin/profile/security`);
+    await page.getByText("You have no passkey yet.").waitFor();
+    await page.getByLabel("A name for the new passkey").fill("Work laptop");
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await page.getByText("Passkey “Work laptop” added.").waitFor();
+    const row = page.locator("table.passkeys tbody tr");
+    assert.equal(await row.count(), 1);
+    assert.match(await row.first().innerText(), /Work laptop[\s\S]*Never/);
+    const held = await device.credentials();
+    assert.equal(held.length, 1);
+    assert.ok(held[0].isResidentCredential, "the passkey is discoverable");
+    assert.equal(held[0].rpId, "localhost");
+
+    // The same device again: the site names the passkeys it holds, and the browser
+    // declines to make a second one.
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await page.getByText("This device holds one of your passkeys already.").waitFor();
+    assert.equal((await device.credentials()).length, 1);
+
+    // The passkey alone signs in: no email, no password.
+    await logOut(page);
+    await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+    await page.waitForURL(`${local}/admin/`);
+    await page.goto(`${local}/admin/profile/security`);
+    assert.doesNotMatch(await row.first().innerText(), /Never/, "its use is noted");
+
+    // A password is no longer enough: the next step asks for the passkey.
+    await logOut(page);
+    await page.getByLabel("Email").fill("olive@newsroom.example");
+    await page.getByLabel("Password").fill("a long enough password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByText("Confirm it is you with your passkey").waitFor();
+    assert.equal(await page.getByLabel(/code from your authenticator app/).count(), 0);
+    await page.getByRole("button", { name: "Use my passkey" }).click();
+    await page.waitForURL(`${local}/admin/`);
+
+    // On the site's IP address the browser could not use the passkey: the page says where.
+    await logOut(page);
+    await page.goto(`${site.url}/admin/login`);
+    await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+    await page.getByText("Passkeys work at this site's own address, localhost").waitFor();
+
+    // Removing it takes the password; then the password alone signs in again.
+    await page.goto(`${local}/admin/login`);
+    await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+    await page.waitForURL(`${local}/admin/`);
+    await page.goto(`${local}/admin/profile/security`);
+    await page.getByPlaceholder("Your password").fill("not my password");
+    await page.getByRole("button", { name: "Remove the passkey Work laptop" }).click();
+    await page.getByText("The passkey is still there").waitFor();
+    await page.getByPlaceholder("Your password").fill("a long enough password");
+    await page.getByRole("button", { name: "Remove the passkey Work laptop" }).click();
+    await page.getByText("The passkey is removed.").waitFor();
+    await logOut(page);
+    await page.getByLabel("Email").fill("olive@newsroom.example");
+    await page.getByLabel("Password").fill("a long enough password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(`${local}/admin/`);
+    await context.close();
+  } finally {
+    site.stop();
+  }
+});
