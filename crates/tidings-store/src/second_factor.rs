@@ -36,6 +36,9 @@ pub trait SecondFactorStore: Send + Sync {
     async fn unused_recovery_codes(&self, user: UserId) -> StoreResult<u64>;
     /// The people who have a second factor: one-time codes or a passkey.
     async fn users_with_second_factor(&self) -> StoreResult<Vec<UserId>>;
+    /// Forgets every second factor a person has (one-time codes, recovery codes, passkeys)
+    /// in one transaction: `false` when they had none.
+    async fn forget_second_factors(&self, user: UserId) -> StoreResult<bool>;
 }
 
 #[async_trait]
@@ -135,6 +138,28 @@ impl SecondFactorStore for SqlStore {
             .await?
             .integer("unused")?;
         Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    async fn forget_second_factors(&self, user: UserId) -> StoreResult<bool> {
+        let mut transaction = self.begin().await?;
+        let codes = transaction
+            .execute(statement!(
+                "UPDATE users SET totp_secret = NULL, totp_last_step = 0
+                  WHERE id = ? AND totp_secret IS NOT NULL",
+                user.0
+            ))
+            .await?;
+        transaction
+            .execute(statement!(
+                "DELETE FROM recovery_codes WHERE user_id = ?",
+                user.0
+            ))
+            .await?;
+        let passkeys = transaction
+            .execute(statement!("DELETE FROM passkeys WHERE user_id = ?", user.0))
+            .await?;
+        transaction.commit().await?;
+        Ok(codes + passkeys > 0)
     }
 
     async fn users_with_second_factor(&self) -> StoreResult<Vec<UserId>> {

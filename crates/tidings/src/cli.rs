@@ -161,6 +161,12 @@ enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Remove an account's two-step sign-in and passkeys (a lost phone or security key)
+    /// and sign it out everywhere: it signs in with its password alone next.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -318,6 +324,25 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
                 Err(AccountError::Invalid(field, message)) => bail!("{field}: {message}"),
                 Err(other) => Err(other.into()),
             }
+        }
+        Command::User(UserCommand::ResetSecondFactor { email }) => {
+            let app = App::open(&cli.data, config, AppOptions::default()).await?;
+            crate::app::check_database(app.store.as_ref(), &app.config, &cli.data).await?;
+            let Some(user) = app.store.user_by_email(&email).await? else {
+                bail!("there is no account with the email {email}");
+            };
+            if crate::services::second_factor::reset(&app, user.id).await? {
+                println!(
+                    "removed the two-step sign-in and passkeys of {}, and signed it out everywhere",
+                    user.email
+                );
+            } else {
+                println!(
+                    "{} had no two-step sign-in or passkey; signed it out everywhere",
+                    user.email
+                );
+            }
+            Ok(())
         }
         Command::Import(ImportCommand::Wxr {
             file,

@@ -240,9 +240,32 @@ async fn passkeys_are_kept_per_person_and_found_by_credential(store: &dyn Store)
         "only its owner removes a passkey"
     );
     assert!(store.delete_passkey(ed, phone.id).await.unwrap());
-    assert!(store.delete_passkey(ed, laptop.id).await.unwrap());
+    assert!(store.passkeys_of(ed).await.unwrap().len() == 1);
+
+    // A lost phone: everything is forgotten at once, and only for that person.
+    store
+        .set_totp(ed, Some("SECRET"), &["r1".to_owned()])
+        .await
+        .unwrap();
+    store
+        .insert_passkey(al, "cred-al", "Al's", "{}", NOW)
+        .await
+        .unwrap();
+    assert!(store.forget_second_factors(ed).await.unwrap());
+    assert!(
+        !store.forget_second_factors(ed).await.unwrap(),
+        "nothing left"
+    );
+    assert_eq!(store.totp_of(ed).await.unwrap(), None);
+    assert_eq!(store.unused_recovery_codes(ed).await.unwrap(), 0);
     assert!(store.passkeys_of(ed).await.unwrap().is_empty());
-    assert!(store.users_with_second_factor().await.unwrap().is_empty());
+    assert!(!store.delete_passkey(ed, laptop.id).await.unwrap());
+    assert_eq!(store.users_with_second_factor().await.unwrap(), [al]);
+    assert_eq!(
+        store.passkey_handle_of(ed).await.unwrap().as_deref(),
+        Some("handle-ed"),
+        "the handle stays: a passkey made later carries the same one"
+    );
 }
 
 async fn a_ceremony_challenge_is_spent_once(store: &dyn Store) {

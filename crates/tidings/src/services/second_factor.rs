@@ -129,6 +129,17 @@ pub async fn unused_recovery_codes(app: &App, user: UserId) -> Result<u64, Store
     app.store.unused_recovery_codes(user).await
 }
 
+/// An administrator's answer to a lost phone or security key: the person's one-time codes,
+/// recovery codes and passkeys are forgotten and every session of theirs ends, so they
+/// sign in with their password alone (and set up a second factor again, where the site
+/// requires one). `false` when they had no second factor.
+pub async fn reset(app: &App, user: UserId) -> Result<bool, StoreError> {
+    let had = app.store.forget_second_factors(user).await?;
+    accounts::sign_out_elsewhere(app, user, None).await?;
+    tracing::info!(user = %user, had, "second factors reset");
+    Ok(had)
+}
+
 /// Whether every staff account must have a second factor.
 pub async fn is_required(app: &App) -> Result<bool, StoreError> {
     Ok(app.store.setting(REQUIRED_SETTING).await?.as_deref() == Some("1"))

@@ -53,8 +53,8 @@ pub use passkeys::{
 };
 pub use people::{
     change_role, choose_password, deactivate, invite, list_people, reactivate,
-    request_password_reset, require_second_factor, resend_invitation, show_lost_password,
-    show_password_form, sign_person_out,
+    request_password_reset, require_second_factor, resend_invitation, reset_second_factor,
+    show_lost_password, show_password_form, sign_person_out,
 };
 pub use preview::preview;
 pub use privacy::{privacy_request, show_privacy};

@@ -441,6 +441,10 @@ pub fn admin_routes() -> AdminRoutes {
     .post("/admin/users/{id}/reactivate", admin::reactivate)
     .post("/admin/users/{id}/invitation", admin::resend_invitation)
     .post("/admin/users/{id}/sign-out", admin::sign_person_out)
+    .post(
+        "/admin/users/{id}/second-factor/reset",
+        admin::reset_second_factor,
+    )
     .post("/admin/users/second-factor", admin::require_second_factor)
     .get(
         "/admin/users/{id}/app-passwords",

@@ -248,18 +248,7 @@ async fn a_passkey_is_the_second_factor_a_site_requires_and_a_password_then_asks
     assert_eq!(status, StatusCode::OK, "registering a passkey is open too");
 
     // Her passkey registered (as the browser test does with a real authenticator).
-    let user = site
-        .app
-        .store
-        .user_by_email("edith@newsroom.example")
-        .await
-        .unwrap()
-        .unwrap();
-    site.app
-        .store
-        .insert_passkey(user.id, "cred", "Phone", "{}", site.clock_now())
-        .await
-        .unwrap();
+    give_passkey(&site, "edith@newsroom.example", "cred").await;
     assert_eq!(edith.get("/admin/articles").await.status(), StatusCode::OK);
 
     // Her password alone no longer signs in: the next step asks for the passkey, and has
@@ -284,4 +273,113 @@ async fn a_passkey_is_the_second_factor_a_site_requires_and_a_password_then_asks
         .await;
     assert_ne!(skipped.status(), StatusCode::SEE_OTHER);
     assert_eq!(browser.get("/admin/").await.status(), StatusCode::SEE_OTHER);
+}
+
+/// Registers a passkey for `email` straight in the store (its content is not read on the
+/// paths these tests take; the browser test registers real ones).
+async fn give_passkey(site: &TestApp, email: &str, credential_id: &str) {
+    let user = site.app.store.user_by_email(email).await.unwrap().unwrap();
+    site.app
+        .store
+        .insert_passkey(user.id, credential_id, "Phone", "{}", site.clock_now())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_administrator_resets_a_lost_passkey_and_the_person_signs_in_with_the_password() {
+    let site = TestApp::spawn().await;
+    let owner = site.moderator().await;
+    site.create_user("edith@newsroom.example", tidings_domain::Role::Editor)
+        .await;
+    let edith = site.sign_in("edith@newsroom.example").await;
+    give_passkey(&site, "edith@newsroom.example", "edith-phone").await;
+    let people = body(owner.get("/admin/users").await).await;
+    let reset_form = "/second-factor/reset";
+    assert_eq!(
+        people.matches(reset_form).count(),
+        1,
+        "offered for Edith, not for the owner who has none: {people}"
+    );
+    let edith_id = site
+        .app
+        .store
+        .user_by_email("edith@newsroom.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let address = format!("/admin/users/{}/second-factor/reset", edith_id.0);
+
+    // Edith cannot reset anyone's (not even to lock the owner out of theirs).
+    let refused = edith.post(&address, &[]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    let done = owner.post(&address, &[]).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let page = body(owner.get(&location(&done)).await).await;
+    assert!(
+        page.contains("two-step sign-in and passkeys are removed"),
+        "{page}"
+    );
+    assert_eq!(
+        edith.get("/admin/").await.status(),
+        StatusCode::SEE_OTHER,
+        "her sessions ended"
+    );
+    let again = site
+        .reader()
+        .submit_sign_in("edith@newsroom.example", ADMIN_PASSWORD)
+        .await;
+    assert_eq!(
+        again.status(),
+        StatusCode::SEE_OTHER,
+        "the password alone signs in"
+    );
+    let twice = owner.post(&address, &[]).await;
+    let page = body(owner.get(&location(&twice)).await).await;
+    assert!(
+        page.contains("had no two-step sign-in or passkey"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn the_command_line_resets_the_second_factor_of_a_locked_out_owner() {
+    let site = TestApp::spawn().await;
+    site.create_user(ADMIN_EMAIL, tidings_domain::Role::Administrator)
+        .await;
+    give_passkey(&site, ADMIN_EMAIL, "owner-key").await;
+    let data = site.stop().await;
+    let (ok, stdout, stderr) = run_binary(
+        data.path(),
+        &["user", "reset-second-factor", "--email", ADMIN_EMAIL],
+        "",
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("removed the two-step sign-in and passkeys"),
+        "{stdout}"
+    );
+    let (ok, _, stderr) = run_binary(
+        data.path(),
+        &[
+            "user",
+            "reset-second-factor",
+            "--email",
+            "nobody@example.com",
+        ],
+        "",
+    );
+    assert!(!ok);
+    assert!(
+        stderr.contains("there is no account with the email"),
+        "{stderr}"
+    );
+    let site = TestApp::spawn_in(data).await;
+    let signed_in = site
+        .reader()
+        .submit_sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
 }

@@ -213,6 +213,30 @@ pub async fn sign_person_out(
     )))
 }
 
+/// A person lost their phone or security key: their second factors are forgotten and
+/// they are signed out everywhere.
+pub async fn reset_second_factor(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    AdminForm { admin, form: _ }: AdminForm,
+) -> Result<Response, AppError> {
+    crate::services::access::require(&admin.user, Capability::ManageUsers)?;
+    let id = parse_id(&id)?;
+    let person = app.store.user_by_id(id).await?.ok_or(AppError::NotFound)?;
+    let had = crate::services::second_factor::reset(&app, id).await?;
+    Ok(done(&if had {
+        format!(
+            "{}'s two-step sign-in and passkeys are removed, and they are signed out everywhere: they sign in with their password now.",
+            person.display_name
+        )
+    } else {
+        format!(
+            "{} had no two-step sign-in or passkey.",
+            person.display_name
+        )
+    }))
+}
+
 /// Whether every staff account must sign in with a second factor. Those without one are
 /// sent to set it up at their next page.
 pub async fn require_second_factor(
