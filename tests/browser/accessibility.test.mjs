@@ -8,11 +8,8 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
-import { launchBrowser, startSite, createOwner } from "./support.mjs";
+import { launchBrowser, startSite, createOwner, violations } from "./support.mjs";
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve("axe-core/axe.min.js");
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const screenshots = process.env.SCREENSHOTS ?? join(root, "target", "screenshots");
 
@@ -25,18 +22,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** The violations axe finds on the page now, as readable lines. */
-async function violations(page) {
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
-    }),
-  );
-  return result.violations.map((violation) =>
-    `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.html).slice(0, 3).join(" | ")}`);
-}
 
 test("every page and admin screen passes axe in light and dark mode", async () => {
   const site = await startSite();

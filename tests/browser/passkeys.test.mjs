@@ -4,7 +4,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, startSite, createOwner } from "./support.mjs";
+import { launchBrowser, startSite, createOwner, violations } from "./support.mjs";
 
 let browser;
 
@@ -63,6 +63,7 @@ test("an editor adds a passkey, then signs in with it alone or after the passwor
     assert.equal(held.length, 1);
     assert.ok(held[0].isResidentCredential, "the passkey is discoverable");
     assert.equal(held[0].rpId, "localhost");
+    assert.deepEqual(await violations(page), [], "the Security screen with a passkey");
 
     // The same device again: the site names the passkeys it holds, and the browser
     // declines to make a second one.
@@ -83,6 +84,7 @@ test("an editor adds a passkey, then signs in with it alone or after the passwor
     await page.getByLabel("Password").fill("a long enough password");
     await page.getByRole("button", { name: "Log in" }).click();
     await page.getByText("Confirm it is you with your passkey").waitFor();
+    assert.deepEqual(await violations(page), [], "the passkey step");
     assert.equal(await page.getByLabel(/code from your authenticator app/).count(), 0);
     await page.getByRole("button", { name: "Use my passkey" }).click();
     await page.waitForURL(`${local}/admin/`);

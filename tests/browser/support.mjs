@@ -6,12 +6,15 @@
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const binary = process.env.TIDINGS_BIN ?? join(root, "target", "debug", "tidings");
@@ -82,4 +85,18 @@ export async function screenshot(page, name) {
   if (process.env.SCREENSHOTS) {
     await page.screenshot({ path: join(process.env.SCREENSHOTS, `${name}.png`), fullPage: true });
   }
+}
+
+/** The violations of WCAG 2.2 AA that axe-core finds on the page now, as readable lines. */
+export async function violations(page) {
+  // Evaluated through the DevTools protocol, not as a <script>: the site's CSP (rightly)
+  // refuses inline scripts, and the page is checked under its real policy.
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(readFileSync(axePath, "utf8"));
+  const result = await page.evaluate(() =>
+    window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    }),
+  );
+  return result.violations.map((violation) =>
+    `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.html).slice(0, 3).join(" | ")}`);
 }
