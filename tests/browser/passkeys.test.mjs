@@ -34,6 +34,10 @@ async function addAuthenticator(context, page) {
     async credentials() {
       return (await devtools.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
     },
+    /** Whether the device answers at once (as if touched) or waits for its owner. */
+    async answers(enabled) {
+      await devtools.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled });
+    },
   };
 }
 
@@ -71,14 +75,24 @@ test("an editor adds a passkey, then signs in with it alone or after the passwor
     await page.getByText("This device holds one of your passkeys already.").waitFor();
     assert.equal((await device.credentials()).length, 1);
 
-    // The passkey alone signs in: no email, no password.
-    await logOut(page);
-    await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+    // The passkey alone signs in: no email, no password. The login page asks the browser
+    // for this site's passkeys as suggestions under the email field; the virtual device
+    // answers at once, as if its owner picked the passkey there.
+    await page.getByRole("button", { name: "Log out" }).click();
     await page.waitForURL(`${local}/admin/`);
     await page.goto(`${local}/admin/profile/security`);
     assert.doesNotMatch(await row.first().innerText(), /Never/, "its use is noted");
 
+    // Or with the button: it calls off the suggestions' request, which is still waiting
+    // for its owner, and asks at once.
+    await device.answers(false);
+    await logOut(page);
+    await device.answers(true);
+    await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+    await page.waitForURL(`${local}/admin/`);
+
     // A password is no longer enough: the next step asks for the passkey.
+    await device.answers(false);
     await logOut(page);
     await page.getByLabel("Email").fill("olive@newsroom.example");
     await page.getByLabel("Password").fill("a long enough password");
@@ -86,18 +100,20 @@ test("an editor adds a passkey, then signs in with it alone or after the passwor
     await page.getByText("Confirm it is you with your passkey").waitFor();
     assert.deepEqual(await violations(page), [], "the passkey step");
     assert.equal(await page.getByLabel(/code from your authenticator app/).count(), 0);
+    await device.answers(true);
     await page.getByRole("button", { name: "Use my passkey" }).click();
     await page.waitForURL(`${local}/admin/`);
 
     // On the site's IP address the browser could not use the passkey: the page says where.
+    await device.answers(false);
     await logOut(page);
     await page.goto(`${site.url}/admin/login`);
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await page.getByText("Passkeys work at this site's own address, localhost").waitFor();
 
     // Removing it takes the password; then the password alone signs in again.
+    await device.answers(true);
     await page.goto(`${local}/admin/login`);
-    await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await page.waitForURL(`${local}/admin/`);
     await page.goto(`${local}/admin/profile/security`);
     await page.getByPlaceholder("Your password").fill("not my password");

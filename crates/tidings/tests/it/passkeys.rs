@@ -64,6 +64,10 @@ async fn a_sign_in_ceremony_refuses_forgery_expiry_garbage_and_strangers() {
     let login = body(reader.get("/admin/login").await).await;
     assert!(login.contains("Sign in with a passkey"), "{login}");
     assert!(login.contains("/static/passkeys."), "{login}");
+    assert!(
+        login.contains("autocomplete=\"username webauthn\""),
+        "the email field offers passkeys among its suggestions: {login}"
+    );
 
     let (ceremony, options) = start_sign_in(&reader).await;
     // The site on the loopback address takes passkeys at `localhost`; any passkey of the
@@ -213,6 +217,7 @@ async fn a_site_at_an_ip_address_offers_no_passkeys_and_says_why() {
     let reader = site.reader();
     let login = body(reader.get("/admin/login").await).await;
     assert!(!login.contains("Sign in with a passkey"), "{login}");
+    assert!(!login.contains("webauthn"), "{login}");
     let (status, refused) = json(reader.post("/admin/login/passkey/start", &[]).await).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(

@@ -107,24 +107,30 @@
     });
   });
 
-  // Signing in with one.
+  // Signing in with one: with the button, or from the email field's suggestions (the
+  // "conditional" way: the browser lists this site's passkeys under the field, and picking
+  // one signs in). Only one request may be pending, so the button first calls off the
+  // suggestions' request.
   Array.prototype.forEach.call(document.querySelectorAll("[data-passkey='sign-in']"), function (panel) {
     var box = panel.querySelector("[data-passkey-message]");
     var button = panel.querySelector("button");
+    var suggestions = null;
     panel.hidden = false;
-    button.addEventListener("click", function () {
-      button.disabled = true;
-      say(box, "");
-      post("/admin/login/passkey/start", {}).then(function (started) {
-        if (started.error) throw started;
+
+    function signIn(mediation, signal) {
+      return post("/admin/login/passkey/start", {}).then(function (started) {
+        if (started.error) throw { error: started.error, early: true };
         var options = started.options.publicKey;
         var wrongPlace = elsewhere(options.rpId);
-        if (wrongPlace) throw wrongPlace;
+        if (wrongPlace) throw { error: wrongPlace.error, early: true };
         options.challenge = toBytes(options.challenge);
         (options.allowCredentials || []).forEach(function (credential) {
           credential.id = toBytes(credential.id);
         });
-        return navigator.credentials.get({ publicKey: options }).then(function (credential) {
+        var request = { publicKey: options };
+        if (mediation) request.mediation = mediation;
+        if (signal) request.signal = signal;
+        return navigator.credentials.get(request).then(function (credential) {
           var response = credential.response;
           var answer = {
             id: credential.id,
@@ -144,14 +150,38 @@
             next: panel.getAttribute("data-next") || "",
             ticket: panel.getAttribute("data-ticket") || "",
           });
-        }, function (error) { throw { error: refused(error) }; });
+        }, function (error) {
+          if (error && error.name === "AbortError") throw { aborted: true };
+          throw { error: refused(error) };
+        });
       }).then(function (done) {
         if (done.error) throw done;
         window.location.assign(done.redirect);
-      }).catch(function (failure) {
+      });
+    }
+
+    button.addEventListener("click", function () {
+      if (suggestions) suggestions.abort();
+      suggestions = null;
+      button.disabled = true;
+      say(box, "");
+      signIn(null, null).catch(function (failure) {
         say(box, failure && failure.error ? failure.error : refused(failure));
         button.disabled = false;
       });
     });
+
+    var field = document.querySelector("input[autocomplete~='webauthn']");
+    if (field && window.AbortController && PublicKeyCredential.isConditionalMediationAvailable) {
+      PublicKeyCredential.isConditionalMediationAvailable().then(function (available) {
+        if (!available) return;
+        suggestions = new AbortController();
+        signIn("conditional", suggestions.signal).catch(function (failure) {
+          // Called off by the button, or it could not begin (the button will say why if
+          // pressed): nothing to say unprompted. Once a passkey was picked, say what failed.
+          if (failure && !failure.aborted && !failure.early) say(box, failure.error || refused(failure));
+        });
+      });
+    }
   });
 })();
