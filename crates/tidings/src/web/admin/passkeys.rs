@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::session::{safe_next, signed_in_redirect};
+use super::session::{safe_next, set_sign_in_cookies};
 use super::url_encode;
 
 /// A refusal the page shows beside the button; a fault of ours stays an error page.
@@ -124,14 +124,9 @@ pub async fn finish_passkey_sign_in(
     .await
     {
         Ok(signed_in) => {
-            // The cookies ride on the answer; the page then goes where the redirect says.
+            // The cookies ride on the answer; the page then goes where it says.
             let mut response = go_to(&next);
-            let cookies = signed_in_redirect(&app, &signed_in, &next);
-            for value in cookies.headers().get_all(axum::http::header::SET_COOKIE) {
-                response
-                    .headers_mut()
-                    .append(axum::http::header::SET_COOKIE, value.clone());
-            }
+            set_sign_in_cookies(&app, &signed_in, &mut response);
             Ok(response)
         }
         Err(error) => refusal(error),

@@ -31,8 +31,14 @@ fn session_cookie(app: &App, value: &str, max_age: i64) -> HeaderValue {
     )
 }
 
-pub(super) fn signed_in_redirect(app: &App, signed_in: &SignedIn, target: &str) -> Response {
+fn signed_in_redirect(app: &App, signed_in: &SignedIn, target: &str) -> Response {
     let mut response = redirect(StatusCode::SEE_OTHER, target);
+    set_sign_in_cookies(app, signed_in, &mut response);
+    response
+}
+
+/// The session's cookie, and the one that makes this browser known to the account.
+pub(super) fn set_sign_in_cookies(app: &App, signed_in: &SignedIn, response: &mut Response) {
     let max_age = (signed_in.session.expires_at - signed_in.session.created_at).whole_seconds();
     response.headers_mut().append(
         header::SET_COOKIE,
@@ -49,7 +55,6 @@ pub(super) fn signed_in_redirect(app: &App, signed_in: &SignedIn, target: &str) 
             ),
         );
     }
-    response
 }
 
 fn bad_setup_link() -> AppError {
