@@ -87,6 +87,7 @@ test("an editor adds a passkey, then signs in with it alone or after the passwor
     // for its owner, and asks at once.
     await device.answers(false);
     await logOut(page);
+    await page.locator("[data-passkey='sign-in'][data-suggesting]").waitFor({ state: "attached" });
     await device.answers(true);
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await page.waitForURL(`${local}/admin/`);

@@ -130,7 +130,11 @@
         var request = { publicKey: options };
         if (mediation) request.mediation = mediation;
         if (signal) request.signal = signal;
-        return navigator.credentials.get(request).then(function (credential) {
+        var asking = navigator.credentials.get(request);
+        // The page says when its passkeys are on offer in the suggestions.
+        if (mediation === "conditional") panel.setAttribute("data-suggesting", "");
+        return asking.then(function (credential) {
+          panel.removeAttribute("data-suggesting");
           var response = credential.response;
           var answer = {
             id: credential.id,
@@ -151,6 +155,7 @@
             ticket: panel.getAttribute("data-ticket") || "",
           });
         }, function (error) {
+          panel.removeAttribute("data-suggesting");
           if (error && error.name === "AbortError") throw { aborted: true };
           throw { error: refused(error) };
         });
