@@ -19,14 +19,7 @@ type Entries = Vec<(String, Vec<u8>)>;
 
 /// Runs the binary on `data` in a thread of its own (it may take a while).
 async fn tidings(data: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let data = data.to_owned();
-    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        run_binary(&data, &args, "")
-    })
-    .await
-    .unwrap()
+    run_binary_beside(data, args, "").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -685,27 +685,21 @@ async fn common_passwords_are_refused_where_passwords_are_set() {
             .await
             .contains("among the first a guesser would try")
     );
-    // The command runs beside the site, whose writes share this test's runtime: it is
-    // waited for off that runtime, or a write the site had begun could never finish while
-    // the command waits for its lock.
-    let data = site.data.path().to_owned();
-    let (ok, _, stderr) = tokio::task::spawn_blocking(move || {
-        run_binary(
-            &data,
-            &[
-                "user",
-                "add",
-                "--email",
-                "second@newsroom.example",
-                "--name",
-                "Second",
-                "--password-stdin",
-            ],
-            "sunshine2020\n",
-        )
-    })
-    .await
-    .unwrap();
+    // The command runs beside the site, whose writes share this test's runtime.
+    let (ok, _, stderr) = run_binary_beside(
+        site.data.path(),
+        &[
+            "user",
+            "add",
+            "--email",
+            "second@newsroom.example",
+            "--name",
+            "Second",
+            "--password-stdin",
+        ],
+        "sunshine2020\n",
+    )
+    .await;
     assert!(!ok);
     assert!(
         stderr.contains("among the first a guesser would try"),

@@ -356,26 +356,24 @@ async fn the_command_line_resets_the_second_factor_of_a_locked_out_owner() {
         .await;
     give_passkey(&site, ADMIN_EMAIL, "owner-key").await;
     let data = site.stop().await;
-    let (ok, stdout, stderr) = run_binary(
-        data.path(),
-        &["user", "reset-second-factor", "--email", ADMIN_EMAIL],
-        "",
-    );
+    let reset = |email: &'static str| {
+        let folder = data.path().to_owned();
+        async move {
+            run_binary_beside(
+                &folder,
+                &["user", "reset-second-factor", "--email", email],
+                "",
+            )
+            .await
+        }
+    };
+    let (ok, stdout, stderr) = reset(ADMIN_EMAIL).await;
     assert!(ok, "{stderr}");
     assert!(
         stdout.contains("removed the two-step sign-in and passkeys"),
         "{stdout}"
     );
-    let (ok, _, stderr) = run_binary(
-        data.path(),
-        &[
-            "user",
-            "reset-second-factor",
-            "--email",
-            "nobody@example.com",
-        ],
-        "",
-    );
+    let (ok, _, stderr) = reset("nobody@example.com").await;
     assert!(!ok);
     assert!(
         stderr.contains("there is no account with the email"),

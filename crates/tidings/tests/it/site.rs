@@ -244,7 +244,7 @@ async fn comments_without_stored_html_are_rendered_and_migrate_fills_them_in() {
     );
 
     let data = site.stop().await;
-    let (ok, stdout, stderr) = run_binary(data.path(), &["migrate"], "");
+    let (ok, stdout, stderr) = run_binary_beside(data.path(), &["migrate"], "").await;
     assert!(ok, "{stderr}");
     assert!(
         stdout.contains("rendered the HTML of 2 comments"),

@@ -542,6 +542,26 @@ impl Drop for RunningBinary {
 }
 
 /// Runs the `tidings` binary to completion with `stdin`, returning (success, stdout, stderr).
+/// [`run_binary`] from an async test whose site ran on the same data folder: the command
+/// runs on a thread of its own while this test's runtime goes on driving what the stopped
+/// site left running (its search catch-up, say), which may hold the database's write lock
+/// the command waits for. Blocking the runtime instead would wait for each other forever.
+pub async fn run_binary_beside(
+    data: &std::path::Path,
+    args: &[&str],
+    stdin: &str,
+) -> (bool, String, String) {
+    let data = data.to_owned();
+    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+    let stdin = stdin.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run_binary(&data, &args, &stdin)
+    })
+    .await
+    .expect("the command's thread")
+}
+
 pub fn run_binary(data: &std::path::Path, args: &[&str], stdin: &str) -> (bool, String, String) {
     use std::io::Write;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
