@@ -41,6 +41,12 @@ pub struct VerdictLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SignInLabels {
+    pub method: &'static str,
+    pub outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct PoolLabels {
     pub pool: &'static str,
     pub state: &'static str,
@@ -69,6 +75,7 @@ pub struct Metrics {
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
     page_cache: Family<OutcomeLabels, Counter>,
     comments: Family<VerdictLabels, Counter>,
+    sign_ins: Family<SignInLabels, Counter>,
     mail_queued: Gauge,
     mail_failed_for_good: Gauge,
     pool_connections: Family<PoolLabels, Gauge>,
@@ -105,6 +112,12 @@ impl Metrics {
             "Comments submitted, by what the moderation decision made of them (refused: not stored, returned to the reader)",
             comments.clone(),
         );
+        let sign_ins = Family::<SignInLabels, Counter>::default();
+        registry.register(
+            "sign_ins",
+            "Staff sign-in steps, by method (password, code, passkey) and outcome (a run of refused or throttled ones is someone guessing)",
+            sign_ins.clone(),
+        );
         registry.register(
             "mail_delivery_failures",
             "Attempts to hand a message to the mail server that failed",
@@ -140,6 +153,7 @@ impl Metrics {
             latency,
             page_cache,
             comments,
+            sign_ins,
             mail_queued,
             mail_failed_for_good,
             pool_connections,
@@ -182,6 +196,16 @@ impl Metrics {
         };
         self.page_cache
             .get_or_create(&OutcomeLabels { outcome })
+            .inc();
+    }
+
+    /// `method`: `password`, `code` or `passkey`; `outcome`: `signed_in`, `second_step`
+    /// (the password was right; a code or passkey comes next), `refused`, `throttled`,
+    /// `expired` (the step came too late, or its ticket or ceremony was not the site's), or
+    /// `failed` (the site could not check: its database, say).
+    pub fn record_sign_in(&self, method: &'static str, outcome: &'static str) {
+        self.sign_ins
+            .get_or_create(&SignInLabels { method, outcome })
             .inc();
     }
 

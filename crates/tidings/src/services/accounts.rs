@@ -188,7 +188,28 @@ pub async fn check_throttle(
     }
 }
 
+/// The password step of a sign-in, counted in the metrics by its outcome.
 pub async fn sign_in(
+    app: &App,
+    email: &str,
+    password: &str,
+    ip: &str,
+    user_agent: &str,
+    device: Option<&str>,
+) -> Result<SignInStep, AccountError> {
+    let result = password_step(app, email, password, ip, user_agent, device).await;
+    let outcome = match &result {
+        Ok(SignInStep::SignedIn(_)) => "signed_in",
+        Ok(SignInStep::NeedsSecondFactor { .. }) => "second_step",
+        Err(AccountError::WrongCredentials) => "refused",
+        Err(AccountError::Throttled { .. }) => "throttled",
+        Err(_) => "failed",
+    };
+    app.metrics.record_sign_in("password", outcome);
+    result
+}
+
+async fn password_step(
     app: &App,
     email: &str,
     password: &str,

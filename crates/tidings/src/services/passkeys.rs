@@ -301,6 +301,30 @@ pub async fn finish_sign_in(
     ip: &str,
     user_agent: &str,
 ) -> Result<SignedIn, PasskeyError> {
+    let result = passkey_step(app, ceremony, answer, with, ip, user_agent).await;
+    let outcome = match &result {
+        Ok(_) => "signed_in",
+        Err(
+            PasskeyError::Refused
+            | PasskeyError::UnknownPasskey
+            | PasskeyError::WrongAccount
+            | PasskeyError::Malformed,
+        ) => "refused",
+        Err(PasskeyError::Expired) => "expired",
+        Err(_) => "failed",
+    };
+    app.metrics.record_sign_in("passkey", outcome);
+    result
+}
+
+async fn passkey_step(
+    app: &App,
+    ceremony: &str,
+    answer: &str,
+    with: SignInWith<'_>,
+    ip: &str,
+    user_agent: &str,
+) -> Result<SignedIn, PasskeyError> {
     let relying_party = relying_party(app)?;
     let (state, expires_at): (DiscoverableAuthentication, _) =
         open(app, "sign-in", UserId(0), ceremony)?;

@@ -211,6 +211,25 @@ pub async fn complete_sign_in(
     ip: &str,
     user_agent: &str,
 ) -> Result<SignedIn, SecondFactorError> {
+    let result = code_step(app, ticket, code, ip, user_agent).await;
+    let outcome = match &result {
+        Ok(_) => "signed_in",
+        Err(SecondFactorError::WrongCode) => "refused",
+        Err(SecondFactorError::Throttled { .. }) => "throttled",
+        Err(SecondFactorError::Expired) => "expired",
+        Err(_) => "failed",
+    };
+    app.metrics.record_sign_in("code", outcome);
+    result
+}
+
+async fn code_step(
+    app: &App,
+    ticket: &str,
+    code: &str,
+    ip: &str,
+    user_agent: &str,
+) -> Result<SignedIn, SecondFactorError> {
     let Some(Ticket {
         user,
         device,

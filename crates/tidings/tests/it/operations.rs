@@ -143,10 +143,12 @@ fn sample(scrape: &str, series: &str) -> Option<f64> {
 }
 
 #[tokio::test]
-async fn metrics_count_requests_cache_comments_mail_and_pools() {
+async fn metrics_count_requests_cache_comments_sign_ins_mail_and_pools() {
     let data = data_folder().await;
     write_config(data.path(), &format!("metrics_token = \"{TOKEN}\"\n"));
     let site = TestApp::spawn_in(data).await;
+    site.create_user(ADMIN_EMAIL, tidings_domain::Role::Editor)
+        .await;
     // A first-time commenter waits for a moderator (WordPress's default).
     let article = site.article("Counted").await;
     let client = reqwest::Client::new();
@@ -179,6 +181,26 @@ async fn metrics_count_requests_cache_comments_mail_and_pools() {
     assert_eq!(held.status(), StatusCode::SEE_OTHER);
     let refused = reader.comment(&article, &[("comment", "")]).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Sign-ins: a wrong password, a right one, a stale code step, a forged passkey answer.
+    let staff = site.reader();
+    let wrong = staff.submit_sign_in(ADMIN_EMAIL, "not the password").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let right = staff.submit_sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(right.status(), StatusCode::SEE_OTHER);
+    let stale = staff
+        .post(
+            "/admin/login/code",
+            &[("ticket", "1.2.3.4.5"), ("code", "1")],
+        )
+        .await;
+    assert_eq!(stale.status(), StatusCode::UNAUTHORIZED);
+    let forged = staff
+        .post(
+            "/admin/login/passkey",
+            &[("ceremony", "1.e30.00"), ("credential", "{}")],
+        )
+        .await;
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
 
     let after = scrape().await;
     let grew = |series: &str, by: f64| {
@@ -208,6 +230,22 @@ async fn metrics_count_requests_cache_comments_mail_and_pools() {
         3.0,
     );
     // The first view rendered the page into the cache, the next two were served from it.
+    grew(
+        r#"tidings_sign_ins_total{method="password",outcome="refused"}"#,
+        1.0,
+    );
+    grew(
+        r#"tidings_sign_ins_total{method="password",outcome="signed_in"}"#,
+        1.0,
+    );
+    grew(
+        r#"tidings_sign_ins_total{method="code",outcome="expired"}"#,
+        1.0,
+    );
+    grew(
+        r#"tidings_sign_ins_total{method="passkey",outcome="expired"}"#,
+        1.0,
+    );
     grew(r#"tidings_page_cache_requests_total{outcome="miss"}"#, 1.0);
     grew(r#"tidings_page_cache_requests_total{outcome="hit"}"#, 2.0);
     grew(
