@@ -133,3 +133,44 @@ test("an editor adds a passkey, then signs in with it alone or after the passwor
     site.stop();
   }
 });
+
+test("a login page left open renews its passkey suggestions before they expire", async () => {
+  const site = await startSite();
+  try {
+    const local = site.url.replace("127.0.0.1", "localhost");
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const device = await addAuthenticator(context, page);
+    await createOwner(page, { ...site, setup: site.setup.replace("127.0.0.1", "localhost") });
+    await page.goto(`${local}/admin/profile/security`);
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await page.getByText("Passkey “Passkey” added.").waitFor();
+
+    // The device waits for its owner, who is away: the suggestions stay on offer.
+    await device.answers(false);
+    await page.clock.install();
+    let starts = 0;
+    page.on("request", (request) => {
+      if (request.url().endsWith("/admin/login/passkey/start")) starts += 1;
+    });
+    await logOut(page);
+    const suggesting = page.locator("[data-passkey='sign-in'][data-suggesting]");
+    await suggesting.waitFor({ state: "attached" });
+    assert.equal(starts, 1);
+    await page.clock.fastForward(3 * 60 * 1000);
+    assert.equal(starts, 1, "not renewed while it is fresh");
+    const renewed = page.waitForRequest((request) => request.url().endsWith("/admin/login/passkey/start"));
+    await page.clock.fastForward(60 * 1000 + 1000);
+    await renewed;
+    await suggesting.waitFor({ state: "attached" });
+    assert.equal(starts, 2);
+
+    // The owner is back and presses the button: the renewed request is called off too.
+    await device.answers(true);
+    await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+    await page.waitForURL(`${local}/admin/`);
+    await context.close();
+  } finally {
+    site.stop();
+  }
+});

@@ -115,6 +115,7 @@
     var box = panel.querySelector("[data-passkey-message]");
     var button = panel.querySelector("button");
     var suggestions = null;
+    var renewal = null;
     panel.hidden = false;
 
     function signIn(mediation, signal) {
@@ -155,7 +156,8 @@
             ticket: panel.getAttribute("data-ticket") || "",
           });
         }, function (error) {
-          panel.removeAttribute("data-suggesting");
+          // A request called off says nothing of the one that may have replaced it.
+          if (!(signal && signal.aborted)) panel.removeAttribute("data-suggesting");
           if (error && error.name === "AbortError") throw { aborted: true };
           throw { error: refused(error) };
         });
@@ -165,9 +167,29 @@
       });
     }
 
+    // The suggestions' ceremony lasts five minutes at the site; a page left open longer
+    // asks for a fresh one a minute before, so a passkey picked later still signs in.
+    function offer() {
+      var controller = new AbortController();
+      suggestions = controller;
+      renewal = setTimeout(function () {
+        if (suggestions !== controller) return;
+        controller.abort();
+        offer();
+      }, 4 * 60 * 1000);
+      signIn("conditional", controller.signal).catch(function (failure) {
+        // Called off (by the button, or to renew), or it could not begin (the button will
+        // say why if pressed): nothing to say unprompted. Once a passkey was picked, say
+        // what failed.
+        if (failure && !failure.aborted && !failure.early) say(box, failure.error || refused(failure));
+      });
+    }
+
     button.addEventListener("click", function () {
+      clearTimeout(renewal);
       if (suggestions) suggestions.abort();
       suggestions = null;
+      panel.removeAttribute("data-suggesting");
       button.disabled = true;
       say(box, "");
       signIn(null, null).catch(function (failure) {
@@ -179,13 +201,7 @@
     var field = document.querySelector("input[autocomplete~='webauthn']");
     if (field && window.AbortController && PublicKeyCredential.isConditionalMediationAvailable) {
       PublicKeyCredential.isConditionalMediationAvailable().then(function (available) {
-        if (!available) return;
-        suggestions = new AbortController();
-        signIn("conditional", suggestions.signal).catch(function (failure) {
-          // Called off by the button, or it could not begin (the button will say why if
-          // pressed): nothing to say unprompted. Once a passkey was picked, say what failed.
-          if (failure && !failure.aborted && !failure.early) say(box, failure.error || refused(failure));
-        });
+        if (available) offer();
       });
     }
   });
