@@ -231,6 +231,20 @@ async fn a_site_at_an_ip_address_offers_no_passkeys_and_says_why() {
     let page = body(person.get("/admin/profile/security").await).await;
     assert!(page.contains("set base_url to the address"), "{page}");
     assert!(!page.contains("data-passkey=\"register\""), "{page}");
+    // Someone whose passkey was made while the site had a name is told why it cannot be
+    // used here, and how to get back in; the password alone still does not sign in.
+    give_passkey(&site, ADMIN_EMAIL, "from-before").await;
+    let browser = site.reader();
+    let step = browser.submit_sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(step.status(), StatusCode::OK);
+    let page = body(step).await;
+    assert!(
+        page.contains("passkeys cannot be used at this site"),
+        "{page}"
+    );
+    assert!(page.contains("tidings user reset-second-factor"), "{page}");
+    assert!(!page.contains("Use my passkey"), "{page}");
+    assert_eq!(browser.get("/admin/").await.status(), StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
