@@ -162,6 +162,7 @@ test("a login page left open renews its passkey suggestions before they expire",
     const renewed = page.waitForRequest((request) => request.url().endsWith("/admin/login/passkey/start"));
     await page.clock.fastForward(60 * 1000 + 1000);
     await renewed;
+    // The old request's mark went with it; the new one's comes once the browser has it.
     await suggesting.waitFor({ state: "attached" });
     assert.equal(starts, 2);
 

@@ -175,6 +175,7 @@
       renewal = setTimeout(function () {
         if (suggestions !== controller) return;
         controller.abort();
+        panel.removeAttribute("data-suggesting");
         offer();
       }, 4 * 60 * 1000);
       signIn("conditional", controller.signal).catch(function (failure) {
