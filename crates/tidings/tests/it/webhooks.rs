@@ -151,6 +151,28 @@ async fn settled(site: &TestApp, hook: i64) -> Vec<tidings_store::DeliveryLog> {
     }
 }
 
+/// Waits until the site has recorded `attempts` attempts of the hook's newest delivery.
+/// The receiver sees a request before the sender writes down its answer and the next
+/// attempt's time, which it counts from the clock as it is then: a test that moves the
+/// clock on before that would push the next attempt out of its reach.
+async fn recorded(site: &TestApp, hook: i64, attempts: u32) -> Vec<tidings_store::DeliveryLog> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let log = site.app.store.deliveries_of(hook, 100).await.unwrap();
+        if log
+            .first()
+            .is_some_and(|delivery| delivery.attempts >= attempts)
+        {
+            return log;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{attempts} attempts not recorded: {log:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 fn verify(secret: &str, received: &Received) {
     let (t, v1) = received.signature.split_once(",v1=").expect("t=…,v1=…");
     let t = t.trim_start_matches("t=");
@@ -337,8 +359,10 @@ async fn a_receiver_that_fails_gets_retries_then_send_again() {
     assert!(log.contains("500"), "the log shows the answer: {log}");
     site.clock.advance(time::Duration::seconds(11));
     receiver.wait_for(2).await;
+    recorded(&site, hook.parse().unwrap(), 2).await;
     site.clock.advance(time::Duration::seconds(61));
     let got = receiver.wait_for(3).await;
+    recorded(&site, hook.parse().unwrap(), 3).await;
     assert!(
         got.iter().all(|r| r.delivery == got[0].delivery),
         "the same delivery each time"
