@@ -41,6 +41,19 @@ async function addAuthenticator(context, page) {
   };
 }
 
+/**
+ * A fresh site served at `localhost`, its owner signed in there in a browser page that has
+ * a device; resolves to {local, context, page, device}.
+ */
+async function ownerWithDevice(site) {
+  const local = site.url.replace("127.0.0.1", "localhost");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const device = await addAuthenticator(context, page);
+  await createOwner(page, { ...site, setup: site.setup.replace("127.0.0.1", "localhost") });
+  return { local, context, page, device };
+}
+
 async function logOut(page) {
   await page.getByRole("button", { name: "Log out" }).click();
   await page.getByRole("heading", { name: /^Log in to/ }).waitFor();
@@ -49,12 +62,7 @@ async function logOut(page) {
 test("an editor adds a passkey, then signs in with it alone or after the password", async () => {
   const site = await startSite();
   try {
-    const local = site.url.replace("127.0.0.1", "localhost");
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const device = await addAuthenticator(context, page);
-    await createOwner(page, { ...site, setup: site.setup.replace("127.0.0.1", "localhost") });
-
+    const { local, context, page, device } = await ownerWithDevice(site);
     await page.goto(`${local}/admin/profile/security`);
     await page.getByText("You have no passkey yet.").waitFor();
     await page.getByLabel("A name for the new passkey").fill("Work laptop");
@@ -137,11 +145,7 @@ test("an editor adds a passkey, then signs in with it alone or after the passwor
 test("a login page left open renews its passkey suggestions before they expire", async () => {
   const site = await startSite();
   try {
-    const local = site.url.replace("127.0.0.1", "localhost");
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const device = await addAuthenticator(context, page);
-    await createOwner(page, { ...site, setup: site.setup.replace("127.0.0.1", "localhost") });
+    const { local, context, page, device } = await ownerWithDevice(site);
     await page.goto(`${local}/admin/profile/security`);
     await page.getByRole("button", { name: "Add a passkey" }).click();
     await page.getByText("Passkey “Passkey” added.").waitFor();

@@ -219,8 +219,9 @@ async fn password_step(
 ) -> Result<SignInStep, AccountError> {
     let now = app.now();
     let email = email.trim();
-    let device = known_device(app, email, device);
-    check_throttle(app, email, ip, device.as_deref()).await?;
+    let (key, new_browser) = browser_key(app, email, device);
+    let known = (!new_browser).then_some(key.as_str());
+    check_throttle(app, email, ip, known).await?;
     let user = app.store.user_by_email(email).await?;
     let verified = match &user {
         Some(user) => verify_password(password.to_owned(), user.password_hash.clone()).await?,
@@ -234,12 +235,10 @@ async fn password_step(
     // A deactivated account answers like a wrong password: it signs in nowhere.
     let Some(user) = user.filter(|user| verified && !user.deactivated) else {
         app.store
-            .record_failed_login(email, ip, device.as_deref().unwrap_or(""), now)
+            .record_failed_login(email, ip, known.unwrap_or(""), now)
             .await?;
         return Err(AccountError::WrongCredentials);
     };
-    let new_browser = device.is_none();
-    let key = device.unwrap_or_else(|| random_token()[..32].to_owned());
     let codes = app.store.totp_of(user.id).await?.is_some();
     let passkey = !app.store.passkeys_of(user.id).await?.is_empty();
     if codes || passkey {
