@@ -88,6 +88,9 @@ pub(crate) fn read_folder(folder: &Path) -> Vec<String> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
         .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
+    // A `.tmp` file is a message still being written (it is renamed when whole): reading it
+    // would see a part of it.
+    paths.retain(|path| path.extension().is_none_or(|extension| extension != "tmp"));
     paths.sort_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok());
     paths
         .iter()
