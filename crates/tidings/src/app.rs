@@ -207,16 +207,27 @@ pub async fn check_database(
     config: &Config,
     data_dir: &Path,
 ) -> anyhow::Result<()> {
-    match store.check_integrity().await? {
+    match find_damage(store, config, data_dir).await? {
         None => Ok(()),
-        Some(damage) => {
-            let database = match config.database_url.as_deref().filter(|url| !url.is_empty()) {
-                Some(url) => url.strip_prefix("sqlite://").unwrap_or(url).to_owned(),
-                None => data_dir.join(DATABASE_FILE).display().to_string(),
-            };
-            Err(damaged_database(&database, &damage))
-        }
+        Some(damaged) => Err(damaged),
     }
+}
+
+/// The check itself: `Ok(Some(..))` when the database is damaged, with the message to give;
+/// `Err` when the check could not run (the database busy or out of reach), which says
+/// nothing of the file and must not be taken for damage.
+pub async fn find_damage(
+    store: &dyn Store,
+    config: &Config,
+    data_dir: &Path,
+) -> Result<Option<anyhow::Error>, tidings_store::StoreError> {
+    Ok(store.check_integrity().await?.map(|damage| {
+        let database = match config.database_url.as_deref().filter(|url| !url.is_empty()) {
+            Some(url) => url.strip_prefix("sqlite://").unwrap_or(url).to_owned(),
+            None => data_dir.join(DATABASE_FILE).display().to_string(),
+        };
+        damaged_database(&database, &damage)
+    }))
 }
 
 /// What the running site knows of its own health. A database found damaged after `serve`

@@ -515,13 +515,25 @@ async fn serve(data: PathBuf, mut config: Config) -> anyhow::Result<()> {
     let checked = app.clone();
     let checked_folder = data.clone();
     tokio::spawn(async move {
-        if let Err(error) =
-            crate::app::check_database(checked.store.as_ref(), &checked.config, &checked_folder)
+        // Only damage found closes the site: a check that could not run (the database busy
+        // or out of reach for a moment) is tried again, and never taken for damage.
+        for attempt in 1..=DATABASE_CHECK_ATTEMPTS {
+            match crate::app::find_damage(checked.store.as_ref(), &checked.config, &checked_folder)
                 .await
-        {
-            tracing::error!(error = %format!("{error:#}"), "the site now answers every request with 503");
-            let _ = checked.health.damaged.set(format!("{error:#}"));
+            {
+                Ok(None) => return,
+                Ok(Some(damaged)) => {
+                    tracing::error!(error = %format!("{damaged:#}"), "the site now answers every request with 503");
+                    let _ = checked.health.damaged.set(format!("{damaged:#}"));
+                    return;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, attempt, "the database check could not run; it is tried again");
+                    tokio::time::sleep(DATABASE_CHECK_RETRY).await;
+                }
+            }
         }
+        tracing::warn!("the database check could not run; the site serves without it");
     });
     let base_url = app.config.base_url();
     if let Some(token) = site::issue_setup_token(&app).await? {
@@ -529,44 +541,46 @@ async fn serve(data: PathBuf, mut config: Config) -> anyhow::Result<()> {
             "No account exists yet. Create the first administrator at {base_url}/admin/setup?token={token}"
         );
     }
+    let stop = shutdown_signal()?;
     // The last line before serving: scripts wait for it.
     println!(
         "tidings is serving {:?} at {base_url}/ (data in {})",
         app.config.title,
         data.display()
     );
-    crate::web::serve(listener, app, shutdown_signal())
+    crate::web::serve(listener, app, stop)
         .await
         .context("serving")
 }
 
-/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.
-async fn shutdown_signal() {
-    let interrupt = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
+/// How often `serve` tries its check of the database when the check cannot run, and how
+/// long it waits between tries.
+const DATABASE_CHECK_ATTEMPTS: u32 = 5;
+const DATABASE_CHECK_RETRY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight. The handlers are installed
+/// here, before the site says it serves: installed lazily (when the serving loop first ran),
+/// a signal sent in between killed the process outright, in the middle of whatever it did.
+#[cfg(unix)]
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("listening for Ctrl-C")?;
+    let mut terminate = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()> + Send + 'static> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
 }
 
 /// A backup's manifest, as the commands print it.

@@ -151,10 +151,18 @@ async fn serve_connection(
                 }
                 break;
             }
-            () = connection.close.notified() => break,
+            () = connection.close.notified() => {
+                tracing::debug!(%peer, "connection closed: too slow, idle, or over the cap");
+                break;
+            }
             changed = stop.changed(), if !stopping => {
                 stopping = true;
                 if changed.is_ok() {
+                    tracing::debug!(
+                        %peer,
+                        busy = connection.busy.load(Ordering::Acquire),
+                        "the server is stopping: the connection closes after its request"
+                    );
                     served.as_mut().graceful_shutdown();
                 }
             }

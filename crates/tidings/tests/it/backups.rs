@@ -7,12 +7,27 @@ use reqwest::StatusCode;
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tidings::services::backups;
 use tidings_store::{CommentStore, SqliteStore};
 
 const WRITERS: usize = 4;
+
+/// How many comments are acknowledged before the backup begins.
+const BEFORE: usize = 40;
+
+/// Waits until the writers have had `count` comments acknowledged in all.
+async fn wait_for_answers(answered: &AtomicUsize, count: usize) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while answered.load(Ordering::SeqCst) < count {
+        assert!(
+            Instant::now() < deadline,
+            "{count} comments acknowledged within two minutes"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
 
 /// An archive's entries, by name, as a test rewrites them.
 type Entries = Vec<(String, Vec<u8>)>;
@@ -32,9 +47,10 @@ async fn a_backup_taken_under_load_holds_every_comment_acknowledged_before_it_be
         .build()
         .unwrap();
     let stop = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicUsize::new(0));
     let writers: Vec<_> = (0..WRITERS)
         .map(|writer| {
-            let (client, stop) = (client.clone(), stop.clone());
+            let (client, stop, answered) = (client.clone(), stop.clone(), answered.clone());
             let url = format!("{}/wp-comments-post.php", server.base_url);
             tokio::spawn(async move {
                 let mut acknowledged = Vec::new();
@@ -53,14 +69,16 @@ async fn a_backup_taken_under_load_holds_every_comment_acknowledged_before_it_be
                     let response = client.post(&url).form(&form).send().await.unwrap();
                     assert_eq!(response.status(), StatusCode::SEE_OTHER, "{key}");
                     acknowledged.push((key, Instant::now()));
+                    answered.fetch_add(1, Ordering::SeqCst);
                 }
                 acknowledged
             })
         })
         .collect();
 
-    // The load runs before, during and after the backup.
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // The load runs before, during and after the backup: counted, not timed, as a busy
+    // machine may answer few comments in any given fraction of a second.
+    wait_for_answers(&answered, BEFORE).await;
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("site.tar.gz");
     let began = Instant::now();
@@ -68,7 +86,10 @@ async fn a_backup_taken_under_load_holds_every_comment_acknowledged_before_it_be
     let ended = Instant::now();
     assert!(ok, "{out}{err}");
     assert!(out.contains("verified: restorable"), "{out}");
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // A writer may have taken its time just before `ended` and counted just after: one
+    // each at most, so this many more holds at least one acknowledged after the backup.
+    let at_end = answered.load(Ordering::SeqCst);
+    wait_for_answers(&answered, at_end + 2 * WRITERS).await;
     stop.store(true, Ordering::SeqCst);
     let mut acknowledged = Vec::new();
     for writer in writers {
@@ -85,7 +106,11 @@ async fn a_backup_taken_under_load_holds_every_comment_acknowledged_before_it_be
         .filter(|(_, at)| *at >= began && *at <= ended)
         .count();
     let after = acknowledged.iter().filter(|(_, at)| *at > ended).count();
-    assert!(before.len() > 20, "the load ran: {} before", before.len());
+    assert!(
+        before.len() >= BEFORE,
+        "the load ran: {} before",
+        before.len()
+    );
     assert!(
         after > 0,
         "the writers were still writing when the backup ended"
@@ -138,7 +163,8 @@ async fn a_backup_taken_under_load_holds_every_comment_acknowledged_before_it_be
     // The restored site serves.
     let site = RunningBinary::start(&restored);
     let front = reqwest::get(format!("{}/", site.base_url)).await.unwrap();
-    assert_eq!(front.status(), StatusCode::OK);
+    let status = front.status();
+    assert_eq!(status, StatusCode::OK, "{}", front.text().await.unwrap());
 }
 
 /// A copy of the archive at `from` with `change` applied to its entries (name, bytes).
