@@ -28,11 +28,26 @@ fn free_port() -> u16 {
 
 impl SmtpServer {
     fn start_on(port: u16) -> SmtpServer {
+        SmtpServer::start_with(port, "aiosmtpd.handlers.Mailbox")
+    }
+
+    /// A server that marks with a file (`arriving`) the moment a message's data arrived,
+    /// and answers only once the test writes `release` (`tests/mail/slow_smtp.py`).
+    fn start_slow_on(port: u16) -> SmtpServer {
+        SmtpServer::start_with(port, "slow_smtp.SlowMailbox")
+    }
+
+    fn start_with(port: u16, handler: &str) -> SmtpServer {
         let maildir = tempfile::tempdir().unwrap();
         let child = Command::new(PYTHON)
+            .env(
+                "PYTHONPATH",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mail"),
+            )
+            .env("PYTHONDONTWRITEBYTECODE", "1")
             .args(["-m", "aiosmtpd", "-n", "-l"])
             .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .args(["-c", handler])
             // A folder that does not exist yet: Maildir creates it with its subfolders.
             .arg(maildir.path().join("box"))
             .stdout(Stdio::null())
@@ -323,6 +338,73 @@ async fn moderators_authors_and_subscribers_get_mail_with_one_click_links() {
         "{messages:?}"
     );
     assert!(after.iter().all(|m| !to(m, "eve@readers.example")));
+}
+
+/// SIGTERM while a message is being handed to the mail server: the site waits for the
+/// server's answer and records it before it exits, so the message is neither lost nor
+/// queued to be sent again.
+#[tokio::test]
+async fn a_message_being_handed_over_at_sigterm_is_recorded_before_the_site_exits() {
+    let smtp = SmtpServer::start_slow_on(free_port());
+    let site = site_with_smtp(smtp.port).await;
+    site.moderator().await;
+    let article = site.article("Stopping").await;
+    let data = site.stop().await;
+    let logs = tempfile::NamedTempFile::new().unwrap();
+    let binary = RunningBinary::start_logging(data.path(), &[], logs.reopen().unwrap().into());
+
+    // A first comment is held, and its moderator is mailed.
+    let form = [
+        ("comment_post_ID", article.id.to_string()),
+        ("comment_parent", "0".into()),
+        ("author", "Gil".into()),
+        ("email", "gil@readers.example".into()),
+        ("comment", "Held while the site stops.".into()),
+    ];
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}/wp-comments-post.php", binary.base_url))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let arriving = smtp.maildir.path().join("arriving");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !arriving.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the message reached the mail server"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // The signal comes while the server holds the message and has not answered.
+    let stopping = tokio::task::spawn_blocking(move || binary.terminate());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !std::fs::read_to_string(logs.path())
+        .unwrap()
+        .contains("shutting down")
+    {
+        assert!(Instant::now() < deadline, "the site took the signal");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(smtp.messages().is_empty());
+    std::fs::write(smtp.maildir.path().join("release"), "").unwrap();
+    let status = stopping.await.unwrap();
+    assert!(status.success(), "exits 0 after SIGTERM: {status:?}");
+    let delivered = smtp.messages();
+    assert_eq!(delivered.len(), 1, "the site waited for the answer");
+    assert!(to(&delivered[0], ADMIN_EMAIL));
+    let queue = data.path().join("mail/queue");
+    let left: Vec<String> = read_folder(&queue);
+    assert!(
+        left.iter().all(|queued| !queued.contains(ADMIN_EMAIL)),
+        "the delivered message is not queued to be sent again: {left:?}"
+    );
+    assert!(read_folder(&data.path().join("mail/failed")).is_empty());
 }
 
 #[tokio::test]
