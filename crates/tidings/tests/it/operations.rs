@@ -281,6 +281,118 @@ async fn metrics_count_requests_cache_comments_sign_ins_mail_and_pools() {
     assert!(!after.contains("/nowhere/"), "{after}");
 }
 
+/// The mail series say what an operator needs to know when mail does not go: failed
+/// attempts, messages set aside, the queue, and how long the oldest due message has waited.
+#[tokio::test]
+async fn metrics_show_mail_that_cannot_be_sent_and_how_far_behind_it_is() {
+    // A mail server address where nothing listens: every attempt fails at once.
+    let dead_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port();
+    let data = data_folder().await;
+    write_config(
+        data.path(),
+        &format!(
+            "metrics_token = \"{TOKEN}\"\nsmtp_url = \"smtp://127.0.0.1:{dead_port}\"\nmail_from = \"news@daily.example\"\n"
+        ),
+    );
+    let site = TestApp::spawn_in(data).await;
+    site.create_user(ADMIN_EMAIL, tidings_domain::Role::Administrator)
+        .await;
+    let article = site.article("Undelivered").await;
+    let client = reqwest::Client::new();
+    let scrape = || async {
+        client
+            .get(site.url("/metrics"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let store = site.app.store.clone();
+    // A held comment queues the moderator's mail, and the sender tries it: once, whether
+    // its own pass or this one comes first (each attempt moves the next one on).
+    let held = |email: &'static str| {
+        let (site, article, store) = (&site, &article, store.clone());
+        async move {
+            let response = site
+                .reader()
+                .comment(article, &[("email", email), ("comment", email)])
+                .await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while site.app.mailer.queued() == 0 {
+                assert!(std::time::Instant::now() < deadline, "the mail was queued");
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            site.app
+                .mailer
+                .deliver_due(store.as_ref(), site.clock_now())
+                .await;
+        }
+    };
+    held("first@readers.example").await;
+    let after_one = scrape().await;
+    assert_eq!(
+        sample(&after_one, "tidings_mail_delivery_failures_total"),
+        Some(1.0),
+        "{after_one}"
+    );
+    assert_eq!(sample(&after_one, "tidings_mail_queue_length"), Some(1.0));
+    assert_eq!(
+        sample(&after_one, "tidings_mail_failed_messages"),
+        Some(0.0)
+    );
+    // Waiting for its next attempt is not lag.
+    assert_eq!(
+        sample(&after_one, r#"tidings_job_lag_seconds{job="mail"}"#),
+        Some(0.0)
+    );
+
+    // Every later attempt fails too, until the message is set aside.
+    let mut attempts = 1.0;
+    while site.app.mailer.queued() > 0 {
+        assert!(attempts < 50.0, "the message is set aside at last");
+        site.clock.advance(time::Duration::days(2));
+        site.app
+            .mailer
+            .deliver_due(store.as_ref(), site.clock_now())
+            .await;
+        attempts += 1.0;
+    }
+    let set_aside = scrape().await;
+    assert_eq!(
+        sample(&set_aside, "tidings_mail_delivery_failures_total"),
+        Some(attempts)
+    );
+    assert_eq!(sample(&set_aside, "tidings_mail_queue_length"), Some(0.0));
+    assert_eq!(
+        sample(&set_aside, "tidings_mail_failed_messages"),
+        Some(1.0)
+    );
+
+    // A sender that no longer runs (as a stuck one would not): a message due a minute after
+    // its first attempt has waited 29 minutes when half an hour has passed.
+    held("second@readers.example").await;
+    site.app.mailer.stop().await;
+    site.clock.advance(time::Duration::minutes(30));
+    let behind = scrape().await;
+    assert_eq!(
+        sample(&behind, r#"tidings_job_lag_seconds{job="mail"}"#),
+        Some(29.0 * 60.0),
+        "{behind}"
+    );
+    assert_eq!(sample(&behind, "tidings_mail_queue_length"), Some(1.0));
+    assert_eq!(
+        sample(&behind, "tidings_mail_delivery_failures_total"),
+        Some(attempts + 1.0)
+    );
+}
+
 #[tokio::test]
 async fn every_answer_carries_a_request_id() {
     let site = TestApp::spawn().await;
