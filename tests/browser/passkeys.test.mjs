@@ -125,11 +125,16 @@ test("an editor adds a passkey, then signs in with it alone or after the passwor
     await page.goto(`${local}/admin/login`);
     await page.waitForURL(`${local}/admin/`);
     await page.goto(`${local}/admin/profile/security`);
+    // A name can be changed in place (the device keeps its own; this one is the site's).
+    await page.getByLabel("The name of the passkey Work laptop").fill("Old laptop");
+    await page.getByRole("button", { name: "Rename the passkey Work laptop" }).click();
+    await page.getByText("The passkey is renamed.").waitFor();
+    assert.equal(await page.getByLabel("The name of the passkey Old laptop").inputValue(), "Old laptop");
     await page.getByPlaceholder("Your password").fill("not my password");
-    await page.getByRole("button", { name: "Remove the passkey Work laptop" }).click();
+    await page.getByRole("button", { name: "Remove the passkey Old laptop" }).click();
     await page.getByText("The passkey is still there").waitFor();
     await page.getByPlaceholder("Your password").fill("a long enough password");
-    await page.getByRole("button", { name: "Remove the passkey Work laptop" }).click();
+    await page.getByRole("button", { name: "Remove the passkey Old laptop" }).click();
     await page.getByText("The passkey is removed.").waitFor();
     await logOut(page);
     await page.getByLabel("Email").fill("olive@newsroom.example");

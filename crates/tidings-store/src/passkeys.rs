@@ -43,6 +43,8 @@ pub trait PasskeyStore: Send + Sync {
     ) -> StoreResult<()>;
     /// Removes one of `user`'s passkeys; `false` when they have none with this id.
     async fn delete_passkey(&self, user: UserId, id: i64) -> StoreResult<bool>;
+    /// Gives one of `user`'s passkeys a new name; `false` when they have none with this id.
+    async fn rename_passkey(&self, user: UserId, id: i64, name: &str) -> StoreResult<bool>;
     /// Marks a ceremony's challenge as used, forgetting challenges that expired before
     /// `now`: `false` when it was used already.
     async fn spend_challenge(
@@ -184,6 +186,18 @@ impl PasskeyStore for SqlStore {
             ))
             .await?;
         Ok(deleted > 0)
+    }
+
+    async fn rename_passkey(&self, user: UserId, id: i64, name: &str) -> StoreResult<bool> {
+        let renamed = self
+            .execute(statement!(
+                "UPDATE passkeys SET name = ? WHERE id = ? AND user_id = ?",
+                name,
+                id,
+                user.0
+            ))
+            .await?;
+        Ok(renamed > 0)
     }
 
     async fn spend_challenge(

@@ -236,6 +236,26 @@ async fn passkeys_are_kept_per_person_and_found_by_credential(store: &dyn Store)
     );
 
     assert!(
+        !store
+            .rename_passkey(al, phone.id, "Mine now")
+            .await
+            .unwrap(),
+        "only its owner renames a passkey"
+    );
+    assert!(
+        store
+            .rename_passkey(ed, phone.id, "Work phone")
+            .await
+            .unwrap()
+    );
+    let renamed = store.passkeys_of(ed).await.unwrap();
+    let names: Vec<&str> = renamed
+        .iter()
+        .map(|passkey| passkey.name.as_str())
+        .collect();
+    assert!(names.contains(&"Work phone"), "{names:?}");
+    assert!(!names.contains(&"Mine now"));
+    assert!(
         !store.delete_passkey(al, phone.id).await.unwrap(),
         "only its owner removes a passkey"
     );

@@ -51,6 +51,8 @@ pub enum PasskeyError {
     AlreadyRegistered,
     #[error("A passkey's name must be at most {MAX_NAME_CHARS} characters.")]
     NameTooLong,
+    #[error("Give the passkey a name.")]
+    NameMissing,
     #[error("The password is not right.")]
     WrongPassword,
     #[error(transparent)]
@@ -268,6 +270,19 @@ pub async fn remove(app: &App, user: &User, id: i64, password: &str) -> Result<b
         tracing::info!(user = %user.id, passkey = id, "passkey removed");
     }
     Ok(removed)
+}
+
+/// Gives one of the person's passkeys a new name (no password asked: a name grants
+/// nothing). `false` when they have no passkey with this id.
+pub async fn rename(app: &App, user: &User, id: i64, name: &str) -> Result<bool, PasskeyError> {
+    let name = clean_line(name);
+    if name.is_empty() {
+        return Err(PasskeyError::NameMissing);
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(PasskeyError::NameTooLong);
+    }
+    Ok(app.store.rename_passkey(user.id, id, &name).await?)
 }
 
 /// Starts a sign-in with whichever of this site's passkeys the browser holds.

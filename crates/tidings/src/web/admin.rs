@@ -48,8 +48,8 @@ pub use dashboard::dashboard;
 pub use media::{describe_media, list_media, upload_avatar, upload_media};
 pub use moving::{download_export, show_moving, upload_import};
 pub use passkeys::{
-    add_passkey, finish_passkey_sign_in, remove_passkey, start_passkey_registration,
-    start_passkey_sign_in,
+    add_passkey, finish_passkey_sign_in, remove_passkey, rename_passkey,
+    start_passkey_registration, start_passkey_sign_in,
 };
 pub use people::{
     change_role, choose_password, deactivate, invite, list_people, reactivate,

@@ -499,6 +499,7 @@ pub fn admin_routes() -> AdminRoutes {
     )
     .post("/admin/profile/passkeys", admin::add_passkey)
     .post("/admin/profile/passkeys/{id}/remove", admin::remove_passkey)
+    .post("/admin/profile/passkeys/{id}/rename", admin::rename_passkey)
     .get_post(
         "/admin/profile/app-passwords",
         admin::show_app_passwords,

@@ -305,6 +305,70 @@ async fn give_passkey(site: &TestApp, email: &str, credential_id: &str) {
         .unwrap();
 }
 
+/// The id of `email`'s first passkey.
+async fn first_passkey_of(site: &TestApp, email: &str) -> i64 {
+    let user = site.app.store.user_by_email(email).await.unwrap().unwrap();
+    site.app.store.passkeys_of(user.id).await.unwrap()[0].id
+}
+
+#[tokio::test]
+async fn a_passkey_is_renamed_by_its_owner_and_a_bad_name_is_refused_clearly() {
+    let site = TestApp::spawn().await;
+    let owner = site.moderator().await;
+    site.create_user("edith@newsroom.example", tidings_domain::Role::Editor)
+        .await;
+    let edith = site.sign_in("edith@newsroom.example").await;
+    give_passkey(&site, ADMIN_EMAIL, "owner-phone").await;
+    give_passkey(&site, "edith@newsroom.example", "edith-phone").await;
+    let owners = first_passkey_of(&site, ADMIN_EMAIL).await;
+    let address = format!("/admin/profile/passkeys/{owners}/rename");
+    let page = body(owner.get("/admin/profile/security").await).await;
+    assert!(page.contains(&format!("action=\"{address}\"")), "{page}");
+
+    // Spaces and control characters are tidied away; the name is shown escaped.
+    let done = owner
+        .post(&address, &[("name", "  Key <b>\u{7} &  \"Tuesday\"\n ")])
+        .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let page = body(owner.get(&location(&done)).await).await;
+    assert!(page.contains("The passkey is renamed."), "{page}");
+    assert!(
+        page.contains("value=\"Key &lt;b&gt; &amp; &quot;Tuesday&quot;\""),
+        "{page}"
+    );
+
+    // An empty or overlong name says why, with the Security screen, and changes nothing.
+    for (name, why) in [
+        (" \t ", "Give the passkey a name."),
+        (&"n".repeat(101), "at most 100 characters"),
+    ] {
+        let refused = owner.post(&address, &[("name", name)]).await;
+        assert_eq!(
+            refused.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name:?}"
+        );
+        let page = body(refused).await;
+        assert!(page.contains(why), "{page}");
+        assert!(page.contains("&quot;Tuesday&quot;"), "unchanged: {page}");
+    }
+    let exactly = "n".repeat(100);
+    let done = owner.post(&address, &[("name", &exactly)]).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+
+    // Someone else's passkey is not theirs to rename (and its owner's stays as it was).
+    let attempt = edith.post(&address, &[("name", "Edith's now")]).await;
+    assert_eq!(attempt.status(), StatusCode::SEE_OTHER);
+    let page = body(edith.get(&location(&attempt)).await).await;
+    assert!(page.contains("That passkey was removed already."), "{page}");
+    let page = body(owner.get("/admin/profile/security").await).await;
+    assert!(page.contains(&format!("value=\"{exactly}\"")));
+    assert!(!page.contains("Edith&#x27;s now") && !page.contains("Edith's now"));
+    // And without the session's CSRF token, nothing is renamed.
+    let forged = owner.reader.post(&address, &[("name", "Forged")]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+}
+
 #[tokio::test]
 async fn an_administrator_resets_a_lost_passkey_and_the_person_signs_in_with_the_password() {
     let site = TestApp::spawn().await;

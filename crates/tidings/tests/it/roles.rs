@@ -30,6 +30,7 @@ fn needs(method: &str, route: &str) -> Option<Capability> {
             | "/admin/profile/passkeys/start"
             | "/admin/profile/passkeys"
             | "/admin/profile/passkeys/{id}/remove"
+            | "/admin/profile/passkeys/{id}/rename"
             | "/admin/logout",
         ) => {
             return None;

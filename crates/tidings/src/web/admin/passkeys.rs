@@ -32,7 +32,9 @@ fn refusal(error: PasskeyError) -> Result<Response, AppError> {
         }
         PasskeyError::WrongAccount | PasskeyError::WrongPassword => StatusCode::FORBIDDEN,
         PasskeyError::AlreadyRegistered => StatusCode::CONFLICT,
-        PasskeyError::Malformed | PasskeyError::NameTooLong => StatusCode::UNPROCESSABLE_ENTITY,
+        PasskeyError::Malformed | PasskeyError::NameTooLong | PasskeyError::NameMissing => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
     };
     Ok((status, Json(json!({ "error": error.to_string() }))).into_response())
 }
@@ -82,6 +84,34 @@ pub async fn remove_passkey(
         Ok(false) => "That passkey was removed already.",
         Err(PasskeyError::WrongPassword) => {
             "The passkey is still there: the password was not right."
+        }
+        Err(PasskeyError::Store(error)) => return Err(error.into()),
+        Err(other) => return Err(AppError::Internal(other.into())),
+    };
+    Ok(crate::web::public::redirect(
+        StatusCode::SEE_OTHER,
+        &format!("/admin/profile/security?notice={}", url_encode(notice)),
+    ))
+}
+
+/// The Security screen's name field beside each passkey (a plain form: no script needed).
+pub async fn rename_passkey(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    AdminForm { admin, form }: AdminForm,
+) -> Result<Response, AppError> {
+    let notice = match passkeys::rename(&app, &admin.user, id, form.get("name")).await {
+        Ok(true) => "The passkey is renamed.",
+        Ok(false) => "That passkey was removed already.",
+        Err(error @ (PasskeyError::NameMissing | PasskeyError::NameTooLong)) => {
+            return super::security::security_page(
+                &app,
+                &admin,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(error.to_string()),
+            )
+            .await;
         }
         Err(PasskeyError::Store(error)) => return Err(error.into()),
         Err(other) => return Err(AppError::Internal(other.into())),

@@ -31,7 +31,7 @@ pub async fn show_security(
     .await
 }
 
-async fn security_page(
+pub(super) async fn security_page(
     app: &App,
     admin: &Admin,
     status: StatusCode,
