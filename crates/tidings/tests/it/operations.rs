@@ -135,6 +135,19 @@ async fn metrics_are_served_only_to_the_token_or_an_allowed_address() {
 }
 
 /// The value of the series `name` (with its labels, as written) in a scrape.
+/// What Prometheus would read from `site`, with the token.
+async fn scrape(site: &TestApp) -> String {
+    reqwest::Client::new()
+        .get(site.url("/metrics"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 fn sample(scrape: &str, series: &str) -> Option<f64> {
     scrape.lines().find_map(|line| {
         let value = line.strip_prefix(series)?.strip_prefix(' ')?;
@@ -151,18 +164,7 @@ async fn metrics_count_requests_cache_comments_sign_ins_mail_and_pools() {
         .await;
     // A first-time commenter waits for a moderator (WordPress's default).
     let article = site.article("Counted").await;
-    let client = reqwest::Client::new();
-    let scrape = || async {
-        client
-            .get(site.url("/metrics"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
+    let scrape = || scrape(&site);
     let article_route = r#"route="/{year}/{month}/{slug}/""#;
     let before = scrape().await;
 
@@ -301,18 +303,7 @@ async fn metrics_show_mail_that_cannot_be_sent_and_how_far_behind_it_is() {
     site.create_user(ADMIN_EMAIL, tidings_domain::Role::Administrator)
         .await;
     let article = site.article("Undelivered").await;
-    let client = reqwest::Client::new();
-    let scrape = || async {
-        client
-            .get(site.url("/metrics"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
+    let scrape = || scrape(&site);
     let store = site.app.store.clone();
     // A held comment queues the moderator's mail, and the sender tries it: once, whether
     // its own pass or this one comes first (each attempt moves the next one on).
