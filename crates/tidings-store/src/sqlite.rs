@@ -62,6 +62,7 @@ impl SqliteStore {
             .foreign_keys(true)
             .pragma("trusted_schema", "OFF");
         let writer = connect_writer(&options).await?;
+        copy_before_upgrading(&writer, path).await?;
         apply_migrations(&writer, migrations::SQLITE).await?;
         let checks = Box::new(options.clone().read_only(true));
         let copies = Box::new(options.clone().create_if_missing(false));
@@ -349,6 +350,99 @@ async fn connect_writer(options: &SqliteConnectOptions) -> StoreResult<SqlitePoo
             other => return other,
         }
     }
+}
+
+/// Before migrations change a database that already holds a site, a copy of it as it was,
+/// beside it (`tidings.db.schema-18`): the way back to the release before, which refuses a
+/// newer schema. Written whole (under a temporary name, then renamed) with `VACUUM INTO`;
+/// once it is, the copy an earlier upgrade left is removed, so one copy is kept. A copy
+/// that cannot be written stops the upgrade: better a site that does not start and says
+/// why than one that cannot go back.
+async fn copy_before_upgrading(writer: &SqlitePool, database: &Path) -> StoreResult<()> {
+    let mut connection = writer.acquire().await?;
+    let tracked: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')",
+    )
+    .fetch_one(&mut *connection)
+    .await?;
+    if !tracked {
+        return Ok(());
+    }
+    let found: i64 = sqlx::query_scalar(migrations::CURRENT_VERSION)
+        .fetch_one(&mut *connection)
+        .await?;
+    let known = migrations::latest(migrations::SQLITE);
+    if found == 0 || found >= known {
+        return Ok(());
+    }
+    let name = database.file_name().map_or_else(
+        || "tidings.db".to_owned(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let copy = database.with_file_name(format!("{name}.schema-{found}"));
+    if copy.exists() {
+        // An upgrade from this version began before and stopped: its copy is the one.
+        return Ok(());
+    }
+    // Two processes may start on the same old database at once: each writes its own.
+    let partial = copy.with_file_name(format!(
+        "{name}.schema-{found}.{}.partial",
+        std::process::id()
+    ));
+    let failed = |error: StoreError| match error {
+        StoreError::Full(message) => StoreError::Full(format!(
+            "keeping a copy of the database before upgrading it: {message}"
+        )),
+        other => StoreError::Other(format!(
+            "keeping a copy of the database (schema {found}) before upgrading it to {known}: {other}"
+        )),
+    };
+    let _ = std::fs::remove_file(&partial);
+    let written = sqlx::query("VACUUM INTO ?")
+        .bind(partial.to_string_lossy().into_owned())
+        .execute(&mut *connection)
+        .await;
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(failed(error.into()));
+    }
+    let settled = (|| -> std::io::Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o600))?;
+        }
+        std::fs::File::open(&partial)?.sync_all()?;
+        std::fs::rename(&partial, &copy)
+    })();
+    if let Err(error) = settled {
+        let _ = std::fs::remove_file(&partial);
+        return Err(failed(StoreError::Other(error.to_string())));
+    }
+    // The copies earlier upgrades left: only the newest is kept.
+    let earlier = format!("{name}.schema-");
+    if let Some(folder) = database
+        .parent()
+        .and_then(|folder| std::fs::read_dir(folder).ok())
+    {
+        for entry in folder.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let older = name
+                .strip_prefix(&earlier)
+                .and_then(|version| version.parse::<i64>().ok())
+                .is_some_and(|version| version < found);
+            if older {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    tracing::info!(
+        copy = %copy.display(),
+        from = found,
+        to = known,
+        "the database as it was is kept beside it; its schema is upgraded next"
+    );
+    Ok(())
 }
 
 /// Brings the schema up to date. The version is read and every missing migration applied in

@@ -245,6 +245,115 @@ async fn the_public_site_reads_through_indexes() {
     }
 }
 
+/// Before an upgrade changes a database that holds a site, the database as it was is kept
+/// beside it, the way back to the release before (which refuses the newer schema); one
+/// such copy is kept, and a new database or one already up to date makes none.
+#[tokio::test]
+async fn an_upgrade_keeps_the_database_as_it_was_beside_it() {
+    use sqlx::Connection;
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("site.db");
+    // A database as the release before left it (every migration but the last), with a site.
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let mut old = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    sqlx::raw_sql(
+        "PRAGMA foreign_keys = OFF;
+         CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+            applied_at INTEGER NOT NULL) STRICT",
+    )
+    .execute(&mut old)
+    .await
+    .unwrap();
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let mut files: Vec<String> = std::fs::read_dir(&migrations)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let before = files.len() - 1;
+    for file in &files[..before] {
+        let sql = std::fs::read_to_string(migrations.join(file)).unwrap();
+        sqlx::raw_sql(&sql).execute(&mut old).await.unwrap();
+        sqlx::query("INSERT INTO schema_migrations VALUES (?, ?, 0)")
+            .bind(file[..4].parse::<i64>().unwrap())
+            .bind(file)
+            .execute(&mut old)
+            .await
+            .unwrap();
+    }
+    sqlx::raw_sql("INSERT INTO settings (name, value) VALUES ('probe', 'kept')")
+        .execute(&mut old)
+        .await
+        .unwrap();
+    old.close().await.unwrap();
+    let before = i64::try_from(before).unwrap();
+    // A copy an earlier upgrade left.
+    std::fs::write(folder.path().join("site.db.schema-12"), "an older copy").unwrap();
+    let copies = || {
+        let mut names: Vec<String> = std::fs::read_dir(folder.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains(".schema-") || name.ends_with(".partial"))
+            .collect();
+        names.sort();
+        names
+    };
+
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), before + 1);
+    store.close().await;
+    let kept_name = format!("site.db.schema-{before}");
+    assert_eq!(
+        copies(),
+        std::slice::from_ref(&kept_name),
+        "one copy, whole"
+    );
+    let copy = folder.path().join(&kept_name);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&copy).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "private, as the database is");
+    }
+    let read_only = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&copy)
+        .read_only(true);
+    let mut kept = sqlx::SqliteConnection::connect_with(&read_only)
+        .await
+        .unwrap();
+    let version: i64 = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
+        .fetch_one(&mut kept)
+        .await
+        .unwrap();
+    assert_eq!(version, before, "the schema as it was");
+    let probe: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = 'probe'")
+        .fetch_one(&mut kept)
+        .await
+        .unwrap();
+    assert_eq!(probe, "kept");
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut kept)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    kept.close().await.unwrap();
+
+    // Up to date: nothing more is copied, and the copy stays.
+    SqliteStore::open(&path).await.unwrap().close().await;
+    assert_eq!(copies(), [kept_name]);
+    // A new database has nothing to keep.
+    SqliteStore::open(&folder.path().join("fresh.db"))
+        .await
+        .unwrap()
+        .close()
+        .await;
+    assert!(!copies().iter().any(|name| name.starts_with("fresh.db")));
+}
+
 /// A site created before ids stopped being reused keeps every row through the table
 /// rebuild of migration 5, references included, and from then on never reuses an id.
 #[tokio::test]
