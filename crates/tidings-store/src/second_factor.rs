@@ -36,6 +36,9 @@ pub trait SecondFactorStore: Send + Sync {
     async fn unused_recovery_codes(&self, user: UserId) -> StoreResult<u64>;
     /// The people who have a second factor: one-time codes or a passkey.
     async fn users_with_second_factor(&self) -> StoreResult<Vec<UserId>>;
+    /// Whether `user` has a second factor (one-time codes or a passkey), in one read: the
+    /// admin's guard asks on every request while the site requires one.
+    async fn has_second_factor(&self, user: UserId) -> StoreResult<bool>;
     /// Forgets every second factor a person has (one-time codes, recovery codes, passkeys)
     /// in one transaction: `false` when they had none.
     async fn forget_second_factors(&self, user: UserId) -> StoreResult<bool>;
@@ -173,5 +176,18 @@ impl SecondFactorStore for SqlStore {
         .iter()
         .map(|row| row.integer("id").map(UserId))
         .collect()
+    }
+
+    async fn has_second_factor(&self, user: UserId) -> StoreResult<bool> {
+        Ok(self
+            .fetch_optional(statement!(
+                "SELECT id FROM users
+                  WHERE id = ?
+                    AND (totp_secret IS NOT NULL
+                         OR EXISTS (SELECT 1 FROM passkeys WHERE passkeys.user_id = users.id))",
+                user.0
+            ))
+            .await?
+            .is_some())
     }
 }

@@ -114,6 +114,8 @@ async fn codes_and_recovery_codes_are_spent_once(store: &dyn Store) {
     store.set_totp(ed, Some("SECRET"), &hashes).await.unwrap();
     assert_eq!(store.totp_of(ed).await.unwrap(), Some(("SECRET".into(), 0)));
     assert_eq!(store.users_with_second_factor().await.unwrap(), [ed]);
+    assert!(store.has_second_factor(ed).await.unwrap());
+    assert!(!store.has_second_factor(al).await.unwrap());
 
     // A step is spent once; an earlier one is refused after a later one.
     assert!(store.spend_totp_step(ed, 100).await.unwrap());
@@ -150,6 +152,7 @@ async fn codes_and_recovery_codes_are_spent_once(store: &dyn Store) {
     assert_eq!(store.totp_of(ed).await.unwrap(), None);
     assert_eq!(store.unused_recovery_codes(ed).await.unwrap(), 0);
     assert!(store.users_with_second_factor().await.unwrap().is_empty());
+    assert!(!store.has_second_factor(ed).await.unwrap());
     assert!(
         store
             .set_totp(UserId(999_999), Some("X"), &[])
@@ -215,6 +218,11 @@ async fn passkeys_are_kept_per_person_and_found_by_credential(store: &dyn Store)
     assert_eq!(names, ["Laptop", "Phone"]);
     assert!(store.passkeys_of(al).await.unwrap().is_empty());
     assert_eq!(store.users_with_second_factor().await.unwrap(), [ed]);
+    assert!(
+        store.has_second_factor(ed).await.unwrap(),
+        "a passkey alone is a second factor"
+    );
+    assert!(!store.has_second_factor(al).await.unwrap());
 
     let used = NOW + time::Duration::hours(1);
     store

@@ -117,7 +117,7 @@ pub async fn disable(app: &App, user: &User, password: &str) -> Result<(), Secon
 
 /// Whether the person has a second factor: one-time codes, or a passkey.
 pub async fn has_second_factor(app: &App, user: UserId) -> Result<bool, StoreError> {
-    Ok(has_codes(app, user).await? || !app.store.passkeys_of(user).await?.is_empty())
+    app.store.has_second_factor(user).await
 }
 
 /// Whether the person has turned one-time codes on.
