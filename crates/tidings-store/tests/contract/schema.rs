@@ -245,17 +245,24 @@ async fn the_public_site_reads_through_indexes() {
     }
 }
 
-/// Before an upgrade changes a database that holds a site, the database as it was is kept
-/// beside it, the way back to the release before (which refuses the newer schema); one
-/// such copy is kept, and a new database or one already up to date makes none.
-#[tokio::test]
-async fn an_upgrade_keeps_the_database_as_it_was_beside_it() {
+/// The SQLite migration files, in order.
+fn migration_files() -> Vec<String> {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let mut files: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    files
+}
+
+/// A database at `path` as a release that knew only the first `count` migrations left it,
+/// applied from their files as the migrator does (foreign keys off meanwhile); its
+/// connection, for the rows a test puts in.
+async fn database_with_migrations(path: &std::path::Path, count: usize) -> sqlx::SqliteConnection {
     use sqlx::Connection;
-    let folder = tempfile::tempdir().unwrap();
-    let path = folder.path().join("site.db");
-    // A database as the release before left it (every migration but the last), with a site.
     let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&path)
+        .filename(path)
         .create_if_missing(true);
     let mut old = sqlx::SqliteConnection::connect_with(&options)
         .await
@@ -268,15 +275,9 @@ async fn an_upgrade_keeps_the_database_as_it_was_beside_it() {
     .execute(&mut old)
     .await
     .unwrap();
-    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
-    let mut files: Vec<String> = std::fs::read_dir(&migrations)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    files.sort();
-    let before = files.len() - 1;
-    for file in &files[..before] {
-        let sql = std::fs::read_to_string(migrations.join(file)).unwrap();
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    for file in &migration_files()[..count] {
+        let sql = std::fs::read_to_string(folder.join(file)).unwrap();
         sqlx::raw_sql(&sql).execute(&mut old).await.unwrap();
         sqlx::query("INSERT INTO schema_migrations VALUES (?, ?, 0)")
             .bind(file[..4].parse::<i64>().unwrap())
@@ -285,6 +286,24 @@ async fn an_upgrade_keeps_the_database_as_it_was_beside_it() {
             .await
             .unwrap();
     }
+    sqlx::raw_sql("PRAGMA foreign_keys = ON")
+        .execute(&mut old)
+        .await
+        .unwrap();
+    old
+}
+
+/// Before an upgrade changes a database that holds a site, the database as it was is kept
+/// beside it, the way back to the release before (which refuses the newer schema); one
+/// such copy is kept, and a new database or one already up to date makes none.
+#[tokio::test]
+async fn an_upgrade_keeps_the_database_as_it_was_beside_it() {
+    use sqlx::Connection;
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("site.db");
+    // A database as the release before left it (every migration but the last), with a site.
+    let before = migration_files().len() - 1;
+    let mut old = database_with_migrations(&path, before).await;
     sqlx::raw_sql("INSERT INTO settings (name, value) VALUES ('probe', 'kept')")
         .execute(&mut old)
         .await
@@ -361,35 +380,7 @@ async fn an_existing_sqlite_database_is_rebuilt_without_losing_a_row() {
     use sqlx::Connection;
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("old.db");
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true);
-    let mut old = sqlx::SqliteConnection::connect_with(&options)
-        .await
-        .unwrap();
-    sqlx::raw_sql(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
-            applied_at INTEGER NOT NULL) STRICT",
-    )
-    .execute(&mut old)
-    .await
-    .unwrap();
-    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
-    for (version, file) in [
-        (1, "0001_initial.sql"),
-        (2, "0002_page_invalidations.sql"),
-        (3, "0003_comment_html.sql"),
-        (4, "0004_discussion.sql"),
-    ] {
-        let sql = std::fs::read_to_string(migrations.join(file)).unwrap();
-        sqlx::raw_sql(&sql).execute(&mut old).await.unwrap();
-        sqlx::query("INSERT INTO schema_migrations VALUES (?, ?, 0)")
-            .bind(version)
-            .bind(file)
-            .execute(&mut old)
-            .await
-            .unwrap();
-    }
+    let mut old = database_with_migrations(&path, 4).await;
     sqlx::raw_sql(
         "INSERT INTO users (id, email, display_name, role, password_hash, created_at)
             VALUES (1, 'ed@example.com', 'Ed', 'editor', 'hash', 0);
