@@ -8,6 +8,7 @@ pub mod app_passwords;
 pub mod articles;
 pub mod backups;
 pub mod comments;
+pub mod disk;
 pub mod exports;
 pub mod housekeeping;
 pub mod imports;

@@ -1,7 +1,8 @@
 //! Work no request waits for, run by every node once an hour: spam older than the site's
 //! limit is deleted, articles and pages 30 days in the trash are deleted for good, and commenters' IP addresses older than the retention setting are
 //! anonymised (an IPv4 address keeps its first three parts, an IPv6 address its first
-//! three groups: enough to spot a flood from one network, not to name a household).
+//! three groups: enough to spot a flood from one network, not to name a household). A disk
+//! nearly full is logged as a warning.
 
 use crate::app::App;
 use crate::services::site;
@@ -120,6 +121,18 @@ pub async fn run(app: App) {
     loop {
         if let Err(error) = run_once(&app).await {
             tracing::warn!(%error, "housekeeping failed; trying again in an hour");
+        }
+        let data_dir = app.data_dir.clone();
+        let disk = tokio::task::spawn_blocking(move || crate::services::disk::of_folder(&data_dir))
+            .await
+            .ok()
+            .flatten();
+        if let Some(disk) = disk.filter(crate::services::disk::DiskSpace::nearly_full) {
+            tracing::warn!(
+                free_bytes = disk.free_bytes,
+                total_bytes = disk.total_bytes,
+                "the disk that holds the data folder is nearly full; comments and saves will be refused when it is full"
+            );
         }
         tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
     }

@@ -3,6 +3,7 @@
 //! rotated, and shown on the Status screen.
 
 use crate::support::*;
+use regex::Regex;
 use reqwest::StatusCode;
 use std::collections::HashMap;
 use std::io::Read;
@@ -388,6 +389,17 @@ async fn scheduled_backups_are_verified_rotated_and_shown_on_the_status_screen()
     assert!(page.contains("id=\"backup-warning\""), "{page}");
     assert!(page.contains("There is no backup of this site yet."));
     assert!(page.contains("backup_every_hours"));
+    // The disk the data is on: its room, and a warning exactly when it is nearly full.
+    let disk = tidings::services::disk::of_folder(site.data.path()).unwrap();
+    let shown = Regex::new(
+        r#"id="disk-space">(\d+\.\d) GB free of (\d+\.\d) GB, where the data folder is<"#,
+    )
+    .unwrap();
+    let figures = shown.captures(&page).unwrap_or_else(|| panic!("{page}"));
+    assert_eq!(figures[2], format!("{:.1}", disk.total_bytes as f64 / 1e9));
+    let free: f64 = figures[1].parse().unwrap();
+    assert!(free <= disk.total_bytes as f64 / 1e9);
+    assert_eq!(page.contains("id=\"disk-warning\""), disk.nearly_full());
     assert!(backups::back_up_if_due(&site.app).await.unwrap().is_none());
     let data = site.stop().await;
 

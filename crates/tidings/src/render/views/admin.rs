@@ -360,6 +360,10 @@ pub struct StatusPage {
     pub backup_last_error: Option<String>,
     /// No good backup in the last day: the screen warns.
     pub backup_stale: bool,
+    /// Room left on the disk that holds the data folder ("12.3 GB free of 40.0 GB"), and
+    /// whether it is nearly full (the screen warns); `None` where the system cannot say.
+    pub disk_space: Option<String>,
+    pub disk_nearly_full: bool,
 }
 
 #[derive(Serialize)]

@@ -1,4 +1,4 @@
-//! How the site is doing: the database, the page cache and the backups.
+//! How the site is doing: the database, the page cache, the backups and the disk.
 
 use crate::app::App;
 use crate::render::views::admin::StatusPage;
@@ -19,6 +19,12 @@ pub async fn show_status(State(app): State<App>, admin: Admin) -> Result<Respons
         .last_good_at
         .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok());
     let megabytes = |bytes: usize| format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
+    let data_dir = app.data_dir.clone();
+    let disk = tokio::task::spawn_blocking(move || crate::services::disk::of_folder(&data_dir))
+        .await
+        .ok()
+        .flatten();
+    let gigabytes = |bytes: u64| format!("{:.1} GB", bytes as f64 / 1e9);
     let page = StatusPage {
         chrome: chrome(&app, &admin, "status", None).await?,
         backend: if app.shared_database {
@@ -45,6 +51,14 @@ pub async fn show_status(State(app): State<App>, admin: Admin) -> Result<Respons
         backup_last_error: backups.last_error,
         backup_stale: last_good
             .is_none_or(|at| app.now() - at > crate::services::backups::STALE_AFTER),
+        disk_space: disk.map(|disk| {
+            format!(
+                "{} free of {}",
+                gigabytes(disk.free_bytes),
+                gigabytes(disk.total_bytes)
+            )
+        }),
+        disk_nearly_full: disk.is_some_and(|disk| disk.nearly_full()),
     };
     render(&app, StatusCode::OK, "admin/status.html", page)
 }
