@@ -2,6 +2,7 @@
 //! comments and saves until space is freed (and says so); this warns before that, on the
 //! Status screen and in the hourly log.
 
+use crate::app::App;
 use std::path::Path;
 
 /// The room on one file system, as an unprivileged process may use it.
@@ -12,7 +13,7 @@ pub struct DiskSpace {
 }
 
 /// Below this much free, a disk is nearly full whatever its size.
-pub const WARN_BELOW_BYTES: u64 = 1024 * 1024 * 1024;
+const WARN_BELOW_BYTES: u64 = 1024 * 1024 * 1024;
 /// And below this share of it (one in twenty), however large it is.
 const WARN_BELOW_ONE_IN: u64 = 20;
 
@@ -22,6 +23,16 @@ impl DiskSpace {
         self.free_bytes < WARN_BELOW_BYTES
             || self.free_bytes.saturating_mul(WARN_BELOW_ONE_IN) < self.total_bytes
     }
+}
+
+/// The disk the site's data folder is on, asked off the async threads (it is a system
+/// call that may wait on the disk); `None` where the system cannot say.
+pub async fn of_data_folder(app: &App) -> Option<DiskSpace> {
+    let folder = app.data_dir.clone();
+    tokio::task::spawn_blocking(move || of_folder(&folder))
+        .await
+        .ok()
+        .flatten()
 }
 
 /// The disk `folder` is on; `None` where the system cannot say.

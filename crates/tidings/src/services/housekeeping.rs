@@ -122,11 +122,7 @@ pub async fn run(app: App) {
         if let Err(error) = run_once(&app).await {
             tracing::warn!(%error, "housekeeping failed; trying again in an hour");
         }
-        let data_dir = app.data_dir.clone();
-        let disk = tokio::task::spawn_blocking(move || crate::services::disk::of_folder(&data_dir))
-            .await
-            .ok()
-            .flatten();
+        let disk = crate::services::disk::of_data_folder(&app).await;
         if let Some(disk) = disk.filter(crate::services::disk::DiskSpace::nearly_full) {
             tracing::warn!(
                 free_bytes = disk.free_bytes,

@@ -215,6 +215,16 @@ pub async fn start_registration(app: &App, user: &User) -> Result<Started, Passk
     })
 }
 
+/// A passkey's name as given, tidied (spaces, control characters) and held to its limit;
+/// it may be empty.
+fn tidy_name(name: &str) -> Result<String, PasskeyError> {
+    let name = clean_line(name);
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(PasskeyError::NameTooLong);
+    }
+    Ok(name)
+}
+
 /// Finishes a registration with the browser's `answer`, naming the passkey `name`.
 pub async fn finish_registration(
     app: &App,
@@ -223,10 +233,7 @@ pub async fn finish_registration(
     answer: &str,
     name: &str,
 ) -> Result<StoredPasskey, PasskeyError> {
-    let name = clean_line(name);
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(PasskeyError::NameTooLong);
-    }
+    let name = tidy_name(name)?;
     let relying_party = relying_party(app)?;
     let (state, expires_at): (PasskeyRegistration, _) = open(app, "register", user.id, ceremony)?;
     let answer: RegisterPublicKeyCredential = read_answer(answer)?;
@@ -275,12 +282,9 @@ pub async fn remove(app: &App, user: &User, id: i64, password: &str) -> Result<b
 /// Gives one of the person's passkeys a new name (no password asked: a name grants
 /// nothing). `false` when they have no passkey with this id.
 pub async fn rename(app: &App, user: &User, id: i64, name: &str) -> Result<bool, PasskeyError> {
-    let name = clean_line(name);
+    let name = tidy_name(name)?;
     if name.is_empty() {
         return Err(PasskeyError::NameMissing);
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(PasskeyError::NameTooLong);
     }
     Ok(app.store.rename_passkey(user.id, id, &name).await?)
 }

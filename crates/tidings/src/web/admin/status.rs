@@ -19,11 +19,7 @@ pub async fn show_status(State(app): State<App>, admin: Admin) -> Result<Respons
         .last_good_at
         .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok());
     let megabytes = |bytes: usize| format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
-    let data_dir = app.data_dir.clone();
-    let disk = tokio::task::spawn_blocking(move || crate::services::disk::of_folder(&data_dir))
-        .await
-        .ok()
-        .flatten();
+    let disk = crate::services::disk::of_data_folder(&app).await;
     let gigabytes = |bytes: u64| format!("{:.1} GB", bytes as f64 / 1e9);
     let page = StatusPage {
         chrome: chrome(&app, &admin, "status", None).await?,
